@@ -1,0 +1,91 @@
+/// The TestMetricFilter operation: which of up to 50 messages a pattern matches, and what it extracts.
+///
+/// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TestMetricFilter.html
+public enum TestMetricFilter {
+    /// At most this many messages per request.
+    public static let maximumMessages = 50
+
+    /// One matched event (MetricFilterMatchRecord).
+    public struct Match: Sendable, Equatable {
+        public var eventNumber: Int
+        public var eventMessage: String
+        public var extractedValues: [String: String]
+        /// `extractedValues` in the order the fields appear in the event.
+        public var orderedExtractedValues: [(key: String, value: String)]
+
+        public static func == (a: Match, b: Match) -> Bool {
+            a.eventNumber == b.eventNumber && a.eventMessage == b.eventMessage && a.extractedValues == b.extractedValues
+        }
+    }
+
+    /// Runs the operation. Event numbers count from 1, in request order.
+    public static func run(filterPattern: String, logEventMessages: [String]) throws(FilterPatternError) -> [Match] {
+        guard !logEventMessages.isEmpty, logEventMessages.count <= maximumMessages else {
+            throw FilterPatternError(id: "message-count", offset: 0,
+                                     message: "logEventMessages must hold 1 to \(maximumMessages) messages; \(logEventMessages.count) were given")
+        }
+        if let empty = logEventMessages.firstIndex(where: \.isEmpty) {
+            throw FilterPatternError(id: "empty-message", offset: 0, message: "log event message \(empty + 1) is empty; messages must be at least 1 character")
+        }
+        let pattern = try FilterPattern(filterPattern)
+        var matches: [Match] = []
+        for (index, message) in logEventMessages.enumerated() {
+            var copy = message
+            let result = copy.withUTF8 { pattern.evaluate($0) }
+            guard let result else { continue }
+            let ordered = result.extractedValues
+            matches.append(Match(eventNumber: index + 1, eventMessage: message,
+                                 extractedValues: Dictionary(ordered, uniquingKeysWith: { a, _ in a }),
+                                 orderedExtractedValues: ordered))
+        }
+        return matches
+    }
+
+    /// The response as the `aws` CLI prints it: JSON with four-space indentation.
+    public static func renderAWSCLI(_ matches: [Match]) -> String {
+        var out = "{\n    \"matches\": ["
+        if matches.isEmpty { return out + "]\n}" }
+        for (k, match) in matches.enumerated() {
+            out += k == 0 ? "\n" : ",\n"
+            out += "        {\n"
+            out += "            \"eventNumber\": \(match.eventNumber),\n"
+            out += "            \"eventMessage\": \(JSONString.quote(match.eventMessage)),\n"
+            if match.orderedExtractedValues.isEmpty {
+                out += "            \"extractedValues\": {}\n"
+            } else {
+                out += "            \"extractedValues\": {\n"
+                out += match.orderedExtractedValues.map { "                \(JSONString.quote($0.key)): \(JSONString.quote($0.value))" }.joined(separator: ",\n")
+                out += "\n            }\n"
+            }
+            out += "        }"
+        }
+        return out + "\n    ]\n}"
+    }
+}
+
+/// JSON string quoting as Python's `json.dumps(ensure_ascii=False)` does it (what the `aws` CLI prints).
+public enum JSONString {
+    /// `s` as a JSON string literal.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

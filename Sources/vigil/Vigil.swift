@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `vigil` command: configuration only; each subcommand lives in its own file.
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "A self-hosted twin of CloudWatch Logs metric filters, alarms and notifications.",
+        subcommands: [TestPatternCommand.self, MatchCommand.self, BenchCommand.self]
+    )
+}
