@@ -55,6 +55,13 @@ public struct MetricObservation: Sendable, Equatable {
     public var dimensions: [String: String]
     /// True when the event did not match and this is the transformation's default value.
     public var isDefault: Bool
+
+    /// Creates an observation.
+    public init(value: Double, dimensions: [String: String], isDefault: Bool) {
+        self.value = value
+        self.dimensions = dimensions
+        self.isDefault = isDefault
+    }
 }
 
 /// A filter pattern compiled together with its metric transformation.

@@ -1,0 +1,30 @@
+import Testing
+import VigilPatterns
+
+/// Buffer-level matching (what `vigil match` uses) agrees with matching line by line.
+struct LineScanningTests {
+    @Test("forEachMatchingLine finds the same lines as matches(_:)", arguments: [
+        "ERROR", "?ERROR ?WARN", "ERROR -WARN", "{ $.level = error }", "{ $.n > 3 }", "[a, b = x*]", "%^W%", "",
+    ])
+    func agreesWithPerLine(pattern: String) throws {
+        var rng = SplitMix64(state: 99)
+        let lines = (0..<500).map { i -> String in
+            switch Int.random(in: 0..<6, using: &rng) {
+            case 0: return "ERROR \(i)"
+            case 1: return "WARN \(i) ERROR"
+            case 2: return "{\"level\":\"error\",\"n\":\(i % 7)}"
+            case 3: return "{\"level\":\"info\",\"n\":\(i % 5)}"
+            case 4: return "a x\(i)"
+            default: return "WARN only"
+            }
+        }
+        let compiled = try FilterPattern(pattern)
+        let expected = lines.filter { compiled.matches($0) }
+        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
+        var found: [String] = []
+        buffer.withUnsafeBufferPointer { b in
+            compiled.forEachMatchingLine(in: b) { range in found.append(String(decoding: b[range], as: UTF8.self)) }
+        }
+        #expect(found == expected)
+    }
+}

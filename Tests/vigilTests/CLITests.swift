@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the real `vigil` binary.
+struct CLITests {
+    /// The built `vigil`, next to the test bundle.
+    static var binary: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("vigil").path) && dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("vigil")
+    }
+
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test("test-pattern prints the aws logs test-metric-filter JSON")
+    func testPattern() throws {
+        let r = try run(["test-pattern", "--filter-pattern", "{ $.eventName = ConsoleLogin }",
+                         "--log-event-messages", #"{"eventName":"ConsoleLogin"}"#, #"{"eventName":"Other"}"#])
+        #expect(r.status == 0)
+        #expect(r.stdout == """
+        {
+            "matches": [
+                {
+                    "eventNumber": 1,
+                    "eventMessage": "{\\"eventName\\":\\"ConsoleLogin\\"}",
+                    "extractedValues": {}
+                }
+            ]
+        }
+
+        """)
+    }
+
+    @Test("test-pattern reads messages from standard input with --log-events-file -")
+    func testPatternStdin() throws {
+        let r = try run(["test-pattern", "--filter-pattern", "[a, b > 2]", "--log-events-file", "-"], stdin: "x 1\ny 3\n")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("\"eventNumber\": 2") && r.stdout.contains("\"$b\": \"3\"") && !r.stdout.contains("\"eventNumber\": 1"))
+    }
+
+    @Test("an invalid pattern exits non-zero with the AWS error name and the position")
+    func invalidPattern() throws {
+        let r = try run(["test-pattern", "--filter-pattern", "{ $.eventName }", "--log-event-messages", "x"])
+        #expect(r.status == 254)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("An error occurred (InvalidParameterException) when calling the TestMetricFilter operation: expected a comparison operator after '$.eventName' at 14"))
+        #expect(r.stderr.contains("{ $.eventName }\n              ^"))
+    }
+
+    @Test("match prints matching lines, or their count, like grep")
+    func match() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-match-\(UUID().uuidString).log")
+        try "ERROR WARN message\nERROR message\nWARN message\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let lines = try run(["match", "--filter-pattern", "ERROR -WARN", file.path])
+        #expect(lines.status == 0 && lines.stdout == "ERROR message\n")
+        let count = try run(["match", "--filter-pattern", "?ERROR ?WARN", "--count", file.path])
+        #expect(count.status == 0 && count.stdout == "3\n")
+        let none = try run(["match", "--filter-pattern", "FATAL", "--count"], stdin: "ERROR\n")
+        #expect(none.status == 1 && none.stdout == "0\n")
+    }
+}
