@@ -1,13 +1,30 @@
 /// A JSON condition bound to the scan slot that holds its selector's values.
-struct BoundJSONCondition: Sendable {
+///
+/// A class so that walking an expression tree retains instead of copying comparison values.
+final class BoundJSONCondition: Sendable {
     enum Test: Sendable {
         case compare(ComparisonOperator, ComparisonValue)
         case isNull
         case isBoolean(Bool)
         case notExists
     }
-    var slot: Int
-    var test: Test
+    let slot: Int
+    let test: Test
+    /// The comparison, unpacked so that evaluating it copies nothing.
+    let kind: UInt8  // 0 compare, 1 null, 2 true, 3 false, 4 not exists
+    let op: ComparisonOperator
+    let value: ComparisonValue
+
+    init(slot: Int, test: Test) {
+        self.slot = slot
+        self.test = test
+        switch test {
+        case .compare(let op, let value): kind = 0; self.op = op; self.value = value
+        case .isNull: kind = 1; op = .equal; value = .number(0, text: [])
+        case .isBoolean(let b): kind = b ? 2 : 3; op = .equal; value = .number(0, text: [])
+        case .notExists: kind = 4; op = .equal; value = .number(0, text: [])
+        }
+    }
 }
 
 /// One or more JSON expressions sharing one trie, so that an event is scanned once for all of them.
@@ -51,8 +68,43 @@ struct JSONBinding: Sendable {
     }
 }
 
+/// The values a scan found, indexed by slot (reused across events to avoid allocation).
+struct JSONValues {
+    var refs: [JSONValueRef] = []
+    var head: [Int32]
+    var next: [Int32] = []
+
+    init(slotCount: Int) { head = Array(repeating: -1, count: slotCount) }
+
+    mutating func index(_ found: [JSONValueRef]) {
+        for k in 0..<head.count { head[k] = -1 }
+        refs = found
+        if next.count < found.count { next = Array(repeating: -1, count: found.count) }
+        for k in stride(from: found.count - 1, through: 0, by: -1) {
+            let slot = found[k].slot
+            next[k] = head[slot]
+            head[slot] = Int32(k)
+        }
+    }
+}
+
 /// Evaluates bound JSON expressions against the values a scan found.
 enum JSONMatcher {
+    static func evaluate(_ e: ConditionExpression<BoundJSONCondition>, _ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch e {
+        case .and(let l, let r): return evaluate(l, values, message) && evaluate(r, values, message)
+        case .or(let l, let r): return evaluate(l, values, message) || evaluate(r, values, message)
+        case .condition(let c):
+            var k = values.head[c.slot]
+            if c.kind == 4 { return k < 0 }
+            while k >= 0 {
+                if test(c, values.refs[Int(k)], message) { return true }
+                k = values.next[Int(k)]
+            }
+            return false
+        }
+    }
+
     static func evaluate(_ e: ConditionExpression<BoundJSONCondition>, _ found: [JSONValueRef], _ message: UnsafeBufferPointer<UInt8>) -> Bool {
         switch e {
         case .and(let l, let r): return evaluate(l, found, message) && evaluate(r, found, message)
@@ -61,24 +113,24 @@ enum JSONMatcher {
             var any = false
             for ref in found where ref.slot == c.slot {
                 any = true
-                if test(c.test, ref, message) { return true }
+                if test(c, ref, message) { return true }
             }
-            if case .notExists = c.test { return !any }
-            return false
+            return c.kind == 4 ? !any : false
         }
     }
 
-    static func test(_ t: BoundJSONCondition.Test, _ ref: JSONValueRef, _ message: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch t {
-        case .notExists: return false
-        case .isNull: return ref.kind == .null
-        case .isBoolean(let b): return ref.kind == (b ? .trueValue : .falseValue)
-        case .compare(let op, let value):
+    static func test(_ c: BoundJSONCondition, _ ref: JSONValueRef, _ message: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch c.kind {
+        case 1: return ref.kind == .null
+        case 2: return ref.kind == .trueValue
+        case 3: return ref.kind == .falseValue
+        case 4: return false
+        default:
             switch ref.kind {
             case .null, .object, .array:
                 return false  // the selector must point to a value node (string, number or boolean)
             default:
-                return withText(ref, message) { ValueComparison.compare($0, op, value, isNumber: ref.kind == .number) }
+                return withText(ref, message) { ValueComparison.compare($0, c.op, c.value, isNumber: ref.kind == .number) }
             }
         }
     }

@@ -6,7 +6,7 @@
 /// Without groups every alternative is a flat sequence of repeated atoms, so the program is a
 /// position automaton simulated over a 256-bit state set: linear time, no backtracking.
 /// A character is a whole UTF-8 sequence, so `.` and negated classes consume one code point.
-public struct RegexProgram: Sendable {
+public final class RegexProgram: Sendable {
     /// The expression as written between the percent signs.
     public let source: String
     /// Literals of which at least one must occur for any match (one per alternative), if known.
@@ -139,7 +139,7 @@ public struct RegexProgram: Sendable {
     /// Whether the expression matches anywhere in `text`.
     public func matches(_ text: String) -> Bool {
         var copy = text
-        return copy.withUTF8 { matches($0) }
+        return copy.withUTF8 { self.matches($0) }
     }
 }
 

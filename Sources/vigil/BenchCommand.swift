@@ -1,2 +1,10 @@
 import ArgumentParser
-struct BenchCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "bench") }
+
+/// `vigil bench`: benchmarks that print ratios against baselines measured in the same run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print ratios against baselines measured in the same run.",
+        subcommands: [BenchPatternsCommand.self]
+    )
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SystemPackage
 import VigilPatterns
 
 /// `vigil match`: grep with CloudWatch Logs filter patterns, one event per line, streaming.
@@ -30,12 +31,9 @@ struct MatchCommand: ParsableCommand {
         let output = OutputBuffer()
         var total = 0
         for path in inputs {
-            guard let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path) else {
-                FileHandle.standardError.write(Data("vigil match: cannot open '\(path)'\n".utf8))
-                throw ExitCode(2)
-            }
             var matched = 0
-            try LineReader.forEachChunk(handle) { chunk in
+            do {
+            try LineReader.forEachChunk(path) { chunk in
                 pattern.forEachMatchingLine(in: chunk) { range in
                     matched += 1
                     if !count {
@@ -43,6 +41,11 @@ struct MatchCommand: ParsableCommand {
                         output.append(UInt8(ascii: "\n"))
                     }
                 }
+            }
+            } catch {
+                output.flush()
+                FileHandle.standardError.write(Data("vigil match: cannot read '\(path)': \(error)\n".utf8))
+                throw ExitCode(2)
             }
             if count && inputs.count > 1 { output.append(Array("\(path):\(matched)\n".utf8)) }
             total += matched
@@ -53,21 +56,38 @@ struct MatchCommand: ParsableCommand {
     }
 }
 
-/// Reads a file in large chunks and hands over runs of whole lines; memory stays flat.
+/// Reads a file in large chunks into one reused buffer and hands over runs of whole lines.
+///
+/// Memory stays flat (one buffer, grown only for a line longer than it) however large the file.
 enum LineReader {
     static let chunkSize = 4 << 20
 
-    static func forEachChunk(_ handle: FileHandle, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
-        var pending: [UInt8] = []
-        pending.reserveCapacity(chunkSize * 2)
+    static func forEachChunk(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
+        let fd = path == "-" ? FileDescriptor.standardInput : try FileDescriptor.open(FilePath(path), .readOnly)
+        defer { if path != "-" { try? fd.close() } }
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var filled = 0
         while true {
-            guard let data = try handle.read(upToCount: chunkSize), !data.isEmpty else { break }
-            pending.append(contentsOf: data)
-            guard let lastNewline = pending.lastIndex(of: UInt8(ascii: "\n")) else { continue }
-            pending.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0...lastNewline])) }
-            pending.removeSubrange(0...lastNewline)
+            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let read = try buffer.withUnsafeMutableBytes { raw in
+                try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
+            }
+            if read == 0 { break }
+            filled += read
+            let end = buffer.withUnsafeBufferPointer { b -> Int? in
+                var k = filled - 1
+                while k >= filled - read { if b[k] == 10 { return k }; k -= 1 }
+                return nil
+            } ?? buffer[..<(filled - read)].lastIndex(of: 10)
+            guard let lastNewline = end else { continue }
+            buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0...lastNewline])) }
+            let rest = filled - lastNewline - 1
+            if rest > 0 { buffer.withUnsafeMutableBufferPointer { b in
+                for k in 0..<rest { b[k] = b[lastNewline + 1 + k] }
+            } }
+            filled = rest
         }
-        if !pending.isEmpty { pending.withUnsafeBufferPointer { body($0) } }
+        if filled > 0 { buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<filled])) } }
     }
 }
 

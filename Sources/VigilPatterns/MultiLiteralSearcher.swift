@@ -1,0 +1,81 @@
+/// Finds the next position where any of many literals occurs, in one pass over the bytes.
+///
+/// Literals of four bytes or more are found by hashing every 4-byte window of the text into a
+/// 64 Ki-bit table built from each literal's last four bytes, then verifying the few candidates;
+/// shorter literals get one SIMD search each. This keeps 100 filters close to the cost of one.
+struct MultiLiteralSearcher: Sendable {
+    let short: [[UInt8]]
+    let long: [[UInt8]]
+    /// Bit per hash bucket: some long literal ends with a window hashing there.
+    let table: [UInt64]
+    /// For each bucket, the long literals ending in it (only for buckets that are set).
+    let buckets: [Int: [Int]]
+    let minimumLongLength: Int
+
+    init(_ literals: [[UInt8]]) {
+        var short: [[UInt8]] = [], long: [[UInt8]] = []
+        for l in literals where !l.isEmpty { if l.count >= 4 { long.append(l) } else { short.append(l) } }
+        var table = [UInt64](repeating: 0, count: 1024)
+        var buckets: [Int: [Int]] = [:]
+        for (k, l) in long.enumerated() {
+            let n = l.count
+            let window = UInt32(l[n - 4]) | UInt32(l[n - 3]) << 8 | UInt32(l[n - 2]) << 16 | UInt32(l[n - 1]) << 24
+            let h = Self.hash(window)
+            table[h >> 6] |= 1 << UInt64(h & 63)
+            buckets[h, default: []].append(k)
+        }
+        self.short = short
+        self.long = long
+        self.table = table
+        self.buckets = buckets
+        self.minimumLongLength = long.map(\.count).min() ?? 4
+    }
+
+    @inline(__always) static func hash(_ w: UInt32) -> Int { Int((w &* 0x9E37_79B1) >> 16) }
+
+    /// Where the short literals were last found in one buffer, so a forward scan searches each only once.
+    struct Cursor {
+        var nextShort: [Int]
+        init(_ searcher: MultiLiteralSearcher) { nextShort = Array(repeating: -1, count: searcher.short.count) }
+    }
+
+    /// The start of the earliest occurrence at or after `from` of any literal, or nil.
+    func firstIndex(in text: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        var cursor = Cursor(self)
+        return firstIndex(in: text, from: from, cursor: &cursor)
+    }
+
+    /// Like ``firstIndex(in:from:)``, for calls with increasing `from` over the same buffer.
+    func firstIndex(in text: UnsafeBufferPointer<UInt8>, from: Int, cursor: inout Cursor) -> Int? {
+        var best = Int.max
+        for (k, l) in short.enumerated() {
+            if cursor.nextShort[k] < from {
+                cursor.nextShort[k] = l.withUnsafeBufferPointer({ ByteSearch.firstIndex(of: $0, in: text, from: from) }) ?? text.count
+            }
+            if cursor.nextShort[k] < text.count { best = min(best, cursor.nextShort[k]) }
+        }
+        if !long.isEmpty, let base = text.baseAddress {
+            let n = text.count
+            // `end` is the index of the last byte of a 4-byte window; a literal of length L ending there starts at end-L+1.
+            var end = from + minimumLongLength - 1
+            let limit = min(n, best == Int.max ? n : best + minimumLongLength)
+            table.withUnsafeBufferPointer { bits in
+                while end < limit {
+                    let window = UnsafeRawPointer(base + end - 3).loadUnaligned(as: UInt32.self)
+                    let h = Self.hash(window)
+                    if bits[h >> 6] & (1 << UInt64(h & 63)) != 0 {
+                        for k in buckets[h] ?? [] {
+                            let l = long[k]
+                            let start = end - l.count + 1
+                            guard start >= from, start < best else { continue }
+                            if l.withUnsafeBufferPointer({ bytesEqual(text, start, $0) }) { best = start }
+                        }
+                        if best != Int.max && end - (minimumLongLength - 1) >= best { break }
+                    }
+                    end += 1
+                }
+            }
+        }
+        return best == Int.max ? nil : best
+    }
+}

@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import VigilPatterns
+
+/// `vigil bench patterns`: `vigil match --count` against grep, jq and awk on the same generated files.
+struct BenchPatternsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patterns",
+        abstract: "Measure filter-pattern matching against grep, jq, awk (and mtail if installed) on generated corpora."
+    )
+
+    @Option(name: .customLong("size-mb"), help: "Size of each generated corpus in MiB.")
+    var sizeMB = 400
+
+    @Option(name: .customLong("data-dir"), help: "Where the corpora are written (reused when already the right size).")
+    var dataDirectory = "bench-data"
+
+    func validate() throws {
+        guard sizeMB >= 1 else { throw ValidationError("--size-mb must be at least 1.") }
+    }
+
+    struct Case {
+        var name: String
+        var corpus: String
+        var pattern: String
+        var baselineName: String
+        var baseline: [String]
+        var countLines: Bool  // the baseline prints one line per match instead of a count
+    }
+
+    func run() throws {
+        let directory = URL(fileURLWithPath: dataDirectory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var paths: [String: String] = [:]
+        for (kind, file) in [("cloudtrail", "cloudtrail.jsonl"), ("access", "access.log"), ("application", "app.log")] {
+            let url = directory.appendingPathComponent("\(file).\(sizeMB)m")
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            if size < sizeMB << 20 { try BenchCorpus.write(kind, megabytes: sizeMB, to: url) }
+            paths[kind] = url.path
+        }
+        let vigil = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        print("vigil bench patterns: \(sizeMB) MiB per corpus, one core per process; \(Machine.description)")
+        print(pad("case", 34) + pad("vigil MB/s", 12) + pad("baseline", 10) + pad("base MB/s", 11) + pad("speedup", 9) + "matches")
+        let cases = [
+            Case(name: "literal term ERROR", corpus: "application", pattern: "ERROR",
+                 baselineName: "grep -cF", baseline: ["grep", "-cF", "ERROR"], countLines: false),
+            Case(name: "rare quoted term", corpus: "application", pattern: "\"IllegalStateException: order 4242 \"",
+                 baselineName: "grep -cF", baseline: ["grep", "-cF", "IllegalStateException: order 4242 "], countLines: false),
+            Case(name: "JSON console sign-in failures", corpus: "cloudtrail",
+                 pattern: "{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }",
+                 baselineName: "jq", baseline: ["jq", "-c", "select(.eventName == \"ConsoleLogin\" and .errorMessage == \"Failed authentication\") | 1"], countLines: true),
+            Case(name: "JSON root account usage", corpus: "cloudtrail",
+                 pattern: "{ $.userIdentity.type = \"Root\" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != \"AwsServiceEvent\" }",
+                 baselineName: "jq", baseline: ["jq", "-c", "select(.userIdentity.type == \"Root\" and (.userIdentity | has(\"invokedBy\") | not) and .eventType != \"AwsServiceEvent\") | 1"], countLines: true),
+            Case(name: "JSON numeric, every event parsed", corpus: "cloudtrail", pattern: "{ $.requestParameters.maxResults > 990 }",
+                 baselineName: "jq", baseline: ["jq", "-c", "select(.requestParameters.maxResults > 990) | 1"], countLines: true),
+            Case(name: "space-delimited 5xx over 40 kB", corpus: "access",
+                 pattern: "[ip, id, user, timestamp, request, status_code = 5*, bytes > 40000, referer, agent]",
+                 baselineName: "awk", baseline: ["awk", "$9 ~ /^5/ && $10 > 40000 { n++ } END { print n+0 }"], countLines: false),
+            Case(name: "regex counter", corpus: "application", pattern: #"%timeout\safter\s\d+ms%"#,
+                 baselineName: "grep -cE", baseline: ["grep", "-cE", "timeout after [0-9]+ms"], countLines: false),
+        ]
+        var failures = 0
+        for c in cases {
+            let file = paths[c.corpus]!
+            let bytes = Double(sizeMB << 20)
+            let ours = try Measure.command([vigil, "match", "--count", "--filter-pattern", c.pattern, file], countLines: false)
+            guard let tool = Machine.which(c.baseline[0]) else {
+                print(pad(c.name, 34) + pad(Measure.rate(bytes, ours.seconds), 12) + "\(c.baseline[0]) not installed; no ratio")
+                continue
+            }
+            let base = try Measure.command([tool] + c.baseline.dropFirst() + [file], countLines: c.countLines)
+            let agree = ours.count == base.count
+            if !agree { failures += 1 }
+            print(pad(c.name, 34) + pad(Measure.rate(bytes, ours.seconds), 12) + pad(c.baselineName, 10)
+                  + pad(Measure.rate(bytes, base.seconds), 11) + pad(String(format: "%.1fx", base.seconds / ours.seconds), 9)
+                  + (agree ? "\(ours.count)" : "MISMATCH vigil \(ours.count) vs \(base.count)"))
+        }
+        if Machine.which("mtail") == nil { print(pad("regex counter vs mtail", 34) + "mtail not installed; skipped") }
+        try manyFilters(cloudTrail: paths["cloudtrail"]!, application: paths["application"]!)
+        if failures > 0 { throw ValidationError("\(failures) case(s) counted differently from their baseline.") }
+    }
+
+    /// 100 different filters over one stream against one filter, in process, on one core.
+    func manyFilters(cloudTrail: String, application: String) throws {
+        let names = BenchCorpus.eventNames
+        var json: [String] = []
+        for i in 0..<100 {
+            let name = names[i % names.count], other = names[(i * 7 + 3) % names.count]
+            switch i / names.count {
+            case 0: json.append("{ $.eventName = \(name) }")
+            case 1: json.append("{ $.eventName = \(name) && $.errorCode = \"AccessDenied\" }")
+            case 2: json.append("{ ($.eventName = \(name)) || ($.eventName = \(other)) && $.userIdentity.type = Root }")
+            default: json.append("{ $.eventName = \(name) && $.userIdentity.userName = \(BenchCorpus.users[i % BenchCorpus.users.count]) }")
+            }
+        }
+        let terms = (0..<100).map { "\"customer \($0 * 97) in\"" }
+        let one = "{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }"
+        for (label, file, single, many) in [("JSON", cloudTrail, one, json), ("terms", application, "\"customer 4850 in\"", terms)] {
+            let singleSet = FilterSet([try FilterPattern(single)])
+            let manySet = FilterSet(try many.map { try FilterPattern($0) })
+            let t1 = try Measure.inProcess(file, singleSet)
+            let t100 = try Measure.inProcess(file, manySet)
+            // Check the shared evaluation against each filter alone on the first 4 MiB.
+            let sample = try Measure.firstChunk(file)
+            var shared = [Int](repeating: 0, count: many.count)
+            sample.withUnsafeBufferPointer { manySet.countMatches(in: $0, into: &shared) }
+            let alone = manySet.patterns.map { p in sample.withUnsafeBufferPointer { b in var n = 0; p.forEachMatchingLine(in: b) { _ in n += 1 }; return n } }
+            let bytes = Double(sizeMB << 20)
+            print(pad("100 \(label) filters vs 1", 34) + pad(Measure.rate(bytes, t100.seconds), 12) + pad("1 filter", 10)
+                  + pad(Measure.rate(bytes, t1.seconds), 11) + pad(String(format: "%.2fx cost", t100.seconds / t1.seconds), 12)
+                  + (shared == alone ? "counts agree" : "MISMATCH"))
+        }
+    }
+
+    func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+}
+
+/// Timing helpers for the benchmark.
+enum Measure {
+    struct Result { var seconds: Double; var count: Int }
+
+    static func rate(_ bytes: Double, _ seconds: Double) -> String { String(format: "%.0f", bytes / seconds / 1_000_000) }
+
+    /// Runs a command, returning its wall time and the count it printed (or the lines it printed).
+    static func command(_ arguments: [String], countLines: Bool) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        let out = Pipe()
+        process.standardOutput = out
+        let clock = ContinuousClock()
+        let start = clock.now
+        try process.run()
+        var lines = 0
+        var text = Data()
+        while true {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            if countLines { lines += chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } } else { text.append(chunk) }
+        }
+        process.waitUntilExit()
+        let seconds = (clock.now - start).seconds
+        let count = countLines ? lines : Int(String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        return Result(seconds: seconds, count: count)
+    }
+
+    static func inProcess(_ path: String, _ set: FilterSet) throws -> Result {
+        var counts = [Int](repeating: 0, count: set.patterns.count)
+        let clock = ContinuousClock()
+        let start = clock.now
+        try LineReader.forEachChunk(path) { set.countMatches(in: $0, into: &counts) }
+        return Result(seconds: (clock.now - start).seconds, count: counts.reduce(0, +))
+    }
+
+    static func firstChunk(_ path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try handle.read(upToCount: 4 << 20) else { return [] }
+        let bytes = [UInt8](data)
+        guard let last = bytes.lastIndex(of: 10) else { return bytes }
+        return Array(bytes[...last])
+    }
+}
+
+/// What the benchmark ran on.
+enum Machine {
+    static var description: String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown cpu"
+        return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    }
+
+    static func which(_ tool: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,42 @@
+import Testing
+import VigilPatterns
+
+/// A FilterSet counts exactly what each of its filters counts alone.
+struct FilterSetTests {
+    @Test("counts agree with filters evaluated one by one")
+    func agreesWithSingleFilters() throws {
+        var rng = SplitMix64(state: 5)
+        let names = ["ConsoleLogin", "CreateNetworkAcl", "DeleteTrail", "StopLogging", "PutBucketPolicy", "RunInstances"]
+        let lines = (0..<3000).map { i -> String in
+            let name = names.randomElement(using: &rng)!
+            switch i % 4 {
+            case 0: return #"{"eventName":"\#(name)","errorCode":"\#(Bool.random(using: &rng) ? "AccessDenied" : "None")","n":\#(i % 9)}"#
+            case 1: return #"{"eventName":"Console\u004cogin","n":\#(i % 3)}"#
+            case 2: return "ERROR \(name) failed after \(i)ms"
+            default: return "INFO \(name) ok"
+            }
+        }
+        let patterns = try [
+            "{ $.eventName = ConsoleLogin }", "{ $.eventName = CreateNetworkAcl || $.eventName = DeleteTrail }",
+            "{ $.errorCode = AccessDenied* }", "{ $.n > 5 }", "ERROR", "?StopLogging ?RunInstances", "%failed\\safter\\s1\\d+ms%",
+            "[level, name = Put*, ...]",
+        ].map { try FilterPattern($0) }
+        let set = FilterSet(patterns)
+        var counts = [Int](repeating: 0, count: patterns.count)
+        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
+        buffer.withUnsafeBufferPointer { set.countMatches(in: $0, into: &counts) }
+        let expected = patterns.map { p in lines.filter { p.matches($0) }.count }
+        #expect(counts == expected)
+        #expect(expected.allSatisfy { $0 > 0 })
+    }
+
+    @Test("all filters with literals: lines are selected by one multi-literal pass, same counts")
+    func literalOnlySet() throws {
+        let patterns = try ["{ $.eventName = DeleteTrail }", "alpha", "\"beta gamma\"", "{ $.x = \"a/b\" }"].map { try FilterPattern($0) }
+        let lines = [#"{"eventName":"DeleteTrail"}"#, "alpha beta gamma", #"{"x":"a\/b"}"#, "nothing", "xalphax", #"{"eventName":"Delete\u0054rail"}"#]
+        var counts = [0, 0, 0, 0]
+        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
+        buffer.withUnsafeBufferPointer { FilterSet(patterns).countMatches(in: $0, into: &counts) }
+        #expect(counts == [2, 2, 1, 1])
+    }
+}
