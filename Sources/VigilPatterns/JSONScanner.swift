@@ -96,6 +96,7 @@ struct JSONScanner {
             i += 1
             skipSpace()
             if i < n && p[i] == UInt8(ascii: "}") { i += 1; record(node, .object, start, i, false); return true }
+            let members = node >= 0 ? trie.nodes[node].members : []
             while true {
                 guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
                 i += 1
@@ -103,11 +104,9 @@ struct JSONScanner {
                 guard let escaped = string() else { return false }
                 let keyEnd = i - 1
                 var child = -1
-                if node >= 0 {
-                    for member in trie.nodes[node].members where keyEquals(member.key, keyStart, keyEnd, escaped) {
-                        child = member.child
-                        break
-                    }
+                for member in members where keyEquals(member.key, keyStart, keyEnd, escaped) {
+                    child = member.child
+                    break
                 }
                 skipSpace()
                 guard i < n, p[i] == UInt8(ascii: ":") else { return false }
