@@ -376,7 +376,6 @@ public struct FilterPatternParser {
 
     mutating func parseJSONCondition() throws(FilterPatternError) -> ConditionExpression<JSONCondition> {
         let selector = try parseSelector()
-        let afterSelector = i
         skipSpace()
         let opAt = i
         if let op = readOperator() {
@@ -402,7 +401,6 @@ public struct FilterPatternParser {
             return .condition(.notExists(selector))
         default:
             i = keywordAt
-            _ = afterSelector
             throw error("expected-operator", opAt, "expected a comparison operator after '\(selector.text)'")
         }
     }
@@ -414,7 +412,6 @@ public struct FilterPatternParser {
         i += 1
         var entries: [DelimitedPattern.Entry] = []
         var names: [String: Int] = [:]
-        var pending: [(entry: Int, name: String, at: Int, op: ComparisonOperator, value: ComparisonValue)] = []
         var structure: [Int: ConditionExpression<PendingCondition>] = [:]
         while true {
             skipSpace()
@@ -433,7 +430,7 @@ public struct FilterPatternParser {
             } else {
                 let entryStart = i
                 let expression = try parseOr { (p: inout FilterPatternParser) throws(FilterPatternError) in
-                    try p.parseFieldCondition(requireOperator: false)
+                    try p.parseFieldCondition()
                 }
                 let conditions = expression.conditions
                 let name = conditions[0].name
@@ -442,15 +439,11 @@ public struct FilterPatternParser {
                         throw error("expected-operator", c.at + c.name.utf8.count, "expected a comparison operator after '\(c.name)'")
                     }
                 }
-                if let previous = names[name] {
-                    _ = previous
+                if names[name] != nil {
                     throw error("duplicate-field", entryStart, "the field '\(name)' appears twice in the pattern")
                 }
                 names[name] = entryIndex
-                if conditions[0].op != nil {
-                    structure[entryIndex] = expression
-                    for c in conditions { pending.append((entryIndex, c.name, c.at, c.op!, c.value!)) }
-                }
+                if conditions[0].op != nil { structure[entryIndex] = expression }
                 entries.append(.field(name: name, condition: nil))
             }
             skipSpace()
@@ -470,7 +463,6 @@ public struct FilterPatternParser {
             let resolved = try resolve(expression, names: names)
             if case .field(let name, _) = entries[entryIndex] { entries[entryIndex] = .field(name: name, condition: resolved) }
         }
-        _ = pending
         return DelimitedPattern(entries: entries, fieldNames: names)
     }
 
@@ -493,7 +485,7 @@ public struct FilterPatternParser {
         }
     }
 
-    mutating func parseFieldCondition(requireOperator: Bool) throws(FilterPatternError) -> ConditionExpression<PendingCondition> {
+    mutating func parseFieldCondition() throws(FilterPatternError) -> ConditionExpression<PendingCondition> {
         let start = i
         while i < bytes.count, isWordByte(bytes[i]) || bytes[i] == UInt8(ascii: "$") || bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "@") || bytes[i] == UInt8(ascii: ":") {
             i += 1

@@ -1,19 +1,9 @@
 import Foundation
+import VigilPatterns
 
 /// Deterministic benchmark corpora: CloudTrail-like JSON records, Apache access lines, application lines.
 enum BenchCorpus {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ a: [T]) -> T { a[Int(next() % UInt64(a.count))] }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    typealias Generator = SplitMix64
 
     static let eventNames = [
         "DescribeInstances", "GetObject", "PutObject", "AssumeRole", "ListBuckets", "DescribeVolumes", "GetCallerIdentity",
@@ -25,10 +15,12 @@ enum BenchCorpus {
 
     /// Writes `megabytes` of `kind` lines to `url`, printing progress to standard error.
     static func write(_ kind: String, megabytes: Int, to url: URL) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
-        var rng = Generator(state: UInt64(kind.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) }))
+        var rng = Generator(seed: UInt64(kind.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) }))
         let target = megabytes << 20
         var written = 0
         var buffer = ""
@@ -111,4 +103,9 @@ enum Progress {
         FileHandle.standardError.write(Data("\r\(label): \(done >> 20) / \(total >> 20) MB (\(percent)%)   ".utf8))
     }
     static func finish() { if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+}
+
+extension SplitMix64 {
+    mutating func pick<T>(_ a: [T]) -> T { a[Int(next() % UInt64(a.count))] }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

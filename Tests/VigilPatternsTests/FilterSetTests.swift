@@ -5,7 +5,7 @@ import VigilPatterns
 struct FilterSetTests {
     @Test("counts agree with filters evaluated one by one")
     func agreesWithSingleFilters() throws {
-        var rng = SplitMix64(state: 5)
+        var rng = SplitMix64(seed: 5)
         let names = ["ConsoleLogin", "CreateNetworkAcl", "DeleteTrail", "StopLogging", "PutBucketPolicy", "RunInstances"]
         let lines = (0..<3000).map { i -> String in
             let name = names.randomElement(using: &rng)!

@@ -7,7 +7,7 @@ struct LineScanningTests {
         "ERROR", "?ERROR ?WARN", "ERROR -WARN", "{ $.level = error }", "{ $.n > 3 }", "[a, b = x*]", "%^W%", "",
     ])
     func agreesWithPerLine(pattern: String) throws {
-        var rng = SplitMix64(state: 99)
+        var rng = SplitMix64(seed: 99)
         let lines = (0..<500).map { i -> String in
             switch Int.random(in: 0..<6, using: &rng) {
             case 0: return "ERROR \(i)"

@@ -62,7 +62,7 @@ struct PatternErrorTests {
 
     @Test("property: random inputs compile or fail with an in-range position, never crash")
     func neverCrashes() {
-        var rng = SplitMix64(state: 1234)
+        var rng = SplitMix64(seed: 1234)
         let pieces = ["{", "}", "[", "]", "(", ")", "$", ".", "a", "1", "=", "!=", ">", "&&", "||", "\"", "%", "*", "...", ",", " ", "IS", "NULL", "NOT", "EXISTS", "?", "-", "\\", "é", "[0]", "[*]"]
         for _ in 0..<5000 {
             let pattern = (0..<Int.random(in: 0...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()

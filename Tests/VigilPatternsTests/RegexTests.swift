@@ -53,7 +53,7 @@ struct RegexTests {
 
     @Test("property: agrees with Swift's Regex on random expressions of the subset")
     func agreesWithSwiftRegex() throws {
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         let atoms = ["a", "b", "c", ".", "[ab]", "[^a]", "\\d", "1"]
         let quantifiers = ["", "", "", "?", "*", "+", "{2}", "{1,2}", "{0,3}"]
         let alphabet = Array("abc1 ")

@@ -76,7 +76,7 @@ struct UnstructuredTermTests {
 
     @Test("property: a quoted term matches exactly when the message contains it")
     func quotedTermProperty() throws {
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         let alphabet = Array("ab c-\"\\é".unicodeScalars)
         func randomString(_ maxLength: Int) -> String {
             var s = String.UnicodeScalarView()
