@@ -105,7 +105,7 @@ enum DelimitedMatcher {
         case .condition(let c):
             let field = assignment[c.entry]
             guard field >= 0 else { return false }
-            return ValueComparison.compare(UnsafeBufferPointer(rebasing: message[fields[field]]), c.op, c.value, isNumber: false)
+            return ValueComparison.compare(UnsafeBufferPointer(rebasing: message[fields[field]]), c.op, c.value)
         }
     }
 }

@@ -15,6 +15,9 @@ public final class FilterPattern: Sendable {
     ///
     /// Used to skip events, or whole buffers of lines, without evaluating the pattern.
     public let requiredLiterals: [[UInt8]]?
+    let prefilter: MultiLiteralSearcher?
+    /// The prefilter alone decides: every `?` group is a single literal term.
+    let prefilterDecides: Bool
     let json: JSONBinding?
 
     /// Parses and compiles `text`, throwing AWS's InvalidParameterException reasons with positions.
@@ -24,6 +27,15 @@ public final class FilterPattern: Sendable {
         self.text = text
         self.syntax = syntax
         self.requiredLiterals = PrefilterPlanner.literals(for: syntax)
+        self.prefilter = requiredLiterals.map(MultiLiteralSearcher.init)
+        if case .terms(let groups) = syntax {
+            prefilterDecides = groups.allSatisfy { group in
+                guard group.terms.count == 1, !group.terms[0].excluded, case .literal(let l) = group.terms[0].matcher else { return false }
+                return !l.isEmpty
+            }
+        } else {
+            prefilterDecides = false
+        }
         if case .json(let expression) = syntax {
             json = JSONBinding(expressions: [expression])
         } else {
@@ -38,16 +50,20 @@ public final class FilterPattern: Sendable {
 
     /// Whether the event `message` matches.
     public func matches(_ message: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let literals = requiredLiterals, !PrefilterPlanner.containsAny(message, literals) { return false }
+        if let prefilter {
+            if !prefilter.contains(message) { return false }
+            if prefilterDecides { return true }
+        }
+        return check(message)
+    }
+
+    /// The pattern itself, after the prefilter passed.
+    func check(_ message: UnsafeBufferPointer<UInt8>) -> Bool {
         switch syntax {
-        case .matchAll:
-            return true
-        case .terms(let groups):
-            return TermMatcher.matches(groups, message)
-        case .json:
-            return json!.matches(message)[0]
-        case .delimited(let pattern):
-            return DelimitedMatcher.match(pattern, message) != nil
+        case .matchAll: return true
+        case .terms(let groups): return TermMatcher.matches(groups, message)
+        case .json: return json!.matches(message)
+        case .delimited(let pattern): return DelimitedMatcher.match(pattern, message) != nil
         }
     }
 
@@ -64,17 +80,11 @@ public final class FilterPattern: Sendable {
 
     /// Evaluates the pattern on `message`: nil when it does not match, else what the match extracted.
     public func evaluate(_ message: UnsafeBufferPointer<UInt8>) -> PatternMatch? {
-        if let literals = requiredLiterals, !PrefilterPlanner.containsAny(message, literals) { return nil }
-        switch syntax {
-        case .matchAll:
-            return PatternMatch(storage: .none)
-        case .terms(let groups):
-            return TermMatcher.matches(groups, message) ? PatternMatch(storage: .none) : nil
-        case .json:
-            return json!.matches(message)[0] ? PatternMatch(storage: .none) : nil
-        case .delimited(let pattern):
+        if case .delimited(let pattern) = syntax {
+            if let prefilter, !prefilter.contains(message) { return nil }
             return DelimitedMatcher.match(pattern, message).map { PatternMatch(storage: .delimited($0.extractedValues(pattern, message))) }
         }
+        return matches(message) ? PatternMatch(storage: .none) : nil
     }
 
     /// Calls `body` with the range of every line of `buffer` that matches (lines end with `\n`).
@@ -82,13 +92,8 @@ public final class FilterPattern: Sendable {
     /// `buffer` must hold whole lines. When the pattern has required literals, the buffer is searched
     /// for them first and only lines containing one are evaluated, like grep.
     public func forEachMatchingLine(in buffer: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
-        LineScanner.forEachMatchingLine(in: buffer, literals: requiredLiterals, body) { line in
-            switch syntax {
-            case .matchAll: return true
-            case .terms(let groups): return TermMatcher.matches(groups, line)
-            case .json: return json!.matches(line)[0]
-            case .delimited(let pattern): return DelimitedMatcher.match(pattern, line) != nil
-            }
+        LineScanner.forEachCandidateLine(in: buffer, prefilter: prefilter) { range in
+            if prefilterDecides || check(UnsafeBufferPointer(rebasing: buffer[range])) { body(range) }
         }
     }
 }

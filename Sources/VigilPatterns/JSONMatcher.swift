@@ -1,28 +1,24 @@
 /// A JSON condition bound to the scan slot that holds its selector's values.
 ///
-/// A class so that walking an expression tree retains instead of copying comparison values.
+/// A class with a payload-free `check`, so that walking an expression tree retains instead of
+/// copying comparison values.
 final class BoundJSONCondition: Sendable {
-    enum Test: Sendable {
-        case compare(ComparisonOperator, ComparisonValue)
-        case isNull
-        case isBoolean(Bool)
-        case notExists
-    }
+    enum Check: Sendable { case compare, isNull, isTrue, isFalse, notExists }
     let slot: Int
-    let test: Test
-    /// The comparison, unpacked so that evaluating it copies nothing.
-    let kind: UInt8  // 0 compare, 1 null, 2 true, 3 false, 4 not exists
+    let check: Check
+    /// For `.compare` only.
     let op: ComparisonOperator
     let value: ComparisonValue
 
-    init(slot: Int, test: Test) {
+    init(slot: Int, condition: JSONCondition) {
         self.slot = slot
-        self.test = test
-        switch test {
-        case .compare(let op, let value): kind = 0; self.op = op; self.value = value
-        case .isNull: kind = 1; op = .equal; value = .number(0, text: [])
-        case .isBoolean(let b): kind = b ? 2 : 3; op = .equal; value = .number(0, text: [])
-        case .notExists: kind = 4; op = .equal; value = .number(0, text: [])
+        op = if case .compare(_, let op, _) = condition { op } else { .equal }
+        value = if case .compare(_, _, let value) = condition { value } else { .number(0, text: []) }
+        switch condition {
+        case .compare: check = .compare
+        case .isNull: check = .isNull
+        case .isBoolean(_, let b): check = b ? .isTrue : .isFalse
+        case .notExists: check = .notExists
         }
     }
 }
@@ -41,13 +37,7 @@ struct JSONBinding: Sendable {
             case .and(let l, let r): return .and(bind(l), bind(r))
             case .or(let l, let r): return .or(bind(l), bind(r))
             case .condition(let c):
-                let slot = trie.slot(for: c.selector)
-                switch c {
-                case .compare(_, let op, let value): return .condition(BoundJSONCondition(slot: slot, test: .compare(op, value)))
-                case .isNull: return .condition(BoundJSONCondition(slot: slot, test: .isNull))
-                case .isBoolean(_, let b): return .condition(BoundJSONCondition(slot: slot, test: .isBoolean(b)))
-                case .notExists: return .condition(BoundJSONCondition(slot: slot, test: .notExists))
-                }
+                return .condition(BoundJSONCondition(slot: trie.slot(for: c.selector), condition: c))
             }
         }
         self.expressions = expressions.map(bind)
@@ -55,26 +45,31 @@ struct JSONBinding: Sendable {
         self.trie = trie
     }
 
-    /// Scans `message` once; nil if it is not a JSON object, else the values found at every slot.
-    func scan(_ message: UnsafeBufferPointer<UInt8>) -> [JSONValueRef]? {
+    /// Scans `message` once into `values`; false if it is not a JSON object.
+    func scan(_ message: UnsafeBufferPointer<UInt8>, into values: inout JSONValues) -> Bool {
         var scanner = JSONScanner(trie: trie, bytes: message)
-        return scanner.scan() ? scanner.found : nil
+        guard scanner.scan() else { return false }
+        values.index(scanner.found)
+        return true
     }
 
-    /// Whether each expression matches `message` (all false for non-JSON events).
-    func matches(_ message: UnsafeBufferPointer<UInt8>) -> [Bool] {
-        guard let found = scan(message) else { return Array(repeating: false, count: expressions.count) }
-        return expressions.map { JSONMatcher.evaluate($0, found, message) }
+    /// Whether expression `k` matches `message` (false for non-JSON events).
+    func matches(_ message: UnsafeBufferPointer<UInt8>, expression k: Int = 0) -> Bool {
+        var values = JSONValues(slotCount: trie.slotCount)
+        return scan(message, into: &values) && JSONMatcher.evaluate(expressions[k], values, message)
     }
 }
 
-/// The values a scan found, indexed by slot (reused across events to avoid allocation).
+/// The values a scan found, indexed by slot (reusable across events to avoid allocation).
 struct JSONValues {
     var refs: [JSONValueRef] = []
     var head: [Int32]
     var next: [Int32] = []
 
     init(slotCount: Int) { head = Array(repeating: -1, count: slotCount) }
+
+    /// The first value found at `slot`, if any.
+    func first(_ slot: Int) -> JSONValueRef? { head[slot] >= 0 ? refs[Int(head[slot])] : nil }
 
     mutating func index(_ found: [JSONValueRef]) {
         for k in 0..<head.count { head[k] = -1 }
@@ -96,7 +91,7 @@ enum JSONMatcher {
         case .or(let l, let r): return evaluate(l, values, message) || evaluate(r, values, message)
         case .condition(let c):
             var k = values.head[c.slot]
-            if c.kind == 4 { return k < 0 }
+            if c.check == .notExists { return k < 0 }
             while k >= 0 {
                 if test(c, values.refs[Int(k)], message) { return true }
                 k = values.next[Int(k)]
@@ -105,32 +100,18 @@ enum JSONMatcher {
         }
     }
 
-    static func evaluate(_ e: ConditionExpression<BoundJSONCondition>, _ found: [JSONValueRef], _ message: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch e {
-        case .and(let l, let r): return evaluate(l, found, message) && evaluate(r, found, message)
-        case .or(let l, let r): return evaluate(l, found, message) || evaluate(r, found, message)
-        case .condition(let c):
-            var any = false
-            for ref in found where ref.slot == c.slot {
-                any = true
-                if test(c, ref, message) { return true }
-            }
-            return c.kind == 4 ? !any : false
-        }
-    }
-
     static func test(_ c: BoundJSONCondition, _ ref: JSONValueRef, _ message: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch c.kind {
-        case 1: return ref.kind == .null
-        case 2: return ref.kind == .trueValue
-        case 3: return ref.kind == .falseValue
-        case 4: return false
-        default:
+        switch c.check {
+        case .isNull: return ref.kind == .null
+        case .isTrue: return ref.kind == .trueValue
+        case .isFalse: return ref.kind == .falseValue
+        case .notExists: return false
+        case .compare:
             switch ref.kind {
             case .null, .object, .array:
                 return false  // the selector must point to a value node (string, number or boolean)
             default:
-                return withText(ref, message) { ValueComparison.compare($0, c.op, c.value, isNumber: ref.kind == .number) }
+                return withText(ref, message) { ValueComparison.compare($0, c.op, c.value) }
             }
         }
     }
@@ -147,8 +128,9 @@ enum JSONMatcher {
 
 /// Compares a field or JSON value's text with a pattern value, as AWS's `=`, `!=`, `<`, … do.
 enum ValueComparison {
-    /// `isNumber`: the value is a JSON number (delimited fields and JSON strings are text that may hold a number).
-    static func compare(_ text: UnsafeBufferPointer<UInt8>, _ op: ComparisonOperator, _ value: ComparisonValue, isNumber: Bool) -> Bool {
+    /// `text` is a JSON number's spelling, a decoded JSON string or a delimited field; text that spells
+    /// a number is compared numerically with a number.
+    static func compare(_ text: UnsafeBufferPointer<UInt8>, _ op: ComparisonOperator, _ value: ComparisonValue) -> Bool {
         switch value {
         case .text(let pattern):
             let hit = pattern.matches(text)

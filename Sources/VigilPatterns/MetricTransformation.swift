@@ -165,18 +165,19 @@ public final class MetricFilter: Sendable {
     /// is missing or not a number), the default value when it does not match, else nil.
     public func observe(_ message: UnsafeBufferPointer<UInt8>) -> MetricObservation? {
         let noMatch = transformation.defaultValue.map { MetricObservation(value: $0, dimensions: [:], isDefault: true) }
-        if let literals = pattern.requiredLiterals, !PrefilterPlanner.containsAny(message, literals) { return noMatch }
+        if let prefilter = pattern.prefilter, !prefilter.contains(message) { return noMatch }
         switch pattern.syntax {
         case .json:
             let binding = json!
-            guard let found = binding.scan(message), JSONMatcher.evaluate(binding.expressions[0], found, message) else { return noMatch }
+            var values = JSONValues(slotCount: binding.trie.slotCount)
+            guard binding.scan(message, into: &values), JSONMatcher.evaluate(binding.expressions[0], values, message) else { return noMatch }
             func text(_ source: ValueSource) -> String? {
                 switch source {
                 case .literal(let v): return MetricFilter.format(v)
                 case .field: return nil
                 case .json(let k):
                     let slot = binding.extraSlots[k]
-                    guard let ref = found.first(where: { $0.slot == slot }),
+                    guard let ref = values.first(slot),
                           ref.kind == .string || ref.kind == .number || ref.kind == .trueValue || ref.kind == .falseValue else { return nil }
                     return JSONMatcher.withText(ref, message) { String(decoding: $0, as: UTF8.self) }
                 }

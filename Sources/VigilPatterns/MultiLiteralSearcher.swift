@@ -1,10 +1,13 @@
-/// Finds the next position where any of many literals occurs, in one pass over the bytes.
+/// Finds the next position where any of a set of literals occurs: the one prefilter mechanism.
 ///
-/// Literals of four bytes or more are found by hashing every 4-byte window of the text into a
-/// 64 Ki-bit table built from each literal's last four bytes, then verifying the few candidates;
-/// shorter literals get one SIMD search each. This keeps 100 filters close to the cost of one.
+/// Up to ``directLimit`` literals, and any literal shorter than four bytes, get one SIMD search each
+/// (``ByteSearch``, several GB/s). Beyond that, literals of four bytes or more are found in one pass by
+/// hashing every 4-byte window of the text into a 64 Ki-bit table built from each literal's last four
+/// bytes and verifying the few candidates. This keeps 100 filters close to the cost of one.
 struct MultiLiteralSearcher: Sendable {
+    /// Literals searched one by one with SIMD.
     let short: [[UInt8]]
+    /// Literals found by the hashed pass.
     let long: [[UInt8]]
     /// Bit per hash bucket: some long literal ends with a window hashing there.
     let table: [UInt64]
@@ -12,9 +15,16 @@ struct MultiLiteralSearcher: Sendable {
     let buckets: [Int: [Int]]
     let minimumLongLength: Int
 
+    /// With at most this many literals every literal is searched directly.
+    static let directLimit = 4
+
     init(_ literals: [[UInt8]]) {
         var short: [[UInt8]] = [], long: [[UInt8]] = []
-        for l in literals where !l.isEmpty { if l.count >= 4 { long.append(l) } else { short.append(l) } }
+        var unique: [[UInt8]] = []
+        for l in literals where !l.isEmpty && !unique.contains(l) { unique.append(l) }
+        for l in unique {
+            if l.count >= 4 && unique.count > Self.directLimit { long.append(l) } else { short.append(l) }
+        }
         var table = [UInt64](repeating: 0, count: 1024)
         var buckets: [Int: [Int]] = [:]
         for (k, l) in long.enumerated() {
@@ -38,6 +48,9 @@ struct MultiLiteralSearcher: Sendable {
         var nextShort: [Int]
         init(_ searcher: MultiLiteralSearcher) { nextShort = Array(repeating: -1, count: searcher.short.count) }
     }
+
+    /// Whether any literal occurs in `text`.
+    func contains(_ text: UnsafeBufferPointer<UInt8>) -> Bool { firstIndex(in: text, from: 0) != nil }
 
     /// The start of the earliest occurrence at or after `from` of any literal, or nil.
     func firstIndex(in text: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {

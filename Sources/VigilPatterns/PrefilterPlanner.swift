@@ -87,11 +87,4 @@ enum PrefilterPlanner {
     static func delimited(_ e: ConditionExpression<DelimitedCondition>) -> [[UInt8]]? {
         combine(e) { c in valueLiterals(c.op, c.value) }
     }
-
-    static func containsAny(_ message: UnsafeBufferPointer<UInt8>, _ literals: [[UInt8]]) -> Bool {
-        for literal in literals where literal.withUnsafeBufferPointer({ ByteSearch.firstIndex(of: $0, in: message, from: 0) != nil }) {
-            return true
-        }
-        return false
-    }
 }

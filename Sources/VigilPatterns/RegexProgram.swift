@@ -11,6 +11,7 @@ public final class RegexProgram: Sendable {
     public let source: String
     /// Literals of which at least one must occur for any match (one per alternative), if known.
     public let requiredLiterals: [[UInt8]]?
+    let prefilter: MultiLiteralSearcher?
 
     let closure: [StateSet]          // closure[r]: r plus the optional positions it can skip to
     let next: [StateSet]             // next[r]: closure of r+1 (after consuming position r)
@@ -98,18 +99,12 @@ public final class RegexProgram: Sendable {
         self.acceptFree = acceptFree
         self.acceptAnchored = acceptAnchored
         self.requiredLiterals = literals
+        self.prefilter = literals.map(MultiLiteralSearcher.init)
     }
 
     /// Whether the expression matches anywhere in `text`.
     public func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let literals = requiredLiterals {
-            var found = false
-            for literal in literals where literal.withUnsafeBufferPointer({ ByteSearch.firstIndex(of: $0, in: text, from: 0) != nil }) {
-                found = true
-                break
-            }
-            if !found { return false }
-        }
+        if let prefilter, !prefilter.contains(text) { return false }
         var active = startFree.union(startAnchored)
         var i = 0
         let n = text.count
