@@ -1,53 +1,61 @@
 /// Many compiled filters evaluated together over one stream, sharing the work between them.
 ///
-/// Lines are selected with one multi-literal pass over the buffer when every filter has required
-/// literals; every JSON event is scanned once for all JSON filters (their selectors form one trie).
+/// One literal searcher holds the required literals of every filter. When every filter has
+/// some, it selects the candidate lines; on each candidate line one pass marks which literals occur,
+/// and only filters with an occurring literal are evaluated (a filter whose literal alone decides is
+/// counted without a second search). Every JSON event is scanned once for all JSON filters that remain.
 public final class FilterSet: Sendable {
     /// The filters, in the order their counts are reported.
     public let patterns: [FilterPattern]
+    let literals: MultiLiteralSearcher
+    /// For each filter, the indexes (in `literals`) of its required literals; nil when it has none.
+    let needs: [[Int]?]
+    let selectsLines: Bool
     let json: JSONBinding?
     let jsonMembers: [Int]
-    let jsonLiterals: MultiLiteralSearcher?
-    let lineLiterals: MultiLiteralSearcher?
     let otherMembers: [Int]
 
     /// Groups `patterns`.
     public init(_ patterns: [FilterPattern]) {
         self.patterns = patterns
+        let searcher = MultiLiteralSearcher(patterns.flatMap { $0.requiredLiterals ?? [] })
+        literals = searcher
+        needs = patterns.map { p in p.requiredLiterals.map { $0.compactMap { searcher.indexOf[$0] } } }
+        selectsLines = !patterns.isEmpty && patterns.allSatisfy { $0.requiredLiterals != nil }
         var expressions: [ConditionExpression<JSONCondition>] = []
         var members: [Int] = []
-        var jsonLiteralSet: [[UInt8]]? = []
         for (k, p) in patterns.enumerated() {
             guard case .json(let e) = p.syntax else { continue }
             expressions.append(e)
             members.append(k)
-            if let l = p.requiredLiterals { jsonLiteralSet? += l } else { jsonLiteralSet = nil }
         }
         json = expressions.isEmpty ? nil : JSONBinding(expressions: expressions)
         jsonMembers = members
         otherMembers = patterns.indices.filter { !members.contains($0) }
-        jsonLiterals = (expressions.isEmpty ? nil : jsonLiteralSet).map(MultiLiteralSearcher.init)
-        if patterns.allSatisfy({ $0.requiredLiterals != nil }) {
-            lineLiterals = MultiLiteralSearcher(patterns.flatMap { $0.requiredLiterals! })
-        } else {
-            lineLiterals = nil
-        }
     }
 
     /// Adds to `counts[k]` the number of lines of `buffer` (whole lines) that filter `k` matches.
     public func countMatches(in buffer: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
         var values = JSONValues(slotCount: json?.trie.slotCount ?? 0)
-        LineScanner.forEachCandidateLine(in: buffer, prefilter: lineLiterals) { range in
-            evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &counts, &values)
+        var marks = [Bool](repeating: false, count: literals.literals.count)
+        LineScanner.forEachCandidateLine(in: buffer, prefilter: selectsLines ? literals : nil) { range in
+            evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &counts, &values, &marks)
         }
     }
 
-    func evaluate(_ line: UnsafeBufferPointer<UInt8>, _ counts: inout [Int], _ values: inout JSONValues) {
-        for k in otherMembers where patterns[k].matches(line) { counts[k] += 1 }
-        guard let json else { return }
-        if lineLiterals == nil, let literals = jsonLiterals, !literals.contains(line) { return }
-        guard json.scan(line, into: &values) else { return }
-        for (e, k) in jsonMembers.enumerated() where JSONMatcher.evaluate(json.expressions[e], values, line) {
+    func evaluate(_ line: UnsafeBufferPointer<UInt8>, _ counts: inout [Int], _ values: inout JSONValues, _ marks: inout [Bool]) {
+        for k in marks.indices { marks[k] = false }
+        literals.markOccurrences(in: line, &marks)
+        func passes(_ k: Int) -> Bool {
+            guard let need = needs[k] else { return true }
+            for i in need where marks[i] { return true }
+            return false
+        }
+        for k in otherMembers where passes(k) {
+            if patterns[k].prefilterDecides || patterns[k].check(line) { counts[k] += 1 }
+        }
+        guard let json, jsonMembers.contains(where: passes), json.scan(line, into: &values) else { return }
+        for (e, k) in jsonMembers.enumerated() where passes(k) && JSONMatcher.evaluate(json.expressions[e], values, line) {
             counts[k] += 1
         }
     }

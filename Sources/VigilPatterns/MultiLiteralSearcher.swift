@@ -14,6 +14,9 @@ struct MultiLiteralSearcher: Sendable {
     /// For each bucket, the long literals ending in it (only for buckets that are set).
     let buckets: [Int: [Int]]
     let minimumLongLength: Int
+    let maximumLongLength: Int
+    /// Index of each literal in ``literals`` (short ones first, then long ones).
+    let indexOf: [[UInt8]: Int]
 
     /// With at most this many literals every literal is searched directly.
     static let directLimit = 4
@@ -39,7 +42,12 @@ struct MultiLiteralSearcher: Sendable {
         self.table = table
         self.buckets = buckets
         self.minimumLongLength = long.map(\.count).min() ?? 4
+        self.maximumLongLength = long.map(\.count).max() ?? 4
+        self.indexOf = Dictionary(uniqueKeysWithValues: (short + long).enumerated().map { ($1, $0) })
     }
+
+    /// All literals; marks and indexes refer to positions in this list.
+    var literals: [[UInt8]] { short + long }
 
     @inline(__always) static func hash(_ w: UInt32) -> Int { Int((w &* 0x9E37_79B1) >> 16) }
 
@@ -51,6 +59,18 @@ struct MultiLiteralSearcher: Sendable {
 
     /// Whether any literal occurs in `text`.
     func contains(_ text: UnsafeBufferPointer<UInt8>) -> Bool { firstIndex(in: text, from: 0) != nil }
+
+    /// Sets `marks[i]` for every literal `i` that occurs in `text` (one pass for the long literals).
+    func markOccurrences(in text: UnsafeBufferPointer<UInt8>, _ marks: inout [Bool]) {
+        for (k, l) in short.enumerated() where !marks[k] {
+            marks[k] = l.withUnsafeBufferPointer { ByteSearch.firstIndex(of: $0, in: text, from: 0) != nil }
+        }
+        let offset = short.count
+        forEachLongOccurrence(in: text, from: 0, endLimit: text.count) { k, _ in
+            marks[offset + k] = true
+            return true
+        }
+    }
 
     /// The start of the earliest occurrence at or after `from` of any literal, or nil.
     func firstIndex(in text: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
@@ -67,28 +87,39 @@ struct MultiLiteralSearcher: Sendable {
             }
             if cursor.nextShort[k] < text.count { best = min(best, cursor.nextShort[k]) }
         }
-        if !long.isEmpty, let base = text.baseAddress {
-            let n = text.count
-            // `end` is the index of the last byte of a 4-byte window; a literal of length L ending there starts at end-L+1.
-            var end = from + minimumLongLength - 1
-            let limit = min(n, best == Int.max ? n : best + minimumLongLength)
-            table.withUnsafeBufferPointer { bits in
-                while end < limit {
-                    let window = UnsafeRawPointer(base + end - 3).loadUnaligned(as: UInt32.self)
-                    let h = Self.hash(window)
-                    if bits[h >> 6] & (1 << UInt64(h & 63)) != 0 {
-                        for k in buckets[h] ?? [] {
-                            let l = long[k]
-                            let start = end - l.count + 1
-                            guard start >= from, start < best else { continue }
-                            if l.withUnsafeBufferPointer({ bytesEqual(text, start, $0) }) { best = start }
-                        }
-                        if best != Int.max && end - (minimumLongLength - 1) >= best { break }
+        // A long literal starting before `best` ends before best + maximumLongLength - 1.
+        let endLimit = best == Int.max ? text.count : min(text.count, best + maximumLongLength - 1)
+        forEachLongOccurrence(in: text, from: from, endLimit: endLimit) { _, start in
+            if start < best { best = start }
+            // Windows ending at `end` belong to literals starting at or after end - maximumLongLength + 1.
+            return true
+        } stopAt: { end in best != Int.max && end - maximumLongLength + 1 >= best }
+        return best == Int.max ? nil : best
+    }
+
+    /// Calls `body(literal, start)` for occurrences of long literals starting at or after `from` whose last
+    /// byte is before `endLimit`, in order of their end; stops when `body` returns false or `stopAt(end)` holds.
+    @inline(__always)
+    func forEachLongOccurrence(in text: UnsafeBufferPointer<UInt8>, from: Int, endLimit: Int,
+                               _ body: (Int, Int) -> Bool, stopAt: (Int) -> Bool = { _ in false }) {
+        guard !long.isEmpty, let base = text.baseAddress else { return }
+        // `end` is the index of the last byte of a 4-byte window; a literal of length L ending there starts at end-L+1.
+        var end = from + minimumLongLength - 1
+        table.withUnsafeBufferPointer { bits in
+            while end < endLimit {
+                let window = UnsafeRawPointer(base + end - 3).loadUnaligned(as: UInt32.self)
+                let h = Self.hash(window)
+                if bits[h >> 6] & (1 << UInt64(h & 63)) != 0 {
+                    for k in buckets[h] ?? [] {
+                        let l = long[k]
+                        let start = end - l.count + 1
+                        guard start >= from, l.withUnsafeBufferPointer({ bytesEqual(text, start, $0) }) else { continue }
+                        if !body(k, start) { return }
                     }
-                    end += 1
+                    if stopAt(end) { return }
                 }
+                end += 1
             }
         }
-        return best == Int.max ? nil : best
     }
 }

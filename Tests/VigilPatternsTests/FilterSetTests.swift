@@ -40,3 +40,4 @@ struct FilterSetTests {
         #expect(counts == [2, 2, 1, 1])
     }
 }
+
