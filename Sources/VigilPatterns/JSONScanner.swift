@@ -214,41 +214,49 @@ struct JSONScanner {
         return true
     }
 
+    static let laneIndex = SIMD16<UInt8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+
     /// Scans a string body after the opening quote, leaving `i` after the closing quote.
     /// Returns whether it had escapes, or nil when it is invalid.
     mutating func string() -> Bool? {
         var escaped = false
+        var j = i  // a local index keeps the loop in registers
+        defer { i = j }
         let quote = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
         let backslash = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         let control = SIMD16<UInt8>(repeating: 0x20)
         while true {
-            while i + 16 <= n {
-                let block = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            // Jump 16 bytes at a time, then straight to the first quote, backslash or control byte.
+            while j + 16 <= n {
+                let block = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<UInt8>.self)
                 let special = (block .== quote) .| (block .== backslash) .| (block .< control)
-                if any(special) { break }
-                i += 16
+                if any(special) {
+                    j += Int(Self.laneIndex.replacing(with: 255, where: .!special).min())
+                    break
+                }
+                j += 16
             }
-            guard i < n else { return nil }
-            let c = p[i]
-            if c == UInt8(ascii: "\"") { i += 1; return escaped }
+            guard j < n else { return nil }
+            let c = p[j]
+            if c == UInt8(ascii: "\"") { j += 1; return escaped }
             if c < 0x20 { return nil }
             if c == UInt8(ascii: "\\") {
                 escaped = true
-                guard i + 1 < n else { return nil }
-                switch p[i + 1] {
+                guard j + 1 < n else { return nil }
+                switch p[j + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
                      UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    i += 2
+                    j += 2
                 case UInt8(ascii: "u"):
-                    guard i + 6 <= n else { return nil }
-                    for k in 2..<6 where JSONText.hexValue(p[i + k]) == nil { return nil }
-                    i += 6
+                    guard j + 6 <= n else { return nil }
+                    for k in 2..<6 where JSONText.hexValue(p[j + k]) == nil { return nil }
+                    j += 6
                 default:
                     return nil
                 }
                 continue
             }
-            i += 1
+            j += 1
         }
     }
 
