@@ -9,6 +9,13 @@ public enum ByteSearch {
         needle.withUnsafeBufferPointer { firstIndex(of: $0, in: haystack, from: 0) != nil }
     }
 
+    /// The index of the first set lane of a comparison result that has one (no loop, no reduction call).
+    @inlinable @inline(__always)
+    public static func firstLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Int {
+        let bytes = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 255, where: mask), to: SIMD2<UInt64>.self)
+        return bytes[0] != 0 ? bytes[0].trailingZeroBitCount >> 3 : 8 + bytes[1].trailingZeroBitCount >> 3
+    }
+
     /// The first index at or after `from` where `byte` occurs.
     @inlinable
     public static func firstIndex(of byte: UInt8, in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
@@ -19,9 +26,7 @@ public enum ByteSearch {
         while i + 16 <= count {
             let block = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
             let hits = block .== splat
-            if any(hits) {
-                for j in 0..<16 where hits[j] { return i + j }
-            }
+            if any(hits) { return i + firstLane(hits) }
             i += 16
         }
         while i < count {

@@ -3,7 +3,9 @@
 /// One literal searcher holds the required literals of every filter. When every filter has
 /// some, it selects the candidate lines; on each candidate line one pass marks which literals occur,
 /// and only filters with an occurring literal are evaluated (a filter whose literal alone decides is
-/// counted without a second search). Every JSON event is scanned once for all JSON filters that remain.
+/// counted without a second search). Every JSON event is scanned once for all JSON filters that remain,
+/// and a ``JSONEqualityIndex`` picks the JSON filters that the event's values can satisfy; when it has
+/// keys and every filter is JSON, lines are not marked at all (the index prunes more, for less).
 public final class FilterSet: Sendable {
     /// The filters, in the order their counts are reported.
     public let patterns: [FilterPattern]
@@ -14,6 +16,9 @@ public final class FilterSet: Sendable {
     let json: JSONBinding?
     let jsonMembers: [Int]
     let otherMembers: [Int]
+    let equalityIndex: JSONEqualityIndex
+    /// Whether evaluation first marks which literals a line holds.
+    let marksLiterals: Bool
 
     /// Groups `patterns`.
     public init(_ patterns: [FilterPattern]) {
@@ -32,22 +37,35 @@ public final class FilterSet: Sendable {
         json = expressions.isEmpty ? nil : JSONBinding(expressions: expressions)
         jsonMembers = members
         otherMembers = patterns.indices.filter { !members.contains($0) }
+        equalityIndex = JSONEqualityIndex(json?.expressions ?? [])
+        marksLiterals = !otherMembers.isEmpty || !equalityIndex.isUseful
     }
 
     /// Adds to `counts[k]` the number of lines of `buffer` (whole lines) that filter `k` matches.
     public func countMatches(in buffer: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
         var values = JSONValues(slotCount: json?.trie.slotCount ?? 0)
-        var marks = [Bool](repeating: false, count: literals.literals.count)
-        LineScanner.forEachCandidateLine(in: buffer, prefilter: selectsLines ? literals : nil) { range in
-            evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &counts, &values, &marks)
+        var state = State(marks: [Bool](repeating: false, count: literals.literals.count),
+                          seen: [UInt32](repeating: 0, count: jsonMembers.count))
+        LineScanner.forEachCandidateLine(in: buffer, prefilter: selectsLines ? literals : nil, adaptive: true) { range in
+            evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &counts, &values, &state)
         }
     }
 
-    func evaluate(_ line: UnsafeBufferPointer<UInt8>, _ counts: inout [Int], _ values: inout JSONValues, _ marks: inout [Bool]) {
-        for k in marks.indices { marks[k] = false }
-        literals.markOccurrences(in: line, &marks)
+    /// Per-buffer scratch space, reused line after line.
+    struct State {
+        var marks: [Bool]
+        var seen: [UInt32]
+        var stamp: UInt32 = 0
+    }
+
+    func evaluate(_ line: UnsafeBufferPointer<UInt8>, _ counts: inout [Int], _ values: inout JSONValues, _ state: inout State) {
+        if marksLiterals {
+            for k in state.marks.indices { state.marks[k] = false }
+            literals.markOccurrences(in: line, &state.marks)
+        }
+        let marks = state.marks
         func passes(_ k: Int) -> Bool {
-            guard let need = needs[k] else { return true }
+            guard marksLiterals, let need = needs[k] else { return true }
             for i in need where marks[i] { return true }
             return false
         }
@@ -55,8 +73,14 @@ public final class FilterSet: Sendable {
             if patterns[k].prefilterDecides || patterns[k].check(line) { counts[k] += 1 }
         }
         guard let json, jsonMembers.contains(where: passes), json.scan(line, into: &values) else { return }
-        for (e, k) in jsonMembers.enumerated() where passes(k) && JSONMatcher.evaluate(json.expressions[e], values, line) {
-            counts[k] += 1
+        state.stamp &+= 1
+        if state.stamp == 0 {  // wrapped: forget every stamp
+            for k in state.seen.indices { state.seen[k] = 0 }
+            state.stamp = 1
+        }
+        equalityIndex.forEachCandidate(values, line, seen: &state.seen, stamp: state.stamp) { e in
+            let k = jsonMembers[e]
+            if passes(k) && JSONMatcher.evaluate(json.expressions[e], values, line) { counts[k] += 1 }
         }
     }
 }

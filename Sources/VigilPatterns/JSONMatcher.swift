@@ -48,8 +48,13 @@ struct JSONBinding: Sendable {
     /// Scans `message` once into `values`; false if it is not a JSON object.
     func scan(_ message: UnsafeBufferPointer<UInt8>, into values: inout JSONValues) -> Bool {
         var scanner = JSONScanner(trie: trie, bytes: message)
-        guard scanner.scan() else { return false }
-        values.index(scanner.found)
+        // Reuse the previous event's storage for the values found (no allocation per event).
+        swap(&scanner.found, &values.refs)
+        scanner.found.removeAll(keepingCapacity: true)
+        let ok = scanner.scan()
+        swap(&scanner.found, &values.refs)
+        guard ok else { return false }
+        values.reindex()
         return true
     }
 
@@ -71,9 +76,10 @@ struct JSONValues {
     /// The first value found at `slot`, if any.
     func first(_ slot: Int) -> JSONValueRef? { head[slot] >= 0 ? refs[Int(head[slot])] : nil }
 
-    mutating func index(_ found: [JSONValueRef]) {
+    /// Rebuilds the per-slot chains after a scan stored its values in ``refs``.
+    mutating func reindex() {
+        let found = refs
         for k in 0..<head.count { head[k] = -1 }
-        refs = found
         if next.count < found.count { next = Array(repeating: -1, count: found.count) }
         for k in stride(from: found.count - 1, through: 0, by: -1) {
             let slot = found[k].slot

@@ -214,8 +214,6 @@ struct JSONScanner {
         return true
     }
 
-    static let laneIndex = SIMD16<UInt8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-
     /// Scans a string body after the opening quote, leaving `i` after the closing quote.
     /// Returns whether it had escapes, or nil when it is invalid.
     mutating func string() -> Bool? {
@@ -231,7 +229,7 @@ struct JSONScanner {
                 let block = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<UInt8>.self)
                 let special = (block .== quote) .| (block .== backslash) .| (block .< control)
                 if any(special) {
-                    j += Int(Self.laneIndex.replacing(with: 255, where: .!special).min())
+                    j += ByteSearch.firstLane(special)
                     break
                 }
                 j += 16

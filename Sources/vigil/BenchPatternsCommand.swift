@@ -18,6 +18,9 @@ struct BenchPatternsCommand: ParsableCommand {
     @Option(name: .customLong("runs"), help: "Runs per measurement; the fastest counts (every tool alike).")
     var runs = 3
 
+    @Option(name: .customLong("only"), help: "Run only the cases whose name contains this text (e.g. \"filters vs 1\").")
+    var only: String?
+
     func validate() throws {
         guard sizeMB >= 1 else { throw ValidationError("--size-mb must be at least 1.") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
@@ -65,7 +68,7 @@ struct BenchPatternsCommand: ParsableCommand {
                  baselineName: "grep -cE", baseline: ["grep", "-cE", "timeout after [0-9]+ms"], countLines: false),
         ]
         var failures = 0
-        for c in cases {
+        for c in cases where selected(c.name) {
             let file = paths[c.corpus]!
             let bytes = Double(sizeMB << 20)
             let ours = try Measure.best(of: runs) { try Measure.command([vigil, "match", "--count", "--filter-pattern", c.pattern, file], countLines: false) }
@@ -101,6 +104,7 @@ struct BenchPatternsCommand: ParsableCommand {
         let terms = (0..<100).map { "\"customer \($0 * 97) in\"" }
         let one = "{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }"
         for (label, file, single, many) in [("JSON", cloudTrail, one, json), ("terms", application, "\"customer 4850 in\"", terms)] {
+            guard selected("100 \(label) filters vs 1") else { continue }
             let singleSet = FilterSet([try FilterPattern(single)])
             let manySet = FilterSet(try many.map { try FilterPattern($0) })
             let t1 = try Measure.best(of: runs) { try Measure.inProcess(file, singleSet) }
@@ -116,6 +120,8 @@ struct BenchPatternsCommand: ParsableCommand {
                   + (shared == alone ? "counts agree" : "MISMATCH"))
         }
     }
+
+    func selected(_ name: String) -> Bool { only.map { name.contains($0) } ?? true }
 
     func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
 }

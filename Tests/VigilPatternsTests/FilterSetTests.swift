@@ -39,5 +39,34 @@ struct FilterSetTests {
         buffer.withUnsafeBufferPointer { FilterSet(patterns).countMatches(in: $0, into: &counts) }
         #expect(counts == [2, 2, 1, 1])
     }
-}
 
+    @Test("JSON-only sets pick filters by exact values and still count what each filter counts alone")
+    func equalityIndexAgrees() throws {
+        var rng = SplitMix64(seed: 11)
+        let names = ["ConsoleLogin", "DeleteTrail", "StopLogging", "PutBucketPolicy", "RunInstances", "true", "42"]
+        let lines = (0..<4000).map { i -> String in
+            let name = names.randomElement(using: &rng)!, other = names.randomElement(using: &rng)!
+            switch i % 5 {
+            case 0: return #"{"eventName":"\#(name)","user":{"type":"\#(Bool.random(using: &rng) ? "Root" : "IAMUser")"}}"#
+            case 1: return #"{"eventName":"StopLogging","tags":["\#(name)","\#(name)","\#(other)"]}"#
+            case 2: return #"{"eventName":\#(name == "42" ? "42" : "true"),"tags":[{"k":1},null,"\#(other)"]}"#
+            case 3: return i % 500 == 3 ? "not json \(name)" : #"{"eventName":"\#(name)x","n":\#(i % 7)}"#
+            default: return #"{"eventName":"\#(name)","tags":"\#(other)"}"#
+            }
+        }
+        let patterns = try [
+            "{ $.eventName = ConsoleLogin }", "{ $.eventName = StopLogging }",
+            "{ ($.eventName = DeleteTrail || $.eventName = RunInstances) && $.user.type = Root }",
+            "{ $.eventName = PutBucketPolicy || $.user.type = Root }", "{ $.tags[*] = DeleteTrail }",
+            "{ $.tags[*] = \"ConsoleLogin\" && $.eventName != ConsoleLogin }", "{ $.eventName = true }",
+            "{ $.eventName = 42 }", "{ $.eventName = \"42\" }", "{ $.eventName = Run* }", "{ $.n >= 4 }",
+            "{ $.tags = StopLogging }", "{ $.eventName = \"\" }",
+        ].map { try FilterPattern($0) }
+        var counts = [Int](repeating: 0, count: patterns.count)
+        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
+        buffer.withUnsafeBufferPointer { FilterSet(patterns).countMatches(in: $0, into: &counts) }
+        let expected = patterns.map { p in lines.filter { p.matches($0) }.count }
+        #expect(counts == expected)
+        #expect(expected.dropLast().allSatisfy { $0 > 0 })
+    }
+}

@@ -24,4 +24,49 @@ struct MultiLiteralSearcherTests {
         let expected: Set<String> = count == 2 ? [] : ["gamma", "zeta", "eta"]
         #expect(found == expected)
     }
+
+    /// The earliest start of any literal at or after `from`, by brute force.
+    static func naiveFirst(_ literals: [[UInt8]], _ text: [UInt8], from: Int) -> Int? {
+        var i = from
+        while i < text.count {
+            if literals.contains(where: { l in i + l.count <= text.count && Array(text[i..<(i + l.count)]) == l }) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    @Test("finds what brute force finds, for random literal sets that share prefixes and windows",
+          arguments: [1, 2, 3, 4])
+    func agreesWithBruteForce(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let alphabet = Array("ab c9".utf8)
+        for _ in 0..<40 {
+            let prefix = Array("customer ".utf8).prefix(Int.random(in: 0...9, using: &rng))
+            let literals = (0..<Int.random(in: 5...30, using: &rng)).map { _ in
+                Array(prefix) + (0..<Int.random(in: 1...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            }
+            let searcher = MultiLiteralSearcher(literals)
+            var text: [UInt8] = []
+            while text.count < 400 {
+                if Int.random(in: 0..<4, using: &rng) == 0 { text += literals.randomElement(using: &rng)! }
+                else { text += Array("customer ".utf8).prefix(Int.random(in: 0...9, using: &rng)) + [alphabet.randomElement(using: &rng)!] }
+            }
+            let unique = searcher.literals
+            text.withUnsafeBufferPointer { buffer in
+                for from in Swift.stride(from: 0, to: text.count, by: 7) {
+                    #expect(searcher.firstIndex(in: buffer, from: from) == Self.naiveFirst(unique, text, from: from))
+                }
+                var marks = [Bool](repeating: false, count: unique.count)
+                searcher.markOccurrences(in: buffer, &marks)
+                #expect(marks == unique.map { Self.naiveFirst([$0], text, from: 0) != nil })
+            }
+        }
+    }
+
+    @Test("literals sharing a long prefix are probed at a stride, on windows past the prefix")
+    func strideSkipsSharedPrefix() {
+        let searcher = MultiLiteralSearcher((0..<100).map { Array("customer \($0 * 97) in".utf8) })
+        #expect(searcher.stride == 4)
+        #expect(searcher.buckets.values.allSatisfy { $0.count <= 13 })
+    }
 }
