@@ -13,6 +13,9 @@ let package = Package(
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "VigilPatterns", targets: ["VigilPatterns"]),
+        .library(name: "VigilMetrics", targets: ["VigilMetrics"]),
+        .library(name: "VigilStore", targets: ["VigilStore"]),
+        .library(name: "VigilService", targets: ["VigilService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -23,10 +26,28 @@ let package = Package(
             name: "VigilPatterns",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "VigilMetrics",
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "VigilStore",
+            dependencies: ["CSQLite", "VigilMetrics"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VigilService",
+            dependencies: ["VigilPatterns", "VigilMetrics", "VigilStore"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "VigilPatterns",
+                "VigilMetrics",
+                "VigilStore",
+                "VigilService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -38,8 +59,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VigilMetricsTests",
+            dependencies: ["VigilMetrics"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilStoreTests",
+            dependencies: ["VigilStore", "VigilMetrics"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilServiceTests",
+            dependencies: ["VigilService", "VigilStore", "VigilMetrics", "VigilPatterns"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "vigilTests",
-            dependencies: ["vigil"],
+            dependencies: ["vigil", "VigilStore", "VigilMetrics"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,20 @@
+/// Aggregates per-minute sets into CloudWatch periods, as GetMetricStatistics returns them.
+public enum StatisticsQuery {
+    /// One returned datapoint: the period start and its merged set.
+    public struct PeriodResult: Sendable, Equatable {
+        public let timestamp: Int64
+        public let values: StatisticSet
+    }
+
+    /// Merges `minutes` (minute start → set, any order) into periods of `periodSeconds` within
+    /// [start, end), aligned to the epoch; periods without data are omitted, as CloudWatch does.
+    public static func periods(_ minutes: [(Int64, StatisticSet)], start: Int64, end: Int64, periodSeconds: Int) -> [PeriodResult] {
+        let length = Int64(periodSeconds) * 1000
+        var byPeriod: [Int64: StatisticSet] = [:]
+        for (minute, set) in minutes where minute >= start && minute < end {
+            let p = Period.floor(minute, to: length)
+            if var existing = byPeriod[p] { existing.merge(set); byPeriod[p] = existing } else { byPeriod[p] = set }
+        }
+        return byPeriod.keys.sorted().map { PeriodResult(timestamp: $0, values: byPeriod[$0]!) }
+    }
+}

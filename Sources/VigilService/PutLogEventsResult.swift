@@ -1,0 +1,20 @@
+/// What PutLogEvents answers: which events were rejected (AWS's `rejectedLogEventsInfo`), by index range.
+public struct PutLogEventsResult: Sendable, Equatable {
+    /// Index of the first event more than 2 hours in the future (inclusive); later events are too new too.
+    public var tooNewLogEventStartIndex: Int?
+    /// Exclusive end of the events older than 14 days.
+    public var tooOldLogEventEndIndex: Int?
+    /// Exclusive end of the events older than the group's retention (including those too old).
+    public var expiredLogEventEndIndex: Int?
+    /// How many events were stored.
+    public var accepted: Int
+
+    public init(tooNewLogEventStartIndex: Int? = nil, tooOldLogEventEndIndex: Int? = nil, expiredLogEventEndIndex: Int? = nil, accepted: Int) {
+        self.tooNewLogEventStartIndex = tooNewLogEventStartIndex
+        self.tooOldLogEventEndIndex = tooOldLogEventEndIndex
+        self.expiredLogEventEndIndex = expiredLogEventEndIndex
+        self.accepted = accepted
+    }
+
+    public var hasRejections: Bool { tooNewLogEventStartIndex != nil || tooOldLogEventEndIndex != nil || expiredLogEventEndIndex != nil }
+}

@@ -1,0 +1,13 @@
+/// How far a file source has been ingested: its identity (device and inode, or a content hash) and byte offset.
+public struct IngestOffset: Sendable, Equatable {
+    /// The source, e.g. an absolute path or `cloudtrail:<path>`.
+    public let source: String
+    public let identity: String
+    public let offset: Int64
+    public init(source: String, identity: String, offset: Int64) { self.source = source; self.identity = identity; self.offset = offset }
+}
+
+/// Where ingest records its progress through file sources, committed with the events it read.
+public protocol IngestOffsetStore: Sendable {
+    func offset(source: String) throws -> IngestOffset?
+}

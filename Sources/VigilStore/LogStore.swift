@@ -1,0 +1,40 @@
+public import VigilMetrics
+
+/// Persistence of log groups, streams, events and metric filters. Implementations keep each call
+/// atomic; `append` writes events and the datapoints they produced in one transaction.
+public protocol LogStore: Sendable {
+    func createLogGroup(name: String, retentionInDays: Int?, tags: [String: String], now: Int64) throws
+    func deleteLogGroup(name: String) throws
+    func logGroup(name: String) throws -> LogGroupRecord?
+    /// Groups in name order, after `afterName`, at most `limit`.
+    func logGroups(prefix: String?, afterName: String?, limit: Int) throws -> [LogGroupRecord]
+    func setRetention(group: String, days: Int?) throws
+    func tags(group: String) throws -> [String: String]
+    func tag(group: String, _ tags: [String: String]) throws
+    func untag(group: String, keys: [String]) throws
+
+    func createLogStream(group: String, name: String, now: Int64) throws
+    func deleteLogStream(group: String, name: String) throws
+    /// Streams ordered by name (ascending unless `descending`), or by last event time; `offset` pages.
+    func logStreams(group: String, prefix: String?, order: StreamOrder, descending: Bool, offset: Int, limit: Int) throws -> [LogStreamRecord]
+
+    /// Stores `events` (already validated, in timestamp order) and `datapoints` together; returns how many were stored.
+    @discardableResult
+    func append(group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64) throws -> Int
+    /// Events of `group` matching `query`, in (timestamp, id) order (reversed when not forward).
+    func events(group: String, _ query: EventQuery) throws -> [StoredLogEvent]
+    /// Deletes events older than each group's retention; returns how many were deleted.
+    func applyRetention(now: Int64) throws -> Int
+
+    func putMetricFilter(_ filter: MetricFilterRecord) throws
+    func deleteMetricFilter(group: String, name: String) throws
+    func metricFilters(group: String?) throws -> [MetricFilterRecord]
+}
+
+/// Persistence of per-minute metric aggregates.
+public protocol MetricStore: Sendable {
+    func record(_ datapoints: MinuteAggregator) throws
+    /// The per-minute sets of `key` with minute start in [start, end).
+    func minutes(_ key: MetricKey, start: Int64, end: Int64) throws -> [(Int64, StatisticSet)]
+    func metrics(namespace: String?, name: String?) throws -> [MetricKey]
+}

@@ -1,0 +1,71 @@
+/// The schema of a Vigil database, as ordered migrations (version n = first n applied).
+enum VigilSchema {
+    static let migrator = SchemaMigrator(migrations: [
+        .init(name: "logs and metrics", sql: """
+            CREATE TABLE log_groups (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                creation_time INTEGER NOT NULL,
+                retention_days INTEGER,
+                stored_bytes INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE log_group_tags (
+                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (group_id, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE log_streams (
+                id INTEGER PRIMARY KEY,
+                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                creation_time INTEGER NOT NULL,
+                first_event INTEGER,
+                last_event INTEGER,
+                last_ingestion INTEGER,
+                stored_bytes INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (group_id, name)
+            );
+            CREATE TABLE log_events (
+                id INTEGER PRIMARY KEY,
+                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                stream_id INTEGER NOT NULL REFERENCES log_streams(id) ON DELETE CASCADE,
+                timestamp INTEGER NOT NULL,
+                ingestion_time INTEGER NOT NULL,
+                message BLOB NOT NULL
+            );
+            CREATE INDEX log_events_by_group_time ON log_events (group_id, timestamp, id);
+            CREATE INDEX log_events_by_stream ON log_events (stream_id);
+            CREATE TABLE metric_filters (
+                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                pattern TEXT NOT NULL,
+                transformations TEXT NOT NULL,
+                creation_time INTEGER NOT NULL,
+                PRIMARY KEY (group_id, name)
+            ) WITHOUT ROWID;
+            CREATE TABLE metrics (
+                id INTEGER PRIMARY KEY,
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                dimensions TEXT NOT NULL,
+                unit TEXT NOT NULL,
+                UNIQUE (namespace, name, dimensions, unit)
+            );
+            CREATE TABLE metric_minutes (
+                metric_id INTEGER NOT NULL REFERENCES metrics(id),
+                minute INTEGER NOT NULL,
+                sample_count REAL NOT NULL,
+                sum REAL NOT NULL,
+                minimum REAL NOT NULL,
+                maximum REAL NOT NULL,
+                PRIMARY KEY (metric_id, minute)
+            ) WITHOUT ROWID;
+            CREATE TABLE ingest_offsets (
+                source TEXT PRIMARY KEY,
+                identity TEXT NOT NULL,
+                offset INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
+    ])
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import VigilMetrics
+import VigilStore
+
+/// The SQLite store keeps groups, streams, events and metrics, and refuses what it does not understand.
+struct SQLiteLogStoreTests {
+    func temporaryPath() -> String {
+        NSTemporaryDirectory() + "vigil-store-\(UUID().uuidString).db"
+    }
+
+    @Test("a database written by a newer schema is refused with a clear message")
+    func newerSchema() throws {
+        let path = temporaryPath()
+        _ = try SQLiteLogStore(path: path)
+        // Simulate a newer vigil by raising the recorded version.
+        let raw = try SQLiteLogStore(path: path)
+        try raw.debugSetUserVersion(99)
+        #expect {
+            _ = try SQLiteLogStore(path: path)
+        } throws: { error in
+            "\(error)".contains("schema version 99") && "\(error)".contains("newer vigil")
+        }
+    }
+
+    @Test("groups page by name with a prefix; deleting a group deletes its streams and events")
+    func groups() throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        for name in ["b", "a/1", "a/2", "a/3", "a_"] { try store.createLogGroup(name: name, retentionInDays: nil, tags: [:], now: 1) }
+        #expect(try store.logGroups(prefix: "a/", afterName: nil, limit: 2).map(\.name) == ["a/1", "a/2"])
+        #expect(try store.logGroups(prefix: "a/", afterName: "a/2", limit: 2).map(\.name) == ["a/3"])
+        #expect(try store.logGroups(prefix: "a_", afterName: nil, limit: 9).map(\.name) == ["a_"])  // '_' is not a wildcard
+        #expect(throws: ServiceError.alreadyExists("The specified log group already exists")) {
+            try store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 1)
+        }
+        try store.createLogStream(group: "b", name: "s", now: 1)
+        try store.append(group: "b", stream: "s", events: [NewLogEvent(timestamp: 5, message: Array("x".utf8))], datapoints: MinuteAggregator(), ingestionTime: 6)
+        try store.deleteLogGroup(name: "b")
+        try store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 2)
+        try store.createLogStream(group: "b", name: "s", now: 2)
+        #expect(try store.events(group: "b", EventQuery()).isEmpty)
+        #expect(throws: ServiceError.logGroupNotFound) { try store.deleteLogGroup(name: "nope") }
+    }
+
+    @Test("events come back byte-exact, in time order, paged by cursor in both directions")
+    func events() throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        try store.createLogGroup(name: "g", retentionInDays: nil, tags: [:], now: 0)
+        try store.createLogStream(group: "g", name: "s", now: 0)
+        let messages: [[UInt8]] = [Array("  padded  ".utf8), Array("tab\there".utf8), Array("ünïcode ✓".utf8), [0x7B, 0x0A, 0x7D]]
+        try store.append(group: "g", stream: "s", events: messages.enumerated().map { NewLogEvent(timestamp: Int64($0.offset * 10), message: $0.element) },
+                         datapoints: MinuteAggregator(), ingestionTime: 100)
+        let all = try store.events(group: "g", EventQuery())
+        #expect(all.map(\.message) == messages)
+        let second = try store.events(group: "g", EventQuery(after: EventCursor(timestamp: all[1].timestamp, id: all[1].id), limit: 1))
+        #expect(second.map(\.message) == [messages[2]])
+        let backward = try store.events(group: "g", EventQuery(forward: false, limit: 2))
+        #expect(backward.map(\.message) == [messages[3], messages[2]])
+        let stream = try store.logStreams(group: "g", prefix: nil, order: .logStreamName, descending: false, offset: 0, limit: 1)[0]
+        #expect(stream.firstEventTimestamp == 0 && stream.lastEventTimestamp == 30 && stream.storedBytes == Int64(messages.map(\.count).reduce(0, +)))
+    }
+
+    @Test("an append into a missing stream stores neither events nor datapoints")
+    func appendIsAtomic() throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        try store.createLogGroup(name: "g", retentionInDays: nil, tags: [:], now: 0)
+        var points = MinuteAggregator()
+        let key = MetricKey(namespace: "N", name: "M")
+        points.add(MetricDatapoint(key: key, timestamp: 0, value: 1))
+        #expect(throws: ServiceError.logStreamNotFound) {
+            try store.append(group: "g", stream: "missing", events: [NewLogEvent(timestamp: 0, message: [0x61])], datapoints: points, ingestionTime: 0)
+        }
+        #expect(try store.minutes(key, start: 0, end: 1_000_000).isEmpty)
+        #expect(try store.metrics(namespace: nil, name: nil).isEmpty)
+    }
+
+    @Test("minute aggregates add up across appends")
+    func metricsAccumulate() throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        let key = MetricKey(namespace: "N", name: "M", dimensions: [.init(name: "user", value: "alice")], unit: "Count")
+        for v in [2.0, 7.0, 1.0] {
+            var points = MinuteAggregator()
+            points.add(MetricDatapoint(key: key, timestamp: 61_000, value: v))
+            try store.record(points)
+        }
+        let minutes = try store.minutes(key, start: 0, end: 120_000)
+        #expect(minutes.count == 1 && minutes[0].0 == 60_000)
+        #expect(minutes[0].1 == StatisticSet(sampleCount: 3, sum: 10, minimum: 1, maximum: 7))
+        #expect(try store.metrics(namespace: "N", name: nil) == [key])
+    }
+
+    @Test("retention deletes only events older than the group's retention")
+    func retention() throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        try store.createLogGroup(name: "g", retentionInDays: 1, tags: [:], now: 0)
+        try store.createLogStream(group: "g", name: "s", now: 0)
+        let day: Int64 = 86_400_000
+        try store.append(group: "g", stream: "s", events: [NewLogEvent(timestamp: 0, message: [0x61]), NewLogEvent(timestamp: day + 5, message: [0x62])],
+                         datapoints: MinuteAggregator(), ingestionTime: 0)
+        #expect(try store.applyRetention(now: 2 * day) == 1)
+        #expect(try store.events(group: "g", EventQuery()).map(\.message) == [[0x62]])
+    }
+}
