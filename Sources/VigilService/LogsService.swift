@@ -102,8 +102,7 @@ public final class LogsService: Sendable {
             forward = direction
             after = cursor
         }
-        guard try store.logStreams(group: group, prefix: stream, order: .logStreamName, descending: false, offset: 0, limit: 50)
-                .contains(where: { $0.name == stream }) else { throw ServiceError.logStreamNotFound }
+        guard try store.hasLogStream(group: group, name: stream) else { throw ServiceError.logStreamNotFound }
         var page = try store.events(group: group, EventQuery(streamNames: [stream], startTime: startTime, endTime: endTime, after: after,
                                                              forward: forward, limit: limit))
         if !forward { page.reverse() }

@@ -15,6 +15,8 @@ public protocol LogStore: Sendable {
 
     func createLogStream(group: String, name: String, now: Int64) throws
     func deleteLogStream(group: String, name: String) throws
+    /// Whether the stream exists (throws ResourceNotFoundException for a missing group).
+    func hasLogStream(group: String, name: String) throws -> Bool
     /// Streams ordered by name (ascending unless `descending`), or by last event time; `offset` pages.
     func logStreams(group: String, prefix: String?, order: StreamOrder, descending: Bool, offset: Int, limit: Int) throws -> [LogStreamRecord]
 

@@ -132,6 +132,13 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
+    public func hasLogStream(group: String, name: String) throws -> Bool {
+        try database.read { db in
+            let s = try db.statement("SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?").bind(.integer(try groupID(db, group)), .text(name))
+            return try s.step()
+        }
+    }
+
     public func logStreams(group: String, prefix: String?, order: StreamOrder, descending: Bool, offset: Int, limit: Int) throws -> [LogStreamRecord] {
         try database.read { db in
             let id = try groupID(db, group)

@@ -148,3 +148,22 @@ struct PutLogEventsTests {
         #expect(seen == (0..<25).filter { $0 % 2 == 0 }.map { "even \($0)" })
     }
 }
+
+/// GetLogEvents reads one stream, from either end, with tokens.
+struct GetLogEventsTests {
+    @Test("finds its stream among more than 50 sharing a prefix, and pages forward from the head")
+    func manyStreams() throws {
+        let s = LogsService(store: try SQLiteLogStore(path: ":memory:"), now: { PutLogEventsTests.now })
+        try s.createLogGroup("g")
+        for k in 0..<60 { try s.createLogStream(group: "g", name: "s\(k)") }
+        try s.createLogStream(group: "g", name: "s")
+        try s.putLogEvents(group: "g", stream: "s", events: (0..<5).map { NewLogEvent(timestamp: PutLogEventsTests.now - 10 + Int64($0), message: Array("e\($0)".utf8)) })
+        let first = try s.getLogEvents(group: "g", stream: "s", startFromHead: true, limit: 3)
+        #expect(first.events.map { String(decoding: $0.message, as: UTF8.self) } == ["e0", "e1", "e2"])
+        let next = try s.getLogEvents(group: "g", stream: "s", limit: 3, nextToken: first.nextForwardToken)
+        #expect(next.events.map { String(decoding: $0.message, as: UTF8.self) } == ["e3", "e4"])
+        let tail = try s.getLogEvents(group: "g", stream: "s", limit: 2)
+        #expect(tail.events.map { String(decoding: $0.message, as: UTF8.self) } == ["e3", "e4"])
+        #expect(throws: ServiceError.logStreamNotFound) { try s.getLogEvents(group: "g", stream: "missing") }
+    }
+}
