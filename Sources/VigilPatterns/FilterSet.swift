@@ -44,8 +44,7 @@ public final class FilterSet: Sendable {
     /// Adds to `counts[k]` the number of lines of `buffer` (whole lines) that filter `k` matches.
     public func countMatches(in buffer: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
         var values = JSONValues(slotCount: json?.trie.slotCount ?? 0)
-        var state = State(marks: [Bool](repeating: false, count: literals.literals.count),
-                          seen: [UInt32](repeating: 0, count: jsonMembers.count))
+        var state = State(marks: [Bool](repeating: false, count: literals.literals.count), candidates: .init(equalityIndex))
         LineScanner.forEachCandidateLine(in: buffer, prefilter: selectsLines ? literals : nil, adaptive: true) { range in
             evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &counts, &values, &state)
         }
@@ -54,8 +53,7 @@ public final class FilterSet: Sendable {
     /// Per-buffer scratch space, reused line after line.
     struct State {
         var marks: [Bool]
-        var seen: [UInt32]
-        var stamp: UInt32 = 0
+        var candidates: JSONEqualityIndex.Candidates
     }
 
     func evaluate(_ line: UnsafeBufferPointer<UInt8>, _ counts: inout [Int], _ values: inout JSONValues, _ state: inout State) {
@@ -73,12 +71,7 @@ public final class FilterSet: Sendable {
             if patterns[k].prefilterDecides || patterns[k].check(line) { counts[k] += 1 }
         }
         guard let json, jsonMembers.contains(where: passes), json.scan(line, into: &values) else { return }
-        state.stamp &+= 1
-        if state.stamp == 0 {  // wrapped: forget every stamp
-            for k in state.seen.indices { state.seen[k] = 0 }
-            state.stamp = 1
-        }
-        equalityIndex.forEachCandidate(values, line, seen: &state.seen, stamp: state.stamp) { e in
+        equalityIndex.forEachCandidate(values, line, &state.candidates) { e in
             let k = jsonMembers[e]
             if passes(k) && JSONMatcher.evaluate(json.expressions[e], values, line) { counts[k] += 1 }
         }

@@ -20,7 +20,25 @@ struct JSONEqualityIndex: Sendable {
     /// Open-addressing table of entry index + 1 (0 = empty), by hash of (slot, value).
     let table: [Int32]
     let mask: Int
+    /// How many expressions the index was built for.
     let expressionCount: Int
+
+    /// Per-scan scratch space: which expressions were already offered for the current event.
+    struct Candidates {
+        var seen: [UInt32]
+        var stamp: UInt32 = 0
+
+        init(_ index: JSONEqualityIndex) { seen = Array(repeating: 0, count: index.expressionCount) }
+
+        /// Starts a new event: every expression may be offered once more.
+        mutating func nextEvent() {
+            stamp &+= 1
+            if stamp == 0 {  // wrapped: forget every stamp
+                for k in seen.indices { seen[k] = 0 }
+                stamp = 1
+            }
+        }
+    }
 
     init(_ expressions: [ConditionExpression<BoundJSONCondition>]) {
         var unkeyed: [Int] = []
@@ -76,9 +94,10 @@ struct JSONEqualityIndex: Sendable {
     }
 
     /// Calls `body` once for each expression that may match the event whose scanned values are `values`.
-    /// `seen` must have `expressionCount` elements; `stamp` is a fresh, increasing number per event.
-    func forEachCandidate(_ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>, seen: inout [UInt32], stamp: UInt32,
+    func forEachCandidate(_ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>, _ candidates: inout Candidates,
                           _ body: (Int) -> Void) {
+        candidates.nextEvent()
+        let stamp = candidates.stamp
         for k in unkeyed { body(k) }
         for slot in slots {
             var r = values.head[slot]
@@ -90,8 +109,8 @@ struct JSONEqualityIndex: Sendable {
                 default: break
                 }
                 guard let entry = JSONMatcher.withText(ref, message, { lookup(slot, $0) }) else { continue }
-                for k in entries[entry].expressions where seen[k] != stamp {
-                    seen[k] = stamp
+                for k in entries[entry].expressions where candidates.seen[k] != stamp {
+                    candidates.seen[k] = stamp
                     body(k)
                 }
             }

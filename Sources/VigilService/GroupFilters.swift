@@ -8,18 +8,11 @@ import Foundation
 /// Matching events add their metric value at the event's timestamp. A filter with a `defaultValue`
 /// reports it once for each minute of a batch in which it matched nothing (docs/logs.md).
 final class GroupFilters: Sendable {
-    struct Compiled: Sendable {
-        let filter: MetricFilter
-        let createdAt: Int64
-    }
-
-    let filters: [Compiled]
+    let filters: [MetricFilter]
 
     init(_ records: [MetricFilterRecord]) throws {
         filters = try records.flatMap { r in
-            try LogsService.decodeTransformations(r.transformations).map { t in
-                Compiled(filter: try MetricFilter(pattern: r.pattern, transformation: t), createdAt: r.creationTime)
-            }
+            try LogsService.decodeTransformations(r.transformations).map { t in try MetricFilter(pattern: r.pattern, transformation: t) }
         }
     }
 
@@ -27,13 +20,13 @@ final class GroupFilters: Sendable {
     func datapoints(for events: ArraySlice<NewLogEvent>) -> MinuteAggregator {
         var out = MinuteAggregator()
         guard !filters.isEmpty else { return out }
-        for c in filters {
-            let t = c.filter.transformation
+        for filter in filters {
+            let t = filter.transformation
             let unit = t.unit ?? "None"
             var minutesWithoutMatch: Set<Int64> = []
             var minutesWithMatch: Set<Int64> = []
             for e in events {
-                let observation = e.message.withUnsafeBufferPointer { c.filter.observe($0) }
+                let observation = e.message.withUnsafeBufferPointer { filter.observe($0) }
                 let minute = Period.floor(e.timestamp, to: 60_000)
                 guard let o = observation else { continue }
                 if o.isDefault {

@@ -83,9 +83,9 @@ public final class LogsService: Sendable {
     /// PutLogEvents: validates the batch, applies the group's metric filters and stores both in one transaction.
     @discardableResult
     public func putLogEvents(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset? = nil) throws -> PutLogEventsResult {
-        guard let record = try store.logGroup(name: group) else { throw ServiceError.logGroupNotFound }
+        let retention = try store.retention(group: group)
         let at = now()
-        let (accepted, result) = try LogEventBatch.check(events, now: at, retentionInDays: record.retentionInDays)
+        let (accepted, result) = try LogEventBatch.check(events, now: at, retentionInDays: retention)
         let datapoints = try filters(for: group).datapoints(for: events[accepted])
         try store.append(group: group, stream: stream, events: Array(events[accepted]), datapoints: datapoints, ingestionTime: at, offset: offset)
         return result
@@ -159,13 +159,9 @@ public final class LogsService: Sendable {
                 throw ServiceError.invalidParameter("Invalid metric filter: \(error.message)\(error.offset > 0 ? " at \(error.offset)" : "")")
             }
         }
-        let existing = try store.metricFilters(group: group)
-        if !existing.contains(where: { $0.name == name }) && existing.count >= LogsLimits.maximumMetricFiltersPerGroup {
-            throw ServiceError.limitExceeded("Resource limit exceeded: a log group can have at most \(LogsLimits.maximumMetricFiltersPerGroup) metric filters.")
-        }
-        guard try store.logGroup(name: group) != nil else { throw ServiceError.logGroupNotFound }
         try store.putMetricFilter(MetricFilterRecord(logGroupName: group, name: name, pattern: pattern,
-                                                     transformations: Self.encodeTransformations(transformations), creationTime: now()))
+                                                     transformations: Self.encodeTransformations(transformations), creationTime: now()),
+                                  maximumPerGroup: LogsLimits.maximumMetricFiltersPerGroup)
         compiled.withLock { _ = $0.removeValue(forKey: group) }
     }
 
@@ -207,8 +203,8 @@ public final class LogsService: Sendable {
         guard (end - start) / (Int64(periodSeconds) * 1000) <= 1_440 else {
             throw ServiceError("InvalidParameterCombination", "You have requested up to \((end - start) / (Int64(periodSeconds) * 1000)) datapoints, which exceeds the limit of 1440.")
         }
-        return StatisticsQuery.periods(try store.minutes(key, start: Period.floor(start, to: 60_000), end: end), start: Period.floor(start, to: 60_000),
-                                       end: end, periodSeconds: periodSeconds)
+        let firstMinute = Period.floor(start, to: 60_000)
+        return StatisticsQuery.periods(try store.minutes(key, start: firstMinute, end: end), start: firstMinute, end: end, periodSeconds: periodSeconds)
     }
 
     // MARK: helpers

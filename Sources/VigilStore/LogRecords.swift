@@ -62,7 +62,7 @@ public struct EventQuery: Sendable {
     public var after: EventCursor?
     public var forward = true
     public var limit = 10_000
-    /// Only events stored at or after this time (ms): a filter applies only to later events.
+
     public init(streamNames: [String]? = nil, streamNamePrefix: String? = nil, startTime: Int64? = nil, endTime: Int64? = nil,
                 after: EventCursor? = nil, forward: Bool = true, limit: Int = 10_000) {
         self.streamNames = streamNames

@@ -9,6 +9,8 @@ public protocol LogStore: Sendable {
     /// Groups in name order, after `afterName`, at most `limit`.
     func logGroups(prefix: String?, afterName: String?, limit: Int) throws -> [LogGroupRecord]
     func setRetention(group: String, days: Int?) throws
+    /// The group's retention in days (nil: never expire); ResourceNotFoundException for a missing group.
+    func retention(group: String) throws -> Int?
     func tags(group: String) throws -> [String: String]
     func tag(group: String, _ tags: [String: String]) throws
     func untag(group: String, keys: [String]) throws
@@ -28,7 +30,8 @@ public protocol LogStore: Sendable {
     /// Deletes events older than each group's retention; returns how many were deleted.
     func applyRetention(now: Int64) throws -> Int
 
-    func putMetricFilter(_ filter: MetricFilterRecord) throws
+    /// Creates or updates a filter; creating one beyond `maximumPerGroup` fails with LimitExceededException.
+    func putMetricFilter(_ filter: MetricFilterRecord, maximumPerGroup: Int) throws
     func deleteMetricFilter(group: String, name: String) throws
     func metricFilters(group: String?) throws -> [MetricFilterRecord]
 }

@@ -86,6 +86,14 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
+    public func retention(group: String) throws -> Int? {
+        try database.read { db in
+            let s = try db.statement("SELECT retention_days FROM log_groups WHERE name = ?").bind(.text(group))
+            guard try s.step() else { throw ServiceError.logGroupNotFound }
+            return s.isNull(0) ? nil : s.int(0)
+        }
+    }
+
     public func tags(group: String) throws -> [String: String] {
         try database.read { db in
             let id = try groupID(db, group)
@@ -247,9 +255,15 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
     // MARK: metric filters
 
-    public func putMetricFilter(_ f: MetricFilterRecord) throws {
+    public func putMetricFilter(_ f: MetricFilterRecord, maximumPerGroup: Int) throws {
         try database.write { db in
             let gid = try groupID(db, f.logGroupName)
+            let exists = try db.statement("SELECT 1 FROM metric_filters WHERE group_id = ? AND name = ?").bind(.integer(gid), .text(f.name)).step()
+            let count = try db.statement("SELECT count(*) FROM metric_filters WHERE group_id = ?").bind(.integer(gid))
+            _ = try count.step()
+            if !exists && count.int(0) >= maximumPerGroup {
+                throw ServiceError.limitExceeded("Resource limit exceeded: a log group can have at most \(maximumPerGroup) metric filters.")
+            }
             // An update keeps the creation time: the filter still applies to events ingested since then.
             try db.statement("""
                 INSERT INTO metric_filters (group_id, name, pattern, transformations, creation_time) VALUES (?, ?, ?, ?, ?)

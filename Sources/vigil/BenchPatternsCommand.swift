@@ -83,7 +83,7 @@ struct BenchPatternsCommand: ParsableCommand {
                   + pad(Measure.rate(bytes, base.seconds), 11) + pad(String(format: "%.1fx", base.seconds / ours.seconds), 9)
                   + (agree ? "\(ours.count)" : "MISMATCH vigil \(ours.count) vs \(base.count)"))
         }
-        if Machine.which("mtail") == nil { print(pad("regex counter vs mtail", 34) + "mtail not installed; skipped") }
+        if selected("regex counter"), Machine.which("mtail") == nil { print(pad("regex counter vs mtail", 34) + "mtail not installed; skipped") }
         try manyFilters(cloudTrail: paths["cloudtrail"]!, application: paths["application"]!)
         if failures > 0 { throw ValidationError("\(failures) case(s) counted differently from their baseline.") }
     }
