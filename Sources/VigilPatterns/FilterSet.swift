@@ -73,7 +73,7 @@ public final class FilterSet: Sendable {
         guard let json, jsonMembers.contains(where: passes), json.scan(line, into: &values) else { return }
         equalityIndex.forEachCandidate(values, line, &state.candidates) { e in
             let k = jsonMembers[e]
-            if passes(k) && JSONMatcher.evaluate(json.expressions[e], values, line) { counts[k] += 1 }
+            if passes(k) && (equalityIndex.keyDecides[e] || json.program.evaluate(e, values, line)) { counts[k] += 1 }
         }
     }
 }

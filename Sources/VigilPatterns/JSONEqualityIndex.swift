@@ -22,6 +22,9 @@ struct JSONEqualityIndex: Sendable {
     let mask: Int
     /// How many expressions the index was built for.
     let expressionCount: Int
+    /// Per expression: its key alone decides it (an equality, or an `||` of equalities on one selector),
+    /// so finding the key's value is the match and the expression need not be evaluated.
+    let keyDecides: [Bool]
 
     /// Per-scan scratch space: which expressions were already offered for the current event.
     struct Candidates {
@@ -43,6 +46,7 @@ struct JSONEqualityIndex: Sendable {
     init(_ expressions: [ConditionExpression<BoundJSONCondition>]) {
         var unkeyed: [Int] = []
         var grouped: [Int: [[UInt8]: [Int]]] = [:]
+        keyDecides = expressions.map { e in Self.key(e) != nil && Self.isDisjunctionOfKeys(e) }
         for (k, e) in expressions.enumerated() {
             guard let (slot, values) = Self.key(e) else { unkeyed.append(k); continue }
             for v in values { grouped[slot, default: [:]][v, default: []].append(k) }
@@ -83,6 +87,15 @@ struct JSONEqualityIndex: Sendable {
         case .or(let l, let r):
             guard let a = key(l), let b = key(r), a.0 == b.0 else { return nil }
             return (a.0, a.1.union(b.1))
+        }
+    }
+
+    /// Whether `e` is a key condition or an `||` of them (no `&&` anywhere).
+    static func isDisjunctionOfKeys(_ e: ConditionExpression<BoundJSONCondition>) -> Bool {
+        switch e {
+        case .condition: return key(e) != nil
+        case .and: return false
+        case .or(let l, let r): return isDisjunctionOfKeys(l) && isDisjunctionOfKeys(r)
         }
     }
 

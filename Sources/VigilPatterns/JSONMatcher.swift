@@ -27,6 +27,8 @@ final class BoundJSONCondition: Sendable {
 struct JSONBinding: Sendable {
     let trie: JSONPathTrie
     let expressions: [ConditionExpression<BoundJSONCondition>]
+    /// The expressions as one flat program (what matching runs).
+    let program: JSONProgram
     /// Slots of additional selectors (metric values, dimensions), in the order given.
     let extraSlots: [Int]
 
@@ -41,6 +43,7 @@ struct JSONBinding: Sendable {
             }
         }
         self.expressions = expressions.map(bind)
+        self.program = JSONProgram(self.expressions)
         self.extraSlots = extraSelectors.map { trie.slot(for: $0) }
         self.trie = trie
     }
@@ -61,7 +64,7 @@ struct JSONBinding: Sendable {
     /// Whether expression `k` matches `message` (false for non-JSON events).
     func matches(_ message: UnsafeBufferPointer<UInt8>, expression k: Int = 0) -> Bool {
         var values = JSONValues(slotCount: trie.slotCount)
-        return scan(message, into: &values) && JSONMatcher.evaluate(expressions[k], values, message)
+        return scan(message, into: &values) && program.evaluate(k, values, message)
     }
 }
 
@@ -89,21 +92,18 @@ struct JSONValues {
     }
 }
 
-/// Evaluates bound JSON expressions against the values a scan found.
+/// Evaluates bound JSON conditions against the values a scan found.
 enum JSONMatcher {
-    static func evaluate(_ e: ConditionExpression<BoundJSONCondition>, _ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch e {
-        case .and(let l, let r): return evaluate(l, values, message) && evaluate(r, values, message)
-        case .or(let l, let r): return evaluate(l, values, message) || evaluate(r, values, message)
-        case .condition(let c):
-            var k = values.head[c.slot]
-            if c.check == .notExists { return k < 0 }
-            while k >= 0 {
-                if test(c, values.refs[Int(k)], message) { return true }
-                k = values.next[Int(k)]
-            }
-            return false
+    /// Whether `c` holds for some value found at its slot (`NOT EXISTS`: for none being found).
+    @inline(__always)
+    static func holds(_ c: BoundJSONCondition, _ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>) -> Bool {
+        var k = values.head[c.slot]
+        if c.check == .notExists { return k < 0 }
+        while k >= 0 {
+            if test(c, values.refs[Int(k)], message) { return true }
+            k = values.next[Int(k)]
         }
+        return false
     }
 
     static func test(_ c: BoundJSONCondition, _ ref: JSONValueRef, _ message: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -170,7 +170,7 @@ public final class MetricFilter: Sendable {
         case .json:
             let binding = json!
             var values = JSONValues(slotCount: binding.trie.slotCount)
-            guard binding.scan(message, into: &values), JSONMatcher.evaluate(binding.expressions[0], values, message) else { return noMatch }
+            guard binding.scan(message, into: &values), binding.program.evaluate(0, values, message) else { return noMatch }
             func text(_ source: ValueSource) -> String? {
                 switch source {
                 case .literal(let v): return MetricFilter.format(v)

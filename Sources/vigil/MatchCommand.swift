@@ -60,7 +60,7 @@ struct MatchCommand: ParsableCommand {
 ///
 /// Memory stays flat (one buffer, grown only for a line longer than it) however large the file.
 enum LineReader {
-    static let chunkSize = 4 << 20
+    static let chunkSize = 256 << 10
 
     static func forEachChunk(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
         let fd = path == "-" ? FileDescriptor.standardInput : try FileDescriptor.open(FilePath(path), .readOnly)
