@@ -4,7 +4,9 @@ public import VigilStore
 /// accepted time window are reported by index and the rest are accepted.
 public enum LogEventBatch {
     /// Validates `events` at `now` for a group with `retentionInDays`; returns the accepted slice's range and the rejections.
-    public static func check(_ events: [NewLogEvent], now: Int64, retentionInDays: Int?) throws(ServiceError) -> (accepted: Range<Int>, result: PutLogEventsResult) {
+    /// `history` accepts events of any age (a replay of archived logs); the group's retention still applies.
+    public static func check(_ events: [NewLogEvent], now: Int64, retentionInDays: Int?,
+                             history: Bool = false) throws(ServiceError) -> (accepted: Range<Int>, result: PutLogEventsResult) {
         guard !events.isEmpty else {
             throw .invalidParameter(LogsLimits.constraint("[]", "logEvents", "Member must have length greater than or equal to 1"))
         }
@@ -31,9 +33,9 @@ public enum LogEventBatch {
             throw .invalidParameter("The batch is \(bytes) bytes (messages plus 26 bytes per event); at most \(LogsLimits.maximumBatchBytes) are allowed.")
         }
         // Sorted by time: too old, then expired, then accepted, then too new.
-        let tooOldBefore = now - LogsLimits.maximumAge
+        let tooOldBefore = history ? Int64.min : now - LogsLimits.maximumAge
         let expiredBefore = retentionInDays.map { now - Int64($0) * 86_400_000 } ?? Int64.min
-        let tooNewAfter = now + LogsLimits.maximumFuture
+        let tooNewAfter = history ? Int64.max : now + LogsLimits.maximumFuture
         var tooOld = 0
         while tooOld < events.count && events[tooOld].timestamp < tooOldBefore { tooOld += 1 }
         var expired = tooOld

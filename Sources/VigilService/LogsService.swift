@@ -83,9 +83,19 @@ public final class LogsService: Sendable {
     /// PutLogEvents: validates the batch, applies the group's metric filters and stores both in one transaction.
     @discardableResult
     public func putLogEvents(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset? = nil) throws -> PutLogEventsResult {
+        try append(group: group, stream: stream, events: events, offset: offset, history: false)
+    }
+
+    /// PutLogEvents for archived logs (CloudTrail files): events of any age are accepted, except those
+    /// older than the group's retention, which are reported as expired. Every other check applies.
+    public func importLogEvents(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset? = nil) throws -> PutLogEventsResult {
+        try append(group: group, stream: stream, events: events, offset: offset, history: true)
+    }
+
+    func append(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset?, history: Bool) throws -> PutLogEventsResult {
         let retention = try store.retention(group: group)
         let at = now()
-        let (accepted, result) = try LogEventBatch.check(events, now: at, retentionInDays: retention)
+        let (accepted, result) = try LogEventBatch.check(events, now: at, retentionInDays: retention, history: history)
         let datapoints = try filters(for: group).datapoints(for: events[accepted])
         try store.append(group: group, stream: stream, events: Array(events[accepted]), datapoints: datapoints, ingestionTime: at, offset: offset)
         return result

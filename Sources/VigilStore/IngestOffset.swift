@@ -10,4 +10,6 @@ public struct IngestOffset: Sendable, Equatable {
 /// Where ingest records its progress through file sources, committed with the events it read.
 public protocol IngestOffsetStore: Sendable {
     func offset(source: String) throws -> IngestOffset?
+    /// Records progress that comes without events (a source with nothing to ingest).
+    func record(_ offset: IngestOffset) throws
 }

@@ -365,6 +365,10 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
+    public func record(_ offset: IngestOffset) throws {
+        try database.write { db in try writeOffset(db, offset) }
+    }
+
     func writeOffset(_ db: SQLiteConnection, _ o: IngestOffset) throws {
         try db.statement("INSERT INTO ingest_offsets (source, identity, offset) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET identity = excluded.identity, offset = excluded.offset")
             .bind(.text(o.source), .text(o.identity), .integer(o.offset)).run()

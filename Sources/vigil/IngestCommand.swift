@@ -5,6 +5,6 @@ struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Ingest log events into the store, applying the group's metric filters.",
-        subcommands: [IngestFileCommand.self]
+        subcommands: [IngestFileCommand.self, IngestCloudTrailCommand.self]
     )
 }

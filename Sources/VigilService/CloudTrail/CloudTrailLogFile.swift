@@ -1,0 +1,245 @@
+/// One CloudTrail log file as CloudTrail delivers it to S3 — `{"Records":[{…},{…}]}` — split into its
+/// records, each kept byte for byte as a future log event.
+///
+/// The file is walked once and its JSON structure validated (a malformed file is refused with the
+/// byte offset of the problem). Of each record only `eventTime`, `recipientAccountId` and `awsRegion`
+/// are read: the event's timestamp and, when the file name does not say, its log stream.
+public struct CloudTrailLogFile: Sendable {
+    /// One record: where it sits in ``bytes`` and the fields ingest needs.
+    public struct Record: Sendable, Equatable {
+        public let range: Range<Int>
+        /// `eventTime` in milliseconds since the epoch; nil when absent or not an ISO 8601 UTC time.
+        public let eventTime: Int64?
+        public let account: String?
+        public let region: String?
+    }
+
+    /// Why a file is not a CloudTrail log file.
+    public struct FormatError: Error, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let bytes: [UInt8]
+    public let records: [Record]
+
+    /// Splits the (decompressed) contents of a log file.
+    public init(bytes: [UInt8]) throws(FormatError) {
+        self.bytes = bytes
+        var records: [Record] = []
+        var failure: FormatError?
+        bytes.withUnsafeBufferPointer { p in
+            var walker = Walker(p: p)
+            do { records = try walker.file() } catch { failure = error as? FormatError }
+        }
+        if let failure { throw failure }
+        self.records = records
+    }
+
+    /// The stream CloudTrail would deliver this file's events to, `ACCOUNT_CloudTrail_REGION`, from a
+    /// log file name (`123456789012_CloudTrail_us-east-1_20251125T0000Z_abc.json.gz`); nil for other names.
+    public static func streamName(fileName: String) -> String? {
+        let parts = fileName.split(separator: "_", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[1] == "CloudTrail", parts[0].count == 12, parts[0].allSatisfy(\.isNumber),
+              !parts[2].isEmpty, parts[2].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) else { return nil }
+        return "\(parts[0])_CloudTrail_\(parts[2])"
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` into milliseconds since the epoch.
+    public static func parseTime(_ s: some Collection<UInt8>) -> Int64? {
+        let c = Array(s)
+        func digits(_ at: Int, _ n: Int) -> Int64? {
+            guard at + n <= c.count else { return nil }
+            var v: Int64 = 0
+            for k in at..<at + n {
+                guard c[k] >= 48 && c[k] <= 57 else { return nil }
+                v = v * 10 + Int64(c[k] - 48)
+            }
+            return v
+        }
+        guard c.count >= 20, c[4] == UInt8(ascii: "-"), c[7] == UInt8(ascii: "-"), c[10] == UInt8(ascii: "T"),
+              c[13] == UInt8(ascii: ":"), c[16] == UInt8(ascii: ":"),
+              let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
+              let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var at = 19
+        var millis: Int64 = 0
+        if c[at] == UInt8(ascii: ".") {
+            at += 1
+            var scale: Int64 = 100
+            while at < c.count, c[at] >= 48 && c[at] <= 57 {
+                millis += Int64(c[at] - 48) * scale
+                scale /= 10
+                at += 1
+            }
+        }
+        guard at == c.count - 1, c[at] == UInt8(ascii: "Z") else { return nil }
+        // Days from the civil date (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+    }
+
+    /// A validating walk over the file's JSON that keeps only what ingest needs.
+    struct Walker {
+        let p: UnsafeBufferPointer<UInt8>
+        var i = 0
+        static let maximumDepth = 512
+
+        func fail(_ what: String) -> FormatError {
+            FormatError(description: i < p.count ? "\(what) at byte \(i)" : "\(what) at the end of the file")
+        }
+
+        mutating func space() {
+            while i < p.count, p[i] == 32 || p[i] == 10 || p[i] == 13 || p[i] == 9 { i += 1 }
+        }
+
+        mutating func expect(_ c: UInt8) throws(FormatError) {
+            space()
+            guard i < p.count, p[i] == c else { throw fail("expected '\(Character(Unicode.Scalar(c)))'") }
+            i += 1
+        }
+
+        mutating func file() throws(FormatError) -> [Record] {
+            try expect(UInt8(ascii: "{"))
+            var records: [Record]?
+            space()
+            if i < p.count, p[i] == UInt8(ascii: "}") { i += 1 } else {
+                while true {
+                    let key = try string()
+                    try expect(UInt8(ascii: ":"))
+                    space()
+                    if key.escaped == false, p[key.range].elementsEqual("Records".utf8) {
+                        records = try recordArray()
+                    } else {
+                        try skip(depth: 1)
+                    }
+                    space()
+                    guard i < p.count else { throw fail("expected ',' or '}'") }
+                    if p[i] == UInt8(ascii: ",") { i += 1; space(); continue }
+                    guard p[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+                    i += 1
+                    break
+                }
+            }
+            space()
+            guard i == p.count else { throw fail("unexpected data after the JSON object") }
+            guard let records else { throw FormatError(description: "no \"Records\" array: not a CloudTrail log file") }
+            return records
+        }
+
+        mutating func recordArray() throws(FormatError) -> [Record] {
+            guard i < p.count, p[i] == UInt8(ascii: "[") else { throw fail("expected '[' after \"Records\"") }
+            i += 1
+            space()
+            var records: [Record] = []
+            if i < p.count, p[i] == UInt8(ascii: "]") { i += 1; return records }
+            while true {
+                space()
+                records.append(try record())
+                space()
+                guard i < p.count else { throw fail("expected ',' or ']'") }
+                if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                guard p[i] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+                i += 1
+                return records
+            }
+        }
+
+        mutating func record() throws(FormatError) -> Record {
+            let start = i
+            guard i < p.count, p[i] == UInt8(ascii: "{") else { throw fail("expected a record object") }
+            i += 1
+            var time: Int64?, account: String?, region: String?
+            space()
+            if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; return Record(range: start..<i, eventTime: nil, account: nil, region: nil) }
+            while true {
+                space()
+                let key = try string()
+                try expect(UInt8(ascii: ":"))
+                space()
+                let name = key.escaped ? "" : String(decoding: UnsafeBufferPointer(rebasing: p[key.range]), as: UTF8.self)
+                if ["eventTime", "recipientAccountId", "awsRegion"].contains(name), i < p.count, p[i] == UInt8(ascii: "\"") {
+                    let value = try string()
+                    let text = UnsafeBufferPointer(rebasing: p[value.range])
+                    switch name {
+                    case "eventTime": time = CloudTrailLogFile.parseTime(text)
+                    case "recipientAccountId": account = String(decoding: text, as: UTF8.self)
+                    default: region = String(decoding: text, as: UTF8.self)
+                    }
+                } else {
+                    try skip(depth: 2)
+                }
+                space()
+                guard i < p.count else { throw fail("expected ',' or '}'") }
+                if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                guard p[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+                i += 1
+                return Record(range: start..<i, eventTime: time, account: account, region: region)
+            }
+        }
+
+        /// A string at `i` (which must be its opening quote); returns its body's range.
+        mutating func string() throws(FormatError) -> (range: Range<Int>, escaped: Bool) {
+            space()
+            guard i < p.count, p[i] == UInt8(ascii: "\"") else { throw fail("expected a string") }
+            i += 1
+            let start = i
+            var escaped = false
+            while i < p.count {
+                let c = p[i]
+                if c == UInt8(ascii: "\"") { i += 1; return (start..<i - 1, escaped) }
+                if c < 0x20 { throw fail("control character in a string") }
+                if c == UInt8(ascii: "\\") { escaped = true; i += 2; continue }
+                i += 1
+            }
+            throw fail("unterminated string")
+        }
+
+        /// Validates and skips one value.
+        mutating func skip(depth: Int) throws(FormatError) {
+            space()
+            guard depth < Self.maximumDepth else { throw fail("nested too deeply") }
+            guard i < p.count else { throw fail("expected a value") }
+            switch p[i] {
+            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let close = p[i] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                let isObject = close == UInt8(ascii: "}")
+                i += 1
+                space()
+                if i < p.count, p[i] == close { i += 1; return }
+                while true {
+                    if isObject {
+                        _ = try string()
+                        try expect(UInt8(ascii: ":"))
+                    }
+                    try skip(depth: depth + 1)
+                    space()
+                    guard i < p.count else { throw fail("unterminated \(isObject ? "object" : "array")") }
+                    if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                    guard p[i] == close else { throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
+                    i += 1
+                    return
+                }
+            case UInt8(ascii: "t"): try word("true")
+            case UInt8(ascii: "f"): try word("false")
+            case UInt8(ascii: "n"): try word("null")
+            default:
+                let start = i
+                while i < p.count, (p[i] >= 48 && p[i] <= 57) || p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")
+                    || p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") { i += 1 }
+                guard i > start else { throw fail("expected a value") }
+            }
+        }
+
+        mutating func word(_ w: String) throws(FormatError) {
+            let bytes = Array(w.utf8)
+            guard i + bytes.count <= p.count, p[i..<i + bytes.count].elementsEqual(bytes) else { throw fail("expected '\(w)'") }
+            i += bytes.count
+        }
+    }
+}
