@@ -24,6 +24,11 @@ public struct MetricKey: Hashable, Sendable, Comparable {
         self.unit = unit
     }
 
+    /// This metric with `dimensions` (name to value) instead of its own.
+    public func with(dimensions: [String: String]) -> MetricKey {
+        MetricKey(namespace: namespace, name: name, dimensions: dimensions.map { Dimension(name: $0.key, value: $0.value) }, unit: unit)
+    }
+
     /// The dimensions as one canonical text (`name=value` pairs joined by newlines, sorted), for storage.
     public var canonicalDimensions: String {
         dimensions.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")

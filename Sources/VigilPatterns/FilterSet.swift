@@ -43,10 +43,32 @@ public final class FilterSet: Sendable {
 
     /// Adds to `counts[k]` the number of lines of `buffer` (whole lines) that filter `k` matches.
     public func countMatches(in buffer: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
-        var values = JSONValues(slotCount: json?.trie.slotCount ?? 0)
-        var state = State(marks: [Bool](repeating: false, count: literals.literals.count), candidates: .init(equalityIndex))
+        var scratch = Scratch(self)
         LineScanner.forEachCandidateLine(in: buffer, prefilter: selectsLines ? literals : nil, adaptive: true) { range in
-            evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &counts, &values, &state)
+            evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &scratch) { counts[$0] += 1 }
+        }
+    }
+
+    /// Calls `body` with the index of every filter that matches `message` (one whole log event, which
+    /// may hold newlines), in increasing order for non-JSON filters, then JSON ones.
+    @inline(__always)
+    public func forEachMatch(_ message: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch, _ body: (Int) -> Void) {
+        if selectsLines && !marksLiterals {
+            // The line scanner's prefilter, for a single event: no required literal, no match.
+            guard literals.contains(message) else { return }
+        }
+        evaluate(message, &scratch, body)
+    }
+
+    /// Scratch space for evaluating events one after another (reused to avoid allocating per event).
+    public struct Scratch {
+        var values: JSONValues
+        var state: State
+
+        /// Scratch space for `set`.
+        public init(_ set: FilterSet) {
+            values = JSONValues(slotCount: set.json?.trie.slotCount ?? 0)
+            state = State(marks: [Bool](repeating: false, count: set.literals.literals.count), candidates: .init(set.equalityIndex))
         }
     }
 
@@ -56,24 +78,26 @@ public final class FilterSet: Sendable {
         var candidates: JSONEqualityIndex.Candidates
     }
 
-    func evaluate(_ line: UnsafeBufferPointer<UInt8>, _ counts: inout [Int], _ values: inout JSONValues, _ state: inout State) {
+    @inline(__always)
+    func evaluate(_ line: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch, _ matched: (Int) -> Void) {
         if marksLiterals {
-            for k in state.marks.indices { state.marks[k] = false }
-            literals.markOccurrences(in: line, &state.marks)
+            for k in scratch.state.marks.indices { scratch.state.marks[k] = false }
+            literals.markOccurrences(in: line, &scratch.state.marks)
         }
-        let marks = state.marks
+        let marks = scratch.state.marks
         func passes(_ k: Int) -> Bool {
             guard marksLiterals, let need = needs[k] else { return true }
             for i in need where marks[i] { return true }
             return false
         }
         for k in otherMembers where passes(k) {
-            if patterns[k].prefilterDecides || patterns[k].check(line) { counts[k] += 1 }
+            if patterns[k].prefilterDecides || patterns[k].check(line) { matched(k) }
         }
-        guard let json, jsonMembers.contains(where: passes), json.scan(line, into: &values) else { return }
-        equalityIndex.forEachCandidate(values, line, &state.candidates) { e in
+        guard let json, jsonMembers.contains(where: passes), json.scan(line, into: &scratch.values) else { return }
+        let values = scratch.values
+        equalityIndex.forEachCandidate(values, line, &scratch.state.candidates) { e in
             let k = jsonMembers[e]
-            if passes(k) && (equalityIndex.keyDecides[e] || json.program.evaluate(e, values, line)) { counts[k] += 1 }
+            if passes(k) && (equalityIndex.keyDecides[e] || json.program.evaluate(e, values, line)) { matched(k) }
         }
     }
 }

@@ -199,6 +199,13 @@ public final class MetricFilter: Sendable {
         }
     }
 
+    /// What every match produces when the value is a number and there are no dimensions (the usual
+    /// "count 1 per match" filter), so that ingest need not look at a matching event again.
+    public var constantObservation: MetricObservation? {
+        guard case .literal(let v) = value, dimensions.isEmpty else { return nil }
+        return MetricObservation(value: v, dimensions: [:], isDefault: false)
+    }
+
     /// The datapoint `message` produces (see ``observe(_:)-(UnsafeBufferPointer<UInt8>)``).
     public func observe(_ message: String) -> MetricObservation? {
         var copy = message
