@@ -17,18 +17,24 @@ public struct MetricDatapoint: Sendable, Equatable {
     }
 }
 
-/// Folds datapoints into one ``StatisticSet`` per metric and minute, the unit the store keeps.
+/// Folds datapoints into one ``StatisticSet`` per metric and minute, the unit the store keeps (and per
+/// second too, for high-resolution datapoints).
 public struct MinuteAggregator: Sendable {
     /// Minute start (epoch milliseconds, a multiple of 60,000) → set, per metric.
     public private(set) var minutes: [MetricKey: [Int64: StatisticSet]] = [:]
+    /// Second start → set, per metric, for datapoints stored at 1-second resolution.
+    public private(set) var seconds: [MetricKey: [Int64: StatisticSet]] = [:]
     public private(set) var count = 0
 
     public init() {}
 
-    public mutating func add(_ datapoint: MetricDatapoint) {
+    /// Adds `datapoint` to its minute, and to its second when `highResolution` (StorageResolution 1).
+    public mutating func add(_ datapoint: MetricDatapoint, highResolution: Bool = false) {
         let minute = Period.floor(datapoint.timestamp, to: 60_000)
-        minutes[datapoint.key, default: [:]][minute, default: StatisticSet(sampleCount: 0, sum: 0, minimum: .infinity, maximum: -.infinity)]
-            .merge(datapoint.values)
+        minutes[datapoint.key, default: [:]][minute, default: .empty].merge(datapoint.values)
+        if highResolution {
+            seconds[datapoint.key, default: [:]][Period.floor(datapoint.timestamp, to: 1000), default: .empty].merge(datapoint.values)
+        }
         count += 1
     }
 

@@ -13,7 +13,7 @@ public enum StatisticsQuery {
         var byPeriod: [Int64: StatisticSet] = [:]
         for (minute, set) in minutes where minute >= start && minute < end {
             let p = Period.floor(minute, to: length)
-            if var existing = byPeriod[p] { existing.merge(set); byPeriod[p] = existing } else { byPeriod[p] = set }
+            byPeriod[p, default: .empty].merge(set)
         }
         return byPeriod.keys.sorted().map { PeriodResult(timestamp: $0, values: byPeriod[$0]!) }
     }

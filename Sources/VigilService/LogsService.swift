@@ -214,7 +214,7 @@ public final class LogsService: Sendable {
             throw ServiceError("InvalidParameterCombination", "You have requested up to \((end - start) / (Int64(periodSeconds) * 1000)) datapoints, which exceeds the limit of 1440.")
         }
         let firstMinute = Period.floor(start, to: 60_000)
-        return StatisticsQuery.periods(try store.minutes(key, start: firstMinute, end: end), start: firstMinute, end: end, periodSeconds: periodSeconds)
+        return StatisticsQuery.periods(try store.aggregates(key, start: firstMinute, end: end, highResolution: false), start: firstMinute, end: end, periodSeconds: periodSeconds)
     }
 
     // MARK: helpers

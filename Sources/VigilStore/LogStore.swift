@@ -36,10 +36,16 @@ public protocol LogStore: Sendable {
     func metricFilters(group: String?) throws -> [MetricFilterRecord]
 }
 
-/// Persistence of per-minute metric aggregates.
+/// Persistence of metric aggregates: per second (high resolution, 3 hours), per minute, and rolled up
+/// to 5 minutes and 1 hour as they age.
 public protocol MetricStore: Sendable {
-    func record(_ datapoints: MinuteAggregator) throws
-    /// The per-minute sets of `key` with minute start in [start, end).
-    func minutes(_ key: MetricKey, start: Int64, end: Int64) throws -> [(Int64, StatisticSet)]
-    func metrics(namespace: String?, name: String?) throws -> [MetricKey]
+    /// Adds the aggregates of `datapoints`, published at `now` (for ListMetrics' RecentlyActive).
+    func record(_ datapoints: MinuteAggregator, now: Int64) throws
+    /// The aggregates of `key` with start in [start, end): per second when `highResolution`, else at
+    /// every coarser resolution held (which never overlap), oldest first.
+    func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool) throws -> [(Int64, StatisticSet)]
+    /// Metrics by namespace and name (nil: any), optionally only those published to since `activeSince`.
+    func metrics(namespace: String?, name: String?, activeSince: Int64?) throws -> [MetricKey]
+    /// Applies CloudWatch's retention schedule at `now` (see ``MetricRetention``).
+    func rollUp(now: Int64) throws -> MetricRetention.Summary
 }

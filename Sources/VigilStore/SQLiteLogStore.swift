@@ -203,7 +203,7 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
                         last_ingestion = ?3, stored_bytes = stored_bytes + ?4 WHERE id = ?5
                     """).bind(.integer(first), .integer(last), .integer(ingestionTime), .integer(bytes), .integer(sid)).run()
             }
-            try writeMinutes(db, datapoints)
+            try writeAggregates(db, datapoints, now: ingestionTime)
             if let offset { try writeOffset(db, offset) }
             return events.count
         }
@@ -289,68 +289,6 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             var out: [MetricFilterRecord] = []
             while try s.step() {
                 out.append(MetricFilterRecord(logGroupName: s.text(0), name: s.text(1), pattern: s.text(2), transformations: s.text(3), creationTime: s.int64(4)))
-            }
-            return out
-        }
-    }
-
-    // MARK: metrics
-
-    public func record(_ datapoints: MinuteAggregator) throws {
-        try database.write { db in try writeMinutes(db, datapoints) }
-    }
-
-    func writeMinutes(_ db: SQLiteConnection, _ datapoints: MinuteAggregator) throws {
-        guard !datapoints.isEmpty else { return }
-        let upsert = try db.statement("""
-            INSERT INTO metric_minutes (metric_id, minute, sample_count, sum, minimum, maximum) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (metric_id, minute) DO UPDATE SET sample_count = sample_count + excluded.sample_count, sum = sum + excluded.sum,
-                minimum = min(minimum, excluded.minimum), maximum = max(maximum, excluded.maximum)
-            """)
-        for (key, minutes) in datapoints.minutes {
-            let id = try metricID(db, key)
-            for (minute, set) in minutes {
-                upsert.reset()
-                try upsert.bind(.integer(id), .integer(minute), .real(set.sampleCount), .real(set.sum), .real(set.minimum), .real(set.maximum))
-                try upsert.run()
-            }
-        }
-    }
-
-    func metricID(_ db: SQLiteConnection, _ key: MetricKey) throws -> Int64 {
-        let dims = key.canonicalDimensions
-        let find = try db.statement("SELECT id FROM metrics WHERE namespace = ? AND name = ? AND dimensions = ? AND unit = ?")
-            .bind(.text(key.namespace), .text(key.name), .text(dims), .text(key.unit))
-        if try find.step() { return find.int64(0) }
-        try db.statement("INSERT INTO metrics (namespace, name, dimensions, unit) VALUES (?, ?, ?, ?)")
-            .bind(.text(key.namespace), .text(key.name), .text(dims), .text(key.unit)).run()
-        return db.lastInsertRowID
-    }
-
-    public func minutes(_ key: MetricKey, start: Int64, end: Int64) throws -> [(Int64, StatisticSet)] {
-        try database.read { db in
-            let s = try db.statement("""
-                SELECT m.minute, m.sample_count, m.sum, m.minimum, m.maximum FROM metric_minutes m JOIN metrics k ON k.id = m.metric_id
-                WHERE k.namespace = ? AND k.name = ? AND k.dimensions = ? AND k.unit = ? AND m.minute >= ? AND m.minute < ?
-                ORDER BY m.minute
-                """).bind(.text(key.namespace), .text(key.name), .text(key.canonicalDimensions), .text(key.unit), .integer(start), .integer(end))
-            var out: [(Int64, StatisticSet)] = []
-            while try s.step() {
-                out.append((s.int64(0), StatisticSet(sampleCount: s.double(1), sum: s.double(2), minimum: s.double(3), maximum: s.double(4))))
-            }
-            return out
-        }
-    }
-
-    public func metrics(namespace: String?, name: String?) throws -> [MetricKey] {
-        try database.read { db in
-            let s = try db.statement("""
-                SELECT namespace, name, dimensions, unit FROM metrics WHERE (?1 IS NULL OR namespace = ?1) AND (?2 IS NULL OR name = ?2)
-                ORDER BY namespace, name, dimensions, unit
-                """).bind(namespace.map { .text($0) } ?? .null, name.map { .text($0) } ?? .null)
-            var out: [MetricKey] = []
-            while try s.step() {
-                out.append(MetricKey(namespace: s.text(0), name: s.text(1), dimensions: MetricKey.dimensions(fromCanonical: s.text(2)), unit: s.text(3)))
             }
             return out
         }

@@ -67,5 +67,22 @@ enum VigilSchema {
                 offset INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        .init(name: "metric aggregates at several resolutions, with distributions", sql: """
+            CREATE TABLE metric_data (
+                metric_id INTEGER NOT NULL REFERENCES metrics(id),
+                resolution INTEGER NOT NULL,
+                start INTEGER NOT NULL,
+                sample_count REAL NOT NULL,
+                sum REAL NOT NULL,
+                minimum REAL NOT NULL,
+                maximum REAL NOT NULL,
+                distribution BLOB,
+                PRIMARY KEY (metric_id, resolution, start)
+            ) WITHOUT ROWID;
+            INSERT INTO metric_data (metric_id, resolution, start, sample_count, sum, minimum, maximum)
+                SELECT metric_id, 60, minute, sample_count, sum, minimum, maximum FROM metric_minutes;
+            DROP TABLE metric_minutes;
+            ALTER TABLE metrics ADD COLUMN last_published INTEGER NOT NULL DEFAULT 0;
+            """),
     ])
 }

@@ -173,7 +173,7 @@ struct BenchIngestCommand: ParsableCommand {
                 for other in 0..<10 { minutes.add(MetricDatapoint(key: MetricKey(namespace: "Bench", name: "other\(other)"), timestamp: t, value: 1)) }
                 minutes.add(MetricDatapoint(key: key, timestamp: t, value: Double(rng.below(5))))
             }
-            try store.record(minutes)
+            try store.record(minutes, now: now)
         }
         for (label, period) in [("30 days, 1-hour periods (720 datapoints)", 3600), ("30 days, 1-day periods (30 datapoints)", 86_400)] {
             var fastest = Double.infinity

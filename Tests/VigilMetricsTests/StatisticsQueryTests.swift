@@ -11,7 +11,8 @@ struct StatisticsQueryTests {
         for (t, v) in [(60_000, 1.0), (61_000, 3.0), (119_999, 2.0), (120_000, 5.0)] {
             a.add(MetricDatapoint(key: key, timestamp: Int64(t), value: v))
         }
-        #expect(a.minutes[key]?[60_000] == StatisticSet(sampleCount: 3, sum: 6, minimum: 1, maximum: 3))
+        let first = a.minutes[key]?[60_000]
+        #expect(first?.sampleCount == 3 && first?.sum == 6 && first?.minimum == 1 && first?.maximum == 3 && first?.percentile(50) == 2)
         #expect(a.minutes[key]?[120_000] == StatisticSet(sampleCount: 1, sum: 5, minimum: 5, maximum: 5))
     }
 
@@ -23,7 +24,9 @@ struct StatisticsQueryTests {
         ]
         let result = StatisticsQuery.periods(minutes, start: 0, end: 900_000, periodSeconds: 300)
         #expect(result.map(\.timestamp) == [0, 600_000])
-        #expect(result[0].values == StatisticSet(sampleCount: 5, sum: 11, minimum: 1, maximum: 4))
+        let v = result[0].values
+        #expect(v.sampleCount == 5 && v.sum == 11 && v.minimum == 1 && v.maximum == 4)
+        #expect([0, 20, 21, 80, 81, 100].map { v.percentile($0) } == [1, 1, 2, 2, 4, 4])  // 1, 2, 2, 2, 4 by nearest rank
         #expect(result[0].values.value(of: .average) == 11.0 / 5)
     }
 

@@ -70,8 +70,8 @@ struct SQLiteLogStoreTests {
         #expect(throws: ServiceError.logStreamNotFound) {
             try store.append(group: "g", stream: "missing", events: [NewLogEvent(timestamp: 0, message: [0x61])], datapoints: points, ingestionTime: 0)
         }
-        #expect(try store.minutes(key, start: 0, end: 1_000_000).isEmpty)
-        #expect(try store.metrics(namespace: nil, name: nil).isEmpty)
+        #expect(try store.aggregates(key, start: 0, end: 1_000_000, highResolution: false).isEmpty)
+        #expect(try store.metrics(namespace: nil, name: nil, activeSince: nil).isEmpty)
     }
 
     @Test("minute aggregates add up across appends")
@@ -81,12 +81,14 @@ struct SQLiteLogStoreTests {
         for v in [2.0, 7.0, 1.0] {
             var points = MinuteAggregator()
             points.add(MetricDatapoint(key: key, timestamp: 61_000, value: v))
-            try store.record(points)
+            try store.record(points, now: 0)
         }
-        let minutes = try store.minutes(key, start: 0, end: 120_000)
+        let minutes = try store.aggregates(key, start: 0, end: 120_000, highResolution: false)
         #expect(minutes.count == 1 && minutes[0].0 == 60_000)
-        #expect(minutes[0].1 == StatisticSet(sampleCount: 3, sum: 10, minimum: 1, maximum: 7))
-        #expect(try store.metrics(namespace: "N", name: nil) == [key])
+        let set = minutes[0].1
+        #expect(set.sampleCount == 3 && set.sum == 10 && set.minimum == 1 && set.maximum == 7)
+        #expect(set.percentile(50) == 2 && set.percentile(100) == 7)
+        #expect(try store.metrics(namespace: "N", name: nil, activeSince: nil) == [key])
     }
 
     @Test("retention deletes only events older than the group's retention")

@@ -1,0 +1,120 @@
+public import VigilMetrics
+
+extension SQLiteLogStore {
+    public func record(_ datapoints: MinuteAggregator, now: Int64) throws {
+        try database.write { db in try writeAggregates(db, datapoints, now: now) }
+    }
+
+    /// Merges `datapoints` into the stored aggregates (distributions are merged here, not in SQL).
+    func writeAggregates(_ db: SQLiteConnection, _ datapoints: MinuteAggregator, now: Int64) throws {
+        guard !datapoints.isEmpty else { return }
+        for (key, minutes) in datapoints.minutes {
+            let id = try metricID(db, key, now: now)
+            for (minute, set) in minutes { try merge(db, id, 60, minute, set) }
+        }
+        for (key, seconds) in datapoints.seconds {
+            let id = try metricID(db, key, now: now)
+            for (second, set) in seconds { try merge(db, id, 1, second, set) }
+        }
+    }
+
+    func merge(_ db: SQLiteConnection, _ id: Int64, _ resolution: Int64, _ start: Int64, _ set: StatisticSet) throws {
+        let find = try db.statement("""
+            SELECT sample_count, sum, minimum, maximum, distribution FROM metric_data WHERE metric_id = ? AND resolution = ? AND start = ?
+            """).bind(.integer(id), .integer(resolution), .integer(start))
+        var merged = set
+        if try find.step() { merged.merge(Self.set(find, from: 0)) }
+        find.reset()
+        let write = try db.statement("""
+            INSERT OR REPLACE INTO metric_data (metric_id, resolution, start, sample_count, sum, minimum, maximum, distribution)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try write.bind(.integer(id), .integer(resolution), .integer(start), .real(merged.sampleCount), .real(merged.sum),
+                       .real(merged.minimum), .real(merged.maximum))
+        try merged.distribution.serialized.withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try write.bindBlob(b, at: 8) }
+        try write.run()
+    }
+
+    /// A stored set: columns `from`…`from + 4` are count, sum, minimum, maximum, distribution.
+    static func set(_ s: SQLiteStatement, from c: Int32) -> StatisticSet {
+        let count = s.double(c), sum = s.double(c + 1), minimum = s.double(c + 2), maximum = s.double(c + 3)
+        guard s.isNull(c + 4) == false, let distribution = ValueDistribution(serialized: s.blob(c + 4)) else {
+            // Written before distributions were kept: what the set itself tells.
+            return StatisticSet(sampleCount: count, sum: sum, minimum: minimum, maximum: maximum)
+        }
+        return StatisticSet(sampleCount: count, sum: sum, minimum: minimum, maximum: maximum, distribution: distribution)
+    }
+
+    func metricID(_ db: SQLiteConnection, _ key: MetricKey, now: Int64) throws -> Int64 {
+        let dims = key.canonicalDimensions
+        let find = try db.statement("SELECT id FROM metrics WHERE namespace = ? AND name = ? AND dimensions = ? AND unit = ?")
+            .bind(.text(key.namespace), .text(key.name), .text(dims), .text(key.unit))
+        if try find.step() {
+            let id = find.int64(0)
+            find.reset()
+            try db.statement("UPDATE metrics SET last_published = max(last_published, ?) WHERE id = ?").bind(.integer(now), .integer(id)).run()
+            return id
+        }
+        try db.statement("INSERT INTO metrics (namespace, name, dimensions, unit, last_published) VALUES (?, ?, ?, ?, ?)")
+            .bind(.text(key.namespace), .text(key.name), .text(dims), .text(key.unit), .integer(now)).run()
+        return db.lastInsertRowID
+    }
+
+    public func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool) throws -> [(Int64, StatisticSet)] {
+        try database.read { db in
+            let s = try db.statement("""
+                SELECT m.start, m.sample_count, m.sum, m.minimum, m.maximum, m.distribution FROM metric_data m JOIN metrics k ON k.id = m.metric_id
+                WHERE k.namespace = ? AND k.name = ? AND k.dimensions = ? AND k.unit = ? AND m.resolution IN (?, ?, ?) AND m.start >= ? AND m.start < ?
+                ORDER BY m.start
+                """).bind(.text(key.namespace), .text(key.name), .text(key.canonicalDimensions), .text(key.unit),
+                          .integer(highResolution ? 1 : 60), .integer(highResolution ? 1 : 300), .integer(highResolution ? 1 : 3600),
+                          .integer(start), .integer(end))
+            var out: [(Int64, StatisticSet)] = []
+            while try s.step() { out.append((s.int64(0), Self.set(s, from: 1))) }
+            return out
+        }
+    }
+
+    public func metrics(namespace: String?, name: String?, activeSince: Int64?) throws -> [MetricKey] {
+        try database.read { db in
+            let s = try db.statement("""
+                SELECT namespace, name, dimensions, unit FROM metrics
+                WHERE (?1 IS NULL OR namespace = ?1) AND (?2 IS NULL OR name = ?2) AND (?3 IS NULL OR last_published >= ?3)
+                ORDER BY namespace, name, dimensions, unit
+                """).bind(namespace.map { .text($0) } ?? .null, name.map { .text($0) } ?? .null, activeSince.map { .integer($0) } ?? .null)
+            var out: [MetricKey] = []
+            while try s.step() {
+                out.append(MetricKey(namespace: s.text(0), name: s.text(1), dimensions: MetricKey.dimensions(fromCanonical: s.text(2)), unit: s.text(3)))
+            }
+            return out
+        }
+    }
+
+    public func rollUp(now: Int64) throws -> MetricRetention.Summary {
+        var summary = MetricRetention.Summary()
+        for step in MetricRetention.schedule {
+            let cutoff = now - step.keep
+            try database.write { db in
+                if let coarser = step.into {
+                    let rows = try db.statement("""
+                        SELECT metric_id, start, sample_count, sum, minimum, maximum, distribution FROM metric_data
+                        WHERE resolution = ? AND start < ? ORDER BY metric_id, start
+                        """).bind(.integer(step.resolution), .integer(cutoff))
+                    var merged: [Int64: [Int64: StatisticSet]] = [:]
+                    while try rows.step() {
+                        let bucket = Period.floor(rows.int64(1), to: coarser * 1000)
+                        merged[rows.int64(0), default: [:]][bucket, default: .empty].merge(Self.set(rows, from: 2))
+                        summary.rolledUp += 1
+                    }
+                    rows.reset()
+                    for (id, buckets) in merged {
+                        for (bucket, set) in buckets { try merge(db, id, coarser, bucket, set) }
+                    }
+                }
+                try db.statement("DELETE FROM metric_data WHERE resolution = ? AND start < ?").bind(.integer(step.resolution), .integer(cutoff)).run()
+                if step.into == nil { summary.deleted += db.changes }
+            }
+        }
+        return summary
+    }
+}
