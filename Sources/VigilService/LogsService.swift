@@ -204,17 +204,12 @@ public final class LogsService: Sendable {
 
     // MARK: metrics
 
-    /// GetMetricStatistics over the stored per-minute aggregates; periods are multiples of 60 s here.
+    /// The metric API on the same store and clock.
+    public var metrics: MetricsService { MetricsService(store: store, now: now) }
+
+    /// GetMetricStatistics' periods for one series (see ``MetricsService/statistics(_:start:end:period:)``).
     public func metricStatistics(_ key: MetricKey, start: Int64, end: Int64, periodSeconds: Int) throws -> [StatisticsQuery.PeriodResult] {
-        guard periodSeconds >= 60, periodSeconds % 60 == 0 else {
-            throw ServiceError("InvalidParameterValue", "The parameter Period must be a multiple of 60 for data stored at 1-minute resolution.")
-        }
-        guard start < end else { throw ServiceError("InvalidParameterValue", "The parameter StartTime must be less than the parameter EndTime.") }
-        guard (end - start) / (Int64(periodSeconds) * 1000) <= 1_440 else {
-            throw ServiceError("InvalidParameterCombination", "You have requested up to \((end - start) / (Int64(periodSeconds) * 1000)) datapoints, which exceeds the limit of 1440.")
-        }
-        let firstMinute = Period.floor(start, to: 60_000)
-        return StatisticsQuery.periods(try store.aggregates(key, start: firstMinute, end: end, highResolution: false), start: firstMinute, end: end, periodSeconds: periodSeconds)
+        try metrics.statistics(key, start: start, end: end, period: periodSeconds)
     }
 
     // MARK: helpers

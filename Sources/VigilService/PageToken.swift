@@ -27,3 +27,15 @@ enum EventToken {
         return (d == "f", EventCursor(timestamp: t, id: i))
     }
 }
+
+extension PageToken {
+    /// A position in a list (CloudWatch's ListMetrics and GetMetricData pages).
+    static func encodeOffset(_ offset: Int) -> String { encode("o/\(offset)") }
+
+    static func decodeOffset(_ token: String) throws -> Int {
+        guard let text = try? decode(token), text.hasPrefix("o/"), let n = Int(text.dropFirst(2)), n >= 0 else {
+            throw ServiceError("InvalidNextToken", "The NextToken is not one this service issued.")
+        }
+        return n
+    }
+}
