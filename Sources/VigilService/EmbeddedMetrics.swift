@@ -1,0 +1,93 @@
+public import VigilMetrics
+import VigilPatterns
+public import VigilStore
+import Foundation
+
+/// CloudWatch's embedded metric format (EMF): a JSON log event whose `_aws.CloudWatchMetrics`
+/// directives name members of the event as metric values and dimensions. Ingest turns them into
+/// datapoints in the same transaction as the events, as CloudWatch Logs does.
+///
+/// ```json
+/// {"_aws":{"Timestamp":1764064800000,"CloudWatchMetrics":[{"Namespace":"App","Dimensions":[["Service"]],
+///   "Metrics":[{"Name":"Latency","Unit":"Milliseconds"}]}]},"Service":"api","Latency":[12,30]}
+/// ```
+/// Limits as the specification gives them: at most 30 dimension keys per dimension set, 100 metrics
+/// per directive, 100 values per member. An event whose metadata breaks the structure yields no
+/// metrics (it is stored all the same); a metric whose member is missing or not a number, or a
+/// dimension set naming a member that is not a string, is skipped alone (docs/logs.md).
+public enum EmbeddedMetrics {
+    static let marker = Array("\"_aws\"".utf8)
+
+    /// Adds the datapoints of every EMF event of `events` to `datapoints`.
+    public static func extract(from events: ArraySlice<NewLogEvent>, into datapoints: inout MinuteAggregator) {
+        for e in events {
+            guard e.message.withUnsafeBufferPointer({ ByteSearch.contains($0, marker) }) else { continue }
+            for (key, timestamp, values, highResolution) in metrics(in: e.message) {
+                for v in values { datapoints.add(MetricDatapoint(key: key, timestamp: timestamp, value: v), highResolution: highResolution) }
+            }
+        }
+    }
+
+    /// The metrics one event declares: key, timestamp, values, whether high resolution.
+    public static func metrics(in message: [UInt8]) -> [(MetricKey, Int64, [Double], Bool)] {
+        guard let root = try? JSONDecoder().decode([String: JSONValue].self, from: Data(message)),
+              case .object(let aws)? = root["_aws"], case .number(let time)? = aws["Timestamp"], time.isFinite, time >= 0,
+              case .array(let directives)? = aws["CloudWatchMetrics"] else { return [] }
+        var out: [(MetricKey, Int64, [Double], Bool)] = []
+        for directive in directives {
+            guard case .object(let d) = directive, case .string(let namespace)? = d["Namespace"], !namespace.isEmpty, namespace.utf8.count <= 255,
+                  case .array(let dimensionSets)? = d["Dimensions"], case .array(let metrics)? = d["Metrics"], metrics.count <= 100 else { return [] }
+            var sets: [[MetricKey.Dimension]] = []
+            for set in dimensionSets {
+                guard case .array(let names) = set, names.count <= 30 else { return [] }
+                var dims: [MetricKey.Dimension] = []
+                for name in names {
+                    guard case .string(let n) = name else { return [] }
+                    guard case .string(let v)? = root[n], !v.isEmpty, v.utf8.count <= 1024 else { dims = []; break }
+                    dims.append(MetricKey.Dimension(name: n, value: v))
+                }
+                if dims.count == names.count { sets.append(dims) }
+            }
+            for metric in metrics {
+                guard case .object(let m) = metric, case .string(let name)? = m["Name"], !name.isEmpty else { return [] }
+                var unit = "None"
+                if case .string(let u)? = m["Unit"] {
+                    guard MetricsService.units.contains(u) else { continue }
+                    unit = u
+                }
+                var resolution = 60.0
+                if case .number(let r)? = m["StorageResolution"] {
+                    guard r == 1 || r == 60 else { continue }
+                    resolution = r
+                }
+                let values: [Double]
+                switch root[name] {
+                case .number(let v)?: values = [v]
+                case .array(let list)? where list.count <= 100:
+                    values = list.compactMap { if case .number(let v) = $0 { v } else { nil } }
+                    guard values.count == list.count else { continue }
+                default: continue
+                }
+                for dims in sets {
+                    out.append((MetricKey(namespace: namespace, name: name, dimensions: dims, unit: unit), Int64(time), values, resolution == 1))
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// A JSON value, for the few places that read a whole document (EMF metadata).
+enum JSONValue: Decodable, Equatable {
+    case string(String), number(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? c.decode(Double.self) { self = .number(n) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+}
