@@ -75,7 +75,8 @@ public struct FileIngester: Sendable {
         func flush() throws {
             if pending.isEmpty { return }
             let offset = source.map { IngestOffset(source: $0, identity: identity, offset: consumed) }
-            try service.putLogEvents(group: group, stream: stream, events: pending, offset: offset)
+            let result = try service.putLogEvents(group: group, stream: stream, events: pending, offset: offset)
+            for warning in result.warnings { report(warning) }
             summary.events += pending.count
             summary.batches += 1
             pending.removeAll(keepingCapacity: true)

@@ -2,6 +2,7 @@ public import VigilMetrics
 import VigilPatterns
 import VigilStore
 import Foundation
+import Synchronization
 
 /// The compiled metric filters of one log group, applied to each ingested event.
 ///
@@ -17,6 +18,7 @@ final class GroupFilters: Sendable {
     let keys: [MetricKey]
     let constants: [MetricObservation?]
     let withDefault: [Int]
+    let cardinality = Mutex(CardinalityGuard())
 
     init(_ records: [MetricFilterRecord]) throws {
         let filters = try records.flatMap { r in
@@ -31,10 +33,11 @@ final class GroupFilters: Sendable {
         withDefault = filters.indices.filter { filters[$0].transformation.defaultValue != nil }
     }
 
-    /// The datapoints `events` produce (events already accepted, in time order).
-    func datapoints(for events: ArraySlice<NewLogEvent>) -> MinuteAggregator {
+    /// The datapoints `events` produce (events already accepted, in time order), and warnings.
+    func datapoints(for events: ArraySlice<NewLogEvent>) -> (MinuteAggregator, [String]) {
         var out = MinuteAggregator()
-        guard !filters.isEmpty else { return out }
+        var warnings: [String] = []
+        guard !filters.isEmpty else { return (out, warnings) }
         var scratch = FilterSet.Scratch(set)
         var matchedInEvent = [Bool](repeating: false, count: filters.count)
         var minutesWithMatch = [Set<Int64>](repeating: [], count: filters.count)
@@ -46,7 +49,19 @@ final class GroupFilters: Sendable {
                     // A match whose value field is missing or not a number produces nothing (as AWS).
                     guard let o = constants[k] ?? filters[k].observe(message), !o.isDefault else { return }
                     matchedInEvent[k] = true
-                    let key = o.dimensions.isEmpty ? keys[k] : keys[k].with(dimensions: o.dimensions)
+                    var key = keys[k]
+                    if !o.dimensions.isEmpty {
+                        let hour = Period.floor(e.timestamp, to: 3_600_000)
+                        let admitted = cardinality.withLock { $0.admit(filter: k, hour: hour, dimensions: o.dimensions) }
+                        switch admitted {
+                        case .admitted: key = keys[k].with(dimensions: o.dimensions)
+                        case .overflow(let firstTime):
+                            key = keys[k].with(dimensions: o.dimensions.mapValues { _ in CardinalityGuard.overflowValue })
+                            if firstTime {
+                                warnings.append("metric filter '\(filters[k].transformation.metricName)' produced more than \(CardinalityGuard.limit) dimension combinations in the hour from \(hour) ms; further combinations in that hour are counted with every dimension set to '\(CardinalityGuard.overflowValue)'")
+                            }
+                        }
+                    }
                     out.add(MetricDatapoint(key: key, timestamp: e.timestamp, value: o.value))
                 }
             }
@@ -61,6 +76,34 @@ final class GroupFilters: Sendable {
                 out.add(MetricDatapoint(key: keys[k], timestamp: minute, value: d))
             }
         }
-        return out
+        return (out, warnings)
+    }
+}
+
+/// CloudWatch Logs' guard on metric filter dimensions: at most 1,000 distinct dimension combinations
+/// per filter and hour. AWS may disable such a filter; Vigil keeps counting the first 1,000
+/// combinations of the hour as they are and counts the rest in one overflow series (every dimension
+/// `OTHER`), so sums stay whole, and reports the overflow once per filter and hour.
+struct CardinalityGuard {
+    static let limit = 1_000
+    static let overflowValue = "OTHER"
+    /// Per filter: hour → the combinations seen (canonical text).
+    var seen: [Int: [Int64: Set<String>]] = [:]
+    var overflowing: Set<[Int64]> = []
+
+    enum Admission: Equatable { case admitted, overflow(firstTime: Bool) }
+
+    mutating func admit(filter: Int, hour: Int64, dimensions: [String: String]) -> Admission {
+        let combination = dimensions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+        var hours = seen[filter, default: [:]]
+        defer { seen[filter] = hours }
+        // Late events may reach older hours; keep the last few only.
+        if hours[hour] == nil, hours.count >= 4, let oldest = hours.keys.min(), oldest < hour { hours[oldest] = nil }
+        if hours[hour, default: []].contains(combination) { return .admitted }
+        if hours[hour, default: []].count < Self.limit {
+            hours[hour, default: []].insert(combination)
+            return .admitted
+        }
+        return .overflow(firstTime: overflowing.insert([Int64(filter), hour]).inserted)
     }
 }

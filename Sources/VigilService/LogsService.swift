@@ -96,10 +96,12 @@ public final class LogsService: Sendable {
         let retention = try store.retention(group: group)
         let at = now()
         let (accepted, result) = try LogEventBatch.check(events, now: at, retentionInDays: retention, history: history)
-        var datapoints = try filters(for: group).datapoints(for: events[accepted])
+        var (datapoints, warnings) = try filters(for: group).datapoints(for: events[accepted])
         EmbeddedMetrics.extract(from: events[accepted], into: &datapoints)
         try store.append(group: group, stream: stream, events: Array(events[accepted]), datapoints: datapoints, ingestionTime: at, offset: offset)
-        return result
+        var answer = result
+        answer.warnings = warnings
+        return answer
     }
 
     /// GetLogEvents: one stream, oldest first from the head or newest last from the tail, with tokens.

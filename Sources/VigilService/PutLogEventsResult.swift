@@ -8,6 +8,8 @@ public struct PutLogEventsResult: Sendable, Equatable {
     public var expiredLogEventEndIndex: Int?
     /// How many events were stored.
     public var accepted: Int
+    /// Problems Vigil reports beyond AWS's answer, e.g. a metric filter over its dimension cardinality.
+    public var warnings: [String] = []
 
     public init(tooNewLogEventStartIndex: Int? = nil, tooOldLogEventEndIndex: Int? = nil, expiredLogEventEndIndex: Int? = nil, accepted: Int) {
         self.tooNewLogEventStartIndex = tooNewLogEventStartIndex

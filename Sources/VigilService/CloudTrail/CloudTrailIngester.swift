@@ -69,7 +69,7 @@ public struct CloudTrailIngester: Sendable {
         var summary = Summary()
         for file in try Self.discover(paths) {
             do {
-                try ingest(file: file, into: &summary)
+                try ingest(file: file, into: &summary, report: { report("\(file): \($0)") })
             } catch let error as ServiceError where error.code != "InvalidParameterException" {
                 throw error  // the store or the group is broken: stop
             } catch {
@@ -90,7 +90,7 @@ public struct CloudTrailIngester: Sendable {
         }
     }
 
-    func ingest(file: String, into summary: inout Summary) throws {
+    func ingest(file: String, into summary: inout Summary, report: (String) -> Void) throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw ServiceError.invalidParameter("cannot read the file") }
         let raw = [UInt8](data)
         summary.bytes += Int64(raw.count)
@@ -137,6 +137,7 @@ public struct CloudTrailIngester: Sendable {
             let events = records[start..<end].map { NewLogEvent(timestamp: $0.eventTime!, message: Array(bytes[$0.range])) }
             let offset = IngestOffset(source: source, identity: fileName, offset: Int64(end))
             let result = try service.importLogEvents(group: group, stream: stream, events: events, offset: offset)
+            for warning in result.warnings { report(warning) }
             summary.events += result.accepted
             summary.expiredSkipped += events.count - result.accepted
             start = end

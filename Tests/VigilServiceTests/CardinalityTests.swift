@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import VigilMetrics
+import VigilPatterns
+import VigilService
+import VigilStore
+
+/// A metric filter over 1,000 dimension combinations an hour keeps counting, with a report.
+struct CardinalityTests {
+    static let now: Int64 = 1_795_600_020_000
+
+    @Test("past 1,000 combinations in an hour, new ones count under OTHER; the sum stays whole and one warning is given")
+    func overflowIsCountedAndReported() throws {
+        let s = LogsService(store: try SQLiteLogStore(path: ":memory:"), now: { Self.now })
+        try s.createLogGroup("web")
+        try s.createLogStream(group: "web", name: "access")
+        try s.putMetricFilter(group: "web", name: "bytes-by-client", pattern: "[ip, bytes]",
+                              transformations: [MetricTransformation(metricName: "Bytes", metricNamespace: "Web", metricValue: "$bytes", dimensions: ["Client": "$ip"])])
+        let hour = Period.floor(Self.now, to: 3_600_000)
+        var warnings: [String] = []
+        // 1,200 clients once each, then the first client again: 1,201 events of 10 bytes, in two batches.
+        let lines = (0..<1_200).map { "10.0.\($0 / 256).\($0 % 256) 10" } + ["10.0.0.0 10"]
+        for chunk in [lines[..<600], lines[600...]] {
+            let events = chunk.enumerated().map { NewLogEvent(timestamp: hour + Int64($0.offset), message: Array($0.element.utf8)) }
+            warnings += try s.putLogEvents(group: "web", stream: "access", events: events).warnings
+        }
+        #expect(warnings.count == 1 && warnings[0].contains("more than 1000 dimension combinations"))
+        var count = 0, token: String? = nil
+        repeat {
+            let page = try s.metrics.listMetrics(namespace: "Web", nextToken: token)
+            count += page.metrics.count
+            token = page.nextToken
+        } while token != nil
+        #expect(count == 1_001)  // the first 1,000 clients and OTHER
+        func sum(_ client: String) throws -> Double {
+            try s.metrics.getMetricStatistics(namespace: "Web", metricName: "Bytes", dimensions: [.init(name: "Client", value: client)],
+                                              startTime: hour, endTime: Self.now, period: 3600, statistics: ["Sum"]).datapoints.first?.values["Sum"] ?? 0
+        }
+        #expect(try sum("OTHER") == 200 * 10)
+        #expect(try sum("10.0.0.0") == 20)  // an admitted combination keeps counting after the overflow
+        #expect(try sum("10.0.4.175") == 0)  // client 1,199 went to OTHER
+    }
+}
