@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilService
 import VigilStore
+import Synchronization
 
 /// Ingesting a file resumes from its saved offset and skips bad lines with a report.
 struct FileIngesterTests {
@@ -25,5 +26,70 @@ struct FileIngesterTests {
         #expect(second.events == 2)
         let messages = try service.filterLogEvents(group: "app").events.map { String(decoding: $0.message, as: UTF8.self) }
         #expect(messages == ["one", "two", "three", "partial line", "four"])
+    }
+}
+
+/// `--follow`: appended lines arrive, a rotated file is finished before the new one, a truncated file is reread.
+struct FileFollowTests {
+    final class Flag: Sendable {
+        let value = Mutex(false)
+    }
+
+    /// Waits (up to 20 s) until the group holds `count` events; returns their messages.
+    static func waitFor(_ count: Int, _ service: LogsService) throws -> [String] {
+        for _ in 0..<2_000 {
+            let messages = try service.filterLogEvents(group: "app").events.map { String(decoding: $0.message, as: UTF8.self) }
+            if messages.count >= count { return messages }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return try service.filterLogEvents(group: "app").events.map { String(decoding: $0.message, as: UTF8.self) }
+    }
+
+    static func append(_ text: String, to path: String) throws {
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try h.seekToEnd()
+        try h.write(contentsOf: Data(text.utf8))
+        try h.close()
+    }
+
+    @Test("tails appended lines, waits for a partial line, follows rotation and truncation, and stops cleanly")
+    func follows() throws {
+        let dir = NSTemporaryDirectory() + "vigil-follow-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/app.log"
+        try Data("a\nb\n".utf8).write(to: URL(fileURLWithPath: path))
+        let service = LogsService(store: try SQLiteLogStore(path: dir + "/vigil.db"))
+        let ingester = FileIngester(service: service, group: "app", stream: "host")
+        try ingester.prepare()
+        let stop = Flag()
+        let result = Mutex<FileIngester.Summary?>(nil)
+        let thread = Thread {
+            let follow = FileIngester.Follow(pollInterval: .milliseconds(10), shouldStop: { stop.value.withLock { $0 } })
+            let summary = try? ingester.ingest(path: path, follow: follow)
+            result.withLock { $0 = summary }
+        }
+        thread.start()
+        #expect(try Self.waitFor(2, service) == ["a", "b"])
+        try Self.append("c\npartial", to: path)
+        #expect(try Self.waitFor(3, service) == ["a", "b", "c"])
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(try Self.waitFor(3, service).count == 3, "a line without its newline waits")
+        try Self.append(" line\n", to: path)
+        #expect(try Self.waitFor(4, service).last == "partial line")
+        // Rotation as logrotate does it: rename, a last write to the old file, then a new file.
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        try Self.append("d\n", to: path + ".1")
+        try Data("e\nffff\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try Self.waitFor(7, service).suffix(3) == ["d", "e", "ffff"])
+        // Truncation in place, then a shorter line.
+        try Data("g\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try Self.waitFor(8, service).last == "g")
+        stop.value.withLock { $0 = true }
+        for _ in 0..<2_000 where result.withLock({ $0 == nil }) { Thread.sleep(forTimeInterval: 0.01) }
+        let summary = try #require(result.withLock { $0 })
+        #expect(summary.rotations == 1 && summary.truncations == 1)
+        #expect(try Self.waitFor(8, service) == ["a", "b", "c", "partial line", "d", "e", "ffff", "g"])
+        // A rerun finds nothing new: the offset of the new file was committed.
+        #expect(try ingester.ingest(path: path).events == 0)
     }
 }
