@@ -24,8 +24,53 @@ public final class LogsService: Sendable {
 
     public func createLogGroup(_ name: String, tags: [String: String] = [:]) throws {
         try Self.checkGroupName(name)
+        try Self.checkTags(tags, field: "tags")
         guard tags.count <= 50 else { throw ServiceError.invalidParameter("A log group can have at most 50 tags; \(tags.count) were given.") }
         try store.createLogGroup(name: name, retentionInDays: nil, tags: tags, now: now())
+    }
+
+    // MARK: tags
+
+    /// TagResource (and the older TagLogGroup): adds or replaces tags; at most 50 per group.
+    public func tagLogGroup(_ group: String, tags: [String: String]) throws {
+        guard !tags.isEmpty else { throw ServiceError.invalidParameter(LogsLimits.constraint("{}", "tags", "Member must have length greater than or equal to 1")) }
+        try Self.checkTags(tags, field: "tags")
+        try store.tag(group: group, tags, maximum: 50)
+    }
+
+    /// UntagResource (UntagLogGroup): removes the keys given; missing keys are ignored.
+    public func untagLogGroup(_ group: String, keys: [String]) throws {
+        guard !keys.isEmpty, keys.count <= 50 else {
+            throw ServiceError.invalidParameter(LogsLimits.constraint("\(keys.count) items", "tagKeys", "Member must have length between 1 and 50"))
+        }
+        try store.untag(group: group, keys: keys)
+    }
+
+    /// ListTagsForResource (ListTagsLogGroup).
+    public func listTags(_ group: String) throws -> [String: String] { try store.tags(group: group) }
+
+    /// The log group an ARN names: `arn:aws:logs:REGION:ACCOUNT:log-group:NAME` (a trailing `:*` allowed).
+    public static func logGroupName(arn: String) throws -> String {
+        let parts = arn.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[0] == "arn", parts[2] == "logs", parts[5] == "log-group" else {
+            throw ServiceError.invalidParameter("The ARN \(arn) is not a log group ARN (arn:aws:logs:REGION:ACCOUNT:log-group:NAME).")
+        }
+        var name = String(parts[6])
+        if name.hasSuffix(":*") { name.removeLast(2) }
+        try checkGroupName(name)
+        return name
+    }
+
+    /// Tag keys 1–128 and values 0–256 characters, keys not starting with `aws:` (reserved).
+    static func checkTags(_ tags: [String: String], field: String) throws {
+        for (k, v) in tags.sorted(by: { $0.key < $1.key }) {
+            guard (1...128).contains(k.count), v.count <= 256 else {
+                throw ServiceError.invalidParameter(LogsLimits.constraint(k, "\(field).key", "Member must have length between 1 and 128 (values at most 256)"))
+            }
+            guard !k.lowercased().hasPrefix("aws:") else {
+                throw ServiceError.invalidParameter("Tag keys starting with 'aws:' are reserved; '\(k)' cannot be used.")
+            }
+        }
     }
 
     public func deleteLogGroup(_ name: String) throws {

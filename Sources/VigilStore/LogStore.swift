@@ -12,7 +12,8 @@ public protocol LogStore: Sendable {
     /// The group's retention in days (nil: never expire); ResourceNotFoundException for a missing group.
     func retention(group: String) throws -> Int?
     func tags(group: String) throws -> [String: String]
-    func tag(group: String, _ tags: [String: String]) throws
+    /// Adds or replaces tags; fails (changing nothing) if the group would have more than `maximum`.
+    func tag(group: String, _ tags: [String: String], maximum: Int) throws
     func untag(group: String, keys: [String]) throws
 
     func createLogStream(group: String, name: String, now: Int64) throws

@@ -104,12 +104,20 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func tag(group: String, _ tags: [String: String]) throws {
+    public func tag(group: String, _ tags: [String: String], maximum: Int) throws {
         try database.write { db in
             let id = try groupID(db, group)
             for (k, v) in tags {
                 try db.statement("INSERT INTO log_group_tags (group_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value")
                     .bind(.integer(id), .text(k), .text(v)).run()
+            }
+            let count = try db.statement("SELECT count(*) FROM log_group_tags WHERE group_id = ?").bind(.integer(id))
+            _ = try count.step()
+            let total = count.int(0)
+            count.reset()
+            // Checked inside the transaction, so the error rolls every tag of the call back.
+            guard total <= maximum else {
+                throw ServiceError("TooManyTagsException", "A resource can have no more than \(maximum) tags; this request would leave it with \(total).")
             }
         }
     }

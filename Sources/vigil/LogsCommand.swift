@@ -9,7 +9,7 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Log groups, metric filters and events in the local store (aws logs …).",
-        subcommands: [PutMetricFilterCommand.self, DescribeLogGroupsCommand.self, FilterLogEventsCommand.self]
+        subcommands: [PutMetricFilterCommand.self, DescribeLogGroupsCommand.self, FilterLogEventsCommand.self, TagResourceCommand.self, UntagResourceCommand.self, ListTagsCommand.self]
     )
 }
 

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import VigilService
+
+/// A log group named by `--resource-arn` (aws logs tag-resource) or `--log-group-name` (tag-log-group).
+struct LogGroupTarget: ParsableArguments {
+    @Option(name: .customLong("resource-arn"), help: "arn:aws:logs:REGION:ACCOUNT:log-group:NAME") var arn: String?
+    @Option(name: .customLong("log-group-name"), help: "The log group's name (instead of its ARN).") var name: String?
+
+    func validate() throws {
+        guard (arn == nil) != (name == nil) else { throw ValidationError("give either --resource-arn or --log-group-name.") }
+    }
+
+    func group() throws -> String { try name ?? LogsService.logGroupName(arn: arn!) }
+}
+
+/// `vigil logs tag-resource` (alias `tag-log-group`).
+struct TagResourceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tag-resource", abstract: "Add or replace tags of a log group.", aliases: ["tag-log-group"])
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var target: LogGroupTarget
+    @Option(name: .customLong("tags"), parsing: .upToNextOption, help: "Key=value pairs (also Key=value,Key2=value2).") var tags: [String]
+
+    func run() throws {
+        var parsed: [String: String] = [:]
+        for pair in tags.flatMap({ $0.split(separator: ",") }) {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard kv.count == 2 else { throw ValidationError("tag '\(pair)' must be Key=value.") }
+            parsed[String(kv[0])] = String(kv[1])
+        }
+        let service = try store.openService()
+        try ServiceErrorExit.run("TagResource") { try service.tagLogGroup(try target.group(), tags: parsed) }
+    }
+}
+
+/// `vigil logs untag-resource` (alias `untag-log-group`).
+struct UntagResourceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "untag-resource", abstract: "Remove tags of a log group by key.", aliases: ["untag-log-group"])
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var target: LogGroupTarget
+    @Option(name: .customLong("tag-keys"), parsing: .upToNextOption, help: "The keys to remove.") var keys: [String]
+
+    func run() throws {
+        let service = try store.openService()
+        try ServiceErrorExit.run("UntagResource") { try service.untagLogGroup(try target.group(), keys: keys) }
+    }
+}
+
+/// `vigil logs list-tags-for-resource` (alias `list-tags-log-group`).
+struct ListTagsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list-tags-for-resource", abstract: "Print a log group's tags as JSON.",
+                                                    aliases: ["list-tags-log-group"])
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var target: LogGroupTarget
+
+    func run() throws {
+        let service = try store.openService()
+        try ServiceErrorExit.run("ListTagsForResource") { ServiceErrorExit.printJSON(["tags": try service.listTags(try target.group())]) }
+    }
+}
