@@ -4,6 +4,7 @@ public enum StatisticsQuery {
     public struct PeriodResult: Sendable, Equatable {
         public let timestamp: Int64
         public let values: StatisticSet
+        public init(timestamp: Int64, values: StatisticSet) { self.timestamp = timestamp; self.values = values }
     }
 
     /// Merges `minutes` (minute start → set, any order) into periods of `periodSeconds` within

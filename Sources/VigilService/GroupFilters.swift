@@ -42,12 +42,26 @@ final class GroupFilters: Sendable {
         var matchedInEvent = [Bool](repeating: false, count: filters.count)
         var minutesWithMatch = [Set<Int64>](repeating: [], count: filters.count)
         var minutesWithoutMatch = [Set<Int64>](repeating: [], count: filters.count)
+        // Constant observations (count 1 per match, the usual filter) are counted per minute here and
+        // added once per filter and minute, not hashed into the aggregator per event.
+        var runs = [(minute: Int64, count: Double)](repeating: (Int64.min, 0), count: filters.count)
+        func flushRun(_ k: Int) {
+            guard runs[k].count > 0, let o = constants[k] else { return }
+            out.add(MetricDatapoint(key: keys[k], timestamp: runs[k].minute, values: StatisticSet(value: o.value, count: runs[k].count)))
+            runs[k].count = 0
+        }
         for e in events {
             let minute = Period.floor(e.timestamp, to: 60_000)
             e.message.withUnsafeBufferPointer { message in
                 set.forEachMatch(message, &scratch) { k in
                     // A match whose value field is missing or not a number produces nothing (as AWS).
-                    guard let o = constants[k] ?? filters[k].observe(message), !o.isDefault else { return }
+                    if constants[k] != nil {
+                        matchedInEvent[k] = true
+                        if runs[k].minute != minute { flushRun(k); runs[k].minute = minute }
+                        runs[k].count += 1
+                        return
+                    }
+                    guard let o = filters[k].observe(message), !o.isDefault else { return }
                     matchedInEvent[k] = true
                     var key = keys[k]
                     if !o.dimensions.isEmpty {
@@ -70,6 +84,7 @@ final class GroupFilters: Sendable {
             }
             for k in matchedInEvent.indices where matchedInEvent[k] { matchedInEvent[k] = false }
         }
+        for k in filters.indices { flushRun(k) }
         for k in withDefault {
             let d = filters[k].transformation.defaultValue!
             for minute in minutesWithoutMatch[k].subtracting(minutesWithMatch[k]) {

@@ -44,9 +44,20 @@ public protocol MetricStore: Sendable {
     func record(_ datapoints: MinuteAggregator, now: Int64) throws
     /// The aggregates of `key` with start in [start, end): per second when `highResolution`, else at
     /// every coarser resolution held (which never overlap), oldest first.
-    func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool) throws -> [(Int64, StatisticSet)]
+    /// Without `distributions`, the sets carry none (faster when no percentile is asked for).
+    func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws -> [(Int64, StatisticSet)]
+    /// Sums, counts, minima and maxima of `key` per period of `periodMilliseconds` (aligned to the epoch),
+    /// merged by the store itself: GetMetricStatistics without percentiles.
+    func periodTotals(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, periodMilliseconds: Int64) throws -> [(Int64, StatisticSet)]
     /// Metrics by namespace and name (nil: any), optionally only those published to since `activeSince`.
     func metrics(namespace: String?, name: String?, activeSince: Int64?) throws -> [MetricKey]
     /// Applies CloudWatch's retention schedule at `now` (see ``MetricRetention``).
     func rollUp(now: Int64) throws -> MetricRetention.Summary
+}
+
+extension MetricStore {
+    /// ``aggregates(_:start:end:highResolution:distributions:)`` with distributions.
+    public func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool) throws -> [(Int64, StatisticSet)] {
+        try aggregates(key, start: start, end: end, highResolution: highResolution, distributions: true)
+    }
 }

@@ -1,6 +1,6 @@
-/// The ceiling that `vigil bench ingest` measures ingest against: the same rows inserted into
-/// `log_events` of a fresh store, in transactions of the same size, with one prepared statement and
-/// nothing else (no stream bookkeeping, no metrics, no offsets).
+/// The ceiling that `vigil bench ingest` measures ingest against: the same rows (one block per batch)
+/// inserted into `log_blocks` of a fresh store, in transactions of the same size, with one prepared
+/// statement and nothing else (no stream bookkeeping, no metrics, no offsets, no event counter).
 public struct SQLiteInsertBaseline {
     let store: SQLiteLogStore
     let gid: Int64
@@ -20,19 +20,19 @@ public struct SQLiteInsertBaseline {
 
     /// Inserts every batch as one IMMEDIATE transaction each.
     public func run(batches: [[NewLogEvent]], ingestionTime: Int64) throws {
+        var nextID: Int64 = 1
         for batch in batches {
             try store.database.write { db in
-                let insert = try db.statement("INSERT INTO log_events (group_id, stream_id, timestamp, ingestion_time, message) VALUES (?, ?, ?, ?, ?)")
-                for e in batch {
-                    insert.reset()
-                    try insert.bind(.integer(gid), at: 1)
-                    try insert.bind(.integer(sid), at: 2)
-                    try insert.bind(.integer(e.timestamp), at: 3)
-                    try insert.bind(.integer(ingestionTime), at: 4)
-                    try e.message.withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try insert.bindBlob(b, at: 5) }
-                    try insert.run()
-                }
+                let insert = try db.statement("""
+                    INSERT INTO log_blocks (group_id, stream_id, first_ts, last_ts, first_event_id, event_count, ingestion_time, data)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                try insert.bind(.integer(gid), .integer(sid), .integer(batch.first!.timestamp), .integer(batch.last!.timestamp), .integer(nextID),
+                                .integer(Int64(batch.count)), .integer(ingestionTime))
+                try LogBlock.encode(batch).withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try insert.bindBlob(b, at: 8) }
+                try insert.run()
             }
+            nextID += Int64(batch.count)
         }
     }
 }

@@ -60,17 +60,43 @@ extension SQLiteLogStore {
         return db.lastInsertRowID
     }
 
-    public func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool) throws -> [(Int64, StatisticSet)] {
+    public func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws -> [(Int64, StatisticSet)] {
         try database.read { db in
             let s = try db.statement("""
-                SELECT m.start, m.sample_count, m.sum, m.minimum, m.maximum, m.distribution FROM metric_data m JOIN metrics k ON k.id = m.metric_id
+                SELECT m.start, m.sample_count, m.sum, m.minimum, m.maximum, \(distributions ? "m.distribution" : "NULL") FROM metric_data m JOIN metrics k ON k.id = m.metric_id
                 WHERE k.namespace = ? AND k.name = ? AND k.dimensions = ? AND k.unit = ? AND m.resolution IN (?, ?, ?) AND m.start >= ? AND m.start < ?
                 ORDER BY m.start
                 """).bind(.text(key.namespace), .text(key.name), .text(key.canonicalDimensions), .text(key.unit),
                           .integer(highResolution ? 1 : 60), .integer(highResolution ? 1 : 300), .integer(highResolution ? 1 : 3600),
                           .integer(start), .integer(end))
             var out: [(Int64, StatisticSet)] = []
-            while try s.step() { out.append((s.int64(0), Self.set(s, from: 1))) }
+            while try s.step() {
+                if distributions {
+                    out.append((s.int64(0), Self.set(s, from: 1)))
+                } else {
+                    out.append((s.int64(0), StatisticSet(sampleCount: s.double(1), sum: s.double(2), minimum: s.double(3), maximum: s.double(4),
+                                                         distribution: .unavailable)))
+                }
+            }
+            return out
+        }
+    }
+
+    public func periodTotals(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, periodMilliseconds: Int64) throws -> [(Int64, StatisticSet)] {
+        try database.read { db in
+            let s = try db.statement("""
+                SELECT m.start - (m.start % ?7) AS period, sum(m.sample_count), sum(m.sum), min(m.minimum), max(m.maximum)
+                FROM metric_data m JOIN metrics k ON k.id = m.metric_id
+                WHERE k.namespace = ?1 AND k.name = ?2 AND k.dimensions = ?3 AND k.unit = ?4 AND m.resolution IN (?8, ?9, ?10)
+                  AND m.start >= ?5 AND m.start < ?6
+                GROUP BY period ORDER BY period
+                """).bind(.text(key.namespace), .text(key.name), .text(key.canonicalDimensions), .text(key.unit), .integer(start), .integer(end),
+                          .integer(periodMilliseconds), .integer(highResolution ? 1 : 60), .integer(highResolution ? 1 : 300), .integer(highResolution ? 1 : 3600))
+            var out: [(Int64, StatisticSet)] = []
+            while try s.step() {
+                out.append((s.int64(0), StatisticSet(sampleCount: s.double(1), sum: s.double(2), minimum: s.double(3), maximum: s.double(4),
+                                                     distribution: .unavailable)))
+            }
             return out
         }
     }

@@ -43,7 +43,7 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     public func deleteLogGroup(name: String) throws {
         try database.write { db in
             let id = try groupID(db, name)
-            try db.statement("DELETE FROM log_events WHERE group_id = ?").bind(.integer(id)).run()
+            try db.statement("DELETE FROM log_blocks WHERE group_id = ?").bind(.integer(id)).run()
             try db.statement("DELETE FROM log_groups WHERE id = ?").bind(.integer(id)).run()
         }
     }
@@ -143,7 +143,7 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     public func deleteLogStream(group: String, name: String) throws {
         try database.write { db in
             let stream = try streamID(db, try groupID(db, group), name)
-            try db.statement("DELETE FROM log_events WHERE stream_id = ?").bind(.integer(stream)).run()
+            try db.statement("DELETE FROM log_blocks WHERE stream_id = ?").bind(.integer(stream)).run()
             try db.statement("DELETE FROM log_streams WHERE id = ?").bind(.integer(stream)).run()
         }
     }
@@ -190,22 +190,10 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         try database.write { db in
             let gid = try groupID(db, group)
             let sid = try streamID(db, gid, stream)
-            let insert = try db.statement("INSERT INTO log_events (group_id, stream_id, timestamp, ingestion_time, message) VALUES (?, ?, ?, ?, ?)")
-            var bytes: Int64 = 0
-            var first = Int64.max, last = Int64.min
-            for e in events {
-                insert.reset()
-                try insert.bind(.integer(gid), at: 1)
-                try insert.bind(.integer(sid), at: 2)
-                try insert.bind(.integer(e.timestamp), at: 3)
-                try insert.bind(.integer(ingestionTime), at: 4)
-                try e.message.withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try insert.bindBlob(b, at: 5) }
-                try insert.run()
-                bytes += Int64(e.message.count)
-                first = min(first, e.timestamp)
-                last = max(last, e.timestamp)
-            }
             if !events.isEmpty {
+                try insertBlocks(db, gid, sid, events, ingestionTime: ingestionTime)
+                let bytes = events.reduce(Int64(0)) { $0 + Int64($1.message.count) }
+                let first = events.map(\.timestamp).min()!, last = events.map(\.timestamp).max()!
                 try db.statement("""
                     UPDATE log_streams SET first_event = min(coalesce(first_event, ?1), ?1), last_event = max(coalesce(last_event, ?2), ?2),
                         last_ingestion = ?3, stored_bytes = stored_bytes + ?4 WHERE id = ?5
@@ -217,47 +205,144 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
+    /// The longest time a block may span, which bounds every block search (PutLogEvents batches span at most 24 hours).
+    static let maximumBlockSpan: Int64 = 86_400_000
+
+    /// Stores `events` as blocks (one per 24 hours of them, in time order), numbering them from the event counter.
+    func insertBlocks(_ db: SQLiteConnection, _ gid: Int64, _ sid: Int64, _ events: [NewLogEvent], ingestionTime: Int64) throws {
+        var sorted = events
+        if !zip(events, events.dropFirst()).allSatisfy({ $0.timestamp <= $1.timestamp }) {
+            sorted = events.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
+        }
+        let counter = try db.statement("SELECT value FROM counters WHERE name = 'event_id'")
+        _ = try counter.step()
+        var nextID = counter.int64(0)
+        counter.reset()
+        let insert = try db.statement("""
+            INSERT INTO log_blocks (group_id, stream_id, first_ts, last_ts, first_event_id, event_count, ingestion_time, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var start = 0
+        while start < sorted.count {
+            var end = start + 1
+            while end < sorted.count && sorted[end].timestamp - sorted[start].timestamp <= Self.maximumBlockSpan { end += 1 }
+            let block = Array(sorted[start..<end])
+            insert.reset()
+            try insert.bind(.integer(gid), .integer(sid), .integer(block.first!.timestamp), .integer(block.last!.timestamp), .integer(nextID),
+                            .integer(Int64(block.count)), .integer(ingestionTime))
+            try LogBlock.encode(block).withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try insert.bindBlob(b, at: 8) }
+            try insert.run()
+            nextID += Int64(block.count)
+            start = end
+        }
+        try db.statement("UPDATE counters SET value = ? WHERE name = 'event_id'").bind(.integer(nextID)).run()
+    }
+
     public func events(group: String, _ q: EventQuery) throws -> [StoredLogEvent] {
         try database.read { db in
             let gid = try groupID(db, group)
-            var sql = """
-                SELECT e.id, s.name, e.timestamp, e.ingestion_time, e.message FROM log_events e JOIN log_streams s ON s.id = e.stream_id
-                WHERE e.group_id = ?1 AND (?2 IS NULL OR e.timestamp >= ?2) AND (?3 IS NULL OR e.timestamp < ?3)
-                  AND (?4 IS NULL OR substr(s.name, 1, length(?4)) = ?4)
-                """
-            if q.after != nil {
-                sql += q.forward ? " AND (e.timestamp, e.id) > (?5, ?6)" : " AND (e.timestamp, e.id) < (?5, ?6)"
+            // The group's streams that the query selects, by id.
+            var names: [Int64: String] = [:]
+            let streams = try db.statement("SELECT id, name FROM log_streams WHERE group_id = ?").bind(.integer(gid))
+            while try streams.step() {
+                let name = streams.text(1)
+                if let wanted = q.streamNames, !wanted.contains(name) { continue }
+                if let prefix = q.streamNamePrefix, !name.hasPrefix(prefix) { continue }
+                names[streams.int64(0)] = name
             }
-            if let names = q.streamNames {
-                sql += " AND s.name IN (" + names.indices.map { "?\($0 + 8)" }.joined(separator: ", ") + ")"
+            streams.reset()
+            if names.isEmpty || q.limit <= 0 { return [] }
+            var lower = q.startTime ?? Int64.min / 2, upper = (q.endTime ?? Int64.max / 2) - 1
+            if let after = q.after {
+                if q.forward { lower = max(lower, after.timestamp) } else { upper = min(upper, after.timestamp) }
             }
-            sql += q.forward ? " ORDER BY e.timestamp, e.id" : " ORDER BY e.timestamp DESC, e.id DESC"
-            sql += " LIMIT ?7"
-            let s = try db.statement(sql)
-            try s.bind(.integer(gid), at: 1)
-            try s.bind(q.startTime.map { .integer($0) } ?? .null, at: 2)
-            try s.bind(q.endTime.map { .integer($0) } ?? .null, at: 3)
-            try s.bind(q.streamNamePrefix.map { .text($0) } ?? .null, at: 4)
-            try s.bind(.integer(q.after?.timestamp ?? 0), at: 5)
-            try s.bind(.integer(q.after?.id ?? 0), at: 6)
-            try s.bind(.integer(Int64(q.limit)), at: 7)
-            for (k, name) in (q.streamNames ?? []).enumerated() { try s.bind(.text(name), at: Int32(k + 8)) }
+            if lower > upper { return [] }
+            let span = Self.maximumBlockSpan
+            let blocks = try db.statement(q.forward ? """
+                SELECT stream_id, first_ts, last_ts, first_event_id, data, ingestion_time FROM log_blocks
+                WHERE group_id = ?1 AND first_ts >= ?2 - ?4 AND first_ts <= ?3 AND last_ts >= ?2 ORDER BY first_ts, id
+                """ : """
+                SELECT stream_id, first_ts, last_ts, first_event_id, data, ingestion_time FROM log_blocks
+                WHERE group_id = ?1 AND last_ts <= ?3 + ?4 AND last_ts >= ?2 AND first_ts <= ?3 ORDER BY last_ts DESC, id DESC
+                """).bind(.integer(gid), .integer(lower), .integer(upper), .integer(span))
+            defer { blocks.reset() }
+            var merger = BlockMerger(forward: q.forward)
+            var data: [[UInt8]] = []
+            var streamIDs: [Int64] = []
+            var ingestionTimes: [Int64] = []
             var out: [StoredLogEvent] = []
-            while try s.step() {
-                out.append(StoredLogEvent(id: s.int64(0), streamName: s.text(1), timestamp: s.int64(2), ingestionTime: s.int64(3), message: s.blob(4)))
+            func emit(before bound: Int64?) {
+                while out.count < q.limit, let e = merger.pop(before: bound) {
+                    out.append(StoredLogEvent(id: e.id, streamName: names[streamIDs[e.block]]!, timestamp: e.timestamp, ingestionTime: ingestionTimes[e.block],
+                                              message: Array(data[e.block][e.range])))
+                }
             }
+            while out.count < q.limit, try blocks.step() {
+                let sid = blocks.int64(0)
+                guard names[sid] != nil else { continue }
+                emit(before: q.forward ? blocks.int64(1) : blocks.int64(2))
+                guard out.count < q.limit else { break }
+                let bytes = blocks.blob(4)
+                guard let entries = LogBlock.decode(bytes, firstTimestamp: blocks.int64(1)) else {
+                    throw StoreError.corrupt("log block of stream \(names[sid]!) starting at \(blocks.int64(1)) cannot be decoded")
+                }
+                let block = data.count
+                data.append(bytes)
+                streamIDs.append(sid)
+                ingestionTimes.append(blocks.int64(5))
+                let firstID = blocks.int64(3)
+                for (k, entry) in entries.enumerated() where entry.timestamp >= lower && entry.timestamp <= upper {
+                    let id = firstID + Int64(k)
+                    if let after = q.after, q.forward ? (entry.timestamp, id) <= (after.timestamp, after.id) : (entry.timestamp, id) >= (after.timestamp, after.id) {
+                        continue
+                    }
+                    merger.push(.init(timestamp: entry.timestamp, id: id, stream: Int(sid), block: block, range: entry.range))
+                }
+            }
+            emit(before: nil)
             return out
         }
     }
 
     public func applyRetention(now: Int64) throws -> Int {
         try database.write { db in
-            try db.statement("""
-                DELETE FROM log_events WHERE id IN (
-                    SELECT e.id FROM log_events e JOIN log_groups g ON g.id = e.group_id
-                    WHERE g.retention_days IS NOT NULL AND e.timestamp < ?1 - g.retention_days * 86400000)
-                """).bind(.integer(now)).run()
-            return db.changes
+            var deleted = 0
+            let groups = try db.statement("SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL")
+            var cutoffs: [(Int64, Int64)] = []
+            while try groups.step() { cutoffs.append((groups.int64(0), now - groups.int64(1) * 86_400_000)) }
+            groups.reset()
+            for (gid, cutoff) in cutoffs {
+                let whole = try db.statement("SELECT coalesce(sum(event_count), 0) FROM log_blocks WHERE group_id = ? AND last_ts < ?")
+                    .bind(.integer(gid), .integer(cutoff))
+                _ = try whole.step()
+                deleted += whole.int(0)
+                whole.reset()
+                try db.statement("DELETE FROM log_blocks WHERE group_id = ? AND last_ts < ?").bind(.integer(gid), .integer(cutoff)).run()
+                // Blocks that straddle the cutoff lose their older events (a prefix: blocks are in time order).
+                let straddling = try db.statement("SELECT id, first_ts, first_event_id, data FROM log_blocks WHERE group_id = ? AND first_ts < ? AND last_ts >= ?")
+                    .bind(.integer(gid), .integer(cutoff), .integer(cutoff))
+                var rewrites: [(Int64, Int64, Int64, Int, [UInt8])] = []
+                while try straddling.step() {
+                    let bytes = straddling.blob(3)
+                    guard let entries = LogBlock.decode(bytes, firstTimestamp: straddling.int64(1)) else { continue }
+                    let keep = entries.drop { $0.timestamp < cutoff }
+                    let dropped = entries.count - keep.count
+                    let kept = keep.map { NewLogEvent(timestamp: $0.timestamp, message: Array(bytes[$0.range])) }
+                    rewrites.append((straddling.int64(0), kept.first!.timestamp, straddling.int64(2) + Int64(dropped), kept.count, LogBlock.encode(kept)))
+                    deleted += dropped
+                }
+                straddling.reset()
+                for (id, first, firstID, count, data) in rewrites {
+                    let update = try db.statement("UPDATE log_blocks SET first_ts = ?, first_event_id = ?, event_count = ?, data = ? WHERE id = ?")
+                    try update.bind(.integer(first), at: 1)
+                    try update.bind(.integer(firstID), at: 2)
+                    try update.bind(.integer(Int64(count)), at: 3)
+                    try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try update.bindBlob(b, at: 4) }
+                    try update.bind(.integer(id), at: 5)
+                    try update.run()
+                }
+            }
+            return deleted
         }
     }
 

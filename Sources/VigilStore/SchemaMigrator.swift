@@ -6,6 +6,8 @@ struct SchemaMigrator {
     struct Migration {
         let name: String
         let sql: String
+        /// Work SQL cannot express, run after `sql` in the same transaction.
+        var code: (@Sendable (SQLiteConnection) throws -> Void)? = nil
     }
 
     let migrations: [Migration]
@@ -22,6 +24,7 @@ struct SchemaMigrator {
             for (k, m) in migrations.enumerated().dropFirst(current) {
                 do {
                     try db.execute(m.sql)
+                    try m.code?(db)
                 } catch {
                     throw StoreError.migrationFailed(name: m.name, underlying: "\(error)")
                 }

@@ -84,5 +84,40 @@ enum VigilSchema {
             DROP TABLE metric_minutes;
             ALTER TABLE metrics ADD COLUMN last_published INTEGER NOT NULL DEFAULT 0;
             """),
+        .init(name: "log events stored as one block per batch", sql: """
+            CREATE TABLE log_blocks (
+                id INTEGER PRIMARY KEY,
+                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                stream_id INTEGER NOT NULL REFERENCES log_streams(id) ON DELETE CASCADE,
+                first_ts INTEGER NOT NULL,
+                last_ts INTEGER NOT NULL,
+                first_event_id INTEGER NOT NULL,
+                event_count INTEGER NOT NULL,
+                ingestion_time INTEGER NOT NULL,
+                data BLOB NOT NULL
+            );
+            CREATE INDEX log_blocks_by_first ON log_blocks (group_id, first_ts);
+            CREATE INDEX log_blocks_by_last ON log_blocks (group_id, last_ts);
+            CREATE INDEX log_blocks_by_stream ON log_blocks (stream_id);
+            CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO counters (name, value) SELECT 'event_id', coalesce(max(id), 0) + 1 FROM log_events;
+            """, code: { db in
+                // Each stored event becomes a block of one, keeping its id.
+                let rows = try db.statement("SELECT id, group_id, stream_id, timestamp, ingestion_time, message FROM log_events ORDER BY id")
+                let insert = try db.statement("""
+                    INSERT INTO log_blocks (group_id, stream_id, first_ts, last_ts, first_event_id, event_count, ingestion_time, data)
+                    VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+                    """)
+                while try rows.step() {
+                    let t = rows.int64(3)
+                    let data = LogBlock.encode([NewLogEvent(timestamp: t, message: rows.blob(5))])
+                    insert.reset()
+                    try insert.bind(.integer(rows.int64(1)), .integer(rows.int64(2)), .integer(t), .integer(t), .integer(rows.int64(0)), .integer(rows.int64(4)))
+                    try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try insert.bindBlob(b, at: 7) }
+                    try insert.run()
+                }
+                rows.reset()
+                try db.execute("DROP TABLE log_events")
+            }),
     ])
 }

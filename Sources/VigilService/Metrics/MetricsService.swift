@@ -172,7 +172,7 @@ public struct MetricsService: Sendable {
         guard periodAllowed(period, start: start) else { return (metricName, []) }
         var out: [StatisticsDatapoint] = []
         for key in try series(namespace: namespace, name: metricName, dimensions: dimensions, unit: unit) {
-            for p in try periods(key, start: start, end: end, period: period) {
+            for p in try periods(key, start: start, end: end, period: period, percentiles: !extendedStatistics.isEmpty) {
                 var values: [String: Double] = [:]
                 for st in wanted { if let v = st.value(p.values) { values[st.description] = v } }
                 out.append(StatisticsDatapoint(timestamp: p.timestamp, unit: key.unit, values: values))
@@ -225,8 +225,13 @@ public struct MetricsService: Sendable {
             .filter { $0.canonicalDimensions == wanted && (unit == nil || $0.unit == unit) }
     }
 
-    func periods(_ key: MetricKey, start: Int64, end: Int64, period: Int) throws -> [StatisticsQuery.PeriodResult] {
-        let rows = try store.aggregates(key, start: start, end: end, highResolution: period < 60)
+    func periods(_ key: MetricKey, start: Int64, end: Int64, period: Int, percentiles: Bool = true) throws -> [StatisticsQuery.PeriodResult] {
+        guard percentiles else {
+            // The store merges the periods (in SQL): no per-row work here.
+            let rows = try store.periodTotals(key, start: start, end: end, highResolution: period < 60, periodMilliseconds: Int64(period) * 1000)
+            return rows.map { StatisticsQuery.PeriodResult(timestamp: $0.0, values: $0.1) }
+        }
+        let rows = try store.aggregates(key, start: start, end: end, highResolution: period < 60, distributions: true)
         return StatisticsQuery.periods(rows, start: start, end: end, periodSeconds: period)
     }
 
@@ -291,7 +296,10 @@ public struct MetricsService: Sendable {
                 // All units of the metric merge when the query gives none.
                 var merged: [Int64: StatisticSet] = [:]
                 for key in try series(namespace: metric.namespace, name: metric.name, dimensions: metric.dimensions, unit: q.unitGiven ? metric.unit : nil) {
-                    for p in try periods(key, start: start, end: end, period: period) { merged[p.timestamp, default: .empty].merge(p.values) }
+                    let percentile = if case .percentile = statistic { true } else { false }
+                    for p in try periods(key, start: start, end: end, period: period, percentiles: percentile) {
+                        merged[p.timestamp, default: .empty].merge(p.values)
+                    }
                 }
                 for t in merged.keys.sorted() { if let v = statistic.value(merged[t]!) { points.append((t, v)) } }
             }
