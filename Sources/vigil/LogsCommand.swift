@@ -9,7 +9,12 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Log groups, metric filters and events in the local store (aws logs …).",
-        subcommands: [PutMetricFilterCommand.self, DescribeLogGroupsCommand.self, FilterLogEventsCommand.self, TagResourceCommand.self, UntagResourceCommand.self, ListTagsCommand.self]
+        subcommands: [
+            CreateLogGroupCommand.self, DeleteLogGroupCommand.self, DescribeLogGroupsCommand.self, PutRetentionPolicyCommand.self,
+            DeleteRetentionPolicyCommand.self, CreateLogStreamCommand.self, DeleteLogStreamCommand.self, DescribeLogStreamsCommand.self,
+            GetLogEventsCommand.self, FilterLogEventsCommand.self, PutMetricFilterCommand.self, DescribeMetricFiltersCommand.self,
+            DeleteMetricFilterCommand.self, TagResourceCommand.self, UntagResourceCommand.self, ListTagsCommand.self,
+        ]
     )
 }
 

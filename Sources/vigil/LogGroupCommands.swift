@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import VigilService
+
+/// `vigil logs create-log-group`.
+struct CreateLogGroupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create-log-group", abstract: "Create a log group.")
+    @OptionGroup var store: StoreOptions
+    @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
+    @Option(name: .customLong("tags"), parsing: .upToNextOption, help: "Key=value pairs.") var tags: [String] = []
+
+    func run() throws {
+        var parsed: [String: String] = [:]
+        for pair in tags.flatMap({ $0.split(separator: ",") }) {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard kv.count == 2 else { throw ValidationError("tag '\(pair)' must be Key=value.") }
+            parsed[String(kv[0])] = String(kv[1])
+        }
+        let service = try store.openService()
+        try ServiceErrorExit.run("CreateLogGroup") { try service.createLogGroup(group, tags: parsed) }
+    }
+}
+
+/// `vigil logs delete-log-group`: the group, its streams, events and metric filters.
+struct DeleteLogGroupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete-log-group", abstract: "Delete a log group with its streams, events and metric filters.")
+    @OptionGroup var store: StoreOptions
+    @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
+
+    func run() throws {
+        let service = try store.openService()
+        try ServiceErrorExit.run("DeleteLogGroup") { try service.deleteLogGroup(group) }
+    }
+}
+
+/// `vigil logs put-retention-policy`.
+struct PutRetentionPolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "put-retention-policy", abstract: "Keep a group's events for this many days (AWS's allowed values).")
+    @OptionGroup var store: StoreOptions
+    @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
+    @Option(name: .customLong("retention-in-days"), help: "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653.")
+    var days: Int
+
+    func run() throws {
+        let service = try store.openService()
+        try ServiceErrorExit.run("PutRetentionPolicy") { try service.putRetentionPolicy(group, days: days) }
+    }
+}
+
+/// `vigil logs delete-retention-policy`.
+struct DeleteRetentionPolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete-retention-policy", abstract: "Keep a group's events forever.")
+    @OptionGroup var store: StoreOptions
+    @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
+
+    func run() throws {
+        let service = try store.openService()
+        try ServiceErrorExit.run("DeleteRetentionPolicy") { try service.deleteRetentionPolicy(group) }
+    }
+}
