@@ -21,7 +21,9 @@ public enum EmbeddedMetrics {
     /// Adds the datapoints of every EMF event of `events` to `datapoints`.
     public static func extract(from events: ArraySlice<NewLogEvent>, into datapoints: inout MinuteAggregator) {
         for e in events {
-            guard e.message.withUnsafeBufferPointer({ ByteSearch.contains($0, marker) }) else { continue }
+            // An EMF document is a JSON object: most events are excluded by their first byte.
+            guard let first = e.message.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }), first == UInt8(ascii: "{"),
+                  e.message.withUnsafeBufferPointer({ ByteSearch.contains($0, marker) }) else { continue }
             for (key, timestamp, values, highResolution) in metrics(in: e.message) {
                 for v in values { datapoints.add(MetricDatapoint(key: key, timestamp: timestamp, value: v), highResolution: highResolution) }
             }
