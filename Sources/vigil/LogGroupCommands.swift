@@ -10,12 +10,7 @@ struct CreateLogGroupCommand: ParsableCommand {
     @Option(name: .customLong("tags"), parsing: .upToNextOption, help: "Key=value pairs.") var tags: [String] = []
 
     func run() throws {
-        var parsed: [String: String] = [:]
-        for pair in tags.flatMap({ $0.split(separator: ",") }) {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard kv.count == 2 else { throw ValidationError("tag '\(pair)' must be Key=value.") }
-            parsed[String(kv[0])] = String(kv[1])
-        }
+        let parsed = try TagResourceCommand.parseTags(tags)
         let service = try store.openService()
         try ServiceErrorExit.run("CreateLogGroup") { try service.createLogGroup(group, tags: parsed) }
     }

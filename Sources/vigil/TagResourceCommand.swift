@@ -23,14 +23,20 @@ struct TagResourceCommand: ParsableCommand {
     @Option(name: .customLong("tags"), parsing: .upToNextOption, help: "Key=value pairs (also Key=value,Key2=value2).") var tags: [String]
 
     func run() throws {
+        let parsed = try Self.parseTags(tags)
+        let service = try store.openService()
+        try ServiceErrorExit.run("TagResource") { try service.tagLogGroup(try target.group(), tags: parsed) }
+    }
+
+    /// `Key=value` pairs, also comma-separated as the aws CLI's shorthand allows.
+    static func parseTags(_ arguments: [String]) throws -> [String: String] {
         var parsed: [String: String] = [:]
-        for pair in tags.flatMap({ $0.split(separator: ",") }) {
+        for pair in arguments.flatMap({ $0.split(separator: ",") }) {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard kv.count == 2 else { throw ValidationError("tag '\(pair)' must be Key=value.") }
             parsed[String(kv[0])] = String(kv[1])
         }
-        let service = try store.openService()
-        try ServiceErrorExit.run("TagResource") { try service.tagLogGroup(try target.group(), tags: parsed) }
+        return parsed
     }
 }
 
