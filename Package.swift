@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "VigilPatterns", targets: ["VigilPatterns"]),
         .library(name: "VigilMetrics", targets: ["VigilMetrics"]),
+        .library(name: "VigilAlarms", targets: ["VigilAlarms"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilService", targets: ["VigilService"]),
     ],
@@ -28,6 +29,11 @@ let package = Package(
         ),
         .target(
             name: "VigilMetrics",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VigilAlarms",
+            dependencies: ["VigilMetrics"],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -56,6 +62,11 @@ let package = Package(
         .testTarget(
             name: "VigilPatternsTests",
             dependencies: ["VigilPatterns"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilAlarmsTests",
+            dependencies: ["VigilAlarms", "VigilMetrics"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
