@@ -54,6 +54,7 @@ let package = Package(
                 "VigilMetrics",
                 "VigilStore",
                 "VigilService",
+                "VigilAlarms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

@@ -25,12 +25,7 @@ public struct MetricsService: Sendable {
     /// The largest magnitude CloudWatch accepts (2^360).
     static let maximumMagnitude = Double(sign: .plus, exponent: 360, significand: 1)
     /// Units CloudWatch knows.
-    public static let units: Set<String> = [
-        "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits",
-        "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second",
-        "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second",
-        "Terabits/Second", "Count/Second", "None",
-    ]
+    public static var units: Set<String> { MetricUnits.all }
 
     /// PutMetricData: every datum is checked before any is stored; then all are stored in one transaction.
     public func putMetricData(namespace: String, data: [MetricDatum]) throws {
