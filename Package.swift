@@ -44,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "VigilService",
-            dependencies: ["VigilPatterns", "VigilMetrics", "VigilStore"],
+            dependencies: ["VigilPatterns", "VigilMetrics", "VigilStore", "VigilAlarms"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -82,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilServiceTests",
-            dependencies: ["VigilService", "VigilStore", "VigilMetrics", "VigilPatterns"],
+            dependencies: ["VigilService", "VigilStore", "VigilMetrics", "VigilPatterns", "VigilAlarms"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -119,5 +119,37 @@ enum VigilSchema {
                 rows.reset()
                 try db.execute("DROP TABLE log_events")
             }),
+        .init(name: "metric alarms, their history and the notification outbox", sql: """
+            CREATE TABLE alarms (
+                name TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                metric_name TEXT NOT NULL,
+                state TEXT NOT NULL,
+                state_reason TEXT NOT NULL,
+                state_reason_data TEXT,
+                state_updated INTEGER NOT NULL,
+                actions_enabled INTEGER NOT NULL,
+                configuration_updated INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE alarm_history (
+                id INTEGER PRIMARY KEY,
+                alarm_name TEXT NOT NULL,
+                timestamp INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                data TEXT NOT NULL
+            );
+            CREATE INDEX alarm_history_by_alarm ON alarm_history (alarm_name, timestamp);
+            CREATE INDEX alarm_history_by_time ON alarm_history (timestamp);
+            CREATE TABLE notification_outbox (
+                id INTEGER PRIMARY KEY,
+                created INTEGER NOT NULL,
+                alarm_name TEXT NOT NULL,
+                action TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending'
+            );
+            """),
     ])
 }

@@ -1,0 +1,98 @@
+/// A stored metric alarm: its definition (PutMetricAlarm's parameters as JSON) and its state.
+public struct AlarmRecord: Sendable, Equatable {
+    public let name: String
+    /// PutMetricAlarm's parameters, as JSON with sorted keys.
+    public let definition: String
+    public let namespace: String
+    public let metricName: String
+    public let state: String
+    public let stateReason: String
+    public let stateReasonData: String?
+    public let stateUpdated: Int64
+    public let actionsEnabled: Bool
+    public let configurationUpdated: Int64
+
+    public init(name: String, definition: String, namespace: String, metricName: String, state: String, stateReason: String,
+                stateReasonData: String?, stateUpdated: Int64, actionsEnabled: Bool, configurationUpdated: Int64) {
+        self.name = name
+        self.definition = definition
+        self.namespace = namespace
+        self.metricName = metricName
+        self.state = state
+        self.stateReason = stateReason
+        self.stateReasonData = stateReasonData
+        self.stateUpdated = stateUpdated
+        self.actionsEnabled = actionsEnabled
+        self.configurationUpdated = configurationUpdated
+    }
+}
+
+/// One entry of an alarm's history (DescribeAlarmHistory's AlarmHistoryItem).
+public struct AlarmHistoryItem: Sendable, Equatable {
+    public let id: Int64
+    public let alarmName: String
+    public let timestamp: Int64
+    /// `ConfigurationUpdate`, `StateUpdate` or `Action`.
+    public let type: String
+    public let summary: String
+    /// HistoryData: JSON.
+    public let data: String
+
+    public init(id: Int64 = 0, alarmName: String, timestamp: Int64, type: String, summary: String, data: String) {
+        self.id = id
+        self.alarmName = alarmName
+        self.timestamp = timestamp
+        self.type = type
+        self.summary = summary
+        self.data = data
+    }
+}
+
+/// A notification an alarm transition asked for, waiting in the outbox for delivery.
+public struct OutboxMessage: Sendable, Equatable {
+    public let id: Int64
+    public let created: Int64
+    public let alarmName: String
+    /// The action (a topic ARN or webhook) to notify.
+    public let action: String
+    public let payload: String
+    public let status: String
+}
+
+/// A state change to commit: the alarm's new state, its history item and its notifications, together.
+public struct AlarmTransition: Sendable {
+    public let alarmName: String
+    public let state: String
+    public let reason: String
+    public let reasonData: String?
+    public let at: Int64
+    public let history: AlarmHistoryItem
+    /// (action, payload) per notification.
+    public let notifications: [(action: String, payload: String)]
+
+    public init(alarmName: String, state: String, reason: String, reasonData: String?, at: Int64, history: AlarmHistoryItem,
+                notifications: [(action: String, payload: String)]) {
+        self.alarmName = alarmName
+        self.state = state
+        self.reason = reason
+        self.reasonData = reasonData
+        self.at = at
+        self.history = history
+        self.notifications = notifications
+    }
+}
+
+/// Persistence of alarms, their history and the notification outbox.
+public protocol AlarmStore: Sendable {
+    /// Creates the alarm in INSUFFICIENT_DATA, or replaces its definition keeping its state; records the history item.
+    func putAlarm(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
+                  history: AlarmHistoryItem) throws -> Bool
+    func alarms(names: [String]?, prefix: String?, state: String?) throws -> [AlarmRecord]
+    /// Deletes the alarms; fails (deleting none) if one does not exist.
+    func deleteAlarms(names: [String]) throws
+    func setActionsEnabled(names: [String], enabled: Bool) throws
+    /// Commits a state change, its history item and its notifications in one transaction.
+    func commit(_ transition: AlarmTransition) throws
+    func history(alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?) throws -> [AlarmHistoryItem]
+    func outbox(status: String?) throws -> [OutboxMessage]
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Synchronization
+import Testing
+import VigilAlarms
+import VigilMetrics
+import VigilService
+import VigilStore
+
+/// Alarms stored and evaluated tick by tick; transitions, history and the outbox commit together.
+struct AlarmsServiceTests {
+    static let start: Int64 = 1_795_600_200_000  // a 5-minute boundary
+
+    final class Clock: Sendable {
+        let value = Mutex<Int64>(AlarmsServiceTests.start)
+        var now: Int64 { value.withLock { $0 } }
+        func set(_ t: Int64) { value.withLock { $0 = t } }
+    }
+
+    static func parameters(actions: Bool = true) -> [String: Any] {
+        ["AlarmName": "ConsoleSignInFailures", "Namespace": "CloudTrailMetrics", "MetricName": "ConsoleSignInFailureCount", "Statistic": "Sum",
+         "Period": 300, "EvaluationPeriods": 1, "Threshold": 3, "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
+         "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:security"], "OKActions": ["arn:aws:sns:us-east-1:123456789012:security-ok"],
+         "ActionsEnabled": actions]
+    }
+
+    func setUp() throws -> (AlarmsService, MetricsService, Clock, SQLiteLogStore) {
+        let clock = Clock()
+        let store = try SQLiteLogStore(path: ":memory:")
+        return (AlarmsService(store: store, now: { clock.now }), MetricsService(store: store, now: { clock.now }), clock, store)
+    }
+
+    func failures(_ metrics: MetricsService, _ count: Double, at t: Int64) throws {
+        try metrics.putMetricData(namespace: "CloudTrailMetrics", data: [MetricDatum(metricName: "ConsoleSignInFailureCount", timestamp: t, value: count)])
+    }
+
+    @Test("a new alarm waits in INSUFFICIENT_DATA; a breaching period moves it to ALARM with one notification; recovery, once the datapoint leaves the range, sends the OK action")
+    func lifecycle() throws {
+        let (alarms, metrics, clock, store) = try setUp()
+        try alarms.putMetricAlarm(Self.parameters())
+        #expect(try alarms.describeAlarms().alarms.map(\.state) == ["INSUFFICIENT_DATA"])
+        try failures(metrics, 4, at: Self.start + 60_000)
+        clock.set(Self.start + 300_000)
+        #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
+        let record = try #require(try alarms.describeAlarms().alarms.first)
+        #expect(record.state == "ALARM" && record.stateReason.hasPrefix("Threshold Crossed: 1 out of the last 1 datapoints [4.0"))
+        #expect(try alarms.evaluate(at: clock.now).isEmpty)  // no change, no second notification
+        var outbox = try store.outbox(status: nil)
+        #expect(outbox.count == 1 && outbox[0].action.hasSuffix(":security") && outbox[0].payload.contains(#""NewStateValue":"ALARM""#))
+        // Quiet periods: as AWS warns, the last datapoint is judged again while it is in the evaluation
+        // range (3 periods); then only missing data is left, which is notBreaching: OK.
+        clock.set(Self.start + 900_000)
+        #expect(try alarms.evaluate(at: clock.now).isEmpty)
+        clock.set(Self.start + 1_200_000)
+        #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
+        outbox = try store.outbox(status: nil)
+        #expect(outbox.count == 2 && outbox[1].action.hasSuffix(":security-ok") && outbox[1].payload.contains(#""OldStateValue":"ALARM""#))
+        let history = try alarms.describeAlarmHistory(name: "ConsoleSignInFailures").items
+        #expect(history.map(\.type) == ["StateUpdate", "StateUpdate", "ConfigurationUpdate"])
+        #expect(history[0].summary == "Alarm updated from ALARM to OK" && history[0].data.contains(#""oldState""#))
+    }
+
+    @Test("updating an alarm keeps its state and history; disabled actions send nothing; SetAlarmState holds until the next evaluation")
+    func updatesAndManualState() throws {
+        let (alarms, metrics, clock, store) = try setUp()
+        try alarms.putMetricAlarm(Self.parameters(actions: false))
+        try failures(metrics, 5, at: Self.start + 1_000)
+        clock.set(Self.start + 300_000)
+        try alarms.evaluate(at: clock.now)
+        #expect(try store.outbox(status: nil).isEmpty)
+        try alarms.putMetricAlarm(Self.parameters(actions: true))
+        #expect(try alarms.describeAlarms().alarms.first?.state == "ALARM")
+        try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "testing the OK action")
+        #expect(try store.outbox(status: nil).map(\.action) == ["arn:aws:sns:us-east-1:123456789012:security-ok"])
+        #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])  // the data still says ALARM
+        #expect(try alarms.describeAlarmHistory(name: "ConsoleSignInFailures", type: "ConfigurationUpdate").items.count == 2)
+    }
+
+    @Test("DeleteAlarms deletes all or none; SetAlarmState checks its input; a failed commit leaves no history and no notification")
+    func errorsAndAtomicity() throws {
+        let (alarms, _, _, store) = try setUp()
+        try alarms.putMetricAlarm(Self.parameters())
+        #expect(throws: ServiceError.self) { try alarms.deleteAlarms(["ConsoleSignInFailures", "missing"]) }
+        #expect(try alarms.describeAlarms().alarms.count == 1)
+        #expect(throws: ServiceError.self) { try alarms.setAlarmState("ConsoleSignInFailures", state: "BROKEN", reason: "x") }
+        #expect(throws: ServiceError.self) { try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "x", reasonData: "{not json") }
+        #expect(throws: ServiceError.self) { try alarms.putMetricAlarm(["AlarmName": "x"]) }
+        let before = try store.history(alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil).count
+        #expect(throws: ServiceError.self) {
+            try store.commit(AlarmTransition(alarmName: "missing", state: "ALARM", reason: "r", reasonData: nil, at: 0,
+                                             history: AlarmHistoryItem(alarmName: "missing", timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
+                                             notifications: [("arn:x", "{}")]))
+        }
+        #expect(try store.outbox(status: nil).isEmpty)
+        #expect(try store.history(alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil).count == before)
+        try alarms.deleteAlarms(["ConsoleSignInFailures"])
+        #expect(try alarms.describeAlarms().alarms.isEmpty)
+    }
+}
