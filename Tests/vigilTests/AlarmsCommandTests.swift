@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+/// The guide's alarm end to end through the real binary: filter, CloudTrail ingest, alarm, evaluation, history.
+struct AlarmsCommandTests {
+    @Test("a console sign-in alarm goes to ALARM on the example CloudTrail file and back to OK, with its history")
+    func consoleSignInAlarm() throws {
+        let dir = NSTemporaryDirectory() + "vigil-alarms-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cli = CLITests()
+        let d = ["--data-dir", dir]
+        func ok(_ args: [String]) throws -> String {
+            let r = try cli.run(args + d)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            return r.stdout
+        }
+        _ = try ok(["logs", "put-metric-filter", "--log-group-name", "CloudTrail/DefaultLogGroup", "--filter-name", "ConsoleSignInFailures",
+                    "--filter-pattern", #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
+                    "--metric-transformations", #"[{"metricName":"ConsoleSignInFailureCount","metricNamespace":"CloudTrailMetrics","metricValue":"1"}]"#])
+        _ = try ok(["ingest", "cloudtrail", BacktestCommandTests.root + "/examples/AWSLogs"])
+        _ = try ok(["alarms", "put-metric-alarm", "--cli-input-json",
+                    #"{"AlarmName":"SignIn","Namespace":"CloudTrailMetrics","MetricName":"ConsoleSignInFailureCount","Statistic":"Sum","Period":300,"EvaluationPeriods":1,"Threshold":1,"ComparisonOperator":"GreaterThanOrEqualToThreshold","TreatMissingData":"notBreaching"}"#])
+        #expect(try ok(["alarms", "evaluate", "--at", "2026-11-24T10:05:00Z"]).hasPrefix("SignIn: ALARM: Threshold Crossed: 1 out of the last 1 datapoints [1.0"))
+        #expect(try ok(["alarms", "evaluate", "--at", "2026-11-24T10:06:00Z"]) == "no alarm changed state\n")
+        #expect(try ok(["alarms", "evaluate", "--at", "2026-11-24T10:30:00Z"]).hasPrefix("SignIn: OK:"))
+        let list = try JSONSerialization.jsonObject(with: Data(try ok(["alarms", "list", "--output", "json"]).utf8)) as? [String: Any]
+        #expect(((list?["MetricAlarms"] as? [[String: Any]])?.first?["StateValue"] as? String) == "OK")
+        let history = try ok(["alarms", "history", "SignIn"])
+        #expect(history.contains("Alarm updated from ALARM to OK") && history.contains("Alarm updated from INSUFFICIENT_DATA to ALARM"))
+        let bad = try cli.run(["alarms", "put-metric-alarm", "--cli-input-json", #"{"AlarmName":"x"}"#] + d)
+        #expect(bad.status == 254 && bad.stderr.contains("(MissingParameter) when calling the PutMetricAlarm operation"))
+    }
+}
