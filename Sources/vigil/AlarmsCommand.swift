@@ -9,7 +9,7 @@ struct AlarmsCommand: ParsableCommand {
         commandName: "alarms",
         abstract: "Create, list, evaluate and inspect metric alarms (aws cloudwatch …-alarm…).",
         subcommands: [PutMetricAlarmCommand.self, AlarmsListCommand.self, AlarmsDescribeCommand.self, AlarmsHistoryCommand.self,
-                      SetAlarmStateCommand.self, DeleteAlarmsCommand.self, AlarmActionsCommand.self, AlarmsEvaluateCommand.self]
+                      SetAlarmStateCommand.self, DeleteAlarmsCommand.self, AlarmActionsCommand.self, AlarmsEvaluateCommand.self, AlarmsRunCommand.self]
     )
 
     static func open(_ store: StoreOptions) throws -> AlarmsService {

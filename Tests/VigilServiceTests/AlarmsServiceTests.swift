@@ -96,3 +96,35 @@ struct AlarmsServiceTests {
         #expect(try alarms.describeAlarms().alarms.isEmpty)
     }
 }
+
+/// The scheduler evaluates on minute slots from an injected clock.
+struct AlarmSchedulerTests {
+    final class FakeClock: Sendable {
+        let time = Mutex<Int64>(AlarmsServiceTests.start + 42_000)
+        let ticks = Mutex<[Int64]>([])
+    }
+
+    @Test("each minute boundary is evaluated once, at the boundary itself, even when the tick runs late")
+    func slots() throws {
+        let clock = FakeClock()
+        let store = try SQLiteLogStore(path: ":memory:")
+        let alarms = AlarmsService(store: store, now: { clock.time.withLock { $0 } })
+        try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
+        try MetricsService(store: store, now: { clock.time.withLock { $0 } })
+            .putMetricData(namespace: "CloudTrailMetrics", data: [MetricDatum(metricName: "ConsoleSignInFailureCount", timestamp: AlarmsServiceTests.start + 1_000, value: 9)])
+        let scheduler = AlarmScheduler(service: alarms, now: { clock.time.withLock { $0 } }, sleep: { ms in
+            clock.time.withLock { $0 += ms + 7 }  // every wait oversleeps a little
+        })
+        var changes: [(Int64, [String])] = []
+        try scheduler.run(shouldStop: { clock.time.withLock { $0 } > AlarmsServiceTests.start + 6 * 60_000 + 30_000 }) { slot, changed in
+            clock.ticks.withLock { $0.append(slot) }
+            changes.append((slot, changed.map(\.state)))
+        }
+        let ticks = clock.ticks.withLock { $0 }
+        #expect(ticks == (0...6).map { AlarmsServiceTests.start + Int64($0) * 60_000 })
+        // At the first slot nothing is in range (missing is notBreaching): OK. The 5-minute period holding
+        // the 9 ends at start + 5 min: the alarm fires at that slot, not before.
+        #expect(changes.filter { !$0.1.isEmpty }.map(\.0) == [AlarmsServiceTests.start, AlarmsServiceTests.start + 300_000])
+        #expect(changes.filter { !$0.1.isEmpty }.map(\.1) == [["OK"], ["ALARM"]])
+    }
+}

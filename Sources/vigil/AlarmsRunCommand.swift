@@ -1,0 +1,47 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Synchronization
+import VigilService
+
+/// `vigil alarms run`: the scheduler, evaluating every alarm at each minute boundary until stopped.
+struct AlarmsRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Evaluate every alarm at each minute boundary until SIGINT or SIGTERM; one line per state change.",
+        discussion: "Also runs the retention sweep and the metric roll-up every 10 minutes."
+    )
+    @OptionGroup var store: StoreOptions
+
+    static let stop = Atomic<Bool>(false)
+
+    func run() throws {
+        let logs = try store.openService()
+        let service = AlarmsService(store: logs.store)
+        let maintenance = Maintenance(service: logs)
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { Self.stop.store(true, ordering: .relaxed) }
+            source.resume()
+            sources.append(source)
+        }
+        defer { sources.forEach { $0.cancel() } }
+        let scheduler = AlarmScheduler(service: service, now: { Int64(Date().timeIntervalSince1970 * 1000) },
+                                       sleep: { ms in Thread.sleep(forTimeInterval: Double(ms) / 1000) })
+        FileHandle.standardError.write(Data("vigil alarms run: evaluating at each minute boundary; SIGINT or SIGTERM stops\n".utf8))
+        try ServiceErrorExit.run("EvaluateAlarms") {
+            try scheduler.run(shouldStop: { Self.stop.load(ordering: .relaxed) }) { slot, changed in
+                // One structured line per state change, written straight away (no stdout buffering).
+                var lines = changed.map { r in
+                    "time=\(MetricsCommand.format(slot)) alarm=\(r.name) state=\(r.state) reason=\(String(reflecting: r.stateReason))\n"
+                }
+                if let s = try? maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
+                    lines.append("time=\(MetricsCommand.format(slot)) maintenance expired_events=\(s.expiredEvents) rolled_up=\(s.metrics.rolledUp) deleted=\(s.metrics.deleted)\n")
+                }
+                if !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.joined().utf8)) }
+            }
+        }
+    }
+}
