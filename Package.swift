@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "vigilTests",
-            dependencies: ["vigil", "VigilStore", "VigilMetrics"],
+            dependencies: ["vigil", "VigilStore", "VigilMetrics", "VigilService"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -177,7 +177,7 @@ struct AlarmsEvaluateCommand: ParsableCommand {
         let time = try MetricsCommand.parseTime(at, default: Date())
         try ServiceErrorExit.run("EvaluateAlarms") {
             let changed = try service.evaluate(at: time)
-            let records = try changed.isEmpty ? [] : service.describeAlarms(names: changed).alarms
+            let records = try service.records(changed)
             for r in records { print("\(r.name): \(r.state): \(r.stateReason)") }
             if changed.isEmpty { print("no alarm changed state") }
         }

@@ -32,7 +32,7 @@ public struct AlarmScheduler: Sendable {
             }
             last = slot
             let changed = try service.evaluate(at: slot)
-            report(slot, changed.isEmpty ? [] : try service.describeAlarms(names: changed).alarms)
+            report(slot, try service.records(changed))
         }
     }
 }

@@ -51,6 +51,11 @@ public struct AlarmsService: Sendable {
         return (page, offset + page.count < all.count ? PageToken.encodeOffset(offset + page.count) : nil)
     }
 
+    /// The stored alarms named (no API limit on their number: for the scheduler's reports).
+    public func records(_ names: [String]) throws -> [AlarmRecord] {
+        names.isEmpty ? [] : try store.alarms(names: names, prefix: nil, state: nil)
+    }
+
     /// DeleteAlarms: all or none.
     public func deleteAlarms(_ names: [String]) throws {
         guard !names.isEmpty, names.count <= 100 else { throw ServiceError("InvalidParameterValue", "Give 1 to 100 AlarmNames.") }
