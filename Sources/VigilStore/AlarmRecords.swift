@@ -87,12 +87,15 @@ public protocol AlarmStore: Sendable {
     /// Creates the alarm in INSUFFICIENT_DATA, or replaces its definition keeping its state; records the history item.
     func putAlarm(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
                   history: AlarmHistoryItem) throws -> Bool
+    /// ``putAlarm(name:definition:namespace:metricName:actionsEnabled:now:history:)`` for many alarms in one transaction.
+    func putAlarms(_ alarms: [(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, history: AlarmHistoryItem)],
+                   now: Int64) throws
     func alarms(names: [String]?, prefix: String?, state: String?) throws -> [AlarmRecord]
     /// Deletes the alarms; fails (deleting none) if one does not exist.
     func deleteAlarms(names: [String]) throws
     func setActionsEnabled(names: [String], enabled: Bool) throws
-    /// Commits a state change, its history item and its notifications in one transaction.
-    func commit(_ transition: AlarmTransition) throws
+    /// Commits state changes, their history items and their notifications in one transaction.
+    func commit(_ transitions: [AlarmTransition]) throws
     func history(alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?) throws -> [AlarmHistoryItem]
     func outbox(status: String?) throws -> [OutboxMessage]
 }

@@ -49,6 +49,9 @@ public protocol MetricStore: Sendable {
     /// Sums, counts, minima and maxima of `key` per period of `periodMilliseconds` (aligned to the epoch),
     /// merged by the store itself: GetMetricStatistics without percentiles.
     func periodTotals(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, periodMilliseconds: Int64) throws -> [(Int64, StatisticSet)]
+    /// Every metric's aggregates with start in [start, end), at the coarse resolutions or per second:
+    /// what one alarm evaluation tick reads, in one query.
+    func allAggregates(start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws -> [(MetricKey, Int64, StatisticSet)]
     /// Metrics by namespace and name (nil: any), optionally only those published to since `activeSince`.
     func metrics(namespace: String?, name: String?, activeSince: Int64?) throws -> [MetricKey]
     /// Applies CloudWatch's retention schedule at `now` (see ``MetricRetention``).

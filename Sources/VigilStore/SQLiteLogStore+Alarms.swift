@@ -1,21 +1,31 @@
 extension SQLiteLogStore: AlarmStore {
     public func putAlarm(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
                          history: AlarmHistoryItem) throws -> Bool {
+        try database.write { db in try putAlarm(db, name, definition, namespace, metricName, actionsEnabled, now, history) }
+    }
+
+    public func putAlarms(_ alarms: [(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, history: AlarmHistoryItem)],
+                          now: Int64) throws {
         try database.write { db in
-            let exists = try db.statement("SELECT 1 FROM alarms WHERE name = ?").bind(.text(name)).step()
-            if exists {
-                try db.statement("""
-                    UPDATE alarms SET definition = ?, namespace = ?, metric_name = ?, actions_enabled = ?, configuration_updated = ? WHERE name = ?
-                    """).bind(.text(definition), .text(namespace), .text(metricName), .integer(actionsEnabled ? 1 : 0), .integer(now), .text(name)).run()
-            } else {
-                try db.statement("""
-                    INSERT INTO alarms (name, definition, namespace, metric_name, state, state_reason, state_updated, actions_enabled, configuration_updated)
-                    VALUES (?, ?, ?, ?, 'INSUFFICIENT_DATA', 'Unchecked: Initial alarm creation', ?, ?, ?)
-                    """).bind(.text(name), .text(definition), .text(namespace), .text(metricName), .integer(now), .integer(actionsEnabled ? 1 : 0), .integer(now)).run()
-            }
-            try insertHistory(db, history)
-            return !exists
+            for a in alarms { _ = try putAlarm(db, a.name, a.definition, a.namespace, a.metricName, a.actionsEnabled, now, a.history) }
         }
+    }
+
+    func putAlarm(_ db: SQLiteConnection, _ name: String, _ definition: String, _ namespace: String, _ metricName: String, _ actionsEnabled: Bool,
+                  _ now: Int64, _ history: AlarmHistoryItem) throws -> Bool {
+        let exists = try db.statement("SELECT 1 FROM alarms WHERE name = ?").bind(.text(name)).step()
+        if exists {
+            try db.statement("""
+                UPDATE alarms SET definition = ?, namespace = ?, metric_name = ?, actions_enabled = ?, configuration_updated = ? WHERE name = ?
+                """).bind(.text(definition), .text(namespace), .text(metricName), .integer(actionsEnabled ? 1 : 0), .integer(now), .text(name)).run()
+        } else {
+            try db.statement("""
+                INSERT INTO alarms (name, definition, namespace, metric_name, state, state_reason, state_updated, actions_enabled, configuration_updated)
+                VALUES (?, ?, ?, ?, 'INSUFFICIENT_DATA', 'Unchecked: Initial alarm creation', ?, ?, ?)
+                """).bind(.text(name), .text(definition), .text(namespace), .text(metricName), .integer(now), .integer(actionsEnabled ? 1 : 0), .integer(now)).run()
+        }
+        try insertHistory(db, history)
+        return !exists
     }
 
     func insertHistory(_ db: SQLiteConnection, _ h: AlarmHistoryItem) throws {
@@ -57,15 +67,18 @@ extension SQLiteLogStore: AlarmStore {
         }
     }
 
-    public func commit(_ t: AlarmTransition) throws {
+    public func commit(_ transitions: [AlarmTransition]) throws {
+        guard !transitions.isEmpty else { return }
         try database.write { db in
-            try db.statement("UPDATE alarms SET state = ?, state_reason = ?, state_reason_data = ?, state_updated = ? WHERE name = ?")
-                .bind(.text(t.state), .text(t.reason), t.reasonData.map { .text($0) } ?? .null, .integer(t.at), .text(t.alarmName)).run()
-            if db.changes == 0 { throw ServiceError("ResourceNotFound", "The alarm \(t.alarmName) does not exist.") }
-            try insertHistory(db, t.history)
-            for n in t.notifications {
-                try db.statement("INSERT INTO notification_outbox (created, alarm_name, action, payload) VALUES (?, ?, ?, ?)")
-                    .bind(.integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload)).run()
+            for t in transitions {
+                try db.statement("UPDATE alarms SET state = ?, state_reason = ?, state_reason_data = ?, state_updated = ? WHERE name = ?")
+                    .bind(.text(t.state), .text(t.reason), t.reasonData.map { .text($0) } ?? .null, .integer(t.at), .text(t.alarmName)).run()
+                if db.changes == 0 { throw ServiceError("ResourceNotFound", "The alarm \(t.alarmName) does not exist.") }
+                try insertHistory(db, t.history)
+                for n in t.notifications {
+                    try db.statement("INSERT INTO notification_outbox (created, alarm_name, action, payload) VALUES (?, ?, ?, ?)")
+                        .bind(.integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload)).run()
+                }
             }
         }
     }

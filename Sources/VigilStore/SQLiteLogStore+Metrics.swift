@@ -101,6 +101,29 @@ extension SQLiteLogStore {
         }
     }
 
+    public func allAggregates(start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws -> [(MetricKey, Int64, StatisticSet)] {
+        try database.read { db in
+            let s = try db.statement("""
+                SELECT k.id, k.namespace, k.name, k.dimensions, k.unit, m.start, m.sample_count, m.sum, m.minimum, m.maximum, \(distributions ? "m.distribution" : "NULL")
+                FROM metric_data m JOIN metrics k ON k.id = m.metric_id
+                WHERE m.resolution IN (?3, ?4, ?5) AND m.start >= ?1 AND m.start < ?2 ORDER BY k.id, m.start
+                """).bind(.integer(start), .integer(end), .integer(highResolution ? 1 : 60), .integer(highResolution ? 1 : 300), .integer(highResolution ? 1 : 3600))
+            var out: [(MetricKey, Int64, StatisticSet)] = []
+            var lastID: Int64 = -1
+            var key = MetricKey(namespace: "", name: "")
+            while try s.step() {
+                if s.int64(0) != lastID {
+                    lastID = s.int64(0)
+                    key = MetricKey(namespace: s.text(1), name: s.text(2), dimensions: MetricKey.dimensions(fromCanonical: s.text(3)), unit: s.text(4))
+                }
+                let set = distributions ? Self.set(s, from: 6)
+                    : StatisticSet(sampleCount: s.double(6), sum: s.double(7), minimum: s.double(8), maximum: s.double(9), distribution: .unavailable)
+                out.append((key, s.int64(5), set))
+            }
+            return out
+        }
+    }
+
     public func metrics(namespace: String?, name: String?, activeSince: Int64?) throws -> [MetricKey] {
         try database.read { db in
             let s = try db.statement("""

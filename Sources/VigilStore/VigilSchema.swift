@@ -150,6 +150,7 @@ enum VigilSchema {
                 payload TEXT NOT NULL,
                 status TEXT NOT NULL DEFAULT 'pending'
             );
+            CREATE INDEX metric_data_by_time ON metric_data (resolution, start);
             """),
     ])
 }

@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print ratios against baselines measured in the same run.",
-        subcommands: [BenchPatternsCommand.self, BenchIngestCommand.self]
+        subcommands: [BenchPatternsCommand.self, BenchIngestCommand.self, BenchAlarmsCommand.self]
     )
 }

@@ -86,12 +86,18 @@ struct AlarmsServiceTests {
         #expect(throws: ServiceError.self) { try alarms.putMetricAlarm(["AlarmName": "x"]) }
         let before = try store.history(alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil).count
         #expect(throws: ServiceError.self) {
-            try store.commit(AlarmTransition(alarmName: "missing", state: "ALARM", reason: "r", reasonData: nil, at: 0,
-                                             history: AlarmHistoryItem(alarmName: "missing", timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
-                                             notifications: [("arn:x", "{}")]))
+            // A valid change first, then one for a missing alarm: the whole commit rolls back.
+            let ok = try #require(try store.alarms(names: nil, prefix: nil, state: nil).first)
+            try store.commit([AlarmTransition(alarmName: ok.name, state: "ALARM", reason: "r", reasonData: nil, at: 0,
+                                              history: AlarmHistoryItem(alarmName: ok.name, timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
+                                              notifications: [("arn:y", "{}")]),
+                              AlarmTransition(alarmName: "missing", state: "ALARM", reason: "r", reasonData: nil, at: 0,
+                                              history: AlarmHistoryItem(alarmName: "missing", timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
+                                              notifications: [("arn:x", "{}")])])
         }
         #expect(try store.outbox(status: nil).isEmpty)
         #expect(try store.history(alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil).count == before)
+        #expect(try alarms.describeAlarms().alarms.first?.state == "INSUFFICIENT_DATA")
         try alarms.deleteAlarms(["ConsoleSignInFailures"])
         #expect(try alarms.describeAlarms().alarms.isEmpty)
     }

@@ -2,6 +2,7 @@ public import VigilAlarms
 public import VigilStore
 import VigilMetrics
 import Foundation
+import Synchronization
 
 /// CloudWatch's metric alarm API over the store, and the evaluation tick the scheduler runs each minute.
 ///
@@ -11,6 +12,8 @@ import Foundation
 public struct AlarmsService: Sendable {
     public let store: SQLiteLogStore
     let now: @Sendable () -> Int64
+    /// Parsed definitions, reused while an alarm's configuration is unchanged.
+    let cache = AlarmDefinitionCache()
 
     public init(store: SQLiteLogStore, now: (@Sendable () -> Int64)? = nil) {
         self.store = store
@@ -21,16 +24,28 @@ public struct AlarmsService: Sendable {
 
     /// PutMetricAlarm: creates the alarm in INSUFFICIENT_DATA, or updates it keeping its state and history.
     public func putMetricAlarm(_ parameters: [String: Any]) throws {
-        let alarm: MetricAlarm
-        do { alarm = try MetricAlarm.fromPutMetricAlarm(parameters) } catch { throw Self.error(error) }
-        let definition = String(decoding: try JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys]), as: UTF8.self)
+        try putMetricAlarms([parameters])
+    }
+
+    /// PutMetricAlarm for many alarms: every one is checked first, then all are stored in one
+    /// transaction (a template's alarms, a benchmark's thousands).
+    public func putMetricAlarms(_ list: [[String: Any]]) throws {
         let at = now()
-        let existing = try store.alarms(names: [alarm.name], prefix: nil, state: nil).first
-        let summary = existing == nil ? "Alarm \"\(alarm.name)\" created" : "Alarm \"\(alarm.name)\" updated"
-        let data = Self.json(["version": "1.0", "type": existing == nil ? "Create" : "Update", "createdAlarm": parameters])
-        _ = try store.putAlarm(name: alarm.name, definition: definition, namespace: alarm.namespace, metricName: alarm.metricName,
-                               actionsEnabled: alarm.actionsEnabled, now: at,
-                               history: AlarmHistoryItem(alarmName: alarm.name, timestamp: at, type: "ConfigurationUpdate", summary: summary, data: data))
+        var names: Set<String> = []
+        var rows: [(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, history: AlarmHistoryItem)] = []
+        let existing = Set(try store.alarms(names: nil, prefix: nil, state: nil).map(\.name))
+        for parameters in list {
+            let alarm: MetricAlarm
+            do { alarm = try MetricAlarm.fromPutMetricAlarm(parameters) } catch { throw Self.error(error) }
+            guard names.insert(alarm.name).inserted else { throw ServiceError("InvalidParameterValue", "The alarm \(alarm.name) is given twice.") }
+            let definition = String(decoding: try JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys]), as: UTF8.self)
+            let isNew = !existing.contains(alarm.name)
+            let history = AlarmHistoryItem(alarmName: alarm.name, timestamp: at, type: "ConfigurationUpdate",
+                                           summary: isNew ? "Alarm \"\(alarm.name)\" created" : "Alarm \"\(alarm.name)\" updated",
+                                           data: Self.json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
+            rows.append((alarm.name, definition, alarm.namespace, alarm.metricName, alarm.actionsEnabled, history))
+        }
+        try store.putAlarms(rows, now: at)
     }
 
     /// DescribeAlarms: by names (at most 100), name prefix and state, 100 per page by default.
@@ -77,7 +92,7 @@ public struct AlarmsService: Sendable {
         guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else {
             throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.")
         }
-        try transition(record, to: newState, reason: reason, reasonData: reasonData, at: now())
+        try store.commit([transition(record, to: newState, reason: reason, reasonData: reasonData, at: now())])
     }
 
     /// DescribeAlarmHistory: newest first by default, 100 per page.
@@ -96,36 +111,48 @@ public struct AlarmsService: Sendable {
 
     // MARK: evaluation
 
-    /// One evaluation tick at `time`: every alarm judges its evaluation range; changes are committed.
+    /// One evaluation tick at `time`: every alarm judges its evaluation range from the aggregates
+    /// (read in one query per resolution); all changes of the tick commit in one transaction.
     /// Returns the alarms that changed state.
     @discardableResult
     public func evaluate(at time: Int64) throws -> [String] {
-        var changed: [String] = []
-        for record in try store.alarms(names: nil, prefix: nil, state: nil) {
-            guard let parameters = try JSONSerialization.jsonObject(with: Data(record.definition.utf8)) as? [String: Any],
-                  let alarm = try? MetricAlarm.fromPutMetricAlarm(parameters) else { continue }
-            let length = Int64(alarm.rule.periodSeconds) * 1000
-            let from = Period.floor(time, to: length) - Int64(alarm.rule.evaluationRange + 1) * length
-            var datapoints: [MetricDatapoint] = []
-            let wanted = MetricKey(namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions).canonicalDimensions
-            for key in try store.metrics(namespace: alarm.namespace, name: alarm.metricName, activeSince: nil)
-                where key.canonicalDimensions == wanted && (alarm.unit == nil || key.unit == alarm.unit) {
-                let percentile = if case .percentile = alarm.statistic { true } else { false }
-                for (start, set) in try store.aggregates(key, start: from, end: time, highResolution: alarm.rule.periodSeconds < 60, distributions: percentile) {
-                    datapoints.append(MetricDatapoint(key: key, timestamp: start, values: set))
-                }
-            }
-            let current = AlarmState(rawValue: record.state) ?? .insufficientData
-            let evaluation = AlarmEvaluator.evaluate(alarm.rule, range: AlarmBacktest(alarm: alarm, datapoints: datapoints).range(at: time), current: current)
-            guard evaluation.state != current else { continue }
-            try transition(record, to: evaluation.state, reason: evaluation.reason, reasonData: nil, at: time, alarm: alarm)
-            changed.append(record.name)
+        let records = try store.alarms(names: nil, prefix: nil, state: nil)
+        var parsed: [(AlarmRecord, MetricAlarm)] = []
+        for record in records {
+            if let alarm = cache.alarm(record) { parsed.append((record, alarm)) }
         }
-        return changed
+        // The aggregates every alarm may need, per resolution, indexed by metric (unit apart).
+        var byMetric: [String: [MetricDatapoint]] = [:]
+        for highResolution in [false, true] {
+            let group = parsed.filter { ($0.1.rule.periodSeconds < 60) == highResolution }
+            guard !group.isEmpty else { continue }
+            let from = group.map { Period.floor(time, to: Int64($0.1.rule.periodSeconds) * 1000) - Int64($0.1.rule.evaluationRange + 1) * Int64($0.1.rule.periodSeconds) * 1000 }.min()!
+            let percentiles = group.contains { if case .percentile = $0.1.statistic { true } else { false } }
+            for (key, start, set) in try store.allAggregates(start: from, end: time, highResolution: highResolution, distributions: percentiles) {
+                byMetric[Self.metricID(key.namespace, key.name, key.canonicalDimensions, highResolution), default: []]
+                    .append(MetricDatapoint(key: key, timestamp: start, values: set))
+            }
+        }
+        var transitions: [AlarmTransition] = []
+        for (record, alarm) in parsed {
+            let id = Self.metricID(alarm.namespace, alarm.metricName, MetricKey(namespace: "", name: "", dimensions: alarm.dimensions).canonicalDimensions,
+                                   alarm.rule.periodSeconds < 60)
+            let current = AlarmState(rawValue: record.state) ?? .insufficientData
+            let range = AlarmBacktest(alarm: alarm, datapoints: byMetric[id] ?? []).range(at: time)
+            let evaluation = AlarmEvaluator.evaluate(alarm.rule, range: range, current: current)
+            guard evaluation.state != current else { continue }
+            transitions.append(transition(record, to: evaluation.state, reason: evaluation.reason, reasonData: nil, at: time))
+        }
+        try store.commit(transitions)
+        return transitions.map(\.alarmName)
     }
 
-    /// Commits a state change with its history item and, when actions are enabled, one outbox message per action.
-    func transition(_ record: AlarmRecord, to state: AlarmState, reason: String, reasonData: String?, at: Int64, alarm: MetricAlarm? = nil) throws {
+    static func metricID(_ namespace: String, _ name: String, _ dimensions: String, _ highResolution: Bool) -> String {
+        "\(highResolution ? 1 : 0)\u{0}\(namespace)\u{0}\(name)\u{0}\(dimensions)"
+    }
+
+    /// A state change with its history item and, when actions are enabled, one outbox message per action.
+    func transition(_ record: AlarmRecord, to state: AlarmState, reason: String, reasonData: String?, at: Int64) -> AlarmTransition {
         let old = record.state
         var newState: [String: Any] = ["stateValue": state.rawValue, "stateReason": reason]
         if let reasonData, let object = try? JSONSerialization.jsonObject(with: Data(reasonData.utf8)) { newState["stateReasonData"] = object }
@@ -133,8 +160,8 @@ public struct AlarmsService: Sendable {
                                        summary: "Alarm updated from \(old) to \(state.rawValue)",
                                        data: Self.json(["version": "1.0", "oldState": ["stateValue": old, "stateReason": record.stateReason], "newState": newState]))
         var notifications: [(action: String, payload: String)] = []
-        let parameters = (try? JSONSerialization.jsonObject(with: Data(record.definition.utf8))) as? [String: Any] ?? [:]
         if record.actionsEnabled {
+            let parameters = (try? JSONSerialization.jsonObject(with: Data(record.definition.utf8))) as? [String: Any] ?? [:]
             let key = switch state {
             case .alarm: "AlarmActions"
             case .ok: "OKActions"
@@ -144,8 +171,8 @@ public struct AlarmsService: Sendable {
                 notifications.append((action, Self.notification(record, parameters, old: old, new: state, reason: reason, at: at)))
             }
         }
-        try store.commit(AlarmTransition(alarmName: record.name, state: state.rawValue, reason: reason, reasonData: reasonData, at: at,
-                                         history: history, notifications: notifications))
+        return AlarmTransition(alarmName: record.name, state: state.rawValue, reason: reason, reasonData: reasonData, at: at,
+                               history: history, notifications: notifications)
     }
 
     /// The message SNS sends for an alarm state change (AlarmName, NewStateValue, Trigger, …).
@@ -166,5 +193,20 @@ public struct AlarmsService: Sendable {
 
     static func json(_ object: Any) -> String {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// Parsed alarm definitions by name, valid while the alarm's configuration timestamp is unchanged.
+final class AlarmDefinitionCache: Sendable {
+    let entries = Mutex<[String: (Int64, String, MetricAlarm)]>([:])
+
+    func alarm(_ record: AlarmRecord) -> MetricAlarm? {
+        if let (updated, definition, alarm) = entries.withLock({ $0[record.name] }), updated == record.configurationUpdated, definition == record.definition {
+            return alarm
+        }
+        guard let parameters = try? JSONSerialization.jsonObject(with: Data(record.definition.utf8)) as? [String: Any],
+              let alarm = try? MetricAlarm.fromPutMetricAlarm(parameters) else { return nil }
+        entries.withLock { $0[record.name] = (record.configurationUpdated, record.definition, alarm) }
+        return alarm
     }
 }
