@@ -8,7 +8,7 @@ struct AlarmsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alarms",
         abstract: "Create, list, evaluate and inspect metric alarms (aws cloudwatch …-alarm…).",
-        subcommands: [PutMetricAlarmCommand.self, AlarmsListCommand.self, AlarmsDescribeCommand.self, AlarmsHistoryCommand.self,
+        subcommands: [PutMetricAlarmCommand.self, PutCompositeAlarmCommand.self, AlarmsListCommand.self, AlarmsDescribeCommand.self, AlarmsHistoryCommand.self,
                       SetAlarmStateCommand.self, DeleteAlarmsCommand.self, AlarmActionsCommand.self, AlarmsEvaluateCommand.self, AlarmsRunCommand.self]
     )
 
@@ -56,6 +56,20 @@ struct PutMetricAlarmCommand: ParsableCommand {
     }
 }
 
+/// `vigil alarms put-composite-alarm --cli-input-json FILE`.
+struct PutCompositeAlarmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "put-composite-alarm", abstract: "Create or update a composite alarm from PutCompositeAlarm JSON (AlarmName, AlarmRule, actions).")
+    @OptionGroup var store: StoreOptions
+    @Option(name: .customLong("cli-input-json"), help: "PutCompositeAlarm's parameters as JSON: inline, file://path, or a path.") var input: String
+
+    func run() throws {
+        let text = input.hasPrefix("{") || input.hasPrefix("file://") ? input : "file://" + input
+        guard let parameters = try MetricsCommand.json(text, "--cli-input-json") as? [String: Any] else { throw ValidationError("--cli-input-json must be a JSON object.") }
+        let service = try AlarmsCommand.open(store)
+        try ServiceErrorExit.run("PutCompositeAlarm") { try service.putCompositeAlarm(parameters) }
+    }
+}
+
 /// `vigil alarms list`: one line per alarm.
 struct AlarmsListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List alarms with their state (a table, or --output json).")
@@ -74,9 +88,13 @@ struct AlarmsListCommand: ParsableCommand {
                 all += page.alarms
                 token = page.nextToken
             } while token != nil
-            if output == .json { ServiceErrorExit.printJSON(["MetricAlarms": all.map(AlarmsCommand.json), "CompositeAlarms": [Any]()]); return }
+            if output == .json {
+                ServiceErrorExit.printJSON(["MetricAlarms": all.filter { !$0.namespace.isEmpty }.map(AlarmsCommand.json),
+                                            "CompositeAlarms": all.filter { $0.namespace.isEmpty }.map(AlarmsCommand.json)])
+                return
+            }
             AlarmsCommand.table(["NAME", "STATE", "SINCE", "METRIC", "REASON"], all.map { r in
-                [r.name, r.state, AlarmsCommand.time(r.stateUpdated), "\(r.namespace)/\(r.metricName)", String(r.stateReason.prefix(80))]
+                [r.name, r.state, AlarmsCommand.time(r.stateUpdated), r.namespace.isEmpty ? "(composite)" : "\(r.namespace)/\(r.metricName)", String(r.stateReason.prefix(80))]
             })
         }
     }

@@ -134,3 +134,42 @@ struct AlarmSchedulerTests {
         #expect(changes.filter { !$0.1.isEmpty }.map(\.1) == [["OK"], ["ALARM"]])
     }
 }
+
+/// Composite alarms follow their children in the same tick; cycles and orphaning deletes are refused.
+struct CompositeAlarmTests {
+    @Test("a composite follows its children, in the same commit, also through SetAlarmState and a chain of composites")
+    func follows() throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        let alarms = AlarmsService(store: store, now: { AlarmsServiceTests.start })
+        try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
+        var second = AlarmsServiceTests.parameters()
+        second["AlarmName"] = "Deploying"
+        try alarms.putMetricAlarm(second)
+        try alarms.putCompositeAlarm(["AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)",
+                                      "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"]])
+        try alarms.putCompositeAlarm(["AlarmName": "Escalate", "AlarmRule": "ALARM(Page)"])
+        func state(_ n: String) throws -> String? { try alarms.describeAlarms(names: [n]).alarms.first?.state }
+        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
+        #expect(try state("Page") == "ALARM" && state("Escalate") == "ALARM")
+        #expect(try store.outbox(status: nil).map(\.action).contains("arn:aws:sns:us-east-1:123456789012:page"))
+        try alarms.setAlarmState("Deploying", state: "ALARM", reason: "deploy started")
+        #expect(try state("Page") == "OK" && state("Escalate") == "OK")
+        #expect(try alarms.describeAlarmHistory(name: "Page", type: "StateUpdate").items.first?.summary == "Alarm updated from ALARM to OK")
+    }
+
+    @Test("cycles, unknown children, bad rules and deleting a child are refused")
+    func refusals() throws {
+        let alarms = AlarmsService(store: try SQLiteLogStore(path: ":memory:"))
+        try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
+        try alarms.putCompositeAlarm(["AlarmName": "A", "AlarmRule": "ALARM(ConsoleSignInFailures)"])
+        try alarms.putCompositeAlarm(["AlarmName": "B", "AlarmRule": "ALARM(A)"])
+        func code(_ body: () throws -> Void) -> String? { do { try body(); return nil } catch { return (error as? ServiceError)?.message } }
+        #expect(code { try alarms.putCompositeAlarm(["AlarmName": "A", "AlarmRule": "ALARM(B)"]) }?.contains("cannot form a cycle") == true)
+        #expect(code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(C)"]) }?.contains("cannot form a cycle") == true)
+        #expect(code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(Nope)"]) }?.contains("does not exist") == true)
+        #expect(code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(A) AND"]) }?.contains("AlarmRule is invalid") == true)
+        #expect(code { try alarms.deleteAlarms(["A"]) }?.contains("composite alarm B depends on it") == true)
+        try alarms.deleteAlarms(["A", "B"])
+        #expect(try alarms.describeAlarms().alarms.map(\.name) == ["ConsoleSignInFailures"])
+    }
+}

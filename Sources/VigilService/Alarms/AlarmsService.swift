@@ -48,6 +48,52 @@ public struct AlarmsService: Sendable {
         try store.putAlarms(rows, now: at)
     }
 
+    /// PutCompositeAlarm: a rule over other alarms' states. Every alarm it names must exist, and a rule
+    /// that would make alarms depend on themselves is refused (CloudWatch allows such cycles and then
+    /// stops evaluating them; Vigil does not let one be made).
+    public func putCompositeAlarm(_ parameters: [String: Any]) throws {
+        guard let name = parameters["AlarmName"] as? String else { throw ServiceError("MissingParameter", "The parameter AlarmName is required.") }
+        guard (1...255).contains(name.count), name.unicodeScalars.allSatisfy(\.isASCII) else {
+            throw ServiceError("InvalidParameterValue", "The parameter AlarmName must be 1 to 255 ASCII characters.")
+        }
+        guard let text = parameters["AlarmRule"] as? String else { throw ServiceError("MissingParameter", "The parameter AlarmRule is required.") }
+        let rule: CompositeRule
+        do { rule = try CompositeRule(parsing: text) } catch {
+            throw ServiceError("InvalidParameterValue", "AlarmRule is invalid: \(error.message) at character \(error.offset).")
+        }
+        for key in ["AlarmActions", "OKActions", "InsufficientDataActions"] {
+            if let list = parameters[key] as? [String], list.count > 5 { throw ServiceError("InvalidParameterValue", "The collection \(key) must not have a size greater than 5.") }
+        }
+        let all = try store.alarms(names: nil, prefix: nil, state: nil)
+        let known = Set(all.map(\.name))
+        for child in rule.children where !known.contains(child) && child != name {
+            throw ServiceError("InvalidParameterValue", "AlarmRule names the alarm \(child), which does not exist.")
+        }
+        // Cycles: follow the rules of composite alarms from this one's children back to it.
+        var rules = Dictionary(uniqueKeysWithValues: all.compactMap { r in Self.compositeRule(r).map { (r.name, $0) } })
+        rules[name] = rule
+        var stack = rule.children, seen: Set<String> = []
+        while let next = stack.popLast() {
+            if next == name { throw ServiceError("InvalidParameterValue", "AlarmRule makes \(name) depend on itself (through \(rule.children.joined(separator: ", "))): composite alarms cannot form a cycle.") }
+            guard seen.insert(next).inserted else { continue }
+            stack += rules[next]?.children ?? []
+        }
+        let definition = String(decoding: try JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys]), as: UTF8.self)
+        let at = now()
+        let isNew = !known.contains(name)
+        let history = AlarmHistoryItem(alarmName: name, timestamp: at, type: "ConfigurationUpdate",
+                                       summary: isNew ? "Alarm \"\(name)\" created" : "Alarm \"\(name)\" updated",
+                                       data: Self.json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
+        try store.putAlarms([(name, definition, "", "", (parameters["ActionsEnabled"] as? NSNumber)?.boolValue ?? true, history)], now: at)
+    }
+
+    /// The rule of a stored composite alarm; nil for a metric alarm.
+    static func compositeRule(_ r: AlarmRecord) -> CompositeRule? {
+        guard r.namespace.isEmpty, let p = try? JSONSerialization.jsonObject(with: Data(r.definition.utf8)) as? [String: Any],
+              let text = p["AlarmRule"] as? String else { return nil }
+        return try? CompositeRule(parsing: text)
+    }
+
     /// DescribeAlarms: by names (at most 100), name prefix and state, 100 per page by default.
     public func describeAlarms(names: [String]? = nil, prefix: String? = nil, state: String? = nil, maxRecords: Int? = nil,
                                nextToken: String? = nil) throws -> (alarms: [AlarmRecord], nextToken: String?) {
@@ -74,6 +120,12 @@ public struct AlarmsService: Sendable {
     /// DeleteAlarms: all or none.
     public func deleteAlarms(_ names: [String]) throws {
         guard !names.isEmpty, names.count <= 100 else { throw ServiceError("InvalidParameterValue", "Give 1 to 100 AlarmNames.") }
+        let deleting = Set(names)
+        for r in try store.alarms(names: nil, prefix: nil, state: nil) where !deleting.contains(r.name) {
+            if let rule = Self.compositeRule(r), let child = rule.children.first(where: deleting.contains) {
+                throw ServiceError("InvalidParameterValue", "The alarm \(child) cannot be deleted: the composite alarm \(r.name) depends on it.")
+            }
+        }
         try store.deleteAlarms(names: names)
     }
 
@@ -92,7 +144,13 @@ public struct AlarmsService: Sendable {
         guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else {
             throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.")
         }
-        try store.commit([transition(record, to: newState, reason: reason, reasonData: reasonData, at: now())])
+        let at = now()
+        // Composite alarms that name this one follow it in the same commit.
+        let records = try store.alarms(names: nil, prefix: nil, state: nil)
+        var states = Dictionary(uniqueKeysWithValues: records.map { ($0.name, AlarmState(rawValue: $0.state) ?? .insufficientData) })
+        states[name] = newState
+        let followers = compositeTransitions(records.filter { $0.name != name }, &states, at: at)
+        try store.commit([transition(record, to: newState, reason: reason, reasonData: reasonData, at: at)] + followers)
     }
 
     /// DescribeAlarmHistory: newest first by default, 100 per page.
@@ -134,6 +192,7 @@ public struct AlarmsService: Sendable {
             }
         }
         var transitions: [AlarmTransition] = []
+        var states = Dictionary(uniqueKeysWithValues: records.map { ($0.name, AlarmState(rawValue: $0.state) ?? .insufficientData) })
         for (record, alarm) in parsed {
             let id = Self.metricID(alarm.namespace, alarm.metricName, MetricKey(namespace: "", name: "", dimensions: alarm.dimensions).canonicalDimensions,
                                    alarm.rule.periodSeconds < 60)
@@ -141,10 +200,38 @@ public struct AlarmsService: Sendable {
             let range = AlarmBacktest(alarm: alarm, datapoints: byMetric[id] ?? []).range(at: time)
             let evaluation = AlarmEvaluator.evaluate(alarm.rule, range: range, current: current)
             guard evaluation.state != current else { continue }
+            states[record.name] = evaluation.state
             transitions.append(transition(record, to: evaluation.state, reason: evaluation.reason, reasonData: nil, at: time))
         }
+        transitions += compositeTransitions(records, &states, at: time)
         try store.commit(transitions)
         return transitions.map(\.alarmName)
+    }
+
+    /// Composite alarms follow their children: ALARM when the rule holds, OK when it does not. Each is
+    /// evaluated after the alarms it names (there are no cycles), so a chain settles in one tick.
+    func compositeTransitions(_ records: [AlarmRecord], _ states: inout [String: AlarmState], at time: Int64) -> [AlarmTransition] {
+        let composites = records.compactMap { r in Self.compositeRule(r).map { (r, $0) } }
+        var done: Set<String> = [], out: [AlarmTransition] = []
+        var pending = composites
+        while !pending.isEmpty {
+            let names = Set(pending.map(\.0.name))
+            let ready = pending.filter { _, rule in rule.children.allSatisfy { !names.contains($0) || done.contains($0) } }
+            guard !ready.isEmpty else { break }  // unreachable: cycles are refused when alarms are put
+            for (record, rule) in ready {
+                done.insert(record.name)
+                let holds = rule.holds(states)
+                let new: AlarmState = holds ? .alarm : .ok
+                if new != states[record.name] {
+                    let children = rule.children.map { "\($0) is \(states[$0]?.rawValue ?? "missing")" }.joined(separator: ", ")
+                    let reason = "the alarm rule \(holds ? "holds" : "does not hold"): \(children)"
+                    states[record.name] = new
+                    out.append(transition(record, to: new, reason: reason, reasonData: nil, at: time))
+                }
+            }
+            pending.removeAll { done.contains($0.0.name) }
+        }
+        return out
     }
 
     static func metricID(_ namespace: String, _ name: String, _ dimensions: String, _ highResolution: Bool) -> String {
