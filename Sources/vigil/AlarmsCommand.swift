@@ -84,7 +84,7 @@ struct AlarmsListCommand: ParsableCommand {
             var all: [AlarmRecord] = []
             var token: String?
             repeat {
-                let page = try service.describeAlarms(prefix: prefix, state: state, nextToken: token)
+                let page = try service.describeAlarms(prefix: prefix, state: state, alarmTypes: ["MetricAlarm", "CompositeAlarm"], nextToken: token)
                 all += page.alarms
                 token = page.nextToken
             } while token != nil
@@ -109,7 +109,7 @@ struct AlarmsDescribeCommand: ParsableCommand {
     func run() throws {
         let service = try AlarmsCommand.open(store)
         try ServiceErrorExit.run("DescribeAlarms") {
-            guard let r = try service.describeAlarms(names: [name]).alarms.first else { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
+            guard let r = try service.describeAlarms(names: [name], alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.first else { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
             ServiceErrorExit.printJSON(AlarmsCommand.json(r))
         }
     }

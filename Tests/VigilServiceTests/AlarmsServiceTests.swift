@@ -148,7 +148,7 @@ struct CompositeAlarmTests {
         try alarms.putCompositeAlarm(["AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)",
                                       "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"]])
         try alarms.putCompositeAlarm(["AlarmName": "Escalate", "AlarmRule": "ALARM(Page)"])
-        func state(_ n: String) throws -> String? { try alarms.describeAlarms(names: [n]).alarms.first?.state }
+        func state(_ n: String) throws -> String? { try alarms.describeAlarms(names: [n], alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.first?.state }
         try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
         #expect(try state("Page") == "ALARM" && state("Escalate") == "ALARM")
         #expect(try store.outbox(status: nil).map(\.action).contains("arn:aws:sns:us-east-1:123456789012:page"))
@@ -169,7 +169,18 @@ struct CompositeAlarmTests {
         #expect(code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(Nope)"]) }?.contains("does not exist") == true)
         #expect(code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(A) AND"]) }?.contains("AlarmRule is invalid") == true)
         #expect(code { try alarms.deleteAlarms(["A"]) }?.contains("composite alarm B depends on it") == true)
+        #expect(try alarms.describeAlarms().alarms.map(\.name) == ["ConsoleSignInFailures"])  // metric alarms only, as AWS without AlarmTypes
+        #expect(try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"]).alarms.map(\.name) == ["A", "B"])
+        #expect(try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"], childrenOf: "A").alarms.isEmpty)
+        #expect(try alarms.describeAlarms(childrenOf: "A").alarms.map(\.name) == ["ConsoleSignInFailures"])
+        #expect(try alarms.describeAlarms(alarmTypes: ["MetricAlarm", "CompositeAlarm"], childrenOf: "B").alarms.map(\.name) == ["A"])
+        #expect(try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"], parentsOf: "ConsoleSignInFailures").alarms.map(\.name) == ["A"])
+        #expect(try alarms.describeAlarms(actionPrefix: "arn:aws:sns:us-east-1:123456789012:security-ok").alarms.map(\.name) == ["ConsoleSignInFailures"])
+        #expect(try alarms.describeAlarms(actionPrefix: "arn:aws:sns:eu").alarms.isEmpty)
+        #expect(try alarms.describeAlarmsForMetric(namespace: "CloudTrailMetrics", metricName: "ConsoleSignInFailureCount", statistic: "Sum", period: 300).map(\.name)
+                == ["ConsoleSignInFailures"])
+        #expect(try alarms.describeAlarmsForMetric(namespace: "CloudTrailMetrics", metricName: "ConsoleSignInFailureCount", period: 60).isEmpty)
         try alarms.deleteAlarms(["A", "B"])
-        #expect(try alarms.describeAlarms().alarms.map(\.name) == ["ConsoleSignInFailures"])
+        #expect(try alarms.describeAlarms(alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.map(\.name) == ["ConsoleSignInFailures"])
     }
 }

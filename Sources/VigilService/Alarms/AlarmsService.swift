@@ -1,6 +1,6 @@
 public import VigilAlarms
 public import VigilStore
-import VigilMetrics
+public import VigilMetrics
 import Foundation
 import Synchronization
 
@@ -95,7 +95,8 @@ public struct AlarmsService: Sendable {
     }
 
     /// DescribeAlarms: by names (at most 100), name prefix and state, 100 per page by default.
-    public func describeAlarms(names: [String]? = nil, prefix: String? = nil, state: String? = nil, maxRecords: Int? = nil,
+    public func describeAlarms(names: [String]? = nil, prefix: String? = nil, state: String? = nil, actionPrefix: String? = nil,
+                               alarmTypes: [String]? = nil, childrenOf: String? = nil, parentsOf: String? = nil, maxRecords: Int? = nil,
                                nextToken: String? = nil) throws -> (alarms: [AlarmRecord], nextToken: String?) {
         if names != nil && prefix != nil {
             throw ServiceError("InvalidParameterCombination", "AlarmNames and AlarmNamePrefix cannot both be specified.")
@@ -106,8 +107,32 @@ public struct AlarmsService: Sendable {
         }
         let limit = maxRecords ?? 100
         guard (1...100).contains(limit) else { throw ServiceError("InvalidParameterValue", "The parameter MaxRecords must be between 1 and 100.") }
+        if let alarmTypes, !alarmTypes.allSatisfy({ ["MetricAlarm", "CompositeAlarm"].contains($0) }) {
+            throw ServiceError("InvalidParameterValue", "The parameter AlarmTypes takes MetricAlarm and CompositeAlarm.")
+        }
+        if (childrenOf != nil || parentsOf != nil) && (names != nil || prefix != nil) {
+            throw ServiceError("InvalidParameterCombination", "ChildrenOfAlarmName and ParentsOfAlarmName cannot be combined with AlarmNames or AlarmNamePrefix.")
+        }
         let offset = try nextToken.map { try PageToken.decodeOffset($0) } ?? 0
-        let all = try store.alarms(names: names, prefix: prefix, state: state)
+        var all = try store.alarms(names: names, prefix: prefix, state: state)
+        // As on AWS, without AlarmTypes only metric alarms are described.
+        let types = Set(alarmTypes ?? ["MetricAlarm"])
+        if let childrenOf {
+            let children = Set(try store.alarms(names: [childrenOf], prefix: nil, state: nil).first.flatMap(Self.compositeRule)?.children ?? [])
+            all = all.filter { children.contains($0.name) }
+        }
+        if let parentsOf {
+            let everything = try store.alarms(names: nil, prefix: nil, state: nil)
+            let parents = Set(everything.filter { Self.compositeRule($0)?.children.contains(parentsOf) == true }.map(\.name))
+            all = all.filter { parents.contains($0.name) }
+        }
+        all = all.filter { types.contains($0.namespace.isEmpty ? "CompositeAlarm" : "MetricAlarm") }
+        if let actionPrefix {
+            all = all.filter { r in
+                let p = (try? JSONSerialization.jsonObject(with: Data(r.definition.utf8))) as? [String: Any] ?? [:]
+                return ["AlarmActions", "OKActions", "InsufficientDataActions"].contains { ((p[$0] as? [String]) ?? []).contains { $0.hasPrefix(actionPrefix) } }
+            }
+        }
         let page = Array(all.dropFirst(offset).prefix(limit))
         return (page, offset + page.count < all.count ? PageToken.encodeOffset(offset + page.count) : nil)
     }
@@ -115,6 +140,22 @@ public struct AlarmsService: Sendable {
     /// The stored alarms named (no API limit on their number: for the scheduler's reports).
     public func records(_ names: [String]) throws -> [AlarmRecord] {
         names.isEmpty ? [] : try store.alarms(names: names, prefix: nil, state: nil)
+    }
+
+    /// DescribeAlarmsForMetric: the metric alarms on one metric (dimensions exact; statistic, period
+    /// and unit, when given, must match too).
+    public func describeAlarmsForMetric(namespace: String, metricName: String, dimensions: [MetricKey.Dimension] = [], statistic: String? = nil,
+                                        extendedStatistic: String? = nil, period: Int? = nil, unit: String? = nil) throws -> [AlarmRecord] {
+        let wanted = MetricKey(namespace: namespace, name: metricName, dimensions: dimensions).canonicalDimensions
+        return try store.alarms(names: nil, prefix: nil, state: nil).filter { r in
+            guard r.namespace == namespace, r.metricName == metricName, let alarm = cache.alarm(r),
+                  MetricKey(namespace: namespace, name: metricName, dimensions: alarm.dimensions).canonicalDimensions == wanted else { return false }
+            if let statistic, alarm.statistic.description != statistic { return false }
+            if let extendedStatistic, alarm.statistic.description != extendedStatistic { return false }
+            if let period, alarm.rule.periodSeconds != period { return false }
+            if let unit, alarm.unit != unit { return false }
+            return true
+        }
     }
 
     /// DeleteAlarms: all or none.
