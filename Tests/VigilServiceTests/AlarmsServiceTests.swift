@@ -43,6 +43,10 @@ struct AlarmsServiceTests {
         #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
         let record = try #require(try alarms.describeAlarms().alarms.first)
         #expect(record.state == "ALARM" && record.stateReason.hasPrefix("Threshold Crossed: 1 out of the last 1 datapoints [4.0"))
+        let data = try #require(try JSONSerialization.jsonObject(with: Data((record.stateReasonData ?? "").utf8)) as? [String: Any])
+        #expect(data["statistic"] as? String == "Sum" && data["period"] as? Int == 300 && data["threshold"] as? Double == 3)
+        #expect((data["evaluatedDatapoints"] as? [[String: Any]])?.first?["value"] as? Double == 4)
+        #expect(data["queryDate"] as? String == "2026-11-25T09:55:00.000+0000")  // start + 5 minutes
         #expect(try alarms.evaluate(at: clock.now).isEmpty)  // no change, no second notification
         var outbox = try store.outbox(status: nil)
         #expect(outbox.count == 1 && outbox[0].action.hasSuffix(":security") && outbox[0].payload.contains(#""NewStateValue":"ALARM""#))

@@ -242,7 +242,8 @@ public struct AlarmsService: Sendable {
             let evaluation = AlarmEvaluator.evaluate(alarm.rule, range: range, current: current)
             guard evaluation.state != current else { continue }
             states[record.name] = evaluation.state
-            transitions.append(transition(record, to: evaluation.state, reason: evaluation.reason, reasonData: nil, at: time))
+            transitions.append(transition(record, to: evaluation.state, reason: evaluation.reason,
+                                          reasonData: Self.reasonData(alarm, range: range, at: time), at: time))
         }
         transitions += compositeTransitions(records, &states, at: time)
         try store.commit(transitions)
@@ -273,6 +274,32 @@ public struct AlarmsService: Sendable {
             pending.removeAll { done.contains($0.0.name) }
         }
         return out
+    }
+
+    /// StateReasonData as CloudWatch writes it for metric alarms: the query and start dates, the
+    /// statistic and period, the values of the range and the datapoints judged (newest first).
+    static func reasonData(_ alarm: MetricAlarm, range: [AlarmDatapoint?], at time: Int64) -> String {
+        let length = Int64(alarm.rule.periodSeconds) * 1000
+        let newest = Period.floor(time, to: length) - length
+        let start = newest - Int64(range.count - 1) * length
+        var data: [String: Any] = ["version": "1.0", "queryDate": timestamp(time), "startDate": timestamp(start), "period": alarm.rule.periodSeconds,
+                                   "threshold": alarm.rule.threshold, "recentDatapoints": range.compactMap { $0?.value },
+                                   "evaluatedDatapoints": range.reversed().compactMap { $0 }.prefix(alarm.rule.evaluationPeriods).map { d in
+                                       ["timestamp": timestamp(d.timestamp), "sampleCount": d.sampleCount, "value": d.value] as [String: Any]
+                                   }]
+        switch alarm.statistic {
+        case .simple(let s): data["statistic"] = s.rawValue
+        case .percentile(_, let name): data["extendedStatistic"] = name
+        }
+        if let unit = alarm.unit { data["unit"] = unit }
+        return json(data)
+    }
+
+    /// `2019-05-24T21:19:27.553+0000`, as StateReasonData and notifications write times.
+    static func timestamp(_ ms: Int64) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)).replacingOccurrences(of: "Z", with: "+0000")
     }
 
     static func metricID(_ namespace: String, _ name: String, _ dimensions: String, _ highResolution: Bool) -> String {
