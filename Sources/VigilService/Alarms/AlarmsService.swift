@@ -278,28 +278,53 @@ public struct AlarmsService: Sendable {
 
     /// StateReasonData as CloudWatch writes it for metric alarms: the query and start dates, the
     /// statistic and period, the values of the range and the datapoints judged (newest first).
+    /// Written by hand: it is built for every state change of a tick, and Foundation's formatters
+    /// and serializer made a tick of 10,000 changes take seconds (`vigil bench alarms`).
     static func reasonData(_ alarm: MetricAlarm, range: [AlarmDatapoint?], at time: Int64) -> String {
         let length = Int64(alarm.rule.periodSeconds) * 1000
         let newest = Period.floor(time, to: length) - length
         let start = newest - Int64(range.count - 1) * length
-        var data: [String: Any] = ["version": "1.0", "queryDate": timestamp(time), "startDate": timestamp(start), "period": alarm.rule.periodSeconds,
-                                   "threshold": alarm.rule.threshold, "recentDatapoints": range.compactMap { $0?.value },
-                                   "evaluatedDatapoints": range.reversed().compactMap { $0 }.prefix(alarm.rule.evaluationPeriods).map { d in
-                                       ["timestamp": timestamp(d.timestamp), "sampleCount": d.sampleCount, "value": d.value] as [String: Any]
-                                   }]
-        switch alarm.statistic {
-        case .simple(let s): data["statistic"] = s.rawValue
-        case .percentile(_, let name): data["extendedStatistic"] = name
+        let statistic = switch alarm.statistic {
+        case .simple(let s): "\"statistic\":\(quote(s.rawValue))"
+        case .percentile(_, let name): "\"extendedStatistic\":\(quote(name))"
         }
-        if let unit = alarm.unit { data["unit"] = unit }
-        return json(data)
+        let recent = range.compactMap { $0.map { number($0.value) } }.joined(separator: ",")
+        let evaluated = range.reversed().compactMap { $0 }.prefix(alarm.rule.evaluationPeriods).map { d in
+            "{\"timestamp\":\(quote(timestamp(d.timestamp))),\"sampleCount\":\(number(d.sampleCount)),\"value\":\(number(d.value))}"
+        }.joined(separator: ",")
+        let unit = alarm.unit.map { ",\"unit\":\(quote($0))" } ?? ""
+        return "{\"version\":\"1.0\",\"queryDate\":\(quote(timestamp(time))),\"startDate\":\(quote(timestamp(start))),\(statistic),"
+            + "\"period\":\(alarm.rule.periodSeconds),\"recentDatapoints\":[\(recent)],\"threshold\":\(number(alarm.rule.threshold)),"
+            + "\"evaluatedDatapoints\":[\(evaluated)]\(unit)}"
     }
 
     /// `2019-05-24T21:19:27.553+0000`, as StateReasonData and notifications write times.
     static func timestamp(_ ms: Int64) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)).replacingOccurrences(of: "Z", with: "+0000")
+        var t = time_t(ms / 1000)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                      parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(((ms % 1000) + 1000) % 1000))
+    }
+
+    /// A JSON number (integral values as `4.0`).
+    static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(format: "%.1f", v) : "\(v)" }
+
+    /// A JSON string literal.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
     }
 
     static func metricID(_ namespace: String, _ name: String, _ dimensions: String, _ highResolution: Bool) -> String {
@@ -309,11 +334,12 @@ public struct AlarmsService: Sendable {
     /// A state change with its history item and, when actions are enabled, one outbox message per action.
     func transition(_ record: AlarmRecord, to state: AlarmState, reason: String, reasonData: String?, at: Int64) -> AlarmTransition {
         let old = record.state
-        var newState: [String: Any] = ["stateValue": state.rawValue, "stateReason": reason]
-        if let reasonData, let object = try? JSONSerialization.jsonObject(with: Data(reasonData.utf8)) { newState["stateReasonData"] = object }
+        // HistoryData: {"version","oldState":{stateValue,stateReason},"newState":{stateValue,stateReason,stateReasonData}}.
+        let embedded = reasonData.map { ",\"stateReasonData\":\($0)" } ?? ""
+        let data = "{\"newState\":{\"stateReason\":\(Self.quote(reason))\(embedded),\"stateValue\":\(Self.quote(state.rawValue))},"
+            + "\"oldState\":{\"stateReason\":\(Self.quote(record.stateReason)),\"stateValue\":\(Self.quote(old))},\"version\":\"1.0\"}"
         let history = AlarmHistoryItem(alarmName: record.name, timestamp: at, type: "StateUpdate",
-                                       summary: "Alarm updated from \(old) to \(state.rawValue)",
-                                       data: Self.json(["version": "1.0", "oldState": ["stateValue": old, "stateReason": record.stateReason], "newState": newState]))
+                                       summary: "Alarm updated from \(old) to \(state.rawValue)", data: data)
         var notifications: [(action: String, payload: String)] = []
         if record.actionsEnabled {
             let parameters = (try? JSONSerialization.jsonObject(with: Data(record.definition.utf8))) as? [String: Any] ?? [:]
@@ -322,8 +348,11 @@ public struct AlarmsService: Sendable {
             case .ok: "OKActions"
             case .insufficientData: "InsufficientDataActions"
             }
-            for action in parameters[key] as? [String] ?? [] {
-                notifications.append((action, Self.notification(record, parameters, old: old, new: state, reason: reason, at: at)))
+            let actions = parameters[key] as? [String] ?? []
+            // One message, sent to each action.
+            let payload = actions.isEmpty ? "" : Self.notification(record, parameters, old: old, new: state, reason: reason, at: at)
+            for action in actions {
+                notifications.append((action, payload))
             }
         }
         return AlarmTransition(alarmName: record.name, state: state.rawValue, reason: reason, reasonData: reasonData, at: at,
@@ -339,11 +368,10 @@ public struct AlarmsService: Sendable {
                                       "ComparisonOperator": p["ComparisonOperator"] ?? "", "Threshold": p["Threshold"] ?? 0,
                                       "TreatMissingData": p["TreatMissingData"] ?? "missing", "EvaluateLowSampleCountPercentile": p["EvaluateLowSampleCountPercentile"] ?? ""]
         if let e = p["ExtendedStatistic"] { trigger["ExtendedStatistic"] = e }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return json(["AlarmName": r.name, "AlarmDescription": p["AlarmDescription"] ?? NSNull(), "NewStateValue": new.rawValue,
-                     "NewStateReason": reason, "StateChangeTime": f.string(from: Date(timeIntervalSince1970: Double(at) / 1000)).replacingOccurrences(of: "Z", with: "+0000"),
-                     "OldStateValue": old, "Trigger": trigger])
+        // Unsorted keys: sorting them through NSString took most of a busy tick.
+        let message: [String: Any] = ["AlarmName": r.name, "AlarmDescription": p["AlarmDescription"] ?? NSNull(), "NewStateValue": new.rawValue,
+                                      "NewStateReason": reason, "StateChangeTime": timestamp(at), "OldStateValue": old, "Trigger": trigger]
+        return (try? JSONSerialization.data(withJSONObject: message)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     static func json(_ object: Any) -> String {
