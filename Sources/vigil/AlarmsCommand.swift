@@ -18,6 +18,13 @@ struct AlarmsCommand: ParsableCommand {
 
     static func time(_ ms: Int64) -> String { MetricsCommand.format(ms) }
 
+    /// `--cli-input-json`: inline JSON, `file://path`, or a path, holding one object.
+    static func parameters(_ input: String) throws -> [String: Any] {
+        let text = input.hasPrefix("{") || input.hasPrefix("file://") ? input : "file://" + input
+        guard let parameters = try MetricsCommand.json(text, "--cli-input-json") as? [String: Any] else { throw ValidationError("--cli-input-json must be a JSON object.") }
+        return parameters
+    }
+
     /// Prints rows as a table whose columns are as wide as their widest cell.
     static func table(_ header: [String], _ rows: [[String]]) {
         let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max() ?? 0 }
@@ -49,8 +56,7 @@ struct PutMetricAlarmCommand: ParsableCommand {
     @Option(name: .customLong("cli-input-json"), help: "PutMetricAlarm's parameters as JSON: inline, file://path, or a path.") var input: String
 
     func run() throws {
-        let text = input.hasPrefix("{") || input.hasPrefix("file://") ? input : "file://" + input
-        guard let parameters = try MetricsCommand.json(text, "--cli-input-json") as? [String: Any] else { throw ValidationError("--cli-input-json must be a JSON object.") }
+        let parameters = try AlarmsCommand.parameters(input)
         let service = try AlarmsCommand.open(store)
         try ServiceErrorExit.run("PutMetricAlarm") { try service.putMetricAlarm(parameters) }
     }
@@ -63,8 +69,7 @@ struct PutCompositeAlarmCommand: ParsableCommand {
     @Option(name: .customLong("cli-input-json"), help: "PutCompositeAlarm's parameters as JSON: inline, file://path, or a path.") var input: String
 
     func run() throws {
-        let text = input.hasPrefix("{") || input.hasPrefix("file://") ? input : "file://" + input
-        guard let parameters = try MetricsCommand.json(text, "--cli-input-json") as? [String: Any] else { throw ValidationError("--cli-input-json must be a JSON object.") }
+        let parameters = try AlarmsCommand.parameters(input)
         let service = try AlarmsCommand.open(store)
         try ServiceErrorExit.run("PutCompositeAlarm") { try service.putCompositeAlarm(parameters) }
     }

@@ -13,26 +13,17 @@ struct AlarmsRunCommand: ParsableCommand {
     )
     @OptionGroup var store: StoreOptions
 
-    static let stop = Atomic<Bool>(false)
-
     func run() throws {
         let logs = try store.openService()
         let service = AlarmsService(store: logs.store)
         let maintenance = Maintenance(service: logs)
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { Self.stop.store(true, ordering: .relaxed) }
-            source.resume()
-            sources.append(source)
-        }
+        let sources = StopSignals.install()
         defer { sources.forEach { $0.cancel() } }
         let scheduler = AlarmScheduler(service: service, now: { Int64(Date().timeIntervalSince1970 * 1000) },
                                        sleep: { ms in Thread.sleep(forTimeInterval: Double(ms) / 1000) })
         FileHandle.standardError.write(Data("vigil alarms run: evaluating at each minute boundary; SIGINT or SIGTERM stops\n".utf8))
         try ServiceErrorExit.run("EvaluateAlarms") {
-            try scheduler.run(shouldStop: { Self.stop.load(ordering: .relaxed) }) { slot, changed in
+            try scheduler.run(shouldStop: { StopSignals.stopRequested }) { slot, changed in
                 // One structured line per state change, written straight away (no stdout buffering).
                 var lines = changed.map { r in
                     "time=\(MetricsCommand.format(slot)) alarm=\(r.name) state=\(r.state) reason=\(String(reflecting: r.stateReason))\n"

@@ -34,25 +34,15 @@ struct IngestFileCommand: ParsableCommand {
         if follow && (paths.count != 1 || paths[0] == "-") { throw ValidationError("--follow takes exactly one file (not standard input).") }
     }
 
-    /// Set by SIGINT/SIGTERM while following.
-    static let stop = Atomic<Bool>(false)
-
     func run() throws {
         let service = try store.openService()
         let ingester = FileIngester(service: service, group: group, stream: stream)
         let tty = isatty(STDERR_FILENO) == 1
         var followOptions: FileIngester.Follow?
-        var sources: [any DispatchSourceSignal] = []
+        let sources = follow ? StopSignals.install() : []
         if follow {
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { Self.stop.store(true, ordering: .relaxed) }
-                source.resume()
-                sources.append(source)
-            }
             let maintenance = Maintenance(service: service)
-            followOptions = FileIngester.Follow(shouldStop: { Self.stop.load(ordering: .relaxed) }, idle: {
+            followOptions = FileIngester.Follow(shouldStop: { StopSignals.stopRequested }, idle: {
                 do {
                     if let s = try maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
                         FileHandle.standardError.write(Data("vigil maintenance: \(s.expiredEvents) expired events deleted, \(s.metrics.rolledUp) metric rows rolled up, \(s.metrics.deleted) deleted\n".utf8))

@@ -17,10 +17,10 @@ struct AlarmCrashTests {
         let base = now - now % 60_000 - 3_600_000
         let metrics = MetricsService(store: store)
         try metrics.putMetricData(namespace: "App", data: (0..<12).map { k in
-            MetricDatum(metricName: "Load", timestamp: base + Int64(k) * 60_000 + 1_000, value: Double((k * 37) % 200))
+            MetricDatum(metricName: "Load", timestamp: base + Int64(k) * 60_000 + 1_000, value: Double((k * 37) % 300))
         })
         let alarms = AlarmsService(store: store)
-        for k in 0..<150 {
+        for k in 0..<300 {
             try alarms.putMetricAlarm(["AlarmName": "load-\(k)", "Namespace": "App", "MetricName": "Load", "Statistic": "Maximum", "Period": 60,
                                        "EvaluationPeriods": 1, "Threshold": k, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
                                        "TreatMissingData": "notBreaching", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:alarm-\(k)"],
@@ -28,6 +28,12 @@ struct AlarmCrashTests {
         }
         var generator = SystemRandomNumberGenerator()
         var killed = 0
+        // How long one evaluation process takes here, so the kills land inside one, not after it.
+        let clock = ContinuousClock()
+        let started = clock.now
+        let first = try CLITests().run(["alarms", "evaluate", "--data-dir", dir, "--at", MetricsCommandFormat.iso(base)])
+        #expect(first.status == 0, "\(first.stderr)")
+        let duration = (clock.now - started) / .seconds(1)
         for minute in 1...10 {
             let at = MetricsCommandFormat.iso(base + Int64(minute) * 60_000)
             let victim = Process()
@@ -36,7 +42,18 @@ struct AlarmCrashTests {
             victim.standardOutput = FileHandle.nullDevice
             victim.standardError = FileHandle.nullDevice
             try victim.run()
-            Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.25, using: &generator))
+            if minute % 2 == 0 {
+                // Kill the moment the first change of the tick is visible: a commit that was not one
+                // transaction would be caught half-done.
+                let before = try store.history(alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000, afterID: nil).count
+                while victim.isRunning,
+                      try store.history(alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000, afterID: nil).count == before {
+                    Thread.sleep(forTimeInterval: 0.0005)
+                }
+            } else {
+                // Later ticks change fewer alarms than the first, so they are shorter: kill early in them.
+                Thread.sleep(forTimeInterval: Double.random(in: 0.05 * duration...0.5 * duration, using: &generator))
+            }
             if victim.isRunning { kill(victim.processIdentifier, SIGKILL); killed += 1 }
             victim.waitUntilExit()
             let rerun = try CLITests().run(["alarms", "evaluate", "--data-dir", dir, "--at", at])
@@ -62,7 +79,7 @@ struct AlarmCrashTests {
             }
         }
         // The final states are what the last minute's datapoint says.
-        let lastValue = Double((10 - 1) * 37 % 200)
+        let lastValue = Double((10 - 1) * 37 % 300)
         for record in try store.alarms(names: nil, prefix: nil, state: nil) {
             let threshold = Double(record.name.dropFirst(5))!
             #expect(record.state == (lastValue >= threshold ? "ALARM" : "OK"), "\(record.name)")
