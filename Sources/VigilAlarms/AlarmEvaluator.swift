@@ -130,15 +130,19 @@ public enum AlarmEvaluator {
     }
 
     /// A value as CloudWatch prints it in reasons: always with a decimal point (`5.0`, `0.25`).
-    static func format(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? String(format: "%.1f", v) : "\(v)"
+    public static func format(_ v: Double) -> String {
+        // Not String(format:): Foundation's formatting was a large part of a busy tick.
+        v == v.rounded() && abs(v) < 1e15 ? "\(Int64(v)).0" : "\(v)"
     }
+
+    /// Two digits, zero-padded.
+    public static func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     /// `dd/MM/yy HH:mm:ss` in UTC, as in CloudWatch's StateReason.
     static func date(_ ms: Int64) -> String {
         var t = time_t(ms / 1000)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%02d/%02d/%02d %02d:%02d:%02d", parts.tm_mday, parts.tm_mon + 1, parts.tm_year % 100, parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return "\(two(parts.tm_mday))/\(two(parts.tm_mon + 1))/\(two(parts.tm_year % 100)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
     }
 }

@@ -50,6 +50,10 @@ struct AlarmsServiceTests {
         #expect(try alarms.evaluate(at: clock.now).isEmpty)  // no change, no second notification
         var outbox = try store.outbox(status: nil)
         #expect(outbox.count == 1 && outbox[0].action.hasSuffix(":security") && outbox[0].payload.contains(#""NewStateValue":"ALARM""#))
+        let message = try #require(try JSONSerialization.jsonObject(with: Data(outbox[0].payload.utf8)) as? [String: Any])
+        let trigger = try #require(message["Trigger"] as? [String: Any])
+        #expect(message["AlarmName"] as? String == "ConsoleSignInFailures" && message["OldStateValue"] as? String == "INSUFFICIENT_DATA")
+        #expect(trigger["MetricName"] as? String == "ConsoleSignInFailureCount" && trigger["Statistic"] as? String == "SUM" && trigger["Threshold"] as? Double == 3)
         // Quiet periods: as AWS warns, the last datapoint is judged again while it is in the evaluation
         // range (3 periods); then only missing data is left, which is notBreaching: OK.
         clock.set(Self.start + 900_000)

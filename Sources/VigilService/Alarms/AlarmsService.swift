@@ -303,12 +303,14 @@ public struct AlarmsService: Sendable {
         var t = time_t(ms / 1000)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(((ms % 1000) + 1000) % 1000))
+        let millis = ((ms % 1000) + 1000) % 1000
+        let two = AlarmEvaluator.two
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))."
+            + (millis < 10 ? "00" : millis < 100 ? "0" : "") + "\(millis)+0000"
     }
 
     /// A JSON number (integral values as `4.0`).
-    static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(format: "%.1f", v) : "\(v)" }
+    static func number(_ v: Double) -> String { AlarmEvaluator.format(v) }
 
     /// A JSON string literal.
     static func quote(_ s: String) -> String {
@@ -342,21 +344,49 @@ public struct AlarmsService: Sendable {
                                        summary: "Alarm updated from \(old) to \(state.rawValue)", data: data)
         var notifications: [(action: String, payload: String)] = []
         if record.actionsEnabled {
-            let parameters = (try? JSONSerialization.jsonObject(with: Data(record.definition.utf8))) as? [String: Any] ?? [:]
-            let key = switch state {
-            case .alarm: "AlarmActions"
-            case .ok: "OKActions"
-            case .insufficientData: "InsufficientDataActions"
-            }
-            let actions = parameters[key] as? [String] ?? []
-            // One message, sent to each action.
-            let payload = actions.isEmpty ? "" : Self.notification(record, parameters, old: old, new: state, reason: reason, at: at)
-            for action in actions {
-                notifications.append((action, payload))
+            if let alarm = cache.alarm(record) {
+                // A metric alarm: its actions and the message come from the parsed definition.
+                let actions = switch state {
+                case .alarm: alarm.alarmActions
+                case .ok: alarm.okActions
+                case .insufficientData: alarm.insufficientDataActions
+                }
+                let payload = actions.isEmpty ? "" : Self.notification(alarm, old: old, new: state, reason: reason, at: at)
+                notifications = actions.map { ($0, payload) }
+            } else {
+                let parameters = (try? JSONSerialization.jsonObject(with: Data(record.definition.utf8))) as? [String: Any] ?? [:]
+                let key = switch state {
+                case .alarm: "AlarmActions"
+                case .ok: "OKActions"
+                case .insufficientData: "InsufficientDataActions"
+                }
+                let actions = parameters[key] as? [String] ?? []
+                // One message, sent to each action.
+                let payload = actions.isEmpty ? "" : Self.notification(record, parameters, old: old, new: state, reason: reason, at: at)
+                notifications = actions.map { ($0, payload) }
             }
         }
         return AlarmTransition(alarmName: record.name, state: state.rawValue, reason: reason, reasonData: reasonData, at: at,
                                history: history, notifications: notifications)
+    }
+
+    /// The message SNS sends for a metric alarm's state change, written by hand (it is built for every
+    /// change of a busy tick): AlarmName, AlarmDescription, NewStateValue, NewStateReason,
+    /// StateChangeTime, OldStateValue and the Trigger (the alarm's metric and rule).
+    static func notification(_ a: MetricAlarm, old: String, new: AlarmState, reason: String, at: Int64) -> String {
+        let dimensions = a.dimensions.map { "{\"value\":\(quote($0.value)),\"name\":\(quote($0.name))}" }.joined(separator: ",")
+        let statistic: String
+        switch a.statistic {
+        case .simple(let s): statistic = "\"StatisticType\":\"Statistic\",\"Statistic\":\(quote(s.rawValue.uppercased()))"
+        case .percentile(_, let name): statistic = "\"StatisticType\":\"ExtendedStatistic\",\"ExtendedStatistic\":\(quote(name)),\"Statistic\":null"
+        }
+        let trigger = "{\"MetricName\":\(quote(a.metricName)),\"Namespace\":\(quote(a.namespace)),\(statistic),"
+            + "\"Unit\":\(a.unit.map(quote) ?? "null"),\"Dimensions\":[\(dimensions)],\"Period\":\(a.rule.periodSeconds),"
+            + "\"EvaluationPeriods\":\(a.rule.evaluationPeriods),\"DatapointsToAlarm\":\(a.rule.datapointsToAlarm),"
+            + "\"ComparisonOperator\":\(quote(a.rule.comparison.rawValue)),\"Threshold\":\(number(a.rule.threshold)),"
+            + "\"TreatMissingData\":\(quote(a.rule.treatMissingData.rawValue)),\"EvaluateLowSampleCountPercentile\":\(quote(a.rule.percentile == nil ? "" : a.rule.evaluateLowSampleCountPercentile ? "evaluate" : "ignore"))}"
+        return "{\"AlarmName\":\(quote(a.name)),\"AlarmDescription\":\(a.description.map(quote) ?? "null"),\"NewStateValue\":\(quote(new.rawValue)),"
+            + "\"NewStateReason\":\(quote(reason)),\"StateChangeTime\":\(quote(timestamp(at))),\"OldStateValue\":\(quote(old)),\"Trigger\":\(trigger)}"
     }
 
     /// The message SNS sends for an alarm state change (AlarmName, NewStateValue, Trigger, …).
