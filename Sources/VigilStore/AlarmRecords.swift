@@ -91,6 +91,8 @@ public protocol AlarmStore: Sendable {
     func putAlarms(_ alarms: [(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, history: AlarmHistoryItem)],
                    now: Int64) throws
     func alarms(names: [String]?, prefix: String?, state: String?) throws -> [AlarmRecord]
+    /// Replaces an alarm's stored definition without it counting as a configuration change (tags).
+    func setDefinition(name: String, definition: String) throws
     /// Deletes the alarms; fails (deleting none) if one does not exist.
     func deleteAlarms(names: [String]) throws
     func setActionsEnabled(names: [String], enabled: Bool) throws

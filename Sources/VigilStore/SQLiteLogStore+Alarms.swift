@@ -51,6 +51,13 @@ extension SQLiteLogStore: AlarmStore {
         }
     }
 
+    public func setDefinition(name: String, definition: String) throws {
+        try database.write { db in
+            try db.statement("UPDATE alarms SET definition = ? WHERE name = ?").bind(.text(definition), .text(name)).run()
+            if db.changes == 0 { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
+        }
+    }
+
     public func deleteAlarms(names: [String]) throws {
         try database.write { db in
             for name in names {

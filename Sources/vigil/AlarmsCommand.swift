@@ -9,7 +9,7 @@ struct AlarmsCommand: ParsableCommand {
         commandName: "alarms",
         abstract: "Create, list, evaluate and inspect metric alarms (aws cloudwatch …-alarm…).",
         subcommands: [PutMetricAlarmCommand.self, PutCompositeAlarmCommand.self, AlarmsListCommand.self, AlarmsDescribeCommand.self, AlarmsHistoryCommand.self,
-                      SetAlarmStateCommand.self, DeleteAlarmsCommand.self, AlarmActionsCommand.self, AlarmsEvaluateCommand.self, AlarmsRunCommand.self]
+                      SetAlarmStateCommand.self, DeleteAlarmsCommand.self, AlarmActionsCommand.self, AlarmsEvaluateCommand.self, AlarmsRunCommand.self, AlarmTagsCommand.self]
     )
 
     static func open(_ store: StoreOptions) throws -> AlarmsService {
@@ -203,6 +203,26 @@ struct AlarmsEvaluateCommand: ParsableCommand {
             let records = try service.records(changed)
             for r in records { print("\(r.name): \(r.state): \(r.stateReason)") }
             if changed.isEmpty { print("no alarm changed state") }
+        }
+    }
+}
+
+/// `vigil alarms tags NAME [--add Key=value…] [--remove Key…]`: list, add or remove an alarm's tags.
+struct AlarmTagsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tags", abstract: "Print an alarm's tags as JSON, after adding (--add) or removing (--remove) some.")
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "The alarm's name or ARN.") var alarm: String
+    @Option(name: .customLong("add"), parsing: .upToNextOption, help: "Key=value pairs to add or replace.") var add: [String] = []
+    @Option(name: .customLong("remove"), parsing: .upToNextOption, help: "Keys to remove.") var remove: [String] = []
+
+    func run() throws {
+        let tags = try TagResourceCommand.parseTags(add)
+        let service = try AlarmsCommand.open(store)
+        try ServiceErrorExit.run(add.isEmpty && remove.isEmpty ? "ListTagsForResource" : add.isEmpty ? "UntagResource" : "TagResource") {
+            if !tags.isEmpty { try service.tagAlarm(alarm, tags: tags) }
+            if !remove.isEmpty { try service.untagAlarm(alarm, keys: remove) }
+            let current = try service.alarmTags(alarm)
+            ServiceErrorExit.printJSON(["Tags": current.keys.sorted().map { ["Key": $0, "Value": current[$0]!] }])
         }
     }
 }

@@ -192,3 +192,28 @@ struct CompositeAlarmTests {
         #expect(try alarms.describeAlarms(alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.map(\.name) == ["ConsoleSignInFailures"])
     }
 }
+
+/// Tags on alarms: set at creation, ignored by updates, changed by TagResource and UntagResource.
+struct AlarmTagTests {
+    @Test("tags come with the alarm, survive updates, and change only through tag and untag, by name or ARN")
+    func tags() throws {
+        let alarms = AlarmsService(store: try SQLiteLogStore(path: ":memory:"))
+        var parameters = AlarmsServiceTests.parameters()
+        parameters["Tags"] = [["Key": "Team", "Value": "Security"]]
+        try alarms.putMetricAlarm(parameters)
+        parameters["Tags"] = [["Key": "Team", "Value": "Other"]]
+        parameters["Threshold"] = 5
+        try alarms.putMetricAlarm(parameters)
+        #expect(try alarms.alarmTags("ConsoleSignInFailures") == ["Team": "Security"])
+        try alarms.tagAlarm("arn:aws:cloudwatch:us-east-1:123456789012:alarm:ConsoleSignInFailures", tags: ["Env": "prod"])
+        #expect(try alarms.alarmTags("ConsoleSignInFailures") == ["Team": "Security", "Env": "prod"])
+        try alarms.untagAlarm("ConsoleSignInFailures", keys: ["Team"])
+        #expect(try alarms.alarmTags("ConsoleSignInFailures") == ["Env": "prod"])
+        #expect(throws: ServiceError.self) { try alarms.tagAlarm("ConsoleSignInFailures", tags: ["aws:x": "y"]) }
+        #expect(throws: ServiceError.self) { try alarms.tagAlarm("ConsoleSignInFailures", tags: Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") })) }
+        #expect(throws: ServiceError.self) { try alarms.tagAlarm("missing", tags: ["a": "b"]) }
+        // Tags are not configuration: the alarm keeps evaluating with its definition (threshold 5).
+        let record = try #require(try alarms.describeAlarms().alarms.first)
+        #expect(record.definition.contains(#""Threshold":5"#))
+    }
+}

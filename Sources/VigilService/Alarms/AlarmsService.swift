@@ -33,13 +33,19 @@ public struct AlarmsService: Sendable {
         let at = now()
         var names: Set<String> = []
         var rows: [(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, history: AlarmHistoryItem)] = []
-        let existing = Set(try store.alarms(names: nil, prefix: nil, state: nil).map(\.name))
-        for parameters in list {
+        let stored = Dictionary(uniqueKeysWithValues: try store.alarms(names: nil, prefix: nil, state: nil).map { ($0.name, $0.definition) })
+        for var parameters in list {
             let alarm: MetricAlarm
             do { alarm = try MetricAlarm.fromPutMetricAlarm(parameters) } catch { throw Self.error(error) }
+            if let previous = stored[alarm.name] {
+                // As on AWS, an update ignores Tags: TagResource and UntagResource change them.
+                parameters["Tags"] = Self.parameters(previous)["Tags"]
+            } else {
+                try Self.checkTags(Self.tags(parameters))
+            }
             guard names.insert(alarm.name).inserted else { throw ServiceError("InvalidParameterValue", "The alarm \(alarm.name) is given twice.") }
             let definition = String(decoding: try JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys]), as: UTF8.self)
-            let isNew = !existing.contains(alarm.name)
+            let isNew = stored[alarm.name] == nil
             let history = AlarmHistoryItem(alarmName: alarm.name, timestamp: at, type: "ConfigurationUpdate",
                                            summary: isNew ? "Alarm \"\(alarm.name)\" created" : "Alarm \"\(alarm.name)\" updated",
                                            data: Self.json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
@@ -92,6 +98,66 @@ public struct AlarmsService: Sendable {
         guard r.namespace.isEmpty, let p = try? JSONSerialization.jsonObject(with: Data(r.definition.utf8)) as? [String: Any],
               let text = p["AlarmRule"] as? String else { return nil }
         return try? CompositeRule(parsing: text)
+    }
+
+    // MARK: tags
+
+    /// An alarm named by itself or by its ARN (`arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`).
+    public static func alarmName(_ nameOrARN: String) -> String {
+        if nameOrARN.hasPrefix("arn:"), let r = nameOrARN.range(of: ":alarm:") { return String(nameOrARN[r.upperBound...]) }
+        return nameOrARN
+    }
+
+    /// TagResource for an alarm: adds or replaces tags (at most 50 in all).
+    public func tagAlarm(_ nameOrARN: String, tags: [String: String]) throws {
+        let name = Self.alarmName(nameOrARN)
+        guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
+        var merged = Self.tags(Self.parameters(record.definition))
+        for (k, v) in tags { merged[k] = v }
+        try Self.checkTags(merged)
+        try store.setDefinition(name: name, definition: Self.withTags(record.definition, merged))
+    }
+
+    /// UntagResource for an alarm.
+    public func untagAlarm(_ nameOrARN: String, keys: [String]) throws {
+        let name = Self.alarmName(nameOrARN)
+        guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
+        var tags = Self.tags(Self.parameters(record.definition))
+        for k in keys { tags[k] = nil }
+        try store.setDefinition(name: name, definition: Self.withTags(record.definition, tags))
+    }
+
+    /// ListTagsForResource for an alarm.
+    public func alarmTags(_ nameOrARN: String) throws -> [String: String] {
+        let name = Self.alarmName(nameOrARN)
+        guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
+        return Self.tags(Self.parameters(record.definition))
+    }
+
+    static func parameters(_ definition: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(definition.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// The `Tags` parameter ([{Key, Value}]) as a dictionary.
+    static func tags(_ parameters: [String: Any]) -> [String: String] {
+        var out: [String: String] = [:]
+        for t in parameters["Tags"] as? [[String: Any]] ?? [] { if let k = t["Key"] as? String { out[k] = t["Value"] as? String ?? "" } }
+        return out
+    }
+
+    static func withTags(_ definition: String, _ tags: [String: String]) -> String {
+        var p = parameters(definition)
+        p["Tags"] = tags.isEmpty ? nil : tags.keys.sorted().map { ["Key": $0, "Value": tags[$0]!] }
+        return json(p)
+    }
+
+    /// At most 50 tags; keys 1–128 characters, not starting with `aws:`; values up to 256.
+    static func checkTags(_ tags: [String: String]) throws {
+        guard tags.count <= 50 else { throw ServiceError("LimitExceeded", "A resource can have at most 50 tags; this would leave \(tags.count).") }
+        for (k, v) in tags {
+            guard (1...128).contains(k.count), v.count <= 256 else { throw ServiceError("InvalidParameterValue", "Tag keys must be 1 to 128 characters and values at most 256 (\(k)).") }
+            guard !k.lowercased().hasPrefix("aws:") else { throw ServiceError("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved (\(k)).") }
+        }
     }
 
     /// DescribeAlarms: by names (at most 100), name prefix and state, 100 per page by default.
