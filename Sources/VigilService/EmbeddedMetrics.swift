@@ -54,7 +54,7 @@ public enum EmbeddedMetrics {
                 guard case .object(let m) = metric, case .string(let name)? = m["Name"], !name.isEmpty else { return [] }
                 var unit = "None"
                 if case .string(let u)? = m["Unit"] {
-                    guard MetricsService.units.contains(u) else { continue }
+                    guard MetricUnits.all.contains(u) else { continue }
                     unit = u
                 }
                 var resolution = 60.0

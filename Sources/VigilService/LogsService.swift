@@ -25,7 +25,7 @@ public final class LogsService: Sendable {
     public func createLogGroup(_ name: String, tags: [String: String] = [:]) throws {
         try Self.checkGroupName(name)
         try Self.checkTags(tags, field: "tags")
-        guard tags.count <= 50 else { throw ServiceError.invalidParameter("A log group can have at most 50 tags; \(tags.count) were given.") }
+        guard tags.count <= TagRules.maximumTags else { throw ServiceError.invalidParameter("A log group can have at most \(TagRules.maximumTags) tags; \(tags.count) were given.") }
         try store.createLogGroup(name: name, retentionInDays: nil, tags: tags, now: now())
     }
 
@@ -35,7 +35,7 @@ public final class LogsService: Sendable {
     public func tagLogGroup(_ group: String, tags: [String: String]) throws {
         guard !tags.isEmpty else { throw ServiceError.invalidParameter(LogsLimits.constraint("{}", "tags", "Member must have length greater than or equal to 1")) }
         try Self.checkTags(tags, field: "tags")
-        try store.tag(group: group, tags, maximum: 50)
+        try store.tag(group: group, tags, maximum: TagRules.maximumTags)
     }
 
     /// UntagResource (UntagLogGroup): removes the keys given; missing keys are ignored.
@@ -61,16 +61,11 @@ public final class LogsService: Sendable {
         return name
     }
 
-    /// Tag keys 1–128 and values 0–256 characters, keys not starting with `aws:` (reserved).
+    /// ``TagRules``, reported as CloudWatch Logs reports them.
     static func checkTags(_ tags: [String: String], field: String) throws {
-        for (k, v) in tags.sorted(by: { $0.key < $1.key }) {
-            guard (1...128).contains(k.count), v.count <= 256 else {
-                throw ServiceError.invalidParameter(LogsLimits.constraint(k, "\(field).key", "Member must have length between 1 and 128 (values at most 256)"))
-            }
-            guard !k.lowercased().hasPrefix("aws:") else {
-                throw ServiceError.invalidParameter("Tag keys starting with 'aws:' are reserved; '\(k)' cannot be used.")
-            }
-        }
+        guard let (key, message) = TagRules.problem(tags) else { return }
+        throw ServiceError.invalidParameter(key.count > 128 || key.isEmpty || (tags[key]?.count ?? 0) > 256
+            ? LogsLimits.constraint(key, "\(field).key", "Member must have length between 1 and 128 (values at most 256)") : message)
     }
 
     public func deleteLogGroup(_ name: String) throws {

@@ -17,10 +17,7 @@ struct ListMetricsCommand: ParsableCommand {
 
     func run() throws {
         let service = try store.openService().metrics
-        let filters = dimensions.map { d -> DimensionFilter in
-            let parts = d.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return DimensionFilter(name: String(parts[0]), value: parts.count > 1 ? String(parts[1]) : nil)
-        }
+        let filters = try KeyValueArguments.pairs(dimensions, what: "dimension", valueOptional: true).map { DimensionFilter(name: $0.key, value: $0.value) }
         try ServiceErrorExit.run("ListMetrics") {
             let r = try service.listMetrics(namespace: namespace, metricName: name, dimensions: filters, recentlyActive: recentlyActive, nextToken: nextToken)
             var out: [String: Any] = ["Metrics": r.metrics.map { m in

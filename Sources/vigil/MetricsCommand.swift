@@ -29,11 +29,7 @@ struct MetricsCommand: ParsableCommand {
 
     /// `Name=value` pairs (`--dimensions` as the aws CLI's shorthand).
     static func parseDimensions(_ pairs: [String]) throws -> [MetricKey.Dimension] {
-        try pairs.map { d in
-            let parts = d.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2 else { throw ValidationError("dimension '\(d)' must be Name=value.") }
-            return MetricKey.Dimension(name: String(parts[0]), value: String(parts[1]))
-        }
+        try KeyValueArguments.pairs(pairs, what: "dimension").map { MetricKey.Dimension(name: $0.key, value: $0.value!) }
     }
 
     /// A JSON array of `{"Name": …, "Value": …}` objects.

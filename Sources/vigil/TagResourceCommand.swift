@@ -31,11 +31,7 @@ struct TagResourceCommand: ParsableCommand {
     /// `Key=value` pairs, also comma-separated as the aws CLI's shorthand allows.
     static func parseTags(_ arguments: [String]) throws -> [String: String] {
         var parsed: [String: String] = [:]
-        for pair in arguments.flatMap({ $0.split(separator: ",") }) {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard kv.count == 2 else { throw ValidationError("tag '\(pair)' must be Key=value.") }
-            parsed[String(kv[0])] = String(kv[1])
-        }
+        for (key, value) in try KeyValueArguments.pairs(arguments, what: "tag", commas: true) { parsed[key] = value }
         return parsed
     }
 }

@@ -9,11 +9,7 @@ struct AlarmsCommandTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cli = CLITests()
         let d = ["--data-dir", dir]
-        func ok(_ args: [String]) throws -> String {
-            let r = try cli.run(args + d)
-            #expect(r.status == 0, "\(args): \(r.stderr)")
-            return r.stdout
-        }
+        func ok(_ args: [String]) throws -> String { try cli.output(args, dataDirectory: dir) }
         _ = try ok(["logs", "put-metric-filter", "--log-group-name", "CloudTrail/DefaultLogGroup", "--filter-name", "ConsoleSignInFailures",
                     "--filter-pattern", #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
                     "--metric-transformations", #"[{"metricName":"ConsoleSignInFailureCount","metricNamespace":"CloudTrailMetrics","metricValue":"1"}]"#])

@@ -31,6 +31,13 @@ struct CLITests {
         return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Runs `arguments` against the store in `dataDirectory`, expects exit status 0, returns standard output.
+    func output(_ arguments: [String], dataDirectory: String) throws -> String {
+        let r = try run(arguments + ["--data-dir", dataDirectory])
+        #expect(r.status == 0, "\(arguments): \(r.stderr)")
+        return r.stdout
+    }
+
     @Test("test-pattern prints the aws logs test-metric-filter JSON")
     func testPattern() throws {
         let r = try run(["test-pattern", "--filter-pattern", "{ $.eventName = ConsoleLogin }",

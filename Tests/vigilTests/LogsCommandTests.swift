@@ -13,11 +13,7 @@ struct LogsCommandTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cli = CLITests()
         let d = ["--data-dir", dir]
-        func ok(_ args: [String]) throws -> String {
-            let r = try cli.run(args + d)
-            #expect(r.status == 0, "\(args): \(r.stderr)")
-            return r.stdout
-        }
+        func ok(_ args: [String]) throws -> String { try cli.output(args, dataDirectory: dir) }
         _ = try ok(["logs", "create-log-group", "--log-group-name", "app", "--tags", "Team=Sec"])
         _ = try ok(["logs", "put-retention-policy", "--log-group-name", "app", "--retention-in-days", "30"])
         _ = try ok(["logs", "put-metric-filter", "--log-group-name", "app", "--filter-name", "errors", "--filter-pattern", "ERROR",

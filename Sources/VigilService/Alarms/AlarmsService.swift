@@ -1,6 +1,7 @@
 public import VigilAlarms
 public import VigilStore
 public import VigilMetrics
+import VigilPatterns
 import Foundation
 import Synchronization
 
@@ -44,11 +45,8 @@ public struct AlarmsService: Sendable {
                 try Self.checkTags(Self.tags(parameters))
             }
             guard names.insert(alarm.name).inserted else { throw ServiceError("InvalidParameterValue", "The alarm \(alarm.name) is given twice.") }
-            let definition = String(decoding: try JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys]), as: UTF8.self)
-            let isNew = stored[alarm.name] == nil
-            let history = AlarmHistoryItem(alarmName: alarm.name, timestamp: at, type: "ConfigurationUpdate",
-                                           summary: isNew ? "Alarm \"\(alarm.name)\" created" : "Alarm \"\(alarm.name)\" updated",
-                                           data: Self.json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
+            let definition = Self.json(parameters)
+            let history = Self.configurationHistory(alarm.name, isNew: stored[alarm.name] == nil, parameters, at: at)
             rows.append((alarm.name, definition, alarm.namespace, alarm.metricName, alarm.actionsEnabled, history))
         }
         try store.putAlarms(rows, now: at)
@@ -84,19 +82,22 @@ public struct AlarmsService: Sendable {
             guard seen.insert(next).inserted else { continue }
             stack += rules[next]?.children ?? []
         }
-        let definition = String(decoding: try JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys]), as: UTF8.self)
+        let definition = Self.json(parameters)
         let at = now()
-        let isNew = !known.contains(name)
-        let history = AlarmHistoryItem(alarmName: name, timestamp: at, type: "ConfigurationUpdate",
-                                       summary: isNew ? "Alarm \"\(name)\" created" : "Alarm \"\(name)\" updated",
-                                       data: Self.json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
+        let history = Self.configurationHistory(name, isNew: !known.contains(name), parameters, at: at)
         try store.putAlarms([(name, definition, "", "", (parameters["ActionsEnabled"] as? NSNumber)?.boolValue ?? true, history)], now: at)
+    }
+
+    /// The history item of a created or updated alarm (HistoryData holds the parameters given).
+    static func configurationHistory(_ name: String, isNew: Bool, _ parameters: [String: Any], at: Int64) -> AlarmHistoryItem {
+        AlarmHistoryItem(alarmName: name, timestamp: at, type: "ConfigurationUpdate",
+                         summary: isNew ? "Alarm \"\(name)\" created" : "Alarm \"\(name)\" updated",
+                         data: json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
     }
 
     /// The rule of a stored composite alarm; nil for a metric alarm.
     static func compositeRule(_ r: AlarmRecord) -> CompositeRule? {
-        guard r.namespace.isEmpty, let p = try? JSONSerialization.jsonObject(with: Data(r.definition.utf8)) as? [String: Any],
-              let text = p["AlarmRule"] as? String else { return nil }
+        guard r.namespace.isEmpty, let text = parameters(r.definition)["AlarmRule"] as? String else { return nil }
         return try? CompositeRule(parsing: text)
     }
 
@@ -151,13 +152,12 @@ public struct AlarmsService: Sendable {
         return json(p)
     }
 
-    /// At most 50 tags; keys 1–128 characters, not starting with `aws:`; values up to 256.
+    /// ``TagRules``, reported as CloudWatch reports them.
     static func checkTags(_ tags: [String: String]) throws {
-        guard tags.count <= 50 else { throw ServiceError("LimitExceeded", "A resource can have at most 50 tags; this would leave \(tags.count).") }
-        for (k, v) in tags {
-            guard (1...128).contains(k.count), v.count <= 256 else { throw ServiceError("InvalidParameterValue", "Tag keys must be 1 to 128 characters and values at most 256 (\(k)).") }
-            guard !k.lowercased().hasPrefix("aws:") else { throw ServiceError("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved (\(k)).") }
+        guard tags.count <= TagRules.maximumTags else {
+            throw ServiceError("LimitExceeded", "A resource can have at most \(TagRules.maximumTags) tags; this would leave \(tags.count).")
         }
+        if let (_, message) = TagRules.problem(tags) { throw ServiceError("InvalidParameterValue", message) }
     }
 
     /// DescribeAlarms: by names (at most 100), name prefix and state, 100 per page by default.
@@ -195,7 +195,7 @@ public struct AlarmsService: Sendable {
         all = all.filter { types.contains($0.namespace.isEmpty ? "CompositeAlarm" : "MetricAlarm") }
         if let actionPrefix {
             all = all.filter { r in
-                let p = (try? JSONSerialization.jsonObject(with: Data(r.definition.utf8))) as? [String: Any] ?? [:]
+                let p = Self.parameters(r.definition)
                 return ["AlarmActions", "OKActions", "InsufficientDataActions"].contains { ((p[$0] as? [String]) ?? []).contains { $0.hasPrefix(actionPrefix) } }
             }
         }
@@ -378,22 +378,8 @@ public struct AlarmsService: Sendable {
     /// A JSON number (integral values as `4.0`).
     static func number(_ v: Double) -> String { AlarmEvaluator.format(v) }
 
-    /// A JSON string literal.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (the one quoting the CLI's output uses).
+    static func quote(_ s: String) -> String { JSONString.quote(s) }
 
     static func metricID(_ namespace: String, _ name: String, _ dimensions: String, _ highResolution: Bool) -> String {
         "\(highResolution ? 1 : 0)\u{0}\(namespace)\u{0}\(name)\u{0}\(dimensions)"
@@ -420,15 +406,17 @@ public struct AlarmsService: Sendable {
                 let payload = actions.isEmpty ? "" : Self.notification(alarm, old: old, new: state, reason: reason, at: at)
                 notifications = actions.map { ($0, payload) }
             } else {
-                let parameters = (try? JSONSerialization.jsonObject(with: Data(record.definition.utf8))) as? [String: Any] ?? [:]
+                // A composite alarm: the message names its rule instead of a metric.
+                let parameters = Self.parameters(record.definition)
                 let key = switch state {
                 case .alarm: "AlarmActions"
                 case .ok: "OKActions"
                 case .insufficientData: "InsufficientDataActions"
                 }
                 let actions = parameters[key] as? [String] ?? []
-                // One message, sent to each action.
-                let payload = actions.isEmpty ? "" : Self.notification(record, parameters, old: old, new: state, reason: reason, at: at)
+                let payload = actions.isEmpty ? "" : Self.message(name: record.name, description: parameters["AlarmDescription"] as? String, old: old,
+                                                                  new: state, reason: reason, at: at,
+                                                                  subject: "\"AlarmRule\":\(Self.quote(parameters["AlarmRule"] as? String ?? ""))")
                 notifications = actions.map { ($0, payload) }
             }
         }
@@ -437,8 +425,8 @@ public struct AlarmsService: Sendable {
     }
 
     /// The message SNS sends for a metric alarm's state change, written by hand (it is built for every
-    /// change of a busy tick): AlarmName, AlarmDescription, NewStateValue, NewStateReason,
-    /// StateChangeTime, OldStateValue and the Trigger (the alarm's metric and rule).
+    /// change of a busy tick): ``message(name:description:old:new:reason:at:subject:)`` with the
+    /// Trigger (the alarm's metric and rule).
     static func notification(_ a: MetricAlarm, old: String, new: AlarmState, reason: String, at: Int64) -> String {
         let dimensions = a.dimensions.map { "{\"value\":\(quote($0.value)),\"name\":\(quote($0.name))}" }.joined(separator: ",")
         let statistic: String
@@ -451,23 +439,13 @@ public struct AlarmsService: Sendable {
             + "\"EvaluationPeriods\":\(a.rule.evaluationPeriods),\"DatapointsToAlarm\":\(a.rule.datapointsToAlarm),"
             + "\"ComparisonOperator\":\(quote(a.rule.comparison.rawValue)),\"Threshold\":\(number(a.rule.threshold)),"
             + "\"TreatMissingData\":\(quote(a.rule.treatMissingData.rawValue)),\"EvaluateLowSampleCountPercentile\":\(quote(a.rule.percentile == nil ? "" : a.rule.evaluateLowSampleCountPercentile ? "evaluate" : "ignore"))}"
-        return "{\"AlarmName\":\(quote(a.name)),\"AlarmDescription\":\(a.description.map(quote) ?? "null"),\"NewStateValue\":\(quote(new.rawValue)),"
-            + "\"NewStateReason\":\(quote(reason)),\"StateChangeTime\":\(quote(timestamp(at))),\"OldStateValue\":\(quote(old)),\"Trigger\":\(trigger)}"
+        return message(name: a.name, description: a.description, old: old, new: new, reason: reason, at: at, subject: "\"Trigger\":\(trigger)")
     }
 
-    /// The message SNS sends for an alarm state change (AlarmName, NewStateValue, Trigger, …).
-    static func notification(_ r: AlarmRecord, _ p: [String: Any], old: String, new: AlarmState, reason: String, at: Int64) -> String {
-        var trigger: [String: Any] = ["MetricName": r.metricName, "Namespace": r.namespace, "StatisticType": p["Statistic"] != nil ? "Statistic" : "ExtendedStatistic",
-                                      "Statistic": (p["Statistic"] as? String)?.uppercased() ?? NSNull(), "Unit": p["Unit"] ?? NSNull(),
-                                      "Dimensions": (p["Dimensions"] as? [[String: Any]] ?? []).map { ["name": $0["Name"] ?? "", "value": $0["Value"] ?? ""] },
-                                      "Period": p["Period"] ?? 0, "EvaluationPeriods": p["EvaluationPeriods"] ?? 0,
-                                      "ComparisonOperator": p["ComparisonOperator"] ?? "", "Threshold": p["Threshold"] ?? 0,
-                                      "TreatMissingData": p["TreatMissingData"] ?? "missing", "EvaluateLowSampleCountPercentile": p["EvaluateLowSampleCountPercentile"] ?? ""]
-        if let e = p["ExtendedStatistic"] { trigger["ExtendedStatistic"] = e }
-        // Unsorted keys: sorting them through NSString took most of a busy tick.
-        let message: [String: Any] = ["AlarmName": r.name, "AlarmDescription": p["AlarmDescription"] ?? NSNull(), "NewStateValue": new.rawValue,
-                                      "NewStateReason": reason, "StateChangeTime": timestamp(at), "OldStateValue": old, "Trigger": trigger]
-        return (try? JSONSerialization.data(withJSONObject: message)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    /// The fields every alarm notification has, then `subject` (a metric alarm's Trigger, a composite's AlarmRule).
+    static func message(name: String, description: String?, old: String, new: AlarmState, reason: String, at: Int64, subject: String) -> String {
+        "{\"AlarmName\":\(quote(name)),\"AlarmDescription\":\(description.map(quote) ?? "null"),\"NewStateValue\":\(quote(new.rawValue)),"
+            + "\"NewStateReason\":\(quote(reason)),\"StateChangeTime\":\(quote(timestamp(at))),\"OldStateValue\":\(quote(old)),\(subject)}"
     }
 
     static func json(_ object: Any) -> String {
@@ -475,17 +453,14 @@ public struct AlarmsService: Sendable {
     }
 }
 
-/// Parsed alarm definitions by name, valid while the alarm's configuration timestamp is unchanged.
+/// Parsed alarm definitions by name, reused while the stored definition is unchanged.
 final class AlarmDefinitionCache: Sendable {
-    let entries = Mutex<[String: (Int64, String, MetricAlarm)]>([:])
+    let entries = Mutex<[String: (definition: String, alarm: MetricAlarm)]>([:])
 
     func alarm(_ record: AlarmRecord) -> MetricAlarm? {
-        if let (updated, definition, alarm) = entries.withLock({ $0[record.name] }), updated == record.configurationUpdated, definition == record.definition {
-            return alarm
-        }
-        guard let parameters = try? JSONSerialization.jsonObject(with: Data(record.definition.utf8)) as? [String: Any],
-              let alarm = try? MetricAlarm.fromPutMetricAlarm(parameters) else { return nil }
-        entries.withLock { $0[record.name] = (record.configurationUpdated, record.definition, alarm) }
+        if let entry = entries.withLock({ $0[record.name] }), entry.definition == record.definition { return entry.alarm }
+        guard let alarm = try? MetricAlarm.fromPutMetricAlarm(AlarmsService.parameters(record.definition)) else { return nil }
+        entries.withLock { $0[record.name] = (record.definition, alarm) }
         return alarm
     }
 }

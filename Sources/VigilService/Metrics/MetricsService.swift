@@ -24,8 +24,6 @@ public struct MetricsService: Sendable {
 
     /// The largest magnitude CloudWatch accepts (2^360).
     static let maximumMagnitude = Double(sign: .plus, exponent: 360, significand: 1)
-    /// Units CloudWatch knows.
-    public static var units: Set<String> { MetricUnits.all }
 
     /// PutMetricData: every datum is checked before any is stored; then all are stored in one transaction.
     public func putMetricData(namespace: String, data: [MetricDatum]) throws {
@@ -38,8 +36,8 @@ public struct MetricsService: Sendable {
             let field = "MetricData.member.\(k + 1)"
             try Self.checkName(d.metricName, field: "\(field).MetricName")
             try Self.checkDimensions(d.dimensions, field: "\(field).Dimensions")
-            if let unit = d.unit, !Self.units.contains(unit) {
-                throw Self.invalid("The parameter \(field).Unit must be a value in the set [ \(Self.units.sorted().joined(separator: ", ")) ].")
+            if let unit = d.unit, !MetricUnits.all.contains(unit) {
+                throw Self.invalid("The parameter \(field).Unit must be a value in the set [ \(MetricUnits.all.sorted().joined(separator: ", ")) ].")
             }
             let resolution = d.storageResolution ?? 60
             guard resolution == 1 || resolution == 60 else {
@@ -161,7 +159,7 @@ public struct MetricsService: Sendable {
             }
             wanted.append(st)
         }
-        if let unit, !Self.units.contains(unit) { throw Self.invalid("The parameter Unit must be a value in the set [ \(Self.units.sorted().joined(separator: ", ")) ].") }
+        if let unit, !MetricUnits.all.contains(unit) { throw Self.invalid("The parameter Unit must be a value in the set [ \(MetricUnits.all.sorted().joined(separator: ", ")) ].") }
         let (start, end) = try checkRange(startTime, endTime, period: period, field: "Period")
         try Self.checkCount(start, end, period)
         guard periodAllowed(period, start: start) else { return (metricName, []) }
