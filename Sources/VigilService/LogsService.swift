@@ -109,13 +109,10 @@ public final class LogsService: Sendable {
             throw ServiceError.invalidParameter("Cannot order by LastEventTime with a logStreamNamePrefix.")
         }
         let limit = try Self.checkLimit(limit, maximum: 50, field: "limit")
-        let offset = try nextToken.map { token in
-            guard let n = Int(try PageToken.decode(token)), n >= 0 else { throw ServiceError.invalidParameter("The specified nextToken is invalid.") }
-            return n
-        } ?? 0
+        let offset = try nextToken.map { try PageToken.decodeOffset($0, invalid: .invalidParameter("The specified nextToken is invalid.")) } ?? 0
         let page = try store.logStreams(group: group, prefix: prefix, order: orderBy, descending: descending, offset: offset, limit: limit + 1)
         let streams = Array(page.prefix(limit))
-        return (streams, page.count > limit ? PageToken.encode(String(offset + limit)) : nil)
+        return (streams, page.count > limit ? PageToken.encodeOffset(offset + limit) : nil)
     }
 
     // MARK: events

@@ -29,13 +29,13 @@ enum EventToken {
 }
 
 extension PageToken {
-    /// A position in a list (CloudWatch's ListMetrics and GetMetricData pages).
+    /// A position in a list (DescribeLogStreams, ListMetrics, GetMetricData, DescribeAlarms pages).
     static func encodeOffset(_ offset: Int) -> String { encode("o/\(offset)") }
 
-    static func decodeOffset(_ token: String) throws -> Int {
-        guard let text = try? decode(token), text.hasPrefix("o/"), let n = Int(text.dropFirst(2)), n >= 0 else {
-            throw ServiceError("InvalidNextToken", "The NextToken is not one this service issued.")
-        }
+    /// The position `token` holds; `invalid` is the API's error for a token it did not issue.
+    static func decodeOffset(_ token: String,
+                             invalid: ServiceError = ServiceError("InvalidNextToken", "The NextToken is not one this service issued.")) throws -> Int {
+        guard let text = try? decode(token), text.hasPrefix("o/"), let n = Int(text.dropFirst(2)), n >= 0 else { throw invalid }
         return n
     }
 }

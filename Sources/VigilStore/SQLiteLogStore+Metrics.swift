@@ -36,13 +36,20 @@ extension SQLiteLogStore {
     }
 
     /// A stored set: columns `from`…`from + 4` are count, sum, minimum, maximum, distribution.
-    static func set(_ s: SQLiteStatement, from c: Int32) -> StatisticSet {
+    /// Without `distribution` the set carries none (the query did not read it).
+    static func set(_ s: SQLiteStatement, from c: Int32, distribution read: Bool = true) -> StatisticSet {
         let count = s.double(c), sum = s.double(c + 1), minimum = s.double(c + 2), maximum = s.double(c + 3)
+        guard read else { return StatisticSet(sampleCount: count, sum: sum, minimum: minimum, maximum: maximum, distribution: .unavailable) }
         guard s.isNull(c + 4) == false, let distribution = ValueDistribution(serialized: s.blob(c + 4)) else {
             // Written before distributions were kept: what the set itself tells.
             return StatisticSet(sampleCount: count, sum: sum, minimum: minimum, maximum: maximum)
         }
         return StatisticSet(sampleCount: count, sum: sum, minimum: minimum, maximum: maximum, distribution: distribution)
+    }
+
+    /// The resolutions (seconds) a query reads, bound to three parameters: per second, or every coarser one.
+    static func resolutions(highResolution: Bool) -> [SQLiteValue] {
+        highResolution ? [.integer(1), .integer(1), .integer(1)] : [.integer(60), .integer(300), .integer(3600)]
     }
 
     func metricID(_ db: SQLiteConnection, _ key: MetricKey, now: Int64) throws -> Int64 {
@@ -66,18 +73,10 @@ extension SQLiteLogStore {
                 SELECT m.start, m.sample_count, m.sum, m.minimum, m.maximum, \(distributions ? "m.distribution" : "NULL") FROM metric_data m JOIN metrics k ON k.id = m.metric_id
                 WHERE k.namespace = ? AND k.name = ? AND k.dimensions = ? AND k.unit = ? AND m.resolution IN (?, ?, ?) AND m.start >= ? AND m.start < ?
                 ORDER BY m.start
-                """).bind(.text(key.namespace), .text(key.name), .text(key.canonicalDimensions), .text(key.unit),
-                          .integer(highResolution ? 1 : 60), .integer(highResolution ? 1 : 300), .integer(highResolution ? 1 : 3600),
-                          .integer(start), .integer(end))
+                """).bind([.text(key.namespace), .text(key.name), .text(key.canonicalDimensions), .text(key.unit)]
+                           + Self.resolutions(highResolution: highResolution) + [.integer(start), .integer(end)])
             var out: [(Int64, StatisticSet)] = []
-            while try s.step() {
-                if distributions {
-                    out.append((s.int64(0), Self.set(s, from: 1)))
-                } else {
-                    out.append((s.int64(0), StatisticSet(sampleCount: s.double(1), sum: s.double(2), minimum: s.double(3), maximum: s.double(4),
-                                                         distribution: .unavailable)))
-                }
-            }
+            while try s.step() { out.append((s.int64(0), Self.set(s, from: 1, distribution: distributions))) }
             return out
         }
     }
@@ -90,13 +89,10 @@ extension SQLiteLogStore {
                 WHERE k.namespace = ?1 AND k.name = ?2 AND k.dimensions = ?3 AND k.unit = ?4 AND m.resolution IN (?8, ?9, ?10)
                   AND m.start >= ?5 AND m.start < ?6
                 GROUP BY period ORDER BY period
-                """).bind(.text(key.namespace), .text(key.name), .text(key.canonicalDimensions), .text(key.unit), .integer(start), .integer(end),
-                          .integer(periodMilliseconds), .integer(highResolution ? 1 : 60), .integer(highResolution ? 1 : 300), .integer(highResolution ? 1 : 3600))
+                """).bind([.text(key.namespace), .text(key.name), .text(key.canonicalDimensions), .text(key.unit), .integer(start), .integer(end),
+                           .integer(periodMilliseconds)] + Self.resolutions(highResolution: highResolution))
             var out: [(Int64, StatisticSet)] = []
-            while try s.step() {
-                out.append((s.int64(0), StatisticSet(sampleCount: s.double(1), sum: s.double(2), minimum: s.double(3), maximum: s.double(4),
-                                                     distribution: .unavailable)))
-            }
+            while try s.step() { out.append((s.int64(0), Self.set(s, from: 1, distribution: false))) }
             return out
         }
     }
@@ -107,7 +103,7 @@ extension SQLiteLogStore {
                 SELECT k.id, k.namespace, k.name, k.dimensions, k.unit, m.start, m.sample_count, m.sum, m.minimum, m.maximum, \(distributions ? "m.distribution" : "NULL")
                 FROM metric_data m JOIN metrics k ON k.id = m.metric_id
                 WHERE m.resolution IN (?3, ?4, ?5) AND m.start >= ?1 AND m.start < ?2 ORDER BY k.id, m.start
-                """).bind(.integer(start), .integer(end), .integer(highResolution ? 1 : 60), .integer(highResolution ? 1 : 300), .integer(highResolution ? 1 : 3600))
+                """).bind([.integer(start), .integer(end)] + Self.resolutions(highResolution: highResolution))
             var out: [(MetricKey, Int64, StatisticSet)] = []
             var lastID: Int64 = -1
             var key = MetricKey(namespace: "", name: "")
@@ -116,9 +112,7 @@ extension SQLiteLogStore {
                     lastID = s.int64(0)
                     key = MetricKey(namespace: s.text(1), name: s.text(2), dimensions: MetricKey.dimensions(fromCanonical: s.text(3)), unit: s.text(4))
                 }
-                let set = distributions ? Self.set(s, from: 6)
-                    : StatisticSet(sampleCount: s.double(6), sum: s.double(7), minimum: s.double(8), maximum: s.double(9), distribution: .unavailable)
-                out.append((key, s.int64(5), set))
+                out.append((key, s.int64(5), Self.set(s, from: 6, distribution: distributions)))
             }
             return out
         }

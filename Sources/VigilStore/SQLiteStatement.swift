@@ -33,7 +33,11 @@ final class SQLiteStatement {
 
     /// Binds `values` to parameters 1…n.
     @discardableResult
-    func bind(_ values: SQLiteValue...) throws(SQLiteError) -> SQLiteStatement {
+    func bind(_ values: SQLiteValue...) throws(SQLiteError) -> SQLiteStatement { try bind(values) }
+
+    /// Binds `values` to parameters 1, 2, …
+    @discardableResult
+    func bind(_ values: [SQLiteValue]) throws(SQLiteError) -> SQLiteStatement {
         for (k, v) in values.enumerated() { try bind(v, at: Int32(k + 1)) }
         return self
     }

@@ -86,15 +86,8 @@ struct BacktestCommand: ParsableCommand {
 
     /// The alarm's metric as stored: its aggregates (every unit, or the alarm's) between `from` and `to`.
     static func stored(_ alarm: MetricAlarm, _ directory: String, from: Int64, to: Int64) throws -> [MetricDatapoint] {
-        let store = try SQLiteLogStore(path: directory + "/vigil.db")
-        let wanted = MetricKey(namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions).canonicalDimensions
-        var out: [MetricDatapoint] = []
-        for key in try store.metrics(namespace: alarm.namespace, name: alarm.metricName, activeSince: nil)
-            where key.canonicalDimensions == wanted && (alarm.unit == nil || key.unit == alarm.unit) {
-            for (start, set) in try store.aggregates(key, start: from, end: to, highResolution: alarm.rule.periodSeconds < 60) {
-                out.append(MetricDatapoint(key: key, timestamp: start, values: set))
-            }
-        }
-        return out
+        try MetricsService(store: try SQLiteLogStore(path: directory + "/vigil.db"))
+            .storedDatapoints(namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions, unit: alarm.unit,
+                              start: from, end: to, highResolution: alarm.rule.periodSeconds < 60)
     }
 }

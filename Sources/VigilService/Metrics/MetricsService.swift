@@ -218,6 +218,15 @@ public struct MetricsService: Sendable {
             .filter { $0.canonicalDimensions == wanted && (unit == nil || $0.unit == unit) }
     }
 
+    /// The stored aggregates of one metric with start in [start, end): of every unit, or of `unit`;
+    /// per second when `highResolution` (what a backtest replays).
+    public func storedDatapoints(namespace: String, name: String, dimensions: [MetricKey.Dimension], unit: String?, start: Int64, end: Int64,
+                                 highResolution: Bool) throws -> [MetricDatapoint] {
+        try series(namespace: namespace, name: name, dimensions: dimensions, unit: unit).flatMap { key in
+            try store.aggregates(key, start: start, end: end, highResolution: highResolution).map { MetricDatapoint(key: key, timestamp: $0.0, values: $0.1) }
+        }
+    }
+
     func periods(_ key: MetricKey, start: Int64, end: Int64, period: Int, percentiles: Bool = true) throws -> [StatisticsQuery.PeriodResult] {
         guard percentiles else {
             // The store merges the periods (in SQL): no per-row work here.
