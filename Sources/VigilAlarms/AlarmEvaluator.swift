@@ -112,7 +112,7 @@ public enum AlarmEvaluator {
             case .missing: nil
             }
         }
-        let list = "[" + real.reversed().map { "\(format($0.value)) (\(date($0.timestamp)))" }.joined(separator: ", ") + "]"
+        let list = "[" + real.reversed().map { "\(format($0.value)) (\(UTCDateText.reason($0.timestamp)))" }.joined(separator: ", ") + "]"
         let missingNote = filledAs.map { missingCount > 0 ? " and \(missingCount) missing datapoint\(missingCount == 1 ? " was" : "s were") treated as [\($0)]" : "" } ?? ""
         let m = rule.datapointsToAlarm
         let threshold = format(rule.threshold)
@@ -133,16 +133,5 @@ public enum AlarmEvaluator {
     public static func format(_ v: Double) -> String {
         // Not String(format:): Foundation's formatting was a large part of a busy tick.
         v == v.rounded() && abs(v) < 1e15 ? "\(Int64(v)).0" : "\(v)"
-    }
-
-    /// Two digits, zero-padded.
-    public static func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-
-    /// `dd/MM/yy HH:mm:ss` in UTC, as in CloudWatch's StateReason.
-    static func date(_ ms: Int64) -> String {
-        var t = time_t(ms / 1000)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return "\(two(parts.tm_mday))/\(two(parts.tm_mon + 1))/\(two(parts.tm_year % 100)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
     }
 }

@@ -111,8 +111,8 @@ extension MetricAlarm {
         }
         guard let periodValue = try number("Period") else { throw missing("Period") }
         let period = Int(periodValue)
-        guard Double(period) == periodValue, period == 10 || period == 30 || (period >= 60 && period % 60 == 0) else {
-            throw invalid("The parameter Period must be 10, 30, or a multiple of 60.")
+        guard Double(period) == periodValue, [10, 20, 30].contains(period) || (period >= 60 && period % 60 == 0) else {
+            throw invalid("The parameter Period must be 10, 20, 30, or a multiple of 60.")
         }
         guard let n = try number("EvaluationPeriods"), n >= 1, n == n.rounded() else {
             throw p["EvaluationPeriods"] == nil ? missing("EvaluationPeriods") : invalid("The parameter EvaluationPeriods must be an integer of at least 1.")

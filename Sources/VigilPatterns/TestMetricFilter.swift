@@ -65,27 +65,37 @@ public enum TestMetricFilter {
 
 /// JSON string quoting as Python's `json.dumps(ensure_ascii=False)` does it (what the `aws` CLI prints).
 public enum JSONString {
-    /// `s` as a JSON string literal.
+    /// `s` as a JSON string literal. Works on the UTF-8 bytes: a string with nothing to escape (the
+    /// usual case) is copied whole; alarm ticks quote every field of every message they write.
     public static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+        var s = s
+        return s.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                return String(unsafeUninitializedCapacity: bytes.count + 2) { out in
+                    out[0] = UInt8(ascii: "\"")
+                    _ = UnsafeMutableBufferPointer(rebasing: out[1...]).initialize(from: bytes)
+                    out[bytes.count + 1] = UInt8(ascii: "\"")
+                    return bytes.count + 2
                 }
             }
+            var out: [UInt8] = [UInt8(ascii: "\"")]
+            out.reserveCapacity(bytes.count + 16)
+            let hex = Array("0123456789abcdef".utf8)
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), b]
+                case UInt8(ascii: "\\"): out += [b, b]
+                case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+                case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+                case ..<0x20: out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+                default: out.append(b)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+            return String(decoding: out, as: UTF8.self)
         }
-        return out + "\""
     }
 }

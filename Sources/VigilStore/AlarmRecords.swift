@@ -11,9 +11,13 @@ public struct AlarmRecord: Sendable, Equatable {
     public let stateUpdated: Int64
     public let actionsEnabled: Bool
     public let configurationUpdated: Int64
+    /// A composite alarm's action suppression: ActionsSuppressedBy, when its period ends, and
+    /// whether its latest change's notifications are held back.
+    public let suppression: AlarmSuppression
 
     public init(name: String, definition: String, namespace: String, metricName: String, state: String, stateReason: String,
-                stateReasonData: String?, stateUpdated: Int64, actionsEnabled: Bool, configurationUpdated: Int64) {
+                stateReasonData: String?, stateUpdated: Int64, actionsEnabled: Bool, configurationUpdated: Int64,
+                suppression: AlarmSuppression = AlarmSuppression()) {
         self.name = name
         self.definition = definition
         self.namespace = namespace
@@ -24,6 +28,39 @@ public struct AlarmRecord: Sendable, Equatable {
         self.stateUpdated = stateUpdated
         self.actionsEnabled = actionsEnabled
         self.configurationUpdated = configurationUpdated
+        self.suppression = suppression
+    }
+}
+
+/// A composite alarm's stored action suppression (see VigilAlarms' ActionsSuppression).
+public struct AlarmSuppression: Sendable, Equatable {
+    /// ActionsSuppressedBy: `Alarm`, `WaitPeriod` or `ExtensionPeriod`.
+    public let by: String?
+    /// When the wait or extension period ends (epoch ms).
+    public let until: Int64?
+    /// The notifications of the alarm's latest change are held in the outbox.
+    public let held: Bool
+
+    public init(by: String? = nil, until: Int64? = nil, held: Bool = false) {
+        self.by = by
+        self.until = until
+        self.held = held
+    }
+}
+
+/// A change of a composite alarm's suppression, committed with the tick's transitions; `release`
+/// turns its held notifications into pending ones (their actions run).
+public struct SuppressionUpdate: Sendable {
+    public let alarmName: String
+    public let suppression: AlarmSuppression
+    public let release: Bool
+    public let at: Int64
+
+    public init(alarmName: String, suppression: AlarmSuppression, release: Bool, at: Int64) {
+        self.alarmName = alarmName
+        self.suppression = suppression
+        self.release = release
+        self.at = at
     }
 }
 
@@ -69,6 +106,10 @@ public struct AlarmTransition: Sendable {
     public let history: AlarmHistoryItem
     /// (action, payload) per notification.
     public let notifications: [(action: String, payload: String)]
+    /// The notifications wait in the outbox, held back by an ActionsSuppressor, instead of being sent.
+    public var holdsNotifications = false
+    /// Notifications still held from the alarm's previous change are dropped (a composite alarm with a suppressor).
+    public var dropsHeld = false
 
     public init(alarmName: String, state: String, reason: String, reasonData: String?, at: Int64, history: AlarmHistoryItem,
                 notifications: [(action: String, payload: String)]) {
@@ -96,8 +137,11 @@ public protocol AlarmStore: Sendable {
     /// Deletes the alarms; fails (deleting none) if one does not exist.
     func deleteAlarms(names: [String]) throws
     func setActionsEnabled(names: [String], enabled: Bool) throws
-    /// Commits state changes, their history items and their notifications in one transaction.
-    func commit(_ transitions: [AlarmTransition]) throws
+    /// Commits state changes, their history items and their notifications, and changes of composite
+    /// alarms' action suppression, in one transaction. Each notification queued for sending (not held,
+    /// or released) gets the `Action` history item `actionHistory` makes of it.
+    func commit(_ transitions: [AlarmTransition], suppression: [SuppressionUpdate],
+                actionHistory: (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64) -> AlarmHistoryItem) throws
     func history(alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?) throws -> [AlarmHistoryItem]
     func outbox(status: String?) throws -> [OutboxMessage]
 }

@@ -36,7 +36,8 @@ extension SQLiteLogStore: AlarmStore {
     public func alarms(names: [String]?, prefix: String?, state: String?) throws -> [AlarmRecord] {
         try database.read { db in
             let s = try db.statement("""
-                SELECT name, definition, namespace, metric_name, state, state_reason, state_reason_data, state_updated, actions_enabled, configuration_updated
+                SELECT name, definition, namespace, metric_name, state, state_reason, state_reason_data, state_updated, actions_enabled, configuration_updated,
+                       suppressed_by, suppressed_until, actions_held
                 FROM alarms WHERE (?1 IS NULL OR substr(name, 1, length(?1)) = ?1) AND (?2 IS NULL OR state = ?2) ORDER BY name
                 """).bind(prefix.map { .text($0) } ?? .null, state.map { .text($0) } ?? .null)
             var out: [AlarmRecord] = []
@@ -45,7 +46,9 @@ extension SQLiteLogStore: AlarmStore {
                 if let names, !names.contains(name) { continue }
                 out.append(AlarmRecord(name: name, definition: s.text(1), namespace: s.text(2), metricName: s.text(3), state: s.text(4),
                                        stateReason: s.text(5), stateReasonData: s.isNull(6) ? nil : s.text(6), stateUpdated: s.int64(7),
-                                       actionsEnabled: s.int64(8) != 0, configurationUpdated: s.int64(9)))
+                                       actionsEnabled: s.int64(8) != 0, configurationUpdated: s.int64(9),
+                                       suppression: AlarmSuppression(by: s.isNull(10) ? nil : s.text(10), until: s.isNull(11) ? nil : s.int64(11),
+                                                                     held: s.int64(12) != 0)))
             }
             return out
         }
@@ -74,18 +77,34 @@ extension SQLiteLogStore: AlarmStore {
         }
     }
 
-    public func commit(_ transitions: [AlarmTransition]) throws {
-        guard !transitions.isEmpty else { return }
+    public func commit(_ transitions: [AlarmTransition], suppression: [SuppressionUpdate] = [],
+                       actionHistory: (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64) -> AlarmHistoryItem) throws {
+        guard !transitions.isEmpty || !suppression.isEmpty else { return }
         try database.write { db in
             for t in transitions {
                 try db.statement("UPDATE alarms SET state = ?, state_reason = ?, state_reason_data = ?, state_updated = ? WHERE name = ?")
                     .bind(.text(t.state), .text(t.reason), t.reasonData.map { .text($0) } ?? .null, .integer(t.at), .text(t.alarmName)).run()
                 if db.changes == 0 { throw ServiceError("ResourceNotFound", "The alarm \(t.alarmName) does not exist.") }
                 try insertHistory(db, t.history)
-                for n in t.notifications {
-                    try db.statement("INSERT INTO notification_outbox (created, alarm_name, action, payload) VALUES (?, ?, ?, ?)")
-                        .bind(.integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload)).run()
+                if t.dropsHeld {
+                    try db.statement("UPDATE notification_outbox SET status = 'dropped' WHERE alarm_name = ? AND status = 'held'").bind(.text(t.alarmName)).run()
                 }
+                for n in t.notifications {
+                    try db.statement("INSERT INTO notification_outbox (created, alarm_name, action, payload, status) VALUES (?, ?, ?, ?, ?)")
+                        .bind(.integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload), .text(t.holdsNotifications ? "held" : "pending")).run()
+                    if !t.holdsNotifications { try insertHistory(db, actionHistory(t.alarmName, n.action, n.payload, t.at)) }
+                }
+            }
+            for u in suppression {
+                try db.statement("UPDATE alarms SET suppressed_by = ?, suppressed_until = ?, actions_held = ? WHERE name = ?")
+                    .bind(u.suppression.by.map { .text($0) } ?? .null, u.suppression.until.map { .integer($0) } ?? .null,
+                          .integer(u.suppression.held ? 1 : 0), .text(u.alarmName)).run()
+                guard u.release else { continue }
+                let released = try db.statement("UPDATE notification_outbox SET status = 'pending' WHERE alarm_name = ? AND status = 'held' RETURNING action, payload")
+                    .bind(.text(u.alarmName))
+                var messages: [(String, String)] = []
+                while try released.step() { messages.append((released.text(0), released.text(1))) }
+                for (action, payload) in messages { try insertHistory(db, actionHistory(u.alarmName, action, payload, u.at)) }
             }
         }
     }

@@ -42,6 +42,11 @@ struct AlarmsCommand: ParsableCommand {
         d["StateUpdatedTimestamp"] = time(r.stateUpdated)
         d["AlarmConfigurationUpdatedTimestamp"] = time(r.configurationUpdated)
         d["ActionsEnabled"] = r.actionsEnabled
+        d["AlarmArn"] = AlarmsService.arn(r.name)
+        if d["ActionsSuppressor"] != nil {
+            d["ActionsSuppressedBy"] = r.suppression.by ?? NSNull()
+            if let by = r.suppression.by { d["ActionsSuppressedReason"] = "Actions suppressed by \(by)" }
+        }
         return d
     }
 }

@@ -25,7 +25,7 @@ struct MetricAlarmTests {
         (#"{"ExtendedStatistic": "p99"}"#, "InvalidParameterCombination", "Statistic and ExtendedStatistic"),
         (#"{"Statistic": "Median"}"#, "InvalidParameterValue", "Statistic"),
         (#"{"Statistic": null, "ExtendedStatistic": "p100.123"}"#, "InvalidParameterValue", "ExtendedStatistic"),
-        (#"{"Period": 45}"#, "InvalidParameterValue", "Period must be 10, 30, or a multiple of 60"),
+        (#"{"Period": 45}"#, "InvalidParameterValue", "Period must be 10, 20, 30, or a multiple of 60"),
         (#"{"Period": 60, "EvaluationPeriods": 1441}"#, "InvalidParameterValue", "at most 86400 seconds"),
         (#"{"Period": 3600, "EvaluationPeriods": 169}"#, "InvalidParameterValue", "at most 604800 seconds"),
         (#"{"EvaluationPeriods": 3, "DatapointsToAlarm": 4}"#, "InvalidParameterValue", "DatapointsToAlarm"),
@@ -43,6 +43,12 @@ struct MetricAlarmTests {
         } catch {
             #expect(error.code == code && error.message.contains(text), "\(error)")
         }
+    }
+
+    @Test("accepts the high-resolution periods 10, 20 and 30 seconds", arguments: [10, 20, 30])
+    func highResolutionPeriods(_ period: Int) throws {
+        let a = try MetricAlarm.fromPutMetricAlarm(Self.with(json: #"{"Period": \#(period)}"#))
+        #expect(a.rule.periodSeconds == period)
     }
 
     @Test("accepts the guide's alarm and a percentile alarm with its options")

@@ -63,8 +63,13 @@ struct AlarmsServiceTests {
         outbox = try store.outbox(status: nil)
         #expect(outbox.count == 2 && outbox[1].action.hasSuffix(":security-ok") && outbox[1].payload.contains(#""OldStateValue":"ALARM""#))
         let history = try alarms.describeAlarmHistory(name: "ConsoleSignInFailures").items
-        #expect(history.map(\.type) == ["StateUpdate", "StateUpdate", "ConfigurationUpdate"])
-        #expect(history[0].summary == "Alarm updated from ALARM to OK" && history[0].data.contains(#""oldState""#))
+        // Newest first; each queued notification is an Action item after its StateUpdate, as on AWS.
+        #expect(history.map(\.type) == ["Action", "StateUpdate", "Action", "StateUpdate", "ConfigurationUpdate"])
+        #expect(history[1].summary == "Alarm updated from ALARM to OK" && history[1].data.contains(#""oldState""#))
+        #expect(history[0].summary == "Successfully executed action \(outbox[1].action)")
+        let action = try #require(try JSONSerialization.jsonObject(with: Data(history[0].data.utf8)) as? [String: Any])
+        #expect(action["actionState"] as? String == "Succeeded" && action["notificationResource"] as? String == outbox[1].action
+                && action["publishedMessage"] as? String == outbox[1].payload && action["stateUpdateTimestamp"] as? Int64 == Self.start + 1_200_000)
     }
 
     @Test("updating an alarm keeps its state and history; disabled actions send nothing; SetAlarmState holds until the next evaluation")
@@ -101,7 +106,8 @@ struct AlarmsServiceTests {
                                               notifications: [("arn:y", "{}")]),
                               AlarmTransition(alarmName: "missing", state: "ALARM", reason: "r", reasonData: nil, at: 0,
                                               history: AlarmHistoryItem(alarmName: "missing", timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
-                                              notifications: [("arn:x", "{}")])])
+                                              notifications: [("arn:x", "{}")])],
+                             actionHistory: { name, action, _, at in AlarmHistoryItem(alarmName: name, timestamp: at, type: "Action", summary: action, data: "{}") })
         }
         #expect(try store.outbox(status: nil).isEmpty)
         #expect(try store.history(alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil).count == before)
@@ -218,5 +224,106 @@ struct AlarmTagTests {
         // Tags are not configuration: the alarm keeps evaluating with its definition (threshold 5).
         let record = try #require(try alarms.describeAlarms().alarms.first)
         #expect(record.definition.contains(#""Threshold":5"#))
+    }
+}
+
+/// Composite alarms with an ActionsSuppressor, end to end: outbox messages held, released or dropped.
+struct ActionsSuppressorTests {
+    static let start = AlarmsServiceTests.start
+
+    func setUp() throws -> (AlarmsService, AlarmsServiceTests.Clock, SQLiteLogStore) {
+        let clock = AlarmsServiceTests.Clock()
+        let store = try SQLiteLogStore(path: ":memory:")
+        let alarms = AlarmsService(store: store, now: { clock.now })
+        // With no data, evaluations keep the child in ALARM (breaching) and the suppressor in OK.
+        var child = AlarmsServiceTests.parameters(actions: false)
+        child["TreatMissingData"] = "breaching"
+        try alarms.putMetricAlarm(child)
+        var maintenance = AlarmsServiceTests.parameters(actions: false)
+        maintenance["AlarmName"] = "Maintenance"
+        try alarms.putMetricAlarm(maintenance)
+        try alarms.putCompositeAlarm(["AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)",
+                                      "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"],
+                                      "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": 120, "ActionsSuppressorExtensionPeriod": 180])
+        return (alarms, clock, store)
+    }
+
+    func page(_ alarms: AlarmsService) throws -> AlarmRecord {
+        try #require(try alarms.describeAlarms(names: ["Page"], alarmTypes: ["CompositeAlarm"]).alarms.first)
+    }
+
+    @Test("a composite going into ALARM waits for its suppressor; with none coming, the message goes out at the first tick after the wait, with its Action item")
+    func waitPeriod() throws {
+        let (alarms, clock, store) = try setUp()
+        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
+        #expect(try page(alarms).state == "ALARM" && page(alarms).suppression.by == "WaitPeriod")
+        #expect(try store.outbox(status: nil).map(\.status) == ["held"])
+        #expect(try alarms.describeAlarmHistory(name: "Page", type: "Action").items.isEmpty)
+        clock.set(Self.start + 60_000)
+        try alarms.evaluate(at: clock.now)
+        #expect(try store.outbox(status: nil).map(\.status) == ["held"])
+        clock.set(Self.start + 180_000)
+        try alarms.evaluate(at: clock.now)
+        #expect(try store.outbox(status: nil).map(\.status) == ["pending"])
+        #expect(try page(alarms).suppression == AlarmSuppression())
+        let action = try #require(try alarms.describeAlarmHistory(name: "Page", type: "Action").items.first)
+        #expect(action.summary == "Successfully executed action arn:aws:sns:us-east-1:123456789012:page" && action.timestamp == Self.start + 180_000)
+    }
+
+    @Test("a suppressor in ALARM holds the composite's message; it goes out after the extension period if the composite is still in ALARM")
+    func suppressedThenExtended() throws {
+        let (alarms, clock, store) = try setUp()
+        try alarms.setAlarmState("Maintenance", state: "ALARM", reason: "maintenance window")
+        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
+        #expect(try page(alarms).suppression.by == "Alarm" && store.outbox(status: "held").count == 1)
+        clock.set(Self.start + 600_000)
+        try alarms.setAlarmState("Maintenance", state: "OK", reason: "window over")
+        #expect(try page(alarms).suppression == AlarmSuppression(by: "ExtensionPeriod", until: Self.start + 780_000, held: true))
+        clock.set(Self.start + 780_000)
+        try alarms.evaluate(at: clock.now)
+        #expect(try store.outbox(status: nil).map(\.status) == ["pending"])
+    }
+
+    @Test("a newer change of the composite drops the message still held for the older one")
+    func newerChangeDrops() throws {
+        let (alarms, _, store) = try setUp()
+        try alarms.setAlarmState("Maintenance", state: "ALARM", reason: "maintenance window")
+        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
+        try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "test over")
+        #expect(try page(alarms).state == "OK" && store.outbox(status: nil).map(\.status) == ["dropped"])
+        #expect(try page(alarms).suppression == AlarmSuppression(by: "Alarm", until: nil, held: false))
+    }
+
+    @Test("ActionsSuppressor is checked: its periods are required with it and only with it, it must exist, and it cannot be deleted while in use")
+    func refusals() throws {
+        let (alarms, _, _) = try setUp()
+        func message(_ body: () throws -> Void) -> String? { do { try body(); return nil } catch { return (error as? ServiceError)?.message } }
+        #expect(message { try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance"]) }?
+            .contains("ActionsSuppressorWaitPeriod is required") == true)
+        #expect(message { try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressorExtensionPeriod": 60]) }?
+            .contains("only be given with ActionsSuppressor") == true)
+        #expect(message { try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Nope",
+                                                        "ActionsSuppressorWaitPeriod": 60, "ActionsSuppressorExtensionPeriod": 60]) }?
+            .contains("ActionsSuppressor Nope does not exist") == true)
+        #expect(message { try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance",
+                                                        "ActionsSuppressorWaitPeriod": -1, "ActionsSuppressorExtensionPeriod": 60]) }?
+            .contains("whole number of seconds") == true)
+        #expect(message { try alarms.deleteAlarms(["Maintenance"]) }?.contains("ActionsSuppressor of the composite alarm Page") == true)
+        // By ARN, as AWS allows.
+        try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": AlarmsService.arn("Maintenance"),
+                                      "ActionsSuppressorWaitPeriod": 0, "ActionsSuppressorExtensionPeriod": 0])
+    }
+
+    @Test("a composite's reason names the child that triggered it, and StateReasonData lists the triggering alarms, as CloudWatch writes them")
+    func compositeReason() throws {
+        let (alarms, _, _) = try setUp()
+        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
+        let record = try page(alarms)
+        #expect(record.stateReason == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures transitioned to ALARM at Wednesday 25 November, 2026 09:50:00 UTC")
+        let data = try #require(try JSONSerialization.jsonObject(with: Data((record.stateReasonData ?? "").utf8)) as? [String: Any])
+        let triggering = try #require(data["triggeringAlarms"] as? [[String: Any]])
+        #expect(triggering.count == 1 && triggering[0]["arn"] as? String == AlarmsService.arn("ConsoleSignInFailures"))
+        #expect((triggering[0]["state"] as? [String: Any])?["value"] as? String == "ALARM")
+        #expect((triggering[0]["state"] as? [String: Any])?["timestamp"] as? String == "2026-11-25T09:50:00.000+0000")
     }
 }

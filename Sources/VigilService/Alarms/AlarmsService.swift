@@ -46,59 +46,10 @@ public struct AlarmsService: Sendable {
             }
             guard names.insert(alarm.name).inserted else { throw ServiceError("InvalidParameterValue", "The alarm \(alarm.name) is given twice.") }
             let definition = Self.json(parameters)
-            let history = Self.configurationHistory(alarm.name, isNew: stored[alarm.name] == nil, parameters, at: at)
+            let history = AlarmMessages.configurationHistory(alarm.name, isNew: stored[alarm.name] == nil, parameters, at: at)
             rows.append((alarm.name, definition, alarm.namespace, alarm.metricName, alarm.actionsEnabled, history))
         }
         try store.putAlarms(rows, now: at)
-    }
-
-    /// PutCompositeAlarm: a rule over other alarms' states. Every alarm it names must exist, and a rule
-    /// that would make alarms depend on themselves is refused (CloudWatch allows such cycles and then
-    /// stops evaluating them; Vigil does not let one be made).
-    public func putCompositeAlarm(_ parameters: [String: Any]) throws {
-        guard let name = parameters["AlarmName"] as? String else { throw ServiceError("MissingParameter", "The parameter AlarmName is required.") }
-        guard (1...255).contains(name.count), name.unicodeScalars.allSatisfy(\.isASCII) else {
-            throw ServiceError("InvalidParameterValue", "The parameter AlarmName must be 1 to 255 ASCII characters.")
-        }
-        guard let text = parameters["AlarmRule"] as? String else { throw ServiceError("MissingParameter", "The parameter AlarmRule is required.") }
-        let rule: CompositeRule
-        do { rule = try CompositeRule(parsing: text) } catch {
-            throw ServiceError("InvalidParameterValue", "AlarmRule is invalid: \(error.message) at character \(error.offset).")
-        }
-        for key in ["AlarmActions", "OKActions", "InsufficientDataActions"] {
-            if let list = parameters[key] as? [String], list.count > 5 { throw ServiceError("InvalidParameterValue", "The collection \(key) must not have a size greater than 5.") }
-        }
-        let all = try store.alarms(names: nil, prefix: nil, state: nil)
-        let known = Set(all.map(\.name))
-        for child in rule.children where !known.contains(child) && child != name {
-            throw ServiceError("InvalidParameterValue", "AlarmRule names the alarm \(child), which does not exist.")
-        }
-        // Cycles: follow the rules of composite alarms from this one's children back to it.
-        var rules = Dictionary(uniqueKeysWithValues: all.compactMap { r in Self.compositeRule(r).map { (r.name, $0) } })
-        rules[name] = rule
-        var stack = rule.children, seen: Set<String> = []
-        while let next = stack.popLast() {
-            if next == name { throw ServiceError("InvalidParameterValue", "AlarmRule makes \(name) depend on itself (through \(rule.children.joined(separator: ", "))): composite alarms cannot form a cycle.") }
-            guard seen.insert(next).inserted else { continue }
-            stack += rules[next]?.children ?? []
-        }
-        let definition = Self.json(parameters)
-        let at = now()
-        let history = Self.configurationHistory(name, isNew: !known.contains(name), parameters, at: at)
-        try store.putAlarms([(name, definition, "", "", (parameters["ActionsEnabled"] as? NSNumber)?.boolValue ?? true, history)], now: at)
-    }
-
-    /// The history item of a created or updated alarm (HistoryData holds the parameters given).
-    static func configurationHistory(_ name: String, isNew: Bool, _ parameters: [String: Any], at: Int64) -> AlarmHistoryItem {
-        AlarmHistoryItem(alarmName: name, timestamp: at, type: "ConfigurationUpdate",
-                         summary: isNew ? "Alarm \"\(name)\" created" : "Alarm \"\(name)\" updated",
-                         data: json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
-    }
-
-    /// The rule of a stored composite alarm; nil for a metric alarm.
-    static func compositeRule(_ r: AlarmRecord) -> CompositeRule? {
-        guard r.namespace.isEmpty, let text = parameters(r.definition)["AlarmRule"] as? String else { return nil }
-        return try? CompositeRule(parsing: text)
     }
 
     // MARK: tags
@@ -232,6 +183,9 @@ public struct AlarmsService: Sendable {
             if let rule = Self.compositeRule(r), let child = rule.children.first(where: deleting.contains) {
                 throw ServiceError("InvalidParameterValue", "The alarm \(child) cannot be deleted: the composite alarm \(r.name) depends on it.")
             }
+            if let suppressor = Self.suppressor(r), deleting.contains(suppressor.alarm) {
+                throw ServiceError("InvalidParameterValue", "The alarm \(suppressor.alarm) cannot be deleted: it is the ActionsSuppressor of the composite alarm \(r.name).")
+            }
         }
         try store.deleteAlarms(names: names)
     }
@@ -256,8 +210,8 @@ public struct AlarmsService: Sendable {
         let records = try store.alarms(names: nil, prefix: nil, state: nil)
         var states = Dictionary(uniqueKeysWithValues: records.map { ($0.name, AlarmState(rawValue: $0.state) ?? .insufficientData) })
         states[name] = newState
-        let followers = compositeTransitions(records.filter { $0.name != name }, &states, at: at)
-        try store.commit([transition(record, to: newState, reason: reason, reasonData: reasonData, at: at)] + followers)
+        let followers = compositeTransitions(records, &states, at: at, excluding: name)
+        try commit([transition(record, to: newState, reason: reason, reasonData: reasonData, at: at)] + followers, records, states, at: at)
     }
 
     /// DescribeAlarmHistory: newest first by default, 100 per page.
@@ -309,77 +263,20 @@ public struct AlarmsService: Sendable {
             guard evaluation.state != current else { continue }
             states[record.name] = evaluation.state
             transitions.append(transition(record, to: evaluation.state, reason: evaluation.reason,
-                                          reasonData: Self.reasonData(alarm, range: range, at: time), at: time))
+                                          reasonData: AlarmMessages.reasonData(alarm, range: range, at: time), at: time))
         }
         transitions += compositeTransitions(records, &states, at: time)
-        try store.commit(transitions)
+        try commit(transitions, records, states, at: time)
         return transitions.map(\.alarmName)
     }
 
-    /// Composite alarms follow their children: ALARM when the rule holds, OK when it does not. Each is
-    /// evaluated after the alarms it names (there are no cycles), so a chain settles in one tick.
-    func compositeTransitions(_ records: [AlarmRecord], _ states: inout [String: AlarmState], at time: Int64) -> [AlarmTransition] {
-        let composites = records.compactMap { r in Self.compositeRule(r).map { (r, $0) } }
-        var done: Set<String> = [], out: [AlarmTransition] = []
-        var pending = composites
-        while !pending.isEmpty {
-            let names = Set(pending.map(\.0.name))
-            let ready = pending.filter { _, rule in rule.children.allSatisfy { !names.contains($0) || done.contains($0) } }
-            guard !ready.isEmpty else { break }  // unreachable: cycles are refused when alarms are put
-            for (record, rule) in ready {
-                done.insert(record.name)
-                let holds = rule.holds(states)
-                let new: AlarmState = holds ? .alarm : .ok
-                if new != states[record.name] {
-                    let children = rule.children.map { "\($0) is \(states[$0]?.rawValue ?? "missing")" }.joined(separator: ", ")
-                    let reason = "the alarm rule \(holds ? "holds" : "does not hold"): \(children)"
-                    states[record.name] = new
-                    out.append(transition(record, to: new, reason: reason, reasonData: nil, at: time))
-                }
-            }
-            pending.removeAll { done.contains($0.0.name) }
-        }
-        return out
+    /// Commits an evaluation's transitions with their action suppression, in one transaction; each
+    /// notification queued for its topic gets its Action history item.
+    func commit(_ transitions: [AlarmTransition], _ records: [AlarmRecord], _ states: [String: AlarmState], at time: Int64) throws {
+        var transitions = transitions
+        let suppression = suppress(records, &transitions, states, at: time)
+        try store.commit(transitions, suppression: suppression, actionHistory: AlarmMessages.action)
     }
-
-    /// StateReasonData as CloudWatch writes it for metric alarms: the query and start dates, the
-    /// statistic and period, the values of the range and the datapoints judged (newest first).
-    /// Written by hand: it is built for every state change of a tick, and Foundation's formatters
-    /// and serializer made a tick of 10,000 changes take seconds (`vigil bench alarms`).
-    static func reasonData(_ alarm: MetricAlarm, range: [AlarmDatapoint?], at time: Int64) -> String {
-        let length = Int64(alarm.rule.periodSeconds) * 1000
-        let newest = Period.floor(time, to: length) - length
-        let start = newest - Int64(range.count - 1) * length
-        let statistic = switch alarm.statistic {
-        case .simple(let s): "\"statistic\":\(quote(s.rawValue))"
-        case .percentile(_, let name): "\"extendedStatistic\":\(quote(name))"
-        }
-        let recent = range.compactMap { $0.map { number($0.value) } }.joined(separator: ",")
-        let evaluated = range.reversed().compactMap { $0 }.prefix(alarm.rule.evaluationPeriods).map { d in
-            "{\"timestamp\":\(quote(timestamp(d.timestamp))),\"sampleCount\":\(number(d.sampleCount)),\"value\":\(number(d.value))}"
-        }.joined(separator: ",")
-        let unit = alarm.unit.map { ",\"unit\":\(quote($0))" } ?? ""
-        return "{\"version\":\"1.0\",\"queryDate\":\(quote(timestamp(time))),\"startDate\":\(quote(timestamp(start))),\(statistic),"
-            + "\"period\":\(alarm.rule.periodSeconds),\"recentDatapoints\":[\(recent)],\"threshold\":\(number(alarm.rule.threshold)),"
-            + "\"evaluatedDatapoints\":[\(evaluated)]\(unit)}"
-    }
-
-    /// `2019-05-24T21:19:27.553+0000`, as StateReasonData and notifications write times.
-    static func timestamp(_ ms: Int64) -> String {
-        var t = time_t(ms / 1000)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        let millis = ((ms % 1000) + 1000) % 1000
-        let two = AlarmEvaluator.two
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))."
-            + (millis < 10 ? "00" : millis < 100 ? "0" : "") + "\(millis)+0000"
-    }
-
-    /// A JSON number (integral values as `4.0`).
-    static func number(_ v: Double) -> String { AlarmEvaluator.format(v) }
-
-    /// A JSON string literal (the one quoting the CLI's output uses).
-    static func quote(_ s: String) -> String { JSONString.quote(s) }
 
     static func metricID(_ namespace: String, _ name: String, _ dimensions: String, _ highResolution: Bool) -> String {
         "\(highResolution ? 1 : 0)\u{0}\(namespace)\u{0}\(name)\u{0}\(dimensions)"
@@ -388,12 +285,7 @@ public struct AlarmsService: Sendable {
     /// A state change with its history item and, when actions are enabled, one outbox message per action.
     func transition(_ record: AlarmRecord, to state: AlarmState, reason: String, reasonData: String?, at: Int64) -> AlarmTransition {
         let old = record.state
-        // HistoryData: {"version","oldState":{stateValue,stateReason},"newState":{stateValue,stateReason,stateReasonData}}.
-        let embedded = reasonData.map { ",\"stateReasonData\":\($0)" } ?? ""
-        let data = "{\"newState\":{\"stateReason\":\(Self.quote(reason))\(embedded),\"stateValue\":\(Self.quote(state.rawValue))},"
-            + "\"oldState\":{\"stateReason\":\(Self.quote(record.stateReason)),\"stateValue\":\(Self.quote(old))},\"version\":\"1.0\"}"
-        let history = AlarmHistoryItem(alarmName: record.name, timestamp: at, type: "StateUpdate",
-                                       summary: "Alarm updated from \(old) to \(state.rawValue)", data: data)
+        let history = AlarmMessages.stateUpdate(record, to: state, reason: reason, reasonData: reasonData, at: at)
         var notifications: [(action: String, payload: String)] = []
         if record.actionsEnabled {
             if let alarm = cache.alarm(record) {
@@ -403,7 +295,7 @@ public struct AlarmsService: Sendable {
                 case .ok: alarm.okActions
                 case .insufficientData: alarm.insufficientDataActions
                 }
-                let payload = actions.isEmpty ? "" : Self.notification(alarm, old: old, new: state, reason: reason, at: at)
+                let payload = actions.isEmpty ? "" : AlarmMessages.notification(alarm, old: old, new: state, reason: reason, at: at)
                 notifications = actions.map { ($0, payload) }
             } else {
                 // A composite alarm: the message names its rule instead of a metric.
@@ -414,9 +306,9 @@ public struct AlarmsService: Sendable {
                 case .insufficientData: "InsufficientDataActions"
                 }
                 let actions = parameters[key] as? [String] ?? []
-                let payload = actions.isEmpty ? "" : Self.message(name: record.name, description: parameters["AlarmDescription"] as? String, old: old,
+                let payload = actions.isEmpty ? "" : AlarmMessages.message(name: record.name, description: parameters["AlarmDescription"] as? String, old: old,
                                                                   new: state, reason: reason, at: at,
-                                                                  subject: "\"AlarmRule\":\(Self.quote(parameters["AlarmRule"] as? String ?? ""))")
+                                                                  subject: "\"AlarmRule\":\(AlarmMessages.quote(parameters["AlarmRule"] as? String ?? ""))")
                 notifications = actions.map { ($0, payload) }
             }
         }
@@ -424,29 +316,6 @@ public struct AlarmsService: Sendable {
                                history: history, notifications: notifications)
     }
 
-    /// The message SNS sends for a metric alarm's state change, written by hand (it is built for every
-    /// change of a busy tick): ``message(name:description:old:new:reason:at:subject:)`` with the
-    /// Trigger (the alarm's metric and rule).
-    static func notification(_ a: MetricAlarm, old: String, new: AlarmState, reason: String, at: Int64) -> String {
-        let dimensions = a.dimensions.map { "{\"value\":\(quote($0.value)),\"name\":\(quote($0.name))}" }.joined(separator: ",")
-        let statistic: String
-        switch a.statistic {
-        case .simple(let s): statistic = "\"StatisticType\":\"Statistic\",\"Statistic\":\(quote(s.rawValue.uppercased()))"
-        case .percentile(_, let name): statistic = "\"StatisticType\":\"ExtendedStatistic\",\"ExtendedStatistic\":\(quote(name)),\"Statistic\":null"
-        }
-        let trigger = "{\"MetricName\":\(quote(a.metricName)),\"Namespace\":\(quote(a.namespace)),\(statistic),"
-            + "\"Unit\":\(a.unit.map(quote) ?? "null"),\"Dimensions\":[\(dimensions)],\"Period\":\(a.rule.periodSeconds),"
-            + "\"EvaluationPeriods\":\(a.rule.evaluationPeriods),\"DatapointsToAlarm\":\(a.rule.datapointsToAlarm),"
-            + "\"ComparisonOperator\":\(quote(a.rule.comparison.rawValue)),\"Threshold\":\(number(a.rule.threshold)),"
-            + "\"TreatMissingData\":\(quote(a.rule.treatMissingData.rawValue)),\"EvaluateLowSampleCountPercentile\":\(quote(a.rule.percentile == nil ? "" : a.rule.evaluateLowSampleCountPercentile ? "evaluate" : "ignore"))}"
-        return message(name: a.name, description: a.description, old: old, new: new, reason: reason, at: at, subject: "\"Trigger\":\(trigger)")
-    }
-
-    /// The fields every alarm notification has, then `subject` (a metric alarm's Trigger, a composite's AlarmRule).
-    static func message(name: String, description: String?, old: String, new: AlarmState, reason: String, at: Int64, subject: String) -> String {
-        "{\"AlarmName\":\(quote(name)),\"AlarmDescription\":\(description.map(quote) ?? "null"),\"NewStateValue\":\(quote(new.rawValue)),"
-            + "\"NewStateReason\":\(quote(reason)),\"StateChangeTime\":\(quote(timestamp(at))),\"OldStateValue\":\(quote(old)),\(subject)}"
-    }
 
     static func json(_ object: Any) -> String {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

@@ -1,0 +1,78 @@
+/// The two ways alarms write instants, built from bytes (alarm ticks write thousands of them, and
+/// Foundation's formatters and `gmtime_r` with interpolation were a large part of a busy tick).
+public enum UTCDateText {
+    /// `dd/MM/yy HH:mm:ss`, as in CloudWatch's StateReason.
+    public static func reason(_ ms: Int64) -> String {
+        let t = Parts(ms)
+        return String(unsafeUninitializedCapacity: 17) { out in
+            var i = 0
+            func two(_ v: Int, _ after: UInt8?) {
+                out[i] = UInt8(48 + v / 10); out[i + 1] = UInt8(48 + v % 10); i += 2
+                if let after { out[i] = after; i += 1 }
+            }
+            two(t.day, UInt8(ascii: "/")); two(t.month, UInt8(ascii: "/")); two(t.year % 100, UInt8(ascii: " "))
+            two(t.hour, UInt8(ascii: ":")); two(t.minute, UInt8(ascii: ":")); two(t.second, nil)
+            return i
+        }
+    }
+
+    /// `2019-05-24T21:19:27.553+0000`, as StateReasonData and notifications write times.
+    public static func iso(_ ms: Int64) -> String {
+        let t = Parts(ms)
+        guard (0...9999).contains(t.year) else {
+            func pad(_ v: Int, _ n: Int) -> String { String(repeating: "0", count: max(0, n - String(v).count)) + String(v) }
+            return "\(t.year)-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2)).\(pad(t.millisecond, 3))+0000"
+        }
+        return String(unsafeUninitializedCapacity: 28) { out in
+            var i = 0
+            func digits(_ v: Int, _ count: Int, _ after: UInt8?) {
+                var v = v
+                for k in stride(from: count - 1, through: 0, by: -1) { out[i + k] = UInt8(48 + v % 10); v /= 10 }
+                i += count
+                if let after { out[i] = after; i += 1 }
+            }
+            digits(t.year, 4, UInt8(ascii: "-")); digits(t.month, 2, UInt8(ascii: "-")); digits(t.day, 2, UInt8(ascii: "T"))
+            digits(t.hour, 2, UInt8(ascii: ":")); digits(t.minute, 2, UInt8(ascii: ":")); digits(t.second, 2, UInt8(ascii: "."))
+            digits(t.millisecond, 3, UInt8(ascii: "+")); digits(0, 4, nil)
+            return i
+        }
+    }
+
+    /// `Friday 04 August, 2023 12:54:46 UTC`, as composite alarms' StateReason writes when a child changed.
+    public static func long(_ ms: Int64) -> String {
+        let t = Parts(ms)
+        let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(weekdays[t.weekday]) \(two(t.day)) \(months[t.month - 1]), \(t.year) \(two(t.hour)):\(two(t.minute)):\(two(t.second)) UTC"
+    }
+
+    /// The civil date and time of a Unix instant in milliseconds, in UTC (proleptic Gregorian).
+    struct Parts {
+        let year, month, day, hour, minute, second, millisecond: Int
+        /// 0 is Sunday.
+        let weekday: Int
+
+        init(_ ms: Int64) {
+            let ms = Int(ms)
+            let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+            millisecond = ms - seconds * 1000
+            let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+            let inDay = seconds - days * 86_400
+            weekday = ((days + 4) % 7 + 7) % 7  // 1970-01-01 was a Thursday
+            hour = inDay / 3600
+            minute = inDay % 3600 / 60
+            second = inDay % 60
+            // Howard Hinnant's civil_from_days.
+            let z = days + 719_468
+            let era = (z >= 0 ? z : z - 146_096) / 146_097
+            let doe = z - era * 146_097
+            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+            let mp = (5 * doy + 2) / 153
+            day = doy - (153 * mp + 2) / 5 + 1
+            month = mp < 10 ? mp + 3 : mp - 9
+            year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        }
+    }
+}

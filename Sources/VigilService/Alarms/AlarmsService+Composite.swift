@@ -1,0 +1,159 @@
+import Foundation
+import VigilAlarms
+import VigilStore
+
+/// Composite alarms: PutCompositeAlarm, their evaluation after their children, and action suppression.
+extension AlarmsService {
+    /// PutCompositeAlarm: a rule over other alarms' states. Every alarm it names must exist, and a rule
+    /// that would make alarms depend on themselves is refused (CloudWatch allows such cycles and then
+    /// stops evaluating them; Vigil does not let one be made). An ActionsSuppressor must exist too, and
+    /// comes with its wait and extension periods.
+    public func putCompositeAlarm(_ parameters: [String: Any]) throws {
+        guard let name = parameters["AlarmName"] as? String else { throw ServiceError("MissingParameter", "The parameter AlarmName is required.") }
+        guard (1...255).contains(name.count), name.unicodeScalars.allSatisfy(\.isASCII) else {
+            throw ServiceError("InvalidParameterValue", "The parameter AlarmName must be 1 to 255 ASCII characters.")
+        }
+        guard let text = parameters["AlarmRule"] as? String else { throw ServiceError("MissingParameter", "The parameter AlarmRule is required.") }
+        let rule: CompositeRule
+        do { rule = try CompositeRule(parsing: text) } catch {
+            throw ServiceError("InvalidParameterValue", "AlarmRule is invalid: \(error.message) at character \(error.offset).")
+        }
+        for key in ["AlarmActions", "OKActions", "InsufficientDataActions"] {
+            if let list = parameters[key] as? [String], list.count > 5 { throw ServiceError("InvalidParameterValue", "The collection \(key) must not have a size greater than 5.") }
+        }
+        let suppressor = try Self.checkedSuppressor(parameters)
+        let all = try store.alarms(names: nil, prefix: nil, state: nil)
+        let known = Set(all.map(\.name))
+        for child in rule.children where !known.contains(child) && child != name {
+            throw ServiceError("InvalidParameterValue", "AlarmRule names the alarm \(child), which does not exist.")
+        }
+        if let suppressor {
+            guard suppressor.alarm != name else { throw ServiceError("InvalidParameterValue", "A composite alarm cannot be its own ActionsSuppressor.") }
+            guard known.contains(suppressor.alarm) else {
+                throw ServiceError("InvalidParameterValue", "The ActionsSuppressor \(suppressor.alarm) does not exist.")
+            }
+        }
+        // Cycles: follow the rules of composite alarms from this one's children back to it.
+        var rules = Dictionary(uniqueKeysWithValues: all.compactMap { r in Self.compositeRule(r).map { (r.name, $0) } })
+        rules[name] = rule
+        var stack = rule.children, seen: Set<String> = []
+        while let next = stack.popLast() {
+            if next == name { throw ServiceError("InvalidParameterValue", "AlarmRule makes \(name) depend on itself (through \(rule.children.joined(separator: ", "))): composite alarms cannot form a cycle.") }
+            guard seen.insert(next).inserted else { continue }
+            stack += rules[next]?.children ?? []
+        }
+        let definition = Self.json(parameters)
+        let at = now()
+        let history = AlarmMessages.configurationHistory(name, isNew: !known.contains(name), parameters, at: at)
+        try store.putAlarms([(name, definition, "", "", (parameters["ActionsEnabled"] as? NSNumber)?.boolValue ?? true, history)], now: at)
+    }
+
+    /// ActionsSuppressor with ActionsSuppressorWaitPeriod and ActionsSuppressorExtensionPeriod (both
+    /// required with it, and only with it; whole seconds, at least 0).
+    static func checkedSuppressor(_ parameters: [String: Any]) throws -> ActionsSuppressor? {
+        let periods = ["ActionsSuppressorWaitPeriod", "ActionsSuppressorExtensionPeriod"]
+        guard let value = parameters["ActionsSuppressor"] else {
+            if let given = periods.first(where: { parameters[$0] != nil }) {
+                throw ServiceError("InvalidParameterCombination", "The parameter \(given) can only be given with ActionsSuppressor.")
+            }
+            return nil
+        }
+        guard let alarm = value as? String, (1...1600).contains(alarm.count) else {
+            throw ServiceError("InvalidParameterValue", "The parameter ActionsSuppressor must be an alarm name or ARN of 1 to 1600 characters.")
+        }
+        var seconds: [Int] = []
+        for key in periods {
+            guard let v = parameters[key] else { throw ServiceError("MissingParameter", "The parameter \(key) is required when ActionsSuppressor is given.") }
+            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue >= 0, n.doubleValue == n.doubleValue.rounded(),
+                  n.doubleValue <= Double(Int32.max) else {
+                throw ServiceError("InvalidParameterValue", "The parameter \(key) must be a whole number of seconds, at least 0.")
+            }
+            seconds.append(n.intValue)
+        }
+        return ActionsSuppressor(alarm: alarmName(alarm), waitPeriod: seconds[0], extensionPeriod: seconds[1])
+    }
+
+    /// The rule of a stored composite alarm; nil for a metric alarm.
+    static func compositeRule(_ r: AlarmRecord) -> CompositeRule? {
+        guard r.namespace.isEmpty, let text = parameters(r.definition)["AlarmRule"] as? String else { return nil }
+        return try? CompositeRule(parsing: text)
+    }
+
+    /// The ActionsSuppressor of a stored composite alarm, if it has one.
+    static func suppressor(_ r: AlarmRecord) -> ActionsSuppressor? {
+        guard r.namespace.isEmpty else { return nil }
+        return try? checkedSuppressor(parameters(r.definition))
+    }
+
+    /// Composite alarms follow their children: ALARM when the rule holds, OK when it does not. Each is
+    /// evaluated after the alarms it names (there are no cycles), so a chain settles in one evaluation.
+    ///
+    /// The reason names the child whose change triggered the composite's, as CloudWatch writes it
+    /// (`arn:…:alarm:child transitioned to ALARM at Friday 04 August, 2023 12:54:46 UTC`), and
+    /// StateReasonData lists the triggering alarms: those that changed in this evaluation, or, when none
+    /// did (a new or updated composite), every child in the state the rule looks for.
+    /// `excluding` names an alarm whose state was just set (SetAlarmState): it is not re-evaluated.
+    func compositeTransitions(_ records: [AlarmRecord], _ states: inout [String: AlarmState], at time: Int64,
+                              excluding: String? = nil) -> [AlarmTransition] {
+        let stored = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0) })
+        let composites = records.compactMap { r in r.name == excluding ? nil : Self.compositeRule(r).map { (r, $0) } }
+        var done: Set<String> = [], out: [AlarmTransition] = []
+        var changedAt: [String: Int64] = [:]
+        for (name, state) in states where stored[name].map({ $0.state != state.rawValue }) ?? false { changedAt[name] = time }
+        var pending = composites
+        while !pending.isEmpty {
+            let names = Set(pending.map(\.0.name))
+            let ready = pending.filter { _, rule in rule.children.allSatisfy { !names.contains($0) || done.contains($0) } }
+            guard !ready.isEmpty else { break }  // unreachable: cycles are refused when alarms are put
+            for (record, rule) in ready {
+                done.insert(record.name)
+                let new: AlarmState = rule.holds(states) ? .alarm : .ok
+                guard new != states[record.name] else { continue }
+                var triggering = rule.children.filter { changedAt[$0] != nil }
+                if triggering.isEmpty { triggering = rule.children }
+                let entries = triggering.map { child in
+                    (arn: Self.arn(child), state: states[child] ?? .insufficientData, at: changedAt[child] ?? stored[child]?.stateUpdated ?? time)
+                }
+                let reason = entries.first.map { "\($0.arn) transitioned to \($0.state.rawValue) at \(UTCDateText.long($0.at))" }
+                    ?? "The alarm rule \(new == .alarm ? "holds" : "does not hold") without any child alarm."
+                let data = "{\"triggeringAlarms\":[" + entries.map {
+                    "{\"arn\":\(AlarmMessages.quote($0.arn)),\"state\":{\"value\":\"\($0.state.rawValue)\",\"timestamp\":\(AlarmMessages.timestamp($0.at))}}"
+                }.joined(separator: ",") + "]}"
+                states[record.name] = new
+                changedAt[record.name] = time
+                out.append(transition(record, to: new, reason: reason, reasonData: data, at: time))
+            }
+            pending.removeAll { done.contains($0.0.name) }
+        }
+        return out
+    }
+
+    /// Applies action suppression to an evaluation's transitions (`states` are the alarms' states after
+    /// it): changes of suppressors, then of the composites they silence, then the end of wait and
+    /// extension periods. Marks the transitions whose notifications are held, and returns the
+    /// suppression changes to commit with them (releases of held notifications among them).
+    func suppress(_ records: [AlarmRecord], _ transitions: inout [AlarmTransition], _ states: [String: AlarmState], at time: Int64) -> [SuppressionUpdate] {
+        var updates: [SuppressionUpdate] = []
+        let changed = Dictionary(transitions.enumerated().map { ($1.alarmName, $0) }, uniquingKeysWith: { first, _ in first })
+        for record in records {
+            guard let settings = Self.suppressor(record) else { continue }
+            let stored = record.suppression
+            var s = ActionsSuppression(cause: stored.by.flatMap(ActionsSuppression.Cause.init(rawValue:)), until: stored.until, held: stored.held)
+            let suppressorState = states[settings.alarm] ?? .insufficientData
+            if changed[settings.alarm] != nil { s.suppressorChanged(to: suppressorState, at: time, settings) }
+            if let i = changed[record.name] {
+                let runs = s.compositeChanged(to: states[record.name] ?? .insufficientData, suppressorState: suppressorState, at: time, settings)
+                transitions[i].holdsNotifications = !runs
+                transitions[i].dropsHeld = true
+                if transitions[i].notifications.isEmpty { s.held = false }
+            }
+            let release = s.advance(to: time) == .release
+            let next = AlarmSuppression(by: s.cause?.rawValue, until: s.until, held: s.held)
+            if next != stored || release { updates.append(SuppressionUpdate(alarmName: record.name, suppression: next, release: release, at: time)) }
+        }
+        return updates
+    }
+
+    /// An alarm's ARN. Vigil is one account in one region: `000000000000` in `us-east-1` (docs/alarms.md).
+    public static func arn(_ name: String) -> String { "arn:aws:cloudwatch:us-east-1:000000000000:alarm:\(name)" }
+}
