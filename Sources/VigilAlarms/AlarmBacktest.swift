@@ -24,6 +24,18 @@ public struct AlarmBacktest: Sendable {
         self.periods = periods
     }
 
+    /// For datapoints already known to be of the alarm's metric (name and dimensions; the unit is
+    /// still checked): the scheduler selects them for thousands of alarms at once.
+    public init(alarm: MetricAlarm, datapointsOfItsMetric datapoints: [MetricDatapoint]) {
+        self.alarm = alarm
+        let length = Int64(alarm.rule.periodSeconds) * 1000
+        var periods: [Int64: StatisticSet] = [:]
+        for d in datapoints where alarm.unit == nil || d.key.unit == alarm.unit {
+            periods[Period.floor(d.timestamp, to: length), default: .empty].merge(d.values)
+        }
+        self.periods = periods
+    }
+
     /// The evaluation range at `time`, oldest period first.
     public func range(at time: Int64) -> [AlarmDatapoint?] {
         let length = Int64(alarm.rule.periodSeconds) * 1000

@@ -15,9 +15,20 @@ public struct AlarmDatapoint: Sendable, Equatable {
 }
 
 /// What one evaluation decided: the new state (equal to the current one when nothing changes) and why.
+///
+/// The reason is written only when asked for: a tick evaluates every alarm, and only those that
+/// change state need their reason.
 public struct AlarmEvaluation: Sendable, Equatable {
     public let state: AlarmState
-    public let reason: String
+    let explain: @Sendable () -> String
+    public var reason: String { explain() }
+
+    init(state: AlarmState, reason: @autoclosure @escaping @Sendable () -> String) {
+        self.state = state
+        self.explain = reason
+    }
+
+    public static func == (a: AlarmEvaluation, b: AlarmEvaluation) -> Bool { a.state == b.state && a.reason == b.reason }
 }
 
 /// CloudWatch's metric alarm evaluation, as "How alarm state is evaluated when data is missing"
@@ -112,21 +123,25 @@ public enum AlarmEvaluator {
             case .missing: nil
             }
         }
-        let list = "[" + real.reversed().map { "\(format($0.value)) (\(UTCDateText.reason($0.timestamp)))" }.joined(separator: ", ") + "]"
-        let missingNote = filledAs.map { missingCount > 0 ? " and \(missingCount) missing datapoint\(missingCount == 1 ? " was" : "s were") treated as [\($0)]" : "" } ?? ""
+        // Written only when the reason is asked for.
+        @Sendable func list() -> String {
+            "[" + real.reversed().map { "\(format($0.value)) (\(UTCDateText.reason($0.timestamp)))" }.joined(separator: ", ") + "]"
+        }
+        @Sendable func missingNote() -> String {
+            filledAs.map { missingCount > 0 ? " and \(missingCount) missing datapoint\(missingCount == 1 ? " was" : "s were") treated as [\($0)]" : "" } ?? ""
+        }
         let m = rule.datapointsToAlarm
-        let threshold = format(rule.threshold)
         if breaching >= m {
             let minimum = "(minimum \(m) datapoint\(m == 1 ? "" : "s") for \(current.rawValue) -> ALARM transition)"
-            return AlarmEvaluation(state: .alarm, reason: "Threshold Crossed: \(breaching) out of the last \(points.count) datapoints \(list)\(missingNote) \(breaching == 1 ? "was" : "were") \(rule.comparison.phrase) the threshold (\(threshold)) \(minimum).")
+            return AlarmEvaluation(state: .alarm, reason: "Threshold Crossed: \(breaching) out of the last \(points.count) datapoints \(list())\(missingNote()) \(breaching == 1 ? "was" : "were") \(rule.comparison.phrase) the threshold (\(format(rule.threshold))) \(minimum).")
         }
         if notBreaching > 0 {
-            return AlarmEvaluation(state: .ok, reason: "Threshold Crossed: \(notBreaching) out of the last \(points.count) datapoints \(list)\(missingNote) \(notBreaching == 1 ? "was" : "were") not \(rule.comparison.phrase) the threshold (\(threshold)) (minimum \(points.count - m + 1) datapoint\(points.count - m + 1 == 1 ? "" : "s") for \(current.rawValue) -> OK transition).")
+            return AlarmEvaluation(state: .ok, reason: "Threshold Crossed: \(notBreaching) out of the last \(points.count) datapoints \(list())\(missingNote()) \(notBreaching == 1 ? "was" : "were") not \(rule.comparison.phrase) the threshold (\(format(rule.threshold))) (minimum \(points.count - m + 1) datapoint\(points.count - m + 1 == 1 ? "" : "s") for \(current.rawValue) -> OK transition).")
         }
         if undecided == .insufficientData {
             return AlarmEvaluation(state: .insufficientData, reason: "Insufficient Data: \(rule.evaluationPeriods - real.count) datapoint\(rule.evaluationPeriods - real.count == 1 ? " was" : "s were") unknown.")
         }
-        return AlarmEvaluation(state: undecided, reason: "Unchanged state: too few datapoints \(list) to decide and missing data is ignored.")
+        return AlarmEvaluation(state: undecided, reason: "Unchanged state: too few datapoints \(list()) to decide and missing data is ignored.")
     }
 
     /// A value as CloudWatch prints it in reasons: always with a decimal point (`5.0`, `0.25`).

@@ -18,24 +18,25 @@ public enum UTCDateText {
 
     /// `2019-05-24T21:19:27.553+0000`, as StateReasonData and notifications write times.
     public static func iso(_ ms: Int64) -> String {
+        var out: [UInt8] = []
+        iso(ms, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``iso(_:)`` of `ms` to `out`.
+    public static func iso(_ ms: Int64, into out: inout [UInt8]) {
         let t = Parts(ms)
-        guard (0...9999).contains(t.year) else {
-            func pad(_ v: Int, _ n: Int) -> String { String(repeating: "0", count: max(0, n - String(v).count)) + String(v) }
-            return "\(t.year)-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2)).\(pad(t.millisecond, 3))+0000"
+        func digits(_ v: Int, _ count: Int, _ after: UInt8?) {
+            var v = v
+            let at = out.count
+            for _ in 0..<count { out.append(0) }
+            for k in stride(from: count - 1, through: 0, by: -1) { out[at + k] = UInt8(48 + v % 10); v /= 10 }
+            if let after { out.append(after) }
         }
-        return String(unsafeUninitializedCapacity: 28) { out in
-            var i = 0
-            func digits(_ v: Int, _ count: Int, _ after: UInt8?) {
-                var v = v
-                for k in stride(from: count - 1, through: 0, by: -1) { out[i + k] = UInt8(48 + v % 10); v /= 10 }
-                i += count
-                if let after { out[i] = after; i += 1 }
-            }
-            digits(t.year, 4, UInt8(ascii: "-")); digits(t.month, 2, UInt8(ascii: "-")); digits(t.day, 2, UInt8(ascii: "T"))
-            digits(t.hour, 2, UInt8(ascii: ":")); digits(t.minute, 2, UInt8(ascii: ":")); digits(t.second, 2, UInt8(ascii: "."))
-            digits(t.millisecond, 3, UInt8(ascii: "+")); digits(0, 4, nil)
-            return i
-        }
+        if (0...9999).contains(t.year) { digits(t.year, 4, UInt8(ascii: "-")) } else { out += Array("\(t.year)-".utf8) }
+        digits(t.month, 2, UInt8(ascii: "-")); digits(t.day, 2, UInt8(ascii: "T"))
+        digits(t.hour, 2, UInt8(ascii: ":")); digits(t.minute, 2, UInt8(ascii: ":")); digits(t.second, 2, UInt8(ascii: "."))
+        digits(t.millisecond, 3, UInt8(ascii: "+")); digits(0, 4, nil)
     }
 
     /// `Friday 04 August, 2023 12:54:46 UTC`, as composite alarms' StateReason writes when a child changed.

@@ -70,7 +70,7 @@ public enum JSONString {
     public static func quote(_ s: String) -> String {
         var s = s
         return s.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            guard bytes.contains(where: needsEscape) else {
                 return String(unsafeUninitializedCapacity: bytes.count + 2) { out in
                     out[0] = UInt8(ascii: "\"")
                     _ = UnsafeMutableBufferPointer(rebasing: out[1...]).initialize(from: bytes)
@@ -78,24 +78,44 @@ public enum JSONString {
                     return bytes.count + 2
                 }
             }
-            var out: [UInt8] = [UInt8(ascii: "\"")]
+            var out: [UInt8] = []
             out.reserveCapacity(bytes.count + 16)
-            let hex = Array("0123456789abcdef".utf8)
-            for b in bytes {
-                switch b {
-                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), b]
-                case UInt8(ascii: "\\"): out += [b, b]
-                case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-                case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-                case ..<0x20: out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]]
-                default: out.append(b)
-                }
-            }
-            out.append(UInt8(ascii: "\""))
+            append(bytes, quotedTo: &out)
             return String(decoding: out, as: UTF8.self)
         }
+    }
+
+    /// Appends `s` as a JSON string literal to `out`.
+    public static func append(_ s: String, quotedTo out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { append($0, quotedTo: &out) }
+    }
+
+    static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") }
+
+    /// Copies runs of plain bytes whole and escapes the rest.
+    static func append(_ bytes: UnsafeBufferPointer<UInt8>, quotedTo out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var run = 0
+        for i in 0..<bytes.count where needsEscape(bytes[i]) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+            run = i + 1
+            let b = bytes[i]
+            out.append(UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+            case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(UInt8(ascii: "f"))
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                out.append(UInt8(ascii: "u")); out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "0"))
+                out.append(hex.utf8Start[Int(b >> 4)]); out.append(hex.utf8Start[Int(b & 15)])
+            }
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -39,6 +39,13 @@ public protocol LogStore: Sendable {
 
 /// Persistence of metric aggregates: per second (high resolution, 3 hours), per minute, and rolled up
 /// to 5 minutes and 1 hour as they age.
+/// One metric's aggregates over a time range, oldest first, with its dimensions as stored (canonical).
+public struct MetricAggregates: Sendable {
+    public let key: MetricKey
+    public let canonicalDimensions: String
+    public var periods: [(start: Int64, values: StatisticSet)]
+}
+
 public protocol MetricStore: Sendable {
     /// Adds the aggregates of `datapoints`, published at `now` (for ListMetrics' RecentlyActive).
     func record(_ datapoints: MinuteAggregator, now: Int64) throws
@@ -51,7 +58,7 @@ public protocol MetricStore: Sendable {
     func periodTotals(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, periodMilliseconds: Int64) throws -> [(Int64, StatisticSet)]
     /// Every metric's aggregates with start in [start, end), at the coarse resolutions or per second:
     /// what one alarm evaluation tick reads, in one query.
-    func allAggregates(start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws -> [(MetricKey, Int64, StatisticSet)]
+    func allAggregates(start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws -> [MetricAggregates]
     /// Metrics by namespace and name (nil: any), optionally only those published to since `activeSince`.
     func metrics(namespace: String?, name: String?, activeSince: Int64?) throws -> [MetricKey]
     /// Applies CloudWatch's retention schedule at `now` (see ``MetricRetention``).

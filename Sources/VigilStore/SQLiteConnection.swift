@@ -37,6 +37,12 @@ final class SQLiteConnection {
         try check(sqlite3_exec(handle, sql, nil, nil, nil), sql)
     }
 
+    /// Resets every cached statement, ending the read transaction a statement left unfinished would
+    /// keep open (and with it an old snapshot of a WAL database).
+    func finishStatements() {
+        for statement in cache.values { statement.reset() }
+    }
+
     /// A prepared statement for `sql`, cached and reset for reuse.
     func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         if let cached = cache[sql] {

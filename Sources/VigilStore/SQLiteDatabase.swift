@@ -1,7 +1,9 @@
 import Synchronization
 
-/// A SQLite database file with one serial owner: every read and write runs under one lock on one
-/// connection, and `write` wraps its body in an IMMEDIATE transaction that a thrown error rolls back.
+/// A SQLite database file: writes run one at a time on the writer connection, each in an IMMEDIATE
+/// transaction that a thrown error rolls back; reads run on a second, read-only connection, so with
+/// WAL a reader neither waits for a writer nor blocks one (an alarm tick reads while ingest writes).
+/// An in-memory database has one connection for both.
 ///
 /// WAL journal, `synchronous=FULL` (a committed transaction survives power loss and `kill -9`),
 /// foreign keys on. See https://www.sqlite.org/wal.html. New databases use 16 KiB pages (raw inserts
@@ -11,10 +13,18 @@ public final class SQLiteDatabase: Sendable {
     /// The connection, only touched under the lock. `SQLiteConnection` is not Sendable because it wraps
     /// C pointers; the Mutex makes every use serial.
     private let connection: Mutex<Connection>
+    /// The read-only connection (nil for ":memory:", where a second connection would be another database).
+    private let reader: Reader?
     public let path: String
 
     struct Connection: ~Copyable, @unchecked Sendable {  // @unchecked: only reached through the Mutex
         let value: SQLiteConnection
+    }
+
+    /// The read connection under its own lock (a class, so that it can be optional).
+    final class Reader: Sendable {
+        let connection: Mutex<Connection>
+        init(_ c: SQLiteConnection) { connection = Mutex(Connection(value: c)) }
     }
 
     /// Opens or creates the database at `path` (":memory:" for a private in-memory database).
@@ -23,11 +33,23 @@ public final class SQLiteDatabase: Sendable {
         try c.execute("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-65536;")
         self.path = path
         self.connection = Mutex(Connection(value: c))
+        if path == ":memory:" || path.isEmpty {
+            reader = nil
+        } else {
+            let r = try SQLiteConnection(path: path)
+            try r.execute("PRAGMA query_only=1; PRAGMA cache_size=-65536;")
+            reader = Reader(r)
+        }
     }
 
-    /// Runs `body` on the connection without a transaction (each statement is its own).
+    /// Runs `body` on the read connection without a transaction (each statement is its own, and sees
+    /// every transaction committed before it started). Statements are finished when `body` returns.
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try connection.withLock { try body($0.value) }
+        guard let reader else { return try connection.withLock { try body($0.value) } }
+        return try reader.connection.withLock { c in
+            defer { c.value.finishStatements() }
+            return try body(c.value)
+        }
     }
 
     /// Runs `body` in one IMMEDIATE transaction: committed when it returns, rolled back when it throws.

@@ -409,6 +409,6 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 extension SQLiteLogStore {
     /// Sets the recorded schema version (tests use it to simulate a database from a newer vigil).
     public func debugSetUserVersion(_ version: Int) throws {
-        try database.read { db in try db.execute("PRAGMA user_version = \(version)") }
+        try database.write { db in try db.execute("PRAGMA user_version = \(version)") }
     }
 }

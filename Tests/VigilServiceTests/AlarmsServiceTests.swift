@@ -53,6 +53,10 @@ struct AlarmsServiceTests {
         let message = try #require(try JSONSerialization.jsonObject(with: Data(outbox[0].payload.utf8)) as? [String: Any])
         let trigger = try #require(message["Trigger"] as? [String: Any])
         #expect(message["AlarmName"] as? String == "ConsoleSignInFailures" && message["OldStateValue"] as? String == "INSUFFICIENT_DATA")
+        #expect(message["AlarmArn"] as? String == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures"
+                && message["Region"] as? String == "US East (N. Virginia)" && message["AWSAccountId"] as? String == "000000000000")
+        #expect(message["StateChangeTime"] as? String == "2026-11-25T09:55:00.000+0000" && message["AlarmDescription"] is NSNull)
+        #expect(trigger["Period"] as? Int == 300 && trigger["Dimensions"] as? [Any] != nil && trigger["Unit"] is NSNull)
         #expect(trigger["MetricName"] as? String == "ConsoleSignInFailureCount" && trigger["Statistic"] as? String == "SUM" && trigger["Threshold"] as? Double == 3)
         // Quiet periods: as AWS warns, the last datapoint is judged again while it is in the evaluation
         // range (3 periods); then only missing data is left, which is notBreaching: OK.

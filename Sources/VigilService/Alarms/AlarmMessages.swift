@@ -16,44 +16,71 @@ enum AlarmMessages {
         let length = Int64(alarm.rule.periodSeconds) * 1000
         let newest = Period.floor(time, to: length) - length
         let start = newest - Int64(range.count - 1) * length
-        let statistic = switch alarm.statistic {
-        case .simple(let s): "\"statistic\":\(quote(s.rawValue))"
-        case .percentile(_, let name): "\"extendedStatistic\":\(quote(name))"
+        var j = JSONBuffer(capacity: 512)
+        j.raw("{\"version\":\"1.0\",\"queryDate\":"); j.timestamp(time)
+        j.raw(",\"startDate\":"); j.timestamp(start)
+        switch alarm.statistic {
+        case .simple(let s): j.raw(",\"statistic\":"); j.string(s.rawValue)
+        case .percentile(_, let name): j.raw(",\"extendedStatistic\":"); j.string(name)
         }
-        let recent = range.compactMap { $0.map { number($0.value) } }.joined(separator: ",")
-        let evaluated = range.reversed().compactMap { $0 }.prefix(alarm.rule.evaluationPeriods).map { d in
-            "{\"timestamp\":\(timestamp(d.timestamp)),\"sampleCount\":\(number(d.sampleCount)),\"value\":\(number(d.value))}"
-        }.joined(separator: ",")
-        let unit = alarm.unit.map { ",\"unit\":\(quote($0))" } ?? ""
-        return "{\"version\":\"1.0\",\"queryDate\":\(timestamp(time)),\"startDate\":\(timestamp(start)),\(statistic),"
-            + "\"period\":\(alarm.rule.periodSeconds),\"recentDatapoints\":[\(recent)],\"threshold\":\(number(alarm.rule.threshold)),"
-            + "\"evaluatedDatapoints\":[\(evaluated)]\(unit)}"
+        j.raw(",\"period\":"); j.integer(alarm.rule.periodSeconds)
+        j.raw(",\"recentDatapoints\":[")
+        var first = true
+        for d in range {
+            guard let d else { continue }
+            if !first { j.raw(",") }
+            first = false
+            j.number(d.value)
+        }
+        j.raw("],\"threshold\":"); j.number(alarm.rule.threshold)
+        j.raw(",\"evaluatedDatapoints\":[")
+        first = true
+        for d in range.reversed().compactMap({ $0 }).prefix(alarm.rule.evaluationPeriods) {
+            if !first { j.raw(",") }
+            first = false
+            j.raw("{\"timestamp\":"); j.timestamp(d.timestamp)
+            j.raw(",\"sampleCount\":"); j.number(d.sampleCount)
+            j.raw(",\"value\":"); j.number(d.value)
+            j.raw("}")
+        }
+        j.raw("]")
+        if let unit = alarm.unit { j.raw(",\"unit\":"); j.string(unit) }
+        j.raw("}")
+        return j.text
     }
 
     /// `"2019-05-24T21:19:27.553+0000"`: a time as StateReasonData and notifications write it, quoted.
-    static func timestamp(_ ms: Int64) -> String { "\"" + UTCDateText.iso(ms) + "\"" }
-
-    /// A JSON number (integral values as `4.0`).
-    static func number(_ v: Double) -> String { AlarmEvaluator.format(v) }
+    static func timestamp(_ ms: Int64) -> String {
+        var j = JSONBuffer(capacity: 32)
+        j.timestamp(ms)
+        return j.text
+    }
 
     /// A JSON string literal (the one quoting the CLI's output uses).
     static func quote(_ s: String) -> String { JSONString.quote(s) }
 
     /// A StateUpdate history item: HistoryData is `{"newState":{…},"oldState":{stateValue,stateReason},"version":"1.0"}`.
     static func stateUpdate(_ record: AlarmRecord, to state: AlarmState, reason: String, reasonData: String?, at: Int64) -> AlarmHistoryItem {
-        let embedded = reasonData.map { ",\"stateReasonData\":\($0)" } ?? ""
-        let data = "{\"newState\":{\"stateReason\":\(quote(reason))\(embedded),\"stateValue\":\(quote(state.rawValue))},"
-            + "\"oldState\":{\"stateReason\":\(quote(record.stateReason)),\"stateValue\":\(quote(record.state))},\"version\":\"1.0\"}"
+        var j = JSONBuffer(capacity: 1024)
+        j.raw("{\"newState\":{\"stateReason\":"); j.string(reason)
+        if let reasonData { j.raw(",\"stateReasonData\":"); j.raw(reasonData) }
+        j.raw(",\"stateValue\":"); j.string(state.rawValue)
+        j.raw("},\"oldState\":{\"stateReason\":"); j.string(record.stateReason)
+        j.raw(",\"stateValue\":"); j.string(record.state)
+        j.raw("},\"version\":\"1.0\"}")
         return AlarmHistoryItem(alarmName: record.name, timestamp: at, type: "StateUpdate",
-                                summary: "Alarm updated from \(record.state) to \(state.rawValue)", data: data)
+                                summary: "Alarm updated from \(record.state) to \(state.rawValue)", data: j.text)
     }
 
     /// The Action history item CloudWatch writes when an action has run: here, when the notification is
     /// queued for its topic (delivery to the topic's subscribers is the outbox's job).
     static func action(_ alarmName: String, action: String, payload: String, at: Int64) -> AlarmHistoryItem {
-        AlarmHistoryItem(alarmName: alarmName, timestamp: at, type: "Action", summary: "Successfully executed action \(action)",
-                         data: "{\"actionState\":\"Succeeded\",\"stateUpdateTimestamp\":\(at),\"notificationResource\":\(quote(action)),"
-                             + "\"publishedMessage\":\(quote(payload))}")
+        var j = JSONBuffer(capacity: payload.utf8.count + 256)
+        j.raw("{\"actionState\":\"Succeeded\",\"stateUpdateTimestamp\":"); j.integer(at)
+        j.raw(",\"notificationResource\":"); j.string(action)
+        j.raw(",\"publishedMessage\":"); j.string(payload)
+        j.raw("}")
+        return AlarmHistoryItem(alarmName: alarmName, timestamp: at, type: "Action", summary: "Successfully executed action \(action)", data: j.text)
     }
 
     /// The history item of a created or updated alarm (HistoryData holds the parameters given).
@@ -63,28 +90,52 @@ enum AlarmMessages {
                          data: AlarmsService.json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
     }
 
-
-    /// The message SNS sends for a metric alarm's state change, written by hand (it is built for every
-    /// change of a busy tick): ``message(name:description:old:new:reason:at:subject:)`` with the
-    /// Trigger (the alarm's metric and rule).
+    /// The message SNS publishes for a metric alarm's state change: ``message(name:description:old:new:reason:at:subject:)``
+    /// with the Trigger (the alarm's metric and rule).
     static func notification(_ a: MetricAlarm, old: String, new: AlarmState, reason: String, at: Int64) -> String {
-        let dimensions = a.dimensions.map { "{\"value\":\(quote($0.value)),\"name\":\(quote($0.name))}" }.joined(separator: ",")
-        let statistic: String
-        switch a.statistic {
-        case .simple(let s): statistic = "\"StatisticType\":\"Statistic\",\"Statistic\":\(quote(s.rawValue.uppercased()))"
-        case .percentile(_, let name): statistic = "\"StatisticType\":\"ExtendedStatistic\",\"ExtendedStatistic\":\(quote(name)),\"Statistic\":null"
+        message(name: a.name, description: a.description, old: old, new: new, reason: reason, at: at) { j in
+            j.raw("\"Trigger\":{\"MetricName\":"); j.string(a.metricName)
+            j.raw(",\"Namespace\":"); j.string(a.namespace)
+            switch a.statistic {
+            case .simple(let s): j.raw(",\"StatisticType\":\"Statistic\",\"Statistic\":"); j.string(s.rawValue.uppercased())
+            case .percentile(_, let name): j.raw(",\"StatisticType\":\"ExtendedStatistic\",\"ExtendedStatistic\":"); j.string(name); j.raw(",\"Statistic\":null")
+            }
+            j.raw(",\"Unit\":"); j.string(a.unit)
+            j.raw(",\"Dimensions\":[")
+            for (i, d) in a.dimensions.enumerated() {
+                if i > 0 { j.raw(",") }
+                j.raw("{\"value\":"); j.string(d.value); j.raw(",\"name\":"); j.string(d.name); j.raw("}")
+            }
+            j.raw("],\"Period\":"); j.integer(a.rule.periodSeconds)
+            j.raw(",\"EvaluationPeriods\":"); j.integer(a.rule.evaluationPeriods)
+            j.raw(",\"DatapointsToAlarm\":"); j.integer(a.rule.datapointsToAlarm)
+            j.raw(",\"ComparisonOperator\":"); j.string(a.rule.comparison.rawValue)
+            j.raw(",\"Threshold\":"); j.number(a.rule.threshold)
+            j.raw(",\"TreatMissingData\":"); j.string(a.rule.treatMissingData.rawValue)
+            j.raw(",\"EvaluateLowSampleCountPercentile\":")
+            j.string(a.rule.percentile == nil ? "" : a.rule.evaluateLowSampleCountPercentile ? "evaluate" : "ignore")
+            j.raw("}")
         }
-        let trigger = "{\"MetricName\":\(quote(a.metricName)),\"Namespace\":\(quote(a.namespace)),\(statistic),"
-            + "\"Unit\":\(a.unit.map(quote) ?? "null"),\"Dimensions\":[\(dimensions)],\"Period\":\(a.rule.periodSeconds),"
-            + "\"EvaluationPeriods\":\(a.rule.evaluationPeriods),\"DatapointsToAlarm\":\(a.rule.datapointsToAlarm),"
-            + "\"ComparisonOperator\":\(quote(a.rule.comparison.rawValue)),\"Threshold\":\(number(a.rule.threshold)),"
-            + "\"TreatMissingData\":\(quote(a.rule.treatMissingData.rawValue)),\"EvaluateLowSampleCountPercentile\":\(quote(a.rule.percentile == nil ? "" : a.rule.evaluateLowSampleCountPercentile ? "evaluate" : "ignore"))}"
-        return message(name: a.name, description: a.description, old: old, new: new, reason: reason, at: at, subject: "\"Trigger\":\(trigger)")
     }
 
-    /// The fields every alarm notification has, then `subject` (a metric alarm's Trigger, a composite's AlarmRule).
-    static func message(name: String, description: String?, old: String, new: AlarmState, reason: String, at: Int64, subject: String) -> String {
-        "{\"AlarmName\":\(quote(name)),\"AlarmDescription\":\(description.map(quote) ?? "null"),\"NewStateValue\":\(quote(new.rawValue)),"
-            + "\"NewStateReason\":\(quote(reason)),\"StateChangeTime\":\(timestamp(at)),\"OldStateValue\":\(quote(old)),\(subject)}"
+    /// The fields every alarm notification has (with the alarm's ARN, Vigil's account and region, as
+    /// CloudWatch's message has them), then what `subject` writes: a metric alarm's Trigger, a
+    /// composite's AlarmRule.
+    static func message(name: String, description: String?, old: String, new: AlarmState, reason: String, at: Int64,
+                        subject: (inout JSONBuffer) -> Void) -> String {
+        var j = JSONBuffer(capacity: 1024)
+        j.raw("{\"AlarmName\":"); j.string(name)
+        j.raw(",\"AlarmDescription\":"); j.string(description)
+        j.raw(",\"AWSAccountId\":"); j.string(AlarmsService.account)
+        j.raw(",\"NewStateValue\":"); j.string(new.rawValue)
+        j.raw(",\"NewStateReason\":"); j.string(reason)
+        j.raw(",\"StateChangeTime\":"); j.timestamp(at)
+        j.raw(",\"Region\":"); j.string(AlarmsService.regionName)
+        j.raw(",\"AlarmArn\":"); j.string(AlarmsService.arn(name))
+        j.raw(",\"OldStateValue\":"); j.string(old)
+        j.raw(",")
+        subject(&j)
+        j.raw("}")
+        return j.text
     }
 }

@@ -95,8 +95,9 @@ extension AlarmsService {
     /// `excluding` names an alarm whose state was just set (SetAlarmState): it is not re-evaluated.
     func compositeTransitions(_ records: [AlarmRecord], _ states: inout [String: AlarmState], at time: Int64,
                               excluding: String? = nil) -> [AlarmTransition] {
-        let stored = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0) })
         let composites = records.compactMap { r in r.name == excluding ? nil : Self.compositeRule(r).map { (r, $0) } }
+        guard !composites.isEmpty else { return [] }
+        let stored = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0) })
         var done: Set<String> = [], out: [AlarmTransition] = []
         var changedAt: [String: Int64] = [:]
         for (name, state) in states where stored[name].map({ $0.state != state.rawValue }) ?? false { changedAt[name] = time }
@@ -154,6 +155,12 @@ extension AlarmsService {
         return updates
     }
 
-    /// An alarm's ARN. Vigil is one account in one region: `000000000000` in `us-east-1` (docs/alarms.md).
-    public static func arn(_ name: String) -> String { "arn:aws:cloudwatch:us-east-1:000000000000:alarm:\(name)" }
+    /// Vigil is one account in one region (docs/alarms.md).
+    public static let account = "000000000000"
+    public static let region = "us-east-1"
+    /// The region's name as CloudWatch's notifications write it.
+    public static let regionName = "US East (N. Virginia)"
+
+    /// An alarm's ARN: `arn:aws:cloudwatch:us-east-1:000000000000:alarm:NAME`.
+    public static func arn(_ name: String) -> String { "arn:aws:cloudwatch:\(region):\(account):alarm:\(name)" }
 }

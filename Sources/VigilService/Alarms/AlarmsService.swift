@@ -33,6 +33,7 @@ public struct AlarmsService: Sendable {
     public func putMetricAlarms(_ list: [[String: Any]]) throws {
         let at = now()
         var names: Set<String> = []
+        var definitions: [(MetricAlarm, String)] = []
         var rows: [(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, history: AlarmHistoryItem)] = []
         let stored = Dictionary(uniqueKeysWithValues: try store.alarms(names: nil, prefix: nil, state: nil).map { ($0.name, $0.definition) })
         for var parameters in list {
@@ -46,10 +47,12 @@ public struct AlarmsService: Sendable {
             }
             guard names.insert(alarm.name).inserted else { throw ServiceError("InvalidParameterValue", "The alarm \(alarm.name) is given twice.") }
             let definition = Self.json(parameters)
+            definitions.append((alarm, definition))
             let history = AlarmMessages.configurationHistory(alarm.name, isNew: stored[alarm.name] == nil, parameters, at: at)
             rows.append((alarm.name, definition, alarm.namespace, alarm.metricName, alarm.actionsEnabled, history))
         }
         try store.putAlarms(rows, now: at)
+        for (alarm, definition) in definitions { cache.store(alarm, definition: definition) }
     }
 
     // MARK: tags
@@ -236,9 +239,9 @@ public struct AlarmsService: Sendable {
     @discardableResult
     public func evaluate(at time: Int64) throws -> [String] {
         let records = try store.alarms(names: nil, prefix: nil, state: nil)
-        var parsed: [(AlarmRecord, MetricAlarm)] = []
+        var parsed: [(AlarmRecord, MetricAlarm, String)] = []
         for record in records {
-            if let alarm = cache.alarm(record) { parsed.append((record, alarm)) }
+            if let entry = cache.entry(record) { parsed.append((record, entry.alarm, entry.metricID)) }
         }
         // The aggregates every alarm may need, per resolution, indexed by metric (unit apart).
         var byMetric: [String: [MetricDatapoint]] = [:]
@@ -247,18 +250,16 @@ public struct AlarmsService: Sendable {
             guard !group.isEmpty else { continue }
             let from = group.map { Period.floor(time, to: Int64($0.1.rule.periodSeconds) * 1000) - Int64($0.1.rule.evaluationRange + 1) * Int64($0.1.rule.periodSeconds) * 1000 }.min()!
             let percentiles = group.contains { if case .percentile = $0.1.statistic { true } else { false } }
-            for (key, start, set) in try store.allAggregates(start: from, end: time, highResolution: highResolution, distributions: percentiles) {
-                byMetric[Self.metricID(key.namespace, key.name, key.canonicalDimensions, highResolution), default: []]
-                    .append(MetricDatapoint(key: key, timestamp: start, values: set))
+            for metric in try store.allAggregates(start: from, end: time, highResolution: highResolution, distributions: percentiles) {
+                byMetric[Self.metricID(metric.key.namespace, metric.key.name, metric.canonicalDimensions, highResolution), default: []]
+                    .append(contentsOf: metric.periods.map { MetricDatapoint(key: metric.key, timestamp: $0.start, values: $0.values) })
             }
         }
         var transitions: [AlarmTransition] = []
         var states = Dictionary(uniqueKeysWithValues: records.map { ($0.name, AlarmState(rawValue: $0.state) ?? .insufficientData) })
-        for (record, alarm) in parsed {
-            let id = Self.metricID(alarm.namespace, alarm.metricName, MetricKey(namespace: "", name: "", dimensions: alarm.dimensions).canonicalDimensions,
-                                   alarm.rule.periodSeconds < 60)
+        for (record, alarm, id) in parsed {
             let current = AlarmState(rawValue: record.state) ?? .insufficientData
-            let range = AlarmBacktest(alarm: alarm, datapoints: byMetric[id] ?? []).range(at: time)
+            let range = AlarmBacktest(alarm: alarm, datapointsOfItsMetric: byMetric[id] ?? []).range(at: time)
             let evaluation = AlarmEvaluator.evaluate(alarm.rule, range: range, current: current)
             guard evaluation.state != current else { continue }
             states[record.name] = evaluation.state
@@ -306,9 +307,11 @@ public struct AlarmsService: Sendable {
                 case .insufficientData: "InsufficientDataActions"
                 }
                 let actions = parameters[key] as? [String] ?? []
-                let payload = actions.isEmpty ? "" : AlarmMessages.message(name: record.name, description: parameters["AlarmDescription"] as? String, old: old,
-                                                                  new: state, reason: reason, at: at,
-                                                                  subject: "\"AlarmRule\":\(AlarmMessages.quote(parameters["AlarmRule"] as? String ?? ""))")
+                let payload = actions.isEmpty ? "" : AlarmMessages.message(name: record.name, description: parameters["AlarmDescription"] as? String,
+                                                                           old: old, new: state, reason: reason, at: at) { j in
+                    j.raw("\"AlarmRule\":")
+                    j.string(parameters["AlarmRule"] as? String ?? "")
+                }
                 notifications = actions.map { ($0, payload) }
             }
         }
@@ -322,14 +325,32 @@ public struct AlarmsService: Sendable {
     }
 }
 
-/// Parsed alarm definitions by name, reused while the stored definition is unchanged.
+/// Parsed alarm definitions by name, with the key of their metric's aggregates, reused while the
+/// stored definition is unchanged. PutMetricAlarm fills it, so a server's first tick does not parse.
 final class AlarmDefinitionCache: Sendable {
-    let entries = Mutex<[String: (definition: String, alarm: MetricAlarm)]>([:])
+    struct Entry {
+        let definition: String
+        let alarm: MetricAlarm
+        /// ``AlarmsService/metricID(_:_:_:_:)`` of the alarm's metric.
+        let metricID: String
+    }
 
-    func alarm(_ record: AlarmRecord) -> MetricAlarm? {
-        if let entry = entries.withLock({ $0[record.name] }), entry.definition == record.definition { return entry.alarm }
+    let entries = Mutex<[String: Entry]>([:])
+
+    func alarm(_ record: AlarmRecord) -> MetricAlarm? { entry(record)?.alarm }
+
+    func entry(_ record: AlarmRecord) -> Entry? {
+        if let entry = entries.withLock({ $0[record.name] }), entry.definition == record.definition { return entry }
         guard let alarm = try? MetricAlarm.fromPutMetricAlarm(AlarmsService.parameters(record.definition)) else { return nil }
-        entries.withLock { $0[record.name] = (record.definition, alarm) }
-        return alarm
+        return store(alarm, definition: record.definition)
+    }
+
+    @discardableResult
+    func store(_ alarm: MetricAlarm, definition: String) -> Entry {
+        let id = AlarmsService.metricID(alarm.namespace, alarm.metricName, MetricKey(namespace: "", name: "", dimensions: alarm.dimensions).canonicalDimensions,
+                                        alarm.rule.periodSeconds < 60)
+        let entry = Entry(definition: definition, alarm: alarm, metricID: id)
+        entries.withLock { $0[alarm.name] = entry }
+        return entry
     }
 }
