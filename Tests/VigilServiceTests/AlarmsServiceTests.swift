@@ -56,6 +56,10 @@ struct AlarmsServiceTests {
         #expect(message["AlarmArn"] as? String == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures"
                 && message["Region"] as? String == "US East (N. Virginia)" && message["AWSAccountId"] as? String == "000000000000")
         #expect(message["StateChangeTime"] as? String == "2026-11-25T09:55:00.000+0000" && message["AlarmDescription"] is NSNull)
+        #expect(message["AlarmConfigurationUpdatedTimestamp"] as? String == "2026-11-25T09:50:00.000+0000")
+        #expect(message["AlarmActions"] as? [String] == ["arn:aws:sns:us-east-1:123456789012:security"]
+                && message["OKActions"] as? [String] == ["arn:aws:sns:us-east-1:123456789012:security-ok"]
+                && message["InsufficientDataActions"] as? [String] == [])
         #expect(trigger["Period"] as? Int == 300 && trigger["Dimensions"] as? [Any] != nil && trigger["Unit"] is NSNull)
         #expect(trigger["MetricName"] as? String == "ConsoleSignInFailureCount" && trigger["Statistic"] as? String == "SUM" && trigger["Threshold"] as? Double == 3)
         // Quiet periods: as AWS warns, the last datapoint is judged again while it is in the evaluation

@@ -90,10 +90,17 @@ enum AlarmMessages {
                          data: AlarmsService.json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
     }
 
-    /// The message SNS publishes for a metric alarm's state change: ``message(name:description:old:new:reason:at:subject:)``
+    /// The actions of an alarm, as its notification lists them.
+    struct Actions {
+        let ok, alarm, insufficientData: [String]
+    }
+
+    /// The message SNS publishes for a metric alarm's state change: ``message(name:description:configurationUpdated:actions:old:new:reason:at:subject:)``
     /// with the Trigger (the alarm's metric and rule).
-    static func notification(_ a: MetricAlarm, old: String, new: AlarmState, reason: String, at: Int64) -> String {
-        message(name: a.name, description: a.description, old: old, new: new, reason: reason, at: at) { j in
+    static func notification(_ a: MetricAlarm, configurationUpdated: Int64, old: String, new: AlarmState, reason: String, at: Int64) -> String {
+        message(name: a.name, description: a.description, configurationUpdated: configurationUpdated,
+                actions: Actions(ok: a.okActions, alarm: a.alarmActions, insufficientData: a.insufficientDataActions),
+                old: old, new: new, reason: reason, at: at) { j in
             j.raw("\"Trigger\":{\"MetricName\":"); j.string(a.metricName)
             j.raw(",\"Namespace\":"); j.string(a.namespace)
             switch a.statistic {
@@ -118,21 +125,32 @@ enum AlarmMessages {
         }
     }
 
-    /// The fields every alarm notification has (with the alarm's ARN, Vigil's account and region, as
-    /// CloudWatch's message has them), then what `subject` writes: a metric alarm's Trigger, a
-    /// composite's AlarmRule.
-    static func message(name: String, description: String?, old: String, new: AlarmState, reason: String, at: Int64,
-                        subject: (inout JSONBuffer) -> Void) -> String {
+    /// The fields every alarm notification has, in CloudWatch's order (with the alarm's ARN, Vigil's
+    /// account and region), then what `subject` writes: a metric alarm's Trigger, a composite's AlarmRule.
+    static func message(name: String, description: String?, configurationUpdated: Int64, actions: Actions, old: String, new: AlarmState,
+                        reason: String, at: Int64, subject: (inout JSONBuffer) -> Void) -> String {
+        func list(_ items: [String], _ j: inout JSONBuffer) {
+            j.raw("[")
+            for (i, item) in items.enumerated() {
+                if i > 0 { j.raw(",") }
+                j.string(item)
+            }
+            j.raw("]")
+        }
         var j = JSONBuffer(capacity: 1024)
         j.raw("{\"AlarmName\":"); j.string(name)
         j.raw(",\"AlarmDescription\":"); j.string(description)
         j.raw(",\"AWSAccountId\":"); j.string(AlarmsService.account)
+        j.raw(",\"AlarmConfigurationUpdatedTimestamp\":"); j.timestamp(configurationUpdated)
         j.raw(",\"NewStateValue\":"); j.string(new.rawValue)
         j.raw(",\"NewStateReason\":"); j.string(reason)
         j.raw(",\"StateChangeTime\":"); j.timestamp(at)
         j.raw(",\"Region\":"); j.string(AlarmsService.regionName)
         j.raw(",\"AlarmArn\":"); j.string(AlarmsService.arn(name))
         j.raw(",\"OldStateValue\":"); j.string(old)
+        j.raw(",\"OKActions\":"); list(actions.ok, &j)
+        j.raw(",\"AlarmActions\":"); list(actions.alarm, &j)
+        j.raw(",\"InsufficientDataActions\":"); list(actions.insufficientData, &j)
         j.raw(",")
         subject(&j)
         j.raw("}")

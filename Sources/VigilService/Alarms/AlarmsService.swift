@@ -296,7 +296,8 @@ public struct AlarmsService: Sendable {
                 case .ok: alarm.okActions
                 case .insufficientData: alarm.insufficientDataActions
                 }
-                let payload = actions.isEmpty ? "" : AlarmMessages.notification(alarm, old: old, new: state, reason: reason, at: at)
+                let payload = actions.isEmpty ? "" : AlarmMessages.notification(alarm, configurationUpdated: record.configurationUpdated, old: old,
+                                                                                new: state, reason: reason, at: at)
                 notifications = actions.map { ($0, payload) }
             } else {
                 // A composite alarm: the message names its rule instead of a metric.
@@ -307,7 +308,10 @@ public struct AlarmsService: Sendable {
                 case .insufficientData: "InsufficientDataActions"
                 }
                 let actions = parameters[key] as? [String] ?? []
+                let all = AlarmMessages.Actions(ok: parameters["OKActions"] as? [String] ?? [], alarm: parameters["AlarmActions"] as? [String] ?? [],
+                                                insufficientData: parameters["InsufficientDataActions"] as? [String] ?? [])
                 let payload = actions.isEmpty ? "" : AlarmMessages.message(name: record.name, description: parameters["AlarmDescription"] as? String,
+                                                                           configurationUpdated: record.configurationUpdated, actions: all,
                                                                            old: old, new: state, reason: reason, at: at) { j in
                     j.raw("\"AlarmRule\":")
                     j.string(parameters["AlarmRule"] as? String ?? "")
