@@ -4,28 +4,18 @@ import Testing
 
 @Suite("Instants as alarms write them")
 struct UTCDateTextTests {
-    static let iso: DateFormatter = {
+    /// Foundation's formatter for `format` in UTC, the reference the byte-built texts are checked against.
+    static func utc(_ format: String) -> DateFormatter {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'+0000'"
+        f.dateFormat = format
         return f
-    }()
-    static let reason: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "dd/MM/yy HH:mm:ss"
-        return f
-    }()
+    }
 
-    static let long: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEEE dd MMMM, yyyy HH:mm:ss 'UTC'"
-        return f
-    }()
+    static let iso = utc("yyyy-MM-dd'T'HH:mm:ss.SSS'+0000'")
+    static let reason = utc("dd/MM/yy HH:mm:ss")
+    static let long = utc("EEEE dd MMMM, yyyy HH:mm:ss 'UTC'")
 
     @Test("StateReason dates read dd/MM/yy HH:mm:ss in UTC")
     func reasonFormat() {
