@@ -23,6 +23,15 @@ public enum ByteSearch {
         let count = haystack.count
         var i = from
         let splat = SIMD16<UInt8>(repeating: byte)
+        // 64 bytes per test while nothing is found (lines of JSON events run to a kilobyte), then
+        // 16 at a time to the first hit.
+        while i + 64 <= count {
+            let raw = UnsafeRawPointer(base + i)
+            let hits = (raw.loadUnaligned(as: SIMD16<UInt8>.self) .== splat) .| (raw.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self) .== splat)
+                .| (raw.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self) .== splat) .| (raw.loadUnaligned(fromByteOffset: 48, as: SIMD16<UInt8>.self) .== splat)
+            if any(hits) { break }
+            i += 64
+        }
         while i + 16 <= count {
             let block = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
             let hits = block .== splat

@@ -24,8 +24,10 @@ final class BoundJSONCondition: Sendable {
 }
 
 /// One or more JSON expressions sharing one trie, so that an event is scanned once for all of them.
-struct JSONBinding: Sendable {
+final class JSONBinding: Sendable {
     let trie: JSONPathTrie
+    /// The trie as the scanner reads it.
+    let table: JSONScanTable
     let expressions: [ConditionExpression<BoundJSONCondition>]
     /// The expressions as one flat program (what matching runs).
     let program: JSONProgram
@@ -46,11 +48,12 @@ struct JSONBinding: Sendable {
         self.program = JSONProgram(self.expressions)
         self.extraSlots = extraSelectors.map { trie.slot(for: $0) }
         self.trie = trie
+        self.table = JSONScanTable(trie)
     }
 
     /// Scans `message` once into `values`; false if it is not a JSON object.
     func scan(_ message: UnsafeBufferPointer<UInt8>, into values: inout JSONValues) -> Bool {
-        var scanner = JSONScanner(trie: trie, bytes: message)
+        var scanner = JSONScanner(table: table, bytes: message)
         // Reuse the previous event's storage for the values found (no allocation per event).
         swap(&scanner.found, &values.refs)
         scanner.found.removeAll(keepingCapacity: true)

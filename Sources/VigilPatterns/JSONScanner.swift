@@ -53,20 +53,69 @@ struct JSONValueRef: Sendable {
     var slot: Int
 }
 
+/// A ``JSONPathTrie`` laid out flat in memory for ``JSONScanner``: the scan's hot loop reads plain
+/// buffers instead of arrays of structs (whose copies cost reference counting on every key).
+/// Immutable once built.
+final class JSONScanTable: @unchecked Sendable {  // @unchecked: the buffers are written only in init
+    /// Per node: its first member and member count, its slot (-1 for none), its `[*]` child (-1 for none).
+    let memberStart, memberCount, slot, anyIndex: UnsafeMutableBufferPointer<Int32>
+    /// Per node: its `[n]` children (empty for most).
+    let indices: [[(index: Int, child: Int)]]
+    /// Per member: where its key's bytes start, their length, and the child node.
+    let keyStart, keyLength, child: UnsafeMutableBufferPointer<Int32>
+    let keyBytes: UnsafeMutableBufferPointer<UInt8>
+
+    init(_ trie: JSONPathTrie) {
+        let nodes = trie.nodes
+        func buffer<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, values.count))
+            _ = b.initialize(from: values)
+            return b
+        }
+        var starts: [Int32] = [], counts: [Int32] = [], keyStarts: [Int32] = [], keyLengths: [Int32] = [], children: [Int32] = []
+        var bytes: [UInt8] = []
+        for node in nodes {
+            starts.append(Int32(children.count))
+            counts.append(Int32(node.members.count))
+            for m in node.members {
+                keyStarts.append(Int32(bytes.count))
+                keyLengths.append(Int32(m.key.count))
+                bytes += m.key
+                children.append(Int32(m.child))
+            }
+        }
+        memberStart = buffer(starts)
+        memberCount = buffer(counts)
+        slot = buffer(nodes.map { Int32($0.slot ?? -1) })
+        anyIndex = buffer(nodes.map { Int32($0.anyIndex ?? -1) })
+        indices = nodes.map(\.indices)
+        keyStart = buffer(keyStarts)
+        keyLength = buffer(keyLengths)
+        child = buffer(children)
+        keyBytes = buffer(bytes)
+    }
+
+    deinit {
+        for b in [memberStart, memberCount, slot, anyIndex, keyStart, keyLength, child] { b.deallocate() }
+        keyBytes.deallocate()
+    }
+}
+
 /// Scans one JSON event, validating all of it and recording the values at the trie's selectors.
 ///
-/// Values off the trie are skipped without being decoded. Anything that is not one JSON object
-/// (with only whitespace around it) makes ``scan`` return false: non-JSON events never match.
+/// Values off the trie are validated by ``skip(depth:)``, which records nothing and matches no keys.
+/// Anything that is not one JSON object (with only whitespace around it) makes ``scan`` return
+/// false: non-JSON events never match.
 struct JSONScanner {
-    let trie: JSONPathTrie
+    let table: JSONScanTable
     let p: UnsafePointer<UInt8>
     let n: Int
     var i = 0
     var found: [JSONValueRef] = []
     static let maximumDepth = 256
 
-    init(trie: JSONPathTrie, bytes: UnsafeBufferPointer<UInt8>) {
-        self.trie = trie
+    init(table: JSONScanTable, bytes: UnsafeBufferPointer<UInt8>) {
+        self.table = table
         self.p = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
         self.n = bytes.count
     }
@@ -86,17 +135,17 @@ struct JSONScanner {
         }
     }
 
-    /// Parses one value; `node` is the trie node it stands at, or -1 when no filter needs it.
+    /// Parses one value standing at trie node `node` (or off the trie when `node` is negative).
     mutating func value(node: Int, depth: Int) -> Bool {
+        guard node >= 0 else { return skip(depth: depth) }
         guard i < n, depth < Self.maximumDepth else { return false }
-        let c = p[i]
         let start = i
-        switch c {
+        switch p[i] {
         case UInt8(ascii: "{"):
             i += 1
             skipSpace()
             if i < n && p[i] == UInt8(ascii: "}") { i += 1; record(node, .object, start, i, false); return true }
-            let members = node >= 0 ? trie.nodes[node].members : []
+            let first = Int(table.memberStart[node]), count = Int(table.memberCount[node])
             while true {
                 guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
                 i += 1
@@ -104,15 +153,11 @@ struct JSONScanner {
                 guard let escaped = string() else { return false }
                 let keyEnd = i - 1
                 var child = -1
-                for member in members where keyEquals(member.key, keyStart, keyEnd, escaped) {
-                    child = member.child
+                for m in first..<(first + count) where keyEquals(m, keyStart, keyEnd, escaped) {
+                    child = Int(table.child[m])
                     break
                 }
-                skipSpace()
-                guard i < n, p[i] == UInt8(ascii: ":") else { return false }
-                i += 1
-                skipSpace()
-                guard value(node: child, depth: depth + 1) else { return false }
+                guard colon(), value(node: child, depth: depth + 1) else { return false }
                 skipSpace()
                 guard i < n else { return false }
                 if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); continue }
@@ -126,20 +171,18 @@ struct JSONScanner {
             skipSpace()
             if i < n && p[i] == UInt8(ascii: "]") { i += 1; record(node, .array, start, i, false); return true }
             var index = 0
+            let exact = table.indices[node]
+            let any = Int(table.anyIndex[node])
             while true {
-                var child = -1
-                if node >= 0 {
-                    let t = trie.nodes[node]
-                    if let exact = t.indices.first(where: { $0.index == index }) { child = exact.child }
-                    if let any = t.anyIndex {
-                        if child >= 0 {
-                            // Both [n] and [*] want this element: scan it once for each.
-                            let save = i
-                            guard value(node: any, depth: depth + 1) else { return false }
-                            i = save
-                        } else {
-                            child = any
-                        }
+                var child = exact.first(where: { $0.index == index })?.child ?? -1
+                if any >= 0 {
+                    if child >= 0 {
+                        // Both [n] and [*] want this element: scan it once for each.
+                        let save = i
+                        guard value(node: any, depth: depth + 1) else { return false }
+                        i = save
+                    } else {
+                        child = any
                     }
                 }
                 guard value(node: child, depth: depth + 1) else { return false }
@@ -157,27 +200,73 @@ struct JSONScanner {
             guard let escaped = string() else { return false }
             record(node, .string, start + 1, i - 1, escaped)
             return true
-        case UInt8(ascii: "t"):
-            guard literal("true") else { return false }
-            record(node, .trueValue, start, i, false)
-            return true
-        case UInt8(ascii: "f"):
-            guard literal("false") else { return false }
-            record(node, .falseValue, start, i, false)
-            return true
-        case UInt8(ascii: "n"):
-            guard literal("null") else { return false }
-            record(node, .null, start, i, false)
-            return true
         default:
-            guard number() else { return false }
-            record(node, .number, start, i, false)
+            guard let kind = scalar() else { return false }
+            record(node, kind, start, i, false)
             return true
         }
     }
 
+    /// Validates one value off the trie: the same grammar as ``value(node:depth:)``, nothing recorded.
+    mutating func skip(depth: Int) -> Bool {
+        guard i < n, depth < Self.maximumDepth else { return false }
+        switch p[i] {
+        case UInt8(ascii: "{"):
+            i += 1
+            skipSpace()
+            if i < n && p[i] == UInt8(ascii: "}") { i += 1; return true }
+            while true {
+                guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
+                i += 1
+                guard string() != nil, colon(), skip(depth: depth + 1) else { return false }
+                skipSpace()
+                guard i < n else { return false }
+                if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); continue }
+                if p[i] == UInt8(ascii: "}") { i += 1; return true }
+                return false
+            }
+        case UInt8(ascii: "["):
+            i += 1
+            skipSpace()
+            if i < n && p[i] == UInt8(ascii: "]") { i += 1; return true }
+            while true {
+                guard skip(depth: depth + 1) else { return false }
+                skipSpace()
+                guard i < n else { return false }
+                if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); continue }
+                if p[i] == UInt8(ascii: "]") { i += 1; return true }
+                return false
+            }
+        case UInt8(ascii: "\""):
+            i += 1
+            return string() != nil
+        default:
+            return scalar() != nil
+        }
+    }
+
+    /// The `:` after a key, with the whitespace around it.
+    @inline(__always) mutating func colon() -> Bool {
+        skipSpace()
+        guard i < n, p[i] == UInt8(ascii: ":") else { return false }
+        i += 1
+        skipSpace()
+        return true
+    }
+
+    /// `true`, `false`, `null` or a number; nil when it is none of them.
+    @inline(__always) mutating func scalar() -> JSONValueRef.Kind? {
+        switch p[i] {
+        case UInt8(ascii: "t"): return literal("true") ? .trueValue : nil
+        case UInt8(ascii: "f"): return literal("false") ? .falseValue : nil
+        case UInt8(ascii: "n"): return literal("null") ? .null : nil
+        default: return number() ? .number : nil
+        }
+    }
+
     @inline(__always) mutating func record(_ node: Int, _ kind: JSONValueRef.Kind, _ start: Int, _ end: Int, _ escaped: Bool) {
-        guard node >= 0, let slot = trie.nodes[node].slot else { return }
+        let slot = Int(table.slot[node])
+        guard slot >= 0 else { return }
         found.append(JSONValueRef(kind: kind, start: start, end: end, escaped: escaped, slot: slot))
     }
 
@@ -258,13 +347,16 @@ struct JSONScanner {
         }
     }
 
-    func keyEquals(_ key: [UInt8], _ start: Int, _ end: Int, _ escaped: Bool) -> Bool {
+    /// Whether the key in `start..<end` is member `m`'s.
+    @inline(__always) func keyEquals(_ m: Int, _ start: Int, _ end: Int, _ escaped: Bool) -> Bool {
+        let length = Int(table.keyLength[m])
+        let key = UnsafeBufferPointer(rebasing: table.keyBytes[Int(table.keyStart[m])..<(Int(table.keyStart[m]) + length)])
         if !escaped {
-            guard end - start == key.count else { return false }
-            for k in 0..<key.count where p[start + k] != key[k] { return false }
+            guard end - start == length else { return false }
+            for k in 0..<length where p[start + k] != key[k] { return false }
             return true
         }
-        return JSONText.unescape(UnsafeBufferPointer(start: p + start, count: end - start)) == key
+        return JSONText.unescape(UnsafeBufferPointer(start: p + start, count: end - start)).elementsEqual(key)
     }
 }
 

@@ -120,6 +120,22 @@ struct JSONPatternTests {
         #expect(try !FilterPattern("{ $.b NOT EXISTS }").matches(event))
     }
 
+    @Test("a malformed part the pattern does not look at still makes the event non-JSON", arguments: [
+        #"{"eventName":"X","other":{"a":tru}}"#, #"{"eventName":"X","list":[1,,2]}"#, #"{"eventName":"X","o":{"k" 1}}"#,
+        #"{"eventName":"X","s":"bad\q"}"#, #"{"eventName":"X","n":-}"#, "{\"eventName\":\"X\",\"c\":\"raw\ttab\"}",
+    ])
+    func malformedElsewhere(event: String) throws {
+        #expect(try !FilterPattern("{ $.eventName = X }").matches(event))
+        #expect(try FilterPattern("{ $.eventName = X }").matches(#"{"eventName":"X","other":{"a":true},"list":[1,2],"n":-1.5e3}"#))
+    }
+
+    @Test("keys are compared decoded, like values")
+    func escapedKeys() throws {
+        #expect(try FilterPattern("{ $.eventName = X }").matches(#"{"event\u004eame":"X"}"#))
+        #expect(try FilterPattern("{ $.user.name = bob }").matches(#"{"us\u0065r":{"name":"bob"}}"#))
+        #expect(try !FilterPattern("{ $.eventName = X }").matches(#"{"eventname":"X"}"#))
+    }
+
     @Test("escaped JSON strings are decoded before comparing")
     func escapedStrings() throws {
         #expect(try FilterPattern("{ $.eventName = ConsoleLogin }").matches(#"{"eventName":"Console\u004cogin"}"#))
