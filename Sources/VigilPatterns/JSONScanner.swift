@@ -64,6 +64,11 @@ final class JSONScanTable: @unchecked Sendable {  // @unchecked: the buffers are
     /// Per member: where its key's bytes start, their length, and the child node.
     let keyStart, keyLength, child: UnsafeMutableBufferPointer<Int32>
     let keyBytes: UnsafeMutableBufferPointer<UInt8>
+    /// Per node and key length (``lengthBuckets`` of them, the last for all longer keys): its first
+    /// member of that length, -1 for none; then per member the next of the same node and length. A key
+    /// is compared with the members of its own length only (a member loop mispredicted on every key).
+    let firstOfLength, nextOfLength: UnsafeMutableBufferPointer<Int32>
+    static let lengthBuckets = 64
 
     init(_ trie: JSONPathTrie) {
         let nodes = trie.nodes
@@ -93,10 +98,21 @@ final class JSONScanTable: @unchecked Sendable {  // @unchecked: the buffers are
         keyLength = buffer(keyLengths)
         child = buffer(children)
         keyBytes = buffer(bytes)
+        var first = [Int32](repeating: -1, count: nodes.count * Self.lengthBuckets)
+        var next = [Int32](repeating: -1, count: max(1, keyLengths.count))
+        for (node, start) in starts.enumerated() {
+            for m in stride(from: Int(start) + Int(counts[node]) - 1, through: Int(start), by: -1) {
+                let bucket = node * Self.lengthBuckets + min(Int(keyLengths[m]), Self.lengthBuckets - 1)
+                next[m] = first[bucket]
+                first[bucket] = Int32(m)
+            }
+        }
+        firstOfLength = buffer(first)
+        nextOfLength = buffer(next)
     }
 
     deinit {
-        for b in [memberStart, memberCount, slot, anyIndex, keyStart, keyLength, child] { b.deallocate() }
+        for b in [memberStart, memberCount, slot, anyIndex, keyStart, keyLength, child, firstOfLength, nextOfLength] { b.deallocate() }
         keyBytes.deallocate()
     }
 }
@@ -153,9 +169,17 @@ struct JSONScanner {
                 guard let escaped = string() else { return false }
                 let keyEnd = i - 1
                 var child = -1
-                for m in first..<(first + count) where keyEquals(m, keyStart, keyEnd, escaped) {
-                    child = Int(table.child[m])
-                    break
+                if !escaped {
+                    var m = Int(table.firstOfLength[node * JSONScanTable.lengthBuckets + min(keyEnd - keyStart, JSONScanTable.lengthBuckets - 1)])
+                    while m >= 0 {
+                        if keyEquals(m, keyStart, keyEnd, false) { child = Int(table.child[m]); break }
+                        m = Int(table.nextOfLength[m])
+                    }
+                } else {
+                    for m in first..<(first + count) where keyEquals(m, keyStart, keyEnd, true) {
+                        child = Int(table.child[m])
+                        break
+                    }
                 }
                 guard colon(), value(node: child, depth: depth + 1) else { return false }
                 skipSpace()
