@@ -23,13 +23,20 @@ public enum ByteSearch {
         let count = haystack.count
         var i = from
         let splat = SIMD16<UInt8>(repeating: byte)
-        // 64 bytes per test while nothing is found (lines of JSON events run to a kilobyte), then
-        // 16 at a time to the first hit.
+        // 64 bytes per test (lines of JSON events run to a kilobyte); a hit is then found in the four
+        // blocks already compared, without reading them again.
         while i + 64 <= count {
             let raw = UnsafeRawPointer(base + i)
-            let hits = (raw.loadUnaligned(as: SIMD16<UInt8>.self) .== splat) .| (raw.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self) .== splat)
-                .| (raw.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self) .== splat) .| (raw.loadUnaligned(fromByteOffset: 48, as: SIMD16<UInt8>.self) .== splat)
-            if any(hits) { break }
+            let a = raw.loadUnaligned(as: SIMD16<UInt8>.self) .== splat
+            let b = raw.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self) .== splat
+            let c = raw.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self) .== splat
+            let d = raw.loadUnaligned(fromByteOffset: 48, as: SIMD16<UInt8>.self) .== splat
+            if any(a .| b .| c .| d) {
+                if any(a) { return i + firstLane(a) }
+                if any(b) { return i + 16 + firstLane(b) }
+                if any(c) { return i + 32 + firstLane(c) }
+                return i + 48 + firstLane(d)
+            }
             i += 64
         }
         while i + 16 <= count {
