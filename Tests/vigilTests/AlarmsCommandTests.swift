@@ -26,4 +26,28 @@ struct AlarmsCommandTests {
         let bad = try cli.run(["alarms", "put-metric-alarm", "--cli-input-json", #"{"AlarmName":"x"}"#] + d)
         #expect(bad.status == 254 && bad.stderr.contains("(MissingParameter) when calling the PutMetricAlarm operation"))
     }
+
+    @Test("a composite alarm with an ActionsSuppressor holds its notification while the suppressor is in ALARM, and describe says why")
+    func suppressedComposite() throws {
+        let dir = NSTemporaryDirectory() + "vigil-composite-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cli = CLITests()
+        func ok(_ args: [String]) throws -> String { try cli.output(args, dataDirectory: dir) }
+        for name in ["SignIn", "Maintenance"] {
+            _ = try ok(["alarms", "put-metric-alarm", "--cli-input-json",
+                        #"{"AlarmName":"\#(name)","Namespace":"CloudTrailMetrics","MetricName":"\#(name)Count","Statistic":"Sum","Period":300,"EvaluationPeriods":1,"Threshold":1,"ComparisonOperator":"GreaterThanOrEqualToThreshold","TreatMissingData":"notBreaching"}"#])
+        }
+        _ = try ok(["alarms", "put-composite-alarm", "--cli-input-json",
+                    #"{"AlarmName":"Page","AlarmRule":"ALARM(SignIn)","AlarmActions":["arn:aws:sns:us-east-1:123456789012:page"],"ActionsSuppressor":"Maintenance","ActionsSuppressorWaitPeriod":120,"ActionsSuppressorExtensionPeriod":300}"#])
+        _ = try ok(["alarms", "set-alarm-state", "--alarm-name", "Maintenance", "--state-value", "ALARM", "--state-reason", "maintenance window"])
+        _ = try ok(["alarms", "set-alarm-state", "--alarm-name", "SignIn", "--state-value", "ALARM", "--state-reason", "test"])
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(try ok(["alarms", "describe", "Page"]).utf8)) as? [String: Any])
+        #expect(page["StateValue"] as? String == "ALARM" && page["ActionsSuppressedBy"] as? String == "Alarm"
+                && page["ActionsSuppressedReason"] as? String == "Actions suppressed by Alarm")
+        #expect(page["AlarmArn"] as? String == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:Page")
+        #expect(try ok(["alarms", "history", "Page", "--history-item-type", "Action", "--output", "json"]).contains("Successfully executed") == false)
+        let bad = try cli.run(["alarms", "put-composite-alarm", "--data-dir", dir, "--cli-input-json",
+                               #"{"AlarmName":"X","AlarmRule":"TRUE","ActionsSuppressor":"Maintenance"}"#])
+        #expect(bad.status == 254 && bad.stderr.contains("(MissingParameter) when calling the PutCompositeAlarm operation"))
+    }
 }
