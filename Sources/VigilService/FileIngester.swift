@@ -1,4 +1,4 @@
-public import VigilStore
+import VigilStore
 import Foundation
 
 /// Ingests the lines of a file (or standard input) as log events, in batches that each commit the

@@ -1,4 +1,4 @@
-public import VigilMetrics
+import VigilMetrics
 import VigilPatterns
 import VigilStore
 import Foundation

@@ -1,4 +1,4 @@
-public import VigilAlarms
+import VigilAlarms
 public import VigilStore
 public import VigilMetrics
 import VigilPatterns

@@ -1,4 +1,4 @@
-public import VigilStore
+import VigilStore
 import Foundation
 
 /// Ingests CloudTrail log files as delivered to S3 (`.json.gz` or `.json`, alone or in the
