@@ -126,7 +126,7 @@ struct CloudTrailIngesterTests {
         try service.createLogStream(group: CloudTrailIngester.defaultGroup, name: "123456789012_CloudTrail_us-east-1")
         // What a run killed after its first batch (the first two records, one day) leaves behind.
         let source = "cloudtrail:" + CloudTrailIngester.fingerprint(bytes)
-        try service.importLogEvents(group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1",
+        _ = try service.importLogEvents(group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1",
                                     events: try CloudTrailLogFile(bytes: bytes).records.prefix(2).map { NewLogEvent(timestamp: $0.eventTime!, message: Array(bytes[$0.range])) },
                                     offset: IngestOffset(source: source, identity: "c3", offset: 2))
         let summary = try ingester.ingest(paths: [path])
