@@ -39,7 +39,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "VigilStore",
-            dependencies: ["CSQLite", "VigilMetrics"],
+            dependencies: ["CSQLite", "VigilMetrics", "VigilAlarms"],
             swiftSettings: swiftSettings
         ),
         .target(

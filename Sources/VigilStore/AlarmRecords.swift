@@ -1,3 +1,5 @@
+public import VigilAlarms
+
 /// A stored metric alarm: its definition (PutMetricAlarm's parameters as JSON) and its state.
 public struct AlarmRecord: Sendable, Equatable {
     public let name: String
@@ -13,11 +15,11 @@ public struct AlarmRecord: Sendable, Equatable {
     public let configurationUpdated: Int64
     /// A composite alarm's action suppression: ActionsSuppressedBy, when its period ends, and
     /// whether its latest change's notifications are held back.
-    public let suppression: AlarmSuppression
+    public let suppression: ActionsSuppression
 
     public init(name: String, definition: String, namespace: String, metricName: String, state: String, stateReason: String,
                 stateReasonData: String?, stateUpdated: Int64, actionsEnabled: Bool, configurationUpdated: Int64,
-                suppression: AlarmSuppression = AlarmSuppression()) {
+                suppression: ActionsSuppression = ActionsSuppression()) {
         self.name = name
         self.definition = definition
         self.namespace = namespace
@@ -32,31 +34,15 @@ public struct AlarmRecord: Sendable, Equatable {
     }
 }
 
-/// A composite alarm's stored action suppression (see VigilAlarms' ActionsSuppression).
-public struct AlarmSuppression: Sendable, Equatable {
-    /// ActionsSuppressedBy: `Alarm`, `WaitPeriod` or `ExtensionPeriod`.
-    public let by: String?
-    /// When the wait or extension period ends (epoch ms).
-    public let until: Int64?
-    /// The notifications of the alarm's latest change are held in the outbox.
-    public let held: Bool
-
-    public init(by: String? = nil, until: Int64? = nil, held: Bool = false) {
-        self.by = by
-        self.until = until
-        self.held = held
-    }
-}
-
 /// A change of a composite alarm's suppression, committed with the tick's transitions; `release`
 /// turns its held notifications into pending ones (their actions run).
 public struct SuppressionUpdate: Sendable {
     public let alarmName: String
-    public let suppression: AlarmSuppression
+    public let suppression: ActionsSuppression
     public let release: Bool
     public let at: Int64
 
-    public init(alarmName: String, suppression: AlarmSuppression, release: Bool, at: Int64) {
+    public init(alarmName: String, suppression: ActionsSuppression, release: Bool, at: Int64) {
         self.alarmName = alarmName
         self.suppression = suppression
         self.release = release

@@ -1,3 +1,5 @@
+import VigilAlarms
+
 extension SQLiteLogStore: AlarmStore {
     public func putAlarm(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
                          history: AlarmHistoryItem) throws -> Bool {
@@ -47,7 +49,8 @@ extension SQLiteLogStore: AlarmStore {
                 out.append(AlarmRecord(name: name, definition: s.text(1), namespace: s.text(2), metricName: s.text(3), state: s.text(4),
                                        stateReason: s.text(5), stateReasonData: s.isNull(6) ? nil : s.text(6), stateUpdated: s.int64(7),
                                        actionsEnabled: s.int64(8) != 0, configurationUpdated: s.int64(9),
-                                       suppression: AlarmSuppression(by: s.isNull(10) ? nil : s.text(10), until: s.isNull(11) ? nil : s.int64(11),
+                                       suppression: ActionsSuppression(cause: s.isNull(10) ? nil : ActionsSuppression.Cause(rawValue: s.text(10)),
+                                                                      until: s.isNull(11) ? nil : s.int64(11),
                                                                      held: s.int64(12) != 0)))
             }
             return out
@@ -97,7 +100,7 @@ extension SQLiteLogStore: AlarmStore {
             }
             for u in suppression {
                 try db.statement("UPDATE alarms SET suppressed_by = ?, suppressed_until = ?, actions_held = ? WHERE name = ?")
-                    .bind(u.suppression.by.map { .text($0) } ?? .null, u.suppression.until.map { .integer($0) } ?? .null,
+                    .bind(u.suppression.cause.map { .text($0.rawValue) } ?? .null, u.suppression.until.map { .integer($0) } ?? .null,
                           .integer(u.suppression.held ? 1 : 0), .text(u.alarmName)).run()
                 guard u.release else { continue }
                 let released = try db.statement("UPDATE notification_outbox SET status = 'pending' WHERE alarm_name = ? AND status = 'held' RETURNING action, payload")

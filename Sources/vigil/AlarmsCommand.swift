@@ -44,8 +44,8 @@ struct AlarmsCommand: ParsableCommand {
         d["ActionsEnabled"] = r.actionsEnabled
         d["AlarmArn"] = AlarmsService.arn(r.name)
         if d["ActionsSuppressor"] != nil {
-            d["ActionsSuppressedBy"] = r.suppression.by ?? NSNull()
-            if let by = r.suppression.by { d["ActionsSuppressedReason"] = "Actions suppressed by \(by)" }
+            d["ActionsSuppressedBy"] = r.suppression.cause?.rawValue ?? NSNull()
+            if let reason = r.suppression.reason { d["ActionsSuppressedReason"] = reason }
         }
         return d
     }

@@ -264,7 +264,7 @@ struct ActionsSuppressorTests {
     func waitPeriod() throws {
         let (alarms, clock, store) = try setUp()
         try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
-        #expect(try page(alarms).state == "ALARM" && page(alarms).suppression.by == "WaitPeriod")
+        #expect(try page(alarms).state == "ALARM" && page(alarms).suppression.cause == .waitPeriod)
         #expect(try store.outbox(status: nil).map(\.status) == ["held"])
         #expect(try alarms.describeAlarmHistory(name: "Page", type: "Action").items.isEmpty)
         clock.set(Self.start + 60_000)
@@ -273,7 +273,7 @@ struct ActionsSuppressorTests {
         clock.set(Self.start + 180_000)
         try alarms.evaluate(at: clock.now)
         #expect(try store.outbox(status: nil).map(\.status) == ["pending"])
-        #expect(try page(alarms).suppression == AlarmSuppression())
+        #expect(try page(alarms).suppression == ActionsSuppression())
         let action = try #require(try alarms.describeAlarmHistory(name: "Page", type: "Action").items.first)
         #expect(action.summary == "Successfully executed action arn:aws:sns:us-east-1:123456789012:page" && action.timestamp == Self.start + 180_000)
     }
@@ -283,10 +283,10 @@ struct ActionsSuppressorTests {
         let (alarms, clock, store) = try setUp()
         try alarms.setAlarmState("Maintenance", state: "ALARM", reason: "maintenance window")
         try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
-        #expect(try page(alarms).suppression.by == "Alarm" && store.outbox(status: "held").count == 1)
+        #expect(try page(alarms).suppression.cause == .alarm && store.outbox(status: "held").count == 1)
         clock.set(Self.start + 600_000)
         try alarms.setAlarmState("Maintenance", state: "OK", reason: "window over")
-        #expect(try page(alarms).suppression == AlarmSuppression(by: "ExtensionPeriod", until: Self.start + 780_000, held: true))
+        #expect(try page(alarms).suppression == ActionsSuppression(cause: .extensionPeriod, until: Self.start + 780_000, held: true))
         clock.set(Self.start + 780_000)
         try alarms.evaluate(at: clock.now)
         #expect(try store.outbox(status: nil).map(\.status) == ["pending"])
@@ -299,7 +299,7 @@ struct ActionsSuppressorTests {
         try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
         try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "test over")
         #expect(try page(alarms).state == "OK" && store.outbox(status: nil).map(\.status) == ["dropped"])
-        #expect(try page(alarms).suppression == AlarmSuppression(by: "Alarm", until: nil, held: false))
+        #expect(try page(alarms).suppression == ActionsSuppression(cause: .alarm, until: nil, held: false))
     }
 
     @Test("ActionsSuppressor is checked: its periods are required with it and only with it, it must exist, and it cannot be deleted while in use")

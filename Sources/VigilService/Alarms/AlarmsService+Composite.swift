@@ -138,8 +138,7 @@ extension AlarmsService {
         let changed = Dictionary(transitions.enumerated().map { ($1.alarmName, $0) }, uniquingKeysWith: { first, _ in first })
         for record in records {
             guard let settings = Self.suppressor(record) else { continue }
-            let stored = record.suppression
-            var s = ActionsSuppression(cause: stored.by.flatMap(ActionsSuppression.Cause.init(rawValue:)), until: stored.until, held: stored.held)
+            var s = record.suppression
             let suppressorState = states[settings.alarm] ?? .insufficientData
             if changed[settings.alarm] != nil { s.suppressorChanged(to: suppressorState, at: time, settings) }
             if let i = changed[record.name] {
@@ -149,8 +148,7 @@ extension AlarmsService {
                 if transitions[i].notifications.isEmpty { s.held = false }
             }
             let release = s.advance(to: time) == .release
-            let next = AlarmSuppression(by: s.cause?.rawValue, until: s.until, held: s.held)
-            if next != stored || release { updates.append(SuppressionUpdate(alarmName: record.name, suppression: next, release: release, at: time)) }
+            if s != record.suppression || release { updates.append(SuppressionUpdate(alarmName: record.name, suppression: s, release: release, at: time)) }
         }
         return updates
     }
