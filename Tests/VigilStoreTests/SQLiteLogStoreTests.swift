@@ -103,3 +103,23 @@ struct SQLiteLogStoreTests {
         #expect(try store.events(group: "g", EventQuery()).map(\.message) == [[0x62]])
     }
 }
+
+/// Reads run on their own connection: they must see every committed write, however the previous read ended.
+struct ReadConnectionTests {
+    @Test("on a database file, each read sees the writes committed before it, also after reads that stopped at their first row")
+    func readsSeeCommittedWrites() throws {
+        let path = NSTemporaryDirectory() + "vigil-reader-\(UUID().uuidString).db"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try SQLiteLogStore(path: path)
+        try store.createLogGroup(name: "g", retentionInDays: 1, tags: [:], now: 1)
+        for days in [3, 5, 7, 14] {
+            // retention(group:) reads one row and stops: its statement must not keep an old snapshot.
+            #expect(try store.retention(group: "g") != days)
+            try store.setRetention(group: "g", days: days)
+            #expect(try store.retention(group: "g") == days)
+            #expect(try store.logGroup(name: "g")?.retentionInDays == days)
+        }
+        // A second store on the same file (another process, as the CLI is) sees them too.
+        #expect(try SQLiteLogStore(path: path).retention(group: "g") == 14)
+    }
+}
