@@ -24,40 +24,19 @@ enum AlarmMessages {
         case .percentile(_, let name): j.raw(",\"extendedStatistic\":"); j.string(name)
         }
         j.raw(",\"period\":"); j.integer(alarm.rule.periodSeconds)
-        j.raw(",\"recentDatapoints\":[")
-        var first = true
-        for d in range {
-            guard let d else { continue }
-            if !first { j.raw(",") }
-            first = false
-            j.number(d.value)
-        }
-        j.raw("],\"threshold\":"); j.number(alarm.rule.threshold)
-        j.raw(",\"evaluatedDatapoints\":[")
-        first = true
-        for d in range.reversed().compactMap({ $0 }).prefix(alarm.rule.evaluationPeriods) {
-            if !first { j.raw(",") }
-            first = false
+        j.raw(",\"recentDatapoints\":"); j.array(range.lazy.compactMap { $0 }) { j, d in j.number(d.value) }
+        j.raw(",\"threshold\":"); j.number(alarm.rule.threshold)
+        j.raw(",\"evaluatedDatapoints\":")
+        j.array(range.reversed().lazy.compactMap { $0 }.prefix(alarm.rule.evaluationPeriods)) { j, d in
             j.raw("{\"timestamp\":"); j.timestamp(d.timestamp)
             j.raw(",\"sampleCount\":"); j.number(d.sampleCount)
             j.raw(",\"value\":"); j.number(d.value)
             j.raw("}")
         }
-        j.raw("]")
         if let unit = alarm.unit { j.raw(",\"unit\":"); j.string(unit) }
         j.raw("}")
         return j.text
     }
-
-    /// `"2019-05-24T21:19:27.553+0000"`: a time as StateReasonData and notifications write it, quoted.
-    static func timestamp(_ ms: Int64) -> String {
-        var j = JSONBuffer(capacity: 32)
-        j.timestamp(ms)
-        return j.text
-    }
-
-    /// A JSON string literal (the one quoting the CLI's output uses).
-    static func quote(_ s: String) -> String { JSONString.quote(s) }
 
     /// A StateUpdate history item: HistoryData is `{"newState":{…},"oldState":{stateValue,stateReason},"version":"1.0"}`.
     static func stateUpdate(_ record: AlarmRecord, to state: AlarmState, reason: String, reasonData: String?, at: Int64) -> AlarmHistoryItem {
@@ -90,16 +69,34 @@ enum AlarmMessages {
                          data: AlarmsService.json(["version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters]))
     }
 
-    /// The actions of an alarm, as its notification lists them.
+    /// The actions of an alarm, per state, as its notification lists them.
     struct Actions {
         let ok, alarm, insufficientData: [String]
+
+        init(_ a: MetricAlarm) {
+            (ok, alarm, insufficientData) = (a.okActions, a.alarmActions, a.insufficientDataActions)
+        }
+
+        /// From a composite alarm's PutCompositeAlarm parameters.
+        init(parameters p: [String: Any]) {
+            (ok, alarm, insufficientData) = (p["OKActions"] as? [String] ?? [], p["AlarmActions"] as? [String] ?? [], p["InsufficientDataActions"] as? [String] ?? [])
+        }
+
+        /// The actions run on entering `state`.
+        subscript(state: AlarmState) -> [String] {
+            switch state {
+            case .ok: ok
+            case .alarm: alarm
+            case .insufficientData: insufficientData
+            }
+        }
     }
 
     /// The message SNS publishes for a metric alarm's state change: ``message(name:description:configurationUpdated:actions:old:new:reason:at:subject:)``
     /// with the Trigger (the alarm's metric and rule).
     static func notification(_ a: MetricAlarm, configurationUpdated: Int64, old: String, new: AlarmState, reason: String, at: Int64) -> String {
         message(name: a.name, description: a.description, configurationUpdated: configurationUpdated,
-                actions: Actions(ok: a.okActions, alarm: a.alarmActions, insufficientData: a.insufficientDataActions),
+                actions: Actions(a),
                 old: old, new: new, reason: reason, at: at) { j in
             j.raw("\"Trigger\":{\"MetricName\":"); j.string(a.metricName)
             j.raw(",\"Namespace\":"); j.string(a.namespace)
@@ -108,12 +105,9 @@ enum AlarmMessages {
             case .percentile(_, let name): j.raw(",\"StatisticType\":\"ExtendedStatistic\",\"ExtendedStatistic\":"); j.string(name); j.raw(",\"Statistic\":null")
             }
             j.raw(",\"Unit\":"); j.string(a.unit)
-            j.raw(",\"Dimensions\":[")
-            for (i, d) in a.dimensions.enumerated() {
-                if i > 0 { j.raw(",") }
-                j.raw("{\"value\":"); j.string(d.value); j.raw(",\"name\":"); j.string(d.name); j.raw("}")
-            }
-            j.raw("],\"Period\":"); j.integer(a.rule.periodSeconds)
+            j.raw(",\"Dimensions\":")
+            j.array(a.dimensions) { j, d in j.raw("{\"value\":"); j.string(d.value); j.raw(",\"name\":"); j.string(d.name); j.raw("}") }
+            j.raw(",\"Period\":"); j.integer(a.rule.periodSeconds)
             j.raw(",\"EvaluationPeriods\":"); j.integer(a.rule.evaluationPeriods)
             j.raw(",\"DatapointsToAlarm\":"); j.integer(a.rule.datapointsToAlarm)
             j.raw(",\"ComparisonOperator\":"); j.string(a.rule.comparison.rawValue)
@@ -129,14 +123,7 @@ enum AlarmMessages {
     /// account and region), then what `subject` writes: a metric alarm's Trigger, a composite's AlarmRule.
     static func message(name: String, description: String?, configurationUpdated: Int64, actions: Actions, old: String, new: AlarmState,
                         reason: String, at: Int64, subject: (inout JSONBuffer) -> Void) -> String {
-        func list(_ items: [String], _ j: inout JSONBuffer) {
-            j.raw("[")
-            for (i, item) in items.enumerated() {
-                if i > 0 { j.raw(",") }
-                j.string(item)
-            }
-            j.raw("]")
-        }
+        func list(_ items: [String], _ j: inout JSONBuffer) { j.array(items) { j, item in j.string(item) } }
         var j = JSONBuffer(capacity: 1024)
         j.raw("{\"AlarmName\":"); j.string(name)
         j.raw(",\"AlarmDescription\":"); j.string(description)

@@ -34,7 +34,7 @@ extension AlarmsService {
             }
         }
         // Cycles: follow the rules of composite alarms from this one's children back to it.
-        var rules = Dictionary(uniqueKeysWithValues: all.compactMap { r in Self.compositeRule(r).map { (r.name, $0) } })
+        var rules = Dictionary(uniqueKeysWithValues: all.compactMap { r in compositeRule(r).map { (r.name, $0) } })
         rules[name] = rule
         var stack = rule.children, seen: Set<String> = []
         while let next = stack.popLast() {
@@ -74,16 +74,10 @@ extension AlarmsService {
     }
 
     /// The rule of a stored composite alarm; nil for a metric alarm.
-    static func compositeRule(_ r: AlarmRecord) -> CompositeRule? {
-        guard r.namespace.isEmpty, let text = parameters(r.definition)["AlarmRule"] as? String else { return nil }
-        return try? CompositeRule(parsing: text)
-    }
+    func compositeRule(_ r: AlarmRecord) -> CompositeRule? { cache.composite(r)?.rule }
 
     /// The ActionsSuppressor of a stored composite alarm, if it has one.
-    static func suppressor(_ r: AlarmRecord) -> ActionsSuppressor? {
-        guard r.namespace.isEmpty else { return nil }
-        return try? checkedSuppressor(parameters(r.definition))
-    }
+    func suppressor(_ r: AlarmRecord) -> ActionsSuppressor? { cache.composite(r)?.suppressor }
 
     /// Composite alarms follow their children: ALARM when the rule holds, OK when it does not. Each is
     /// evaluated after the alarms it names (there are no cycles), so a chain settles in one evaluation.
@@ -91,11 +85,11 @@ extension AlarmsService {
     /// The reason names the child whose change triggered the composite's, as CloudWatch writes it
     /// (`arn:…:alarm:child transitioned to ALARM at Friday 04 August, 2023 12:54:46 UTC`), and
     /// StateReasonData lists the triggering alarms: those that changed in this evaluation, or, when none
-    /// did (a new or updated composite), every child in the state the rule looks for.
+    /// did (a new or updated composite), all its children.
     /// `excluding` names an alarm whose state was just set (SetAlarmState): it is not re-evaluated.
     func compositeTransitions(_ records: [AlarmRecord], _ states: inout [String: AlarmState], at time: Int64,
                               excluding: String? = nil) -> [AlarmTransition] {
-        let composites = records.compactMap { r in r.name == excluding ? nil : Self.compositeRule(r).map { (r, $0) } }
+        let composites = records.compactMap { r in r.name == excluding ? nil : compositeRule(r).map { (r, $0) } }
         guard !composites.isEmpty else { return [] }
         let stored = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0) })
         var done: Set<String> = [], out: [AlarmTransition] = []
@@ -117,12 +111,18 @@ extension AlarmsService {
                 }
                 let reason = entries.first.map { "\($0.arn) transitioned to \($0.state.rawValue) at \(UTCDateText.long($0.at))" }
                     ?? "The alarm rule \(new == .alarm ? "holds" : "does not hold") without any child alarm."
-                let data = "{\"triggeringAlarms\":[" + entries.map {
-                    "{\"arn\":\(AlarmMessages.quote($0.arn)),\"state\":{\"value\":\"\($0.state.rawValue)\",\"timestamp\":\(AlarmMessages.timestamp($0.at))}}"
-                }.joined(separator: ",") + "]}"
+                var data = JSONBuffer(capacity: 128 * entries.count + 32)
+                data.raw("{\"triggeringAlarms\":")
+                data.array(entries) { j, e in
+                    j.raw("{\"arn\":"); j.string(e.arn)
+                    j.raw(",\"state\":{\"value\":"); j.string(e.state.rawValue)
+                    j.raw(",\"timestamp\":"); j.timestamp(e.at)
+                    j.raw("}}")
+                }
+                data.raw("}")
                 states[record.name] = new
                 changedAt[record.name] = time
-                out.append(transition(record, to: new, reason: reason, reasonData: data, at: time))
+                out.append(transition(record, to: new, reason: reason, reasonData: data.text, at: time))
             }
             pending.removeAll { done.contains($0.0.name) }
         }
@@ -137,7 +137,7 @@ extension AlarmsService {
         var updates: [SuppressionUpdate] = []
         let changed = Dictionary(transitions.enumerated().map { ($1.alarmName, $0) }, uniquingKeysWith: { first, _ in first })
         for record in records {
-            guard let settings = Self.suppressor(record) else { continue }
+            guard let settings = suppressor(record) else { continue }
             var s = record.suppression
             let suppressorState = states[settings.alarm] ?? .insufficientData
             if changed[settings.alarm] != nil { s.suppressorChanged(to: suppressorState, at: time, settings) }

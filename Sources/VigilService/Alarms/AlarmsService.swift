@@ -138,12 +138,12 @@ public struct AlarmsService: Sendable {
         // As on AWS, without AlarmTypes only metric alarms are described.
         let types = Set(alarmTypes ?? ["MetricAlarm"])
         if let childrenOf {
-            let children = Set(try store.alarms(names: [childrenOf], prefix: nil, state: nil).first.flatMap(Self.compositeRule)?.children ?? [])
+            let children = Set(try store.alarms(names: [childrenOf], prefix: nil, state: nil).first.flatMap(compositeRule)?.children ?? [])
             all = all.filter { children.contains($0.name) }
         }
         if let parentsOf {
             let everything = try store.alarms(names: nil, prefix: nil, state: nil)
-            let parents = Set(everything.filter { Self.compositeRule($0)?.children.contains(parentsOf) == true }.map(\.name))
+            let parents = Set(everything.filter { compositeRule($0)?.children.contains(parentsOf) == true }.map(\.name))
             all = all.filter { parents.contains($0.name) }
         }
         all = all.filter { types.contains($0.namespace.isEmpty ? "CompositeAlarm" : "MetricAlarm") }
@@ -183,10 +183,10 @@ public struct AlarmsService: Sendable {
         guard !names.isEmpty, names.count <= 100 else { throw ServiceError("InvalidParameterValue", "Give 1 to 100 AlarmNames.") }
         let deleting = Set(names)
         for r in try store.alarms(names: nil, prefix: nil, state: nil) where !deleting.contains(r.name) {
-            if let rule = Self.compositeRule(r), let child = rule.children.first(where: deleting.contains) {
+            if let rule = compositeRule(r), let child = rule.children.first(where: deleting.contains) {
                 throw ServiceError("InvalidParameterValue", "The alarm \(child) cannot be deleted: the composite alarm \(r.name) depends on it.")
             }
-            if let suppressor = Self.suppressor(r), deleting.contains(suppressor.alarm) {
+            if let suppressor = suppressor(r), deleting.contains(suppressor.alarm) {
                 throw ServiceError("InvalidParameterValue", "The alarm \(suppressor.alarm) cannot be deleted: it is the ActionsSuppressor of the composite alarm \(r.name).")
             }
         }
@@ -291,46 +291,35 @@ public struct AlarmsService: Sendable {
         if record.actionsEnabled {
             if let alarm = cache.alarm(record) {
                 // A metric alarm: its actions and the message come from the parsed definition.
-                let actions = switch state {
-                case .alarm: alarm.alarmActions
-                case .ok: alarm.okActions
-                case .insufficientData: alarm.insufficientDataActions
-                }
+                let actions = AlarmMessages.Actions(alarm)[state]
                 let payload = actions.isEmpty ? "" : AlarmMessages.notification(alarm, configurationUpdated: record.configurationUpdated, old: old,
                                                                                 new: state, reason: reason, at: at)
                 notifications = actions.map { ($0, payload) }
             } else {
                 // A composite alarm: the message names its rule instead of a metric.
                 let parameters = Self.parameters(record.definition)
-                let key = switch state {
-                case .alarm: "AlarmActions"
-                case .ok: "OKActions"
-                case .insufficientData: "InsufficientDataActions"
-                }
-                let actions = parameters[key] as? [String] ?? []
-                let all = AlarmMessages.Actions(ok: parameters["OKActions"] as? [String] ?? [], alarm: parameters["AlarmActions"] as? [String] ?? [],
-                                                insufficientData: parameters["InsufficientDataActions"] as? [String] ?? [])
-                let payload = actions.isEmpty ? "" : AlarmMessages.message(name: record.name, description: parameters["AlarmDescription"] as? String,
-                                                                           configurationUpdated: record.configurationUpdated, actions: all,
-                                                                           old: old, new: state, reason: reason, at: at) { j in
+                let all = AlarmMessages.Actions(parameters: parameters)
+                let payload = all[state].isEmpty ? "" : AlarmMessages.message(name: record.name, description: parameters["AlarmDescription"] as? String,
+                                                                              configurationUpdated: record.configurationUpdated, actions: all,
+                                                                              old: old, new: state, reason: reason, at: at) { j in
                     j.raw("\"AlarmRule\":")
                     j.string(parameters["AlarmRule"] as? String ?? "")
                 }
-                notifications = actions.map { ($0, payload) }
+                notifications = all[state].map { ($0, payload) }
             }
         }
         return AlarmTransition(alarmName: record.name, state: state.rawValue, reason: reason, reasonData: reasonData, at: at,
                                history: history, notifications: notifications)
     }
 
-
     static func json(_ object: Any) -> String {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
 
-/// Parsed alarm definitions by name, with the key of their metric's aggregates, reused while the
-/// stored definition is unchanged. PutMetricAlarm fills it, so a server's first tick does not parse.
+/// Parsed alarm definitions by name, reused while the stored definition is unchanged: a metric alarm
+/// with the key of its metric's aggregates, a composite alarm with its rule and suppressor.
+/// PutMetricAlarm fills it, so a server's first tick does not parse.
 final class AlarmDefinitionCache: Sendable {
     struct Entry {
         let definition: String
@@ -339,11 +328,20 @@ final class AlarmDefinitionCache: Sendable {
         let metricID: String
     }
 
+    struct CompositeEntry {
+        let definition: String
+        let rule: CompositeRule
+        let suppressor: ActionsSuppressor?
+    }
+
     let entries = Mutex<[String: Entry]>([:])
+    let composites = Mutex<[String: CompositeEntry]>([:])
 
     func alarm(_ record: AlarmRecord) -> MetricAlarm? { entry(record)?.alarm }
 
+    /// A metric alarm's parsed definition; nil for a composite alarm.
     func entry(_ record: AlarmRecord) -> Entry? {
+        guard !record.namespace.isEmpty else { return nil }
         if let entry = entries.withLock({ $0[record.name] }), entry.definition == record.definition { return entry }
         guard let alarm = try? MetricAlarm.fromPutMetricAlarm(AlarmsService.parameters(record.definition)) else { return nil }
         return store(alarm, definition: record.definition)
@@ -355,6 +353,17 @@ final class AlarmDefinitionCache: Sendable {
                                         alarm.rule.periodSeconds < 60)
         let entry = Entry(definition: definition, alarm: alarm, metricID: id)
         entries.withLock { $0[alarm.name] = entry }
+        return entry
+    }
+
+    /// A composite alarm's rule and suppressor; nil for a metric alarm.
+    func composite(_ record: AlarmRecord) -> CompositeEntry? {
+        guard record.namespace.isEmpty else { return nil }
+        if let entry = composites.withLock({ $0[record.name] }), entry.definition == record.definition { return entry }
+        let parameters = AlarmsService.parameters(record.definition)
+        guard let text = parameters["AlarmRule"] as? String, let rule = try? CompositeRule(parsing: text) else { return nil }
+        let entry = CompositeEntry(definition: record.definition, rule: rule, suppressor: try? AlarmsService.checkedSuppressor(parameters))
+        composites.withLock { $0[record.name] = entry }
         return entry
     }
 }

@@ -44,6 +44,18 @@ struct JSONBuffer {
         bytes[at...].reverse()
     }
 
+    /// `[…]`, each element written by `element`, commas between.
+    mutating func array<S: Sequence>(_ items: S, _ element: (inout JSONBuffer, S.Element) -> Void) {
+        raw("[")
+        var first = true
+        for item in items {
+            if !first { raw(",") }
+            first = false
+            element(&self, item)
+        }
+        raw("]")
+    }
+
     /// A time as `"2019-05-24T21:19:27.553+0000"`.
     mutating func timestamp(_ ms: Int64) {
         bytes.append(UInt8(ascii: "\""))
