@@ -39,7 +39,8 @@ extension SQLiteLogStore: AlarmStore {
         try database.read { db in
             let s = try db.statement("""
                 SELECT name, definition, namespace, metric_name, state, state_reason, state_reason_data, state_updated, actions_enabled, configuration_updated,
-                       suppressed_by, suppressed_until, actions_held
+                       suppressed_by, suppressed_until,
+                       EXISTS (SELECT 1 FROM notification_outbox o WHERE o.alarm_name = alarms.name AND o.status = 'held')
                 FROM alarms WHERE (?1 IS NULL OR substr(name, 1, length(?1)) = ?1) AND (?2 IS NULL OR state = ?2) ORDER BY name
                 """).bind(prefix.map { .text($0) } ?? .null, state.map { .text($0) } ?? .null)
             var out: [AlarmRecord] = []
@@ -99,9 +100,9 @@ extension SQLiteLogStore: AlarmStore {
                 }
             }
             for u in suppression {
-                try db.statement("UPDATE alarms SET suppressed_by = ?, suppressed_until = ?, actions_held = ? WHERE name = ?")
-                    .bind(u.suppression.cause.map { .text($0.rawValue) } ?? .null, u.suppression.until.map { .integer($0) } ?? .null,
-                          .integer(u.suppression.held ? 1 : 0), .text(u.alarmName)).run()
+                // Whether notifications are held is not stored: it is whether the outbox holds some.
+                try db.statement("UPDATE alarms SET suppressed_by = ?, suppressed_until = ? WHERE name = ?")
+                    .bind(u.suppression.cause.map { .text($0.rawValue) } ?? .null, u.suppression.until.map { .integer($0) } ?? .null, .text(u.alarmName)).run()
                 guard u.release else { continue }
                 let released = try db.statement("UPDATE notification_outbox SET status = 'pending' WHERE alarm_name = ? AND status = 'held' RETURNING action, payload")
                     .bind(.text(u.alarmName))

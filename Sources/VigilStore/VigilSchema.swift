@@ -155,7 +155,6 @@ enum VigilSchema {
         .init(name: "composite alarms' action suppression; outbox messages held back or dropped", sql: """
             ALTER TABLE alarms ADD COLUMN suppressed_by TEXT;
             ALTER TABLE alarms ADD COLUMN suppressed_until INTEGER;
-            ALTER TABLE alarms ADD COLUMN actions_held INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX notification_outbox_held ON notification_outbox (alarm_name) WHERE status = 'held';
             """),
     ])
