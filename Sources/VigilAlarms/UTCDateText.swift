@@ -1,19 +1,14 @@
-/// The two ways alarms write instants, built from bytes (alarm ticks write thousands of them, and
+/// The ways alarms write instants, built from bytes (alarm ticks write thousands of them, and
 /// Foundation's formatters and `gmtime_r` with interpolation were a large part of a busy tick).
 public enum UTCDateText {
     /// `dd/MM/yy HH:mm:ss`, as in CloudWatch's StateReason.
     public static func reason(_ ms: Int64) -> String {
         let t = Parts(ms)
-        return String(unsafeUninitializedCapacity: 17) { out in
-            var i = 0
-            func two(_ v: Int, _ after: UInt8?) {
-                out[i] = UInt8(48 + v / 10); out[i + 1] = UInt8(48 + v % 10); i += 2
-                if let after { out[i] = after; i += 1 }
-            }
-            two(t.day, UInt8(ascii: "/")); two(t.month, UInt8(ascii: "/")); two(t.year % 100, UInt8(ascii: " "))
-            two(t.hour, UInt8(ascii: ":")); two(t.minute, UInt8(ascii: ":")); two(t.second, nil)
-            return i
-        }
+        var out: [UInt8] = []
+        out.reserveCapacity(17)
+        digits(t.day, 2, "/", &out); digits(t.month, 2, "/", &out); digits(t.year % 100, 2, " ", &out)
+        digits(t.hour, 2, ":", &out); digits(t.minute, 2, ":", &out); digits(t.second, 2, nil, &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `2019-05-24T21:19:27.553+0000`, as StateReasonData and notifications write times.
@@ -26,17 +21,19 @@ public enum UTCDateText {
     /// Appends ``iso(_:)`` of `ms` to `out`.
     public static func iso(_ ms: Int64, into out: inout [UInt8]) {
         let t = Parts(ms)
-        func digits(_ v: Int, _ count: Int, _ after: UInt8?) {
-            var v = v
-            let at = out.count
-            for _ in 0..<count { out.append(0) }
-            for k in stride(from: count - 1, through: 0, by: -1) { out[at + k] = UInt8(48 + v % 10); v /= 10 }
-            if let after { out.append(after) }
-        }
-        if (0...9999).contains(t.year) { digits(t.year, 4, UInt8(ascii: "-")) } else { out += Array("\(t.year)-".utf8) }
-        digits(t.month, 2, UInt8(ascii: "-")); digits(t.day, 2, UInt8(ascii: "T"))
-        digits(t.hour, 2, UInt8(ascii: ":")); digits(t.minute, 2, UInt8(ascii: ":")); digits(t.second, 2, UInt8(ascii: "."))
-        digits(t.millisecond, 3, UInt8(ascii: "+")); digits(0, 4, nil)
+        if (0...9999).contains(t.year) { digits(t.year, 4, "-", &out) } else { out += Array("\(t.year)-".utf8) }
+        digits(t.month, 2, "-", &out); digits(t.day, 2, "T", &out)
+        digits(t.hour, 2, ":", &out); digits(t.minute, 2, ":", &out); digits(t.second, 2, ".", &out)
+        digits(t.millisecond, 3, "+", &out); digits(0, 4, nil, &out)
+    }
+
+    /// Appends `v` (at least 0) as `count` zero-padded digits, then `after`.
+    static func digits(_ v: Int, _ count: Int, _ after: Unicode.Scalar?, _ out: inout [UInt8]) {
+        var v = v
+        let at = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        for k in stride(from: count - 1, through: 0, by: -1) { out[at + k] = UInt8(48 + v % 10); v /= 10 }
+        if let after { out.append(UInt8(ascii: after)) }
     }
 
     /// `Friday 04 August, 2023 12:54:46 UTC`, as composite alarms' StateReason writes when a child changed.
