@@ -8,13 +8,11 @@ extension SQLiteLogStore {
     /// Merges `datapoints` into the stored aggregates (distributions are merged here, not in SQL).
     func writeAggregates(_ db: SQLiteConnection, _ datapoints: MinuteAggregator, now: Int64) throws {
         guard !datapoints.isEmpty else { return }
-        for (key, minutes) in datapoints.minutes {
-            let id = try metricID(db, key, now: now)
-            for (minute, set) in minutes { try merge(db, id, 60, minute, set) }
-        }
-        for (key, seconds) in datapoints.seconds {
-            let id = try metricID(db, key, now: now)
-            for (second, set) in seconds { try merge(db, id, 1, second, set) }
+        for (resolution, series) in [(Int64(60), datapoints.minutes), (1, datapoints.seconds)] {
+            for (key, periods) in series {
+                let id = try metricID(db, key, now: now)
+                for (start, set) in periods { try merge(db, id, resolution, start, set) }
+            }
         }
     }
 
