@@ -94,8 +94,6 @@ public struct AlarmTransition: Sendable {
     public let notifications: [(action: String, payload: String)]
     /// The notifications wait in the outbox, held back by an ActionsSuppressor, instead of being sent.
     public var holdsNotifications = false
-    /// Notifications still held from the alarm's previous change are dropped (a composite alarm with a suppressor).
-    public var dropsHeld = false
 
     public init(alarmName: String, state: String, reason: String, reasonData: String?, at: Int64, history: AlarmHistoryItem,
                 notifications: [(action: String, payload: String)]) {

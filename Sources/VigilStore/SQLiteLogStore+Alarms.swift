@@ -90,9 +90,8 @@ extension SQLiteLogStore: AlarmStore {
                     .bind(.text(t.state), .text(t.reason), t.reasonData.map { .text($0) } ?? .null, .integer(t.at), .text(t.alarmName)).run()
                 if db.changes == 0 { throw ServiceError("ResourceNotFound", "The alarm \(t.alarmName) does not exist.") }
                 try insertHistory(db, t.history)
-                if t.dropsHeld {
-                    try db.statement("UPDATE notification_outbox SET status = 'dropped' WHERE alarm_name = ? AND status = 'held'").bind(.text(t.alarmName)).run()
-                }
+                // A change replaces what an earlier one still holds back (only suppressed composites hold any).
+                try db.statement("UPDATE notification_outbox SET status = 'dropped' WHERE alarm_name = ? AND status = 'held'").bind(.text(t.alarmName)).run()
                 for n in t.notifications {
                     try db.statement("INSERT INTO notification_outbox (created, alarm_name, action, payload, status) VALUES (?, ?, ?, ?, ?)")
                         .bind(.integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload), .text(t.holdsNotifications ? "held" : "pending")).run()

@@ -144,7 +144,6 @@ extension AlarmsService {
             if let i = changed[record.name] {
                 let runs = s.compositeChanged(to: states[record.name] ?? .insufficientData, suppressorState: suppressorState, at: time, settings)
                 transitions[i].holdsNotifications = !runs
-                transitions[i].dropsHeld = true
                 if transitions[i].notifications.isEmpty { s.held = false }
             }
             let release = s.advance(to: time) == .release
