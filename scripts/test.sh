@@ -3,5 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# The gzip tests compare the decoder with gzip and with Python's zlib, as real compressors.
+if ! command -v gzip >/dev/null || ! command -v python3 >/dev/null; then
+  echo "vigil test: installing gzip and python3 (the gzip tests use them as reference compressors)" >&2
+  apt-get update -qq && apt-get install -y -qq gzip python3 >/dev/null
+fi
 swift build --build-tests
 swift test --skip-build
