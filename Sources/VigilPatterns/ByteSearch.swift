@@ -16,6 +16,27 @@ public enum ByteSearch {
         return bytes[0] != 0 ? bytes[0].trailingZeroBitCount >> 3 : 8 + bytes[1].trailingZeroBitCount >> 3
     }
 
+    /// Whether the `count` bytes at `a` and `b` are equal, compared a word at a time: two
+    /// overlapping loads cover any length from 4 to 16 (keys and values are mostly that short).
+    @inlinable @inline(__always)
+    public static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
+        let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
+        if count >= 8 {
+            var k = 0
+            while k + 8 < count {
+                if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+                k += 8
+            }
+            return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        if count >= 4 {
+            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        }
+        if count == 0 { return true }
+        return a[0] == b[0] && a[count >> 1] == b[count >> 1] && a[count - 1] == b[count - 1]
+    }
+
     /// The first index at or after `from` where `byte` occurs.
     @inlinable
     public static func firstIndex(of byte: UInt8, in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
@@ -70,25 +91,15 @@ public enum ByteSearch {
             let hits = (a .== first) .& (b .== last)
             if any(hits) {
                 for j in 0..<16 where hits[j] {
-                    if verify(base + i + j, nb, n) { return i + j }
+                    if equal(base + i + j, nb, count: n) { return i + j }
                 }
             }
             i += 16
         }
         while i + n <= count {
-            if base[i] == nb[0] && base[i + n - 1] == nb[n - 1] && verify(base + i, nb, n) { return i }
+            if base[i] == nb[0] && base[i + n - 1] == nb[n - 1] && equal(base + i, nb, count: n) { return i }
             i += 1
         }
         return nil
-    }
-
-    @inlinable
-    static func verify(_ at: UnsafePointer<UInt8>, _ needle: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        var k = 1
-        while k < n - 1 {
-            if at[k] != needle[k] { return false }
-            k += 1
-        }
-        return true
     }
 }

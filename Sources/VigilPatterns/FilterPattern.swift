@@ -92,6 +92,13 @@ public final class FilterPattern: Sendable {
     /// `buffer` must hold whole lines. When the pattern has required literals, the buffer is searched
     /// for them first and only lines containing one are evaluated, like grep.
     public func forEachMatchingLine(in buffer: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
+        if let json {
+            var values = JSONValues(slotCount: json.trie.slotCount)
+            json.forEachObjectLine(in: buffer, prefilter: prefilter, values: &values) { values, line in
+                if json.program.evaluate(0, values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...])) { body(line) }
+            }
+            return
+        }
         LineScanner.forEachCandidateLine(in: buffer, prefilter: prefilter) { range in
             if prefilterDecides || check(UnsafeBufferPointer(rebasing: buffer[range])) { body(range) }
         }

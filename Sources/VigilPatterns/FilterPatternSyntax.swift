@@ -94,14 +94,12 @@ public struct TextPattern: Sendable, Equatable {
     }
 }
 
-@inlinable
+/// Whether `needle` occurs in `haystack` at `at` (which must leave room for all of it).
+@inlinable @inline(__always)
 func bytesEqual(_ haystack: UnsafeBufferPointer<UInt8>, _ at: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-    var i = 0
-    while i < needle.count {
-        if haystack[at + i] != needle[i] { return false }
-        i += 1
-    }
-    return true
+    assert(at >= 0 && at + needle.count <= haystack.count)
+    guard let a = haystack.baseAddress, let b = needle.baseAddress else { return needle.isEmpty }
+    return ByteSearch.equal(a + at, b, count: needle.count)
 }
 
 /// A JSON selector such as `$.userIdentity.type`, `$.users[0].email` or `$.actions[*]`.

@@ -44,7 +44,15 @@ public final class FilterSet: Sendable {
     /// Adds to `counts[k]` the number of lines of `buffer` (whole lines) that filter `k` matches.
     public func countMatches(in buffer: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
         var scratch = Scratch(self)
-        LineScanner.forEachCandidateLine(in: buffer, prefilter: selectsLines ? literals : nil, adaptive: true) { range in
+        let prefilter = selectsLines ? literals : nil
+        if let json, otherMembers.isEmpty, !marksLiterals {
+            // Only JSON filters and nothing to mark: each line is scanned in place, which finds its end.
+            json.forEachObjectLine(in: buffer, prefilter: prefilter, adaptive: true, values: &scratch.values) { values, line in
+                evaluateJSON(values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...]), &scratch.state) { counts[$0] += 1 }
+            }
+            return
+        }
+        LineScanner.forEachCandidateLine(in: buffer, prefilter: prefilter, adaptive: true) { range in
             evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &scratch) { counts[$0] += 1 }
         }
     }
@@ -94,10 +102,17 @@ public final class FilterSet: Sendable {
             if patterns[k].prefilterDecides || patterns[k].check(line) { matched(k) }
         }
         guard let json, jsonMembers.contains(where: passes), json.scan(line, into: &scratch.values) else { return }
-        let values = scratch.values
-        equalityIndex.forEachCandidate(values, line, &scratch.state.candidates) { e in
+        evaluateJSON(scratch.values, line, &scratch.state, passes: passes, matched)
+    }
+
+    /// Reports the JSON filters that hold for the scanned `values` of `message` (and pass `passes`).
+    @inline(__always)
+    func evaluateJSON(_ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>, _ state: inout State,
+                      passes: (Int) -> Bool = { _ in true }, _ matched: (Int) -> Void) {
+        guard let json else { return }
+        equalityIndex.forEachCandidate(values, message, &state.candidates) { e in
             let k = jsonMembers[e]
-            if passes(k) && (equalityIndex.keyDecides[e] || json.program.evaluate(e, values, line)) { matched(k) }
+            if passes(k) && (equalityIndex.keyDecides[e] || json.program.evaluate(e, values, message)) { matched(k) }
         }
     }
 }

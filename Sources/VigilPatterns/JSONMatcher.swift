@@ -53,11 +53,36 @@ final class JSONBinding: Sendable {
 
     /// Scans `message` once into `values`; false if it is not a JSON object.
     func scan(_ message: UnsafeBufferPointer<UInt8>, into values: inout JSONValues) -> Bool {
-        var scanner = JSONScanner(table: table, bytes: message)
-        // Reuse the previous event's storage for the values found (no allocation per event).
+        var scanner = JSONScanner<JSONEventWhitespace>(table: table, bytes: message)
+        return record(&scanner, into: &values) { $0.scan() }
+    }
+
+    /// Scans every candidate line of `buffer` (whole lines, chosen as by ``LineScanner``) in place, so
+    /// that the scan itself finds where each line ends; calls `body` for each line that is one JSON
+    /// object, with the values found and the line's range (without `\r\n`). The values' positions
+    /// are relative to the line's start.
+    @inline(__always)
+    func forEachObjectLine(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?, adaptive: Bool = false,
+                           values: inout JSONValues, _ body: (JSONValues, Range<Int>) -> Void) {
+        let newline = UInt8(ascii: "\n")
+        LineScanner.forEachCandidateLineStart(in: buffer, prefilter: prefilter, adaptive: adaptive) { start in
+            var scanner = JSONScanner<JSONLineWhitespace>(table: table, bytes: UnsafeBufferPointer(rebasing: buffer[start...]))
+            let isObject = record(&scanner, into: &values) { $0.object() && ($0.i == $0.n || $0.p[$0.i] == newline) }
+            // The scan stops at the newline at the latest: where it failed, the line's end is still ahead.
+            guard isObject else { return ByteSearch.firstIndex(of: newline, in: buffer, from: start + scanner.i) ?? buffer.count }
+            let end = start + scanner.i
+            body(values, start..<(end > start && buffer[end - 1] == 13 ? end - 1 : end))
+            return end
+        }
+    }
+
+    /// Runs `scan` with `values`' storage (no allocation per event), then indexes what it found.
+    @inline(__always)
+    private func record<W>(_ scanner: inout JSONScanner<W>, into values: inout JSONValues,
+                           _ scan: (inout JSONScanner<W>) -> Bool) -> Bool {
         swap(&scanner.found, &values.refs)
         scanner.found.removeAll(keepingCapacity: true)
-        let ok = scanner.scan()
+        let ok = scan(&scanner)
         swap(&scanner.found, &values.refs)
         guard ok else { return false }
         values.reindex()

@@ -117,18 +117,36 @@ final class JSONScanTable: @unchecked Sendable {  // @unchecked: the buffers are
     }
 }
 
+/// What a ``JSONScanner`` treats as whitespace between tokens.
+protocol JSONWhitespace {
+    static func isSpace(_ c: UInt8) -> Bool
+}
+
+/// JSON's own whitespace: a whole log event, which may span lines.
+enum JSONEventWhitespace: JSONWhitespace {
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 10 || c == 13 || c == 9 }
+}
+
+/// JSON's whitespace without the newline, which ends the event: a line of a file, scanned in place
+/// so that the scan itself finds where the line ends (no newline search before it).
+///
+/// No token can hold a raw newline (strings refuse control bytes), so the scan never passes one.
+enum JSONLineWhitespace: JSONWhitespace {
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 13 || c == 9 }
+}
+
 /// Scans one JSON event, validating all of it and recording the values at the trie's selectors.
 ///
 /// Values off the trie are validated by ``skip(depth:)``, which records nothing and matches no keys.
 /// Anything that is not one JSON object (with only whitespace around it) makes ``scan`` return
 /// false: non-JSON events never match.
-struct JSONScanner {
+struct JSONScanner<Whitespace: JSONWhitespace> {
     let table: JSONScanTable
     let p: UnsafePointer<UInt8>
     let n: Int
     var i = 0
     var found: [JSONValueRef] = []
-    static let maximumDepth = 256
+    static var maximumDepth: Int { 256 }
 
     init(table: JSONScanTable, bytes: UnsafeBufferPointer<UInt8>) {
         self.table = table
@@ -136,19 +154,22 @@ struct JSONScanner {
         self.n = bytes.count
     }
 
+    /// Scans the whole buffer as one event.
     mutating func scan() -> Bool {
+        object() && i == n
+    }
+
+    /// Scans one object and the whitespace after it, leaving `i` after them (or where it failed).
+    mutating func object() -> Bool {
         skipSpace()
         guard i < n, p[i] == UInt8(ascii: "{") else { return false }
         guard value(node: 0, depth: 0) else { return false }
         skipSpace()
-        return i == n
+        return true
     }
 
     @inline(__always) mutating func skipSpace() {
-        while i < n {
-            let c = p[i]
-            if c == 32 || c == 10 || c == 13 || c == 9 { i += 1 } else { return }
-        }
+        while i < n && Whitespace.isSpace(p[i]) { i += 1 }
     }
 
     /// Parses one value standing at trie node `node` (or off the trie when `node` is negative).
@@ -376,9 +397,7 @@ struct JSONScanner {
         let length = Int(table.keyLength[m])
         let key = UnsafeBufferPointer(rebasing: table.keyBytes[Int(table.keyStart[m])..<(Int(table.keyStart[m]) + length)])
         if !escaped {
-            guard end - start == length else { return false }
-            for k in 0..<length where p[start + k] != key[k] { return false }
-            return true
+            return end - start == length && ByteSearch.equal(p + start, key.baseAddress!, count: length)
         }
         return JSONText.unescape(UnsafeBufferPointer(start: p + start, count: end - start)).elementsEqual(key)
     }

@@ -10,8 +10,24 @@ enum LineScanner {
     ///
     /// With `adaptive`, a prefilter that selects nearly every line is suspended for a while, and `body`
     /// may then get lines without any literal: only for callers that check the literals themselves.
+    @inline(__always)
     static func forEachCandidateLine(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?,
                                      adaptive: Bool = false, _ body: (Range<Int>) -> Void) {
+        forEachCandidateLineStart(in: buffer, prefilter: prefilter, adaptive: adaptive) { start in
+            let end = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: buffer, from: start) ?? buffer.count
+            var content = end
+            if content > start && buffer[content - 1] == 13 { content -= 1 }
+            body(start..<content)
+            return end
+        }
+    }
+
+    /// Calls `body` with where every candidate line of `buffer` starts (chosen as by
+    /// ``forEachCandidateLine(in:prefilter:adaptive:_:)``); `body` finds where the line ends and
+    /// returns the index of its newline, or `buffer.count` for a last line without one.
+    @inline(__always)
+    static func forEachCandidateLineStart(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?,
+                                          adaptive: Bool = false, _ body: (Int) -> Int) {
         let n = buffer.count
         let newline = UInt8(ascii: "\n")
         var cursor = prefilter.map { MultiLiteralSearcher.Cursor($0) }
@@ -30,11 +46,7 @@ enum LineScanner {
                     if streak == denseStreak { streak = 0; unfiltered = denseLines }
                 }
             }
-            let end = ByteSearch.firstIndex(of: newline, in: buffer, from: start) ?? n
-            var content = end
-            if content > start && buffer[content - 1] == 13 { content -= 1 }
-            body(start..<content)
-            position = end + 1
+            position = body(start) + 1
         }
     }
 }

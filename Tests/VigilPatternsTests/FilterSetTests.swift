@@ -69,4 +69,31 @@ struct FilterSetTests {
         #expect(counts == expected)
         #expect(expected.dropLast().allSatisfy { $0 > 0 })
     }
+    @Test("JSON-only sets find each line's end in the scan: broken, split, CRLF and unterminated lines count as alone")
+    func jsonLinesEndWhereTheScanSays() throws {
+        let kinds = [
+            #"{"eventName":"StopLogging"}"#, #"{"eventName":"StopLogging"} trailing"#, #"{"eventName":"#,
+            #""StopLogging"}"#, "  {\"eventName\" : \"StopLogging\" }  \r", "{\"eventName\":\"Stop\tLogging\"}",
+            #"{"eventName":"StopLogging""#, #"{"a":""#, #"{"eventName":"StopLogging","x":[1,2"#, "",
+            #"{"eventName":"ConsoleLogin","n":12"#, #"{"eventName":"StopLogging"}{"x":1}"#, #"{"eventName":"ConsoleLogin","n":1}"#,
+            #"{"eventName":"Stop\"#, "\r", #"{"eventName":"ConsoleLogin"}"#,
+        ]
+        var rng = SplitMix64(seed: 3)
+        var lines = (0..<600).map { _ in kinds.randomElement(using: &rng)! }
+        for last in [#"{"eventName":"ConsoleLogin"}"#, #"{"eventName":"ConsoleLogin""#] {
+            lines[lines.count - 1] = last  // the buffer's last line has no newline
+            for texts in [["{ $.eventName = StopLogging }", "{ $.eventName = ConsoleLogin }"],
+                          ["{ $.eventName = StopLogging }", "{ $.eventName = ConsoleLogin }", "{ $.n NOT EXISTS }"]] {
+                let patterns = try texts.map { try FilterPattern($0) }
+                var counts = [Int](repeating: 0, count: patterns.count)
+                let buffer = Array(lines.joined(separator: "\n").utf8)
+                buffer.withUnsafeBufferPointer { FilterSet(patterns).countMatches(in: $0, into: &counts) }
+                let expected = patterns.map { p in
+                    lines.filter { p.matches($0.hasSuffix("\r") ? String($0.dropLast()) : $0) }.count
+                }
+                #expect(counts == expected, "\(texts), last line \(last)")
+                #expect(expected.allSatisfy { $0 > 0 })
+            }
+        }
+    }
 }

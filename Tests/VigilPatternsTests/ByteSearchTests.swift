@@ -1,0 +1,36 @@
+import Testing
+@testable import VigilPatterns
+
+/// The byte-level building blocks of matching agree with the obvious byte-by-byte definitions.
+struct ByteSearchTests {
+    @Test("equal agrees with comparing byte by byte, for every length and every differing position")
+    func equalAgreesWithByteByByte() {
+        var rng = SplitMix64(seed: 8)
+        for count in 0...40 {
+            let a = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            a.withUnsafeBufferPointer { pa in
+                let base = pa.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                #expect(ByteSearch.equal(base, base, count: count))
+                for position in 0..<count {
+                    var b = a
+                    b[position] ^= 1 << UInt8(position % 8)
+                    let same = b.withUnsafeBufferPointer { ByteSearch.equal(base, $0.baseAddress!, count: count) }
+                    #expect(!same, "length \(count), differing at \(position)")
+                }
+            }
+        }
+    }
+
+    @Test("firstIndex of a needle finds the first occurrence, as a naive search does")
+    func needleSearchAgreesWithNaive() {
+        var rng = SplitMix64(seed: 21)
+        for _ in 0..<300 {
+            let haystack = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 97...99, using: &rng) }
+            let needle = (0..<Int.random(in: 1...12, using: &rng)).map { _ in UInt8.random(in: 97...99, using: &rng) }
+            let naive = haystack.count < needle.count ? nil
+                : (0...(haystack.count - needle.count)).first { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
+            let found = haystack.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { ByteSearch.firstIndex(of: $0, in: h, from: 0) } }
+            #expect(found == naive, "\(needle) in \(haystack)")
+        }
+    }
+}
