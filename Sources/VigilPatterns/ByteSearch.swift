@@ -12,8 +12,22 @@ public enum ByteSearch {
     /// The index of the first set lane of a comparison result that has one (no loop, no reduction call).
     @inlinable @inline(__always)
     public static func firstLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Int {
-        let bytes = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 255, where: mask), to: SIMD2<UInt64>.self)
+        let bytes = words(mask)
         return bytes[0] != 0 ? bytes[0].trailingZeroBitCount >> 3 : 8 + bytes[1].trailingZeroBitCount >> 3
+    }
+
+    /// Whether a comparison result has a set lane. The standard `any` is a generic reduction that
+    /// LLVM turns into `pmovmskb` only when it gets inlined; where it was not, it cost a call per test.
+    @inlinable @inline(__always)
+    public static func hasLane(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
+        let bytes = words(mask)
+        return bytes[0] | bytes[1] != 0
+    }
+
+    /// A comparison result as two words, one byte (0 or 255) per lane.
+    @inlinable @inline(__always)
+    static func words(_ mask: SIMDMask<SIMD16<Int8>>) -> SIMD2<UInt64> {
+        unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 255, where: mask), to: SIMD2<UInt64>.self)
     }
 
     /// Whether the `count` bytes at `a` and `b` are equal, compared a word at a time: two
@@ -52,10 +66,10 @@ public enum ByteSearch {
             let b = raw.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self) .== splat
             let c = raw.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self) .== splat
             let d = raw.loadUnaligned(fromByteOffset: 48, as: SIMD16<UInt8>.self) .== splat
-            if any(a .| b .| c .| d) {
-                if any(a) { return i + firstLane(a) }
-                if any(b) { return i + 16 + firstLane(b) }
-                if any(c) { return i + 32 + firstLane(c) }
+            if hasLane(a .| b .| c .| d) {
+                if hasLane(a) { return i + firstLane(a) }
+                if hasLane(b) { return i + 16 + firstLane(b) }
+                if hasLane(c) { return i + 32 + firstLane(c) }
                 return i + 48 + firstLane(d)
             }
             i += 64
@@ -63,7 +77,7 @@ public enum ByteSearch {
         while i + 16 <= count {
             let block = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
             let hits = block .== splat
-            if any(hits) { return i + firstLane(hits) }
+            if hasLane(hits) { return i + firstLane(hits) }
             i += 16
         }
         while i < count {
@@ -84,16 +98,38 @@ public enum ByteSearch {
         let first = SIMD16<UInt8>(repeating: nb[0])
         let last = SIMD16<UInt8>(repeating: nb[n - 1])
         var i = from
+        /// Candidate starts at..<at+16: first and last byte both match.
+        @inline(__always) func candidates(_ at: Int) -> SIMDMask<SIMD16<Int8>> {
+            (UnsafeRawPointer(base + at).loadUnaligned(as: SIMD16<UInt8>.self) .== first)
+                .& (UnsafeRawPointer(base + at + n - 1).loadUnaligned(as: SIMD16<UInt8>.self) .== last)
+        }
+        /// The first candidate of `hits` (starts at..<at+16) where the whole needle occurs.
+        @inline(__always) func verified(_ hits: SIMDMask<SIMD16<Int8>>, _ at: Int) -> Int? {
+            let w = words(hits)
+            var bits = w[0], half = 0
+            while true {
+                while bits != 0 {
+                    let lane = bits.trailingZeroBitCount >> 3
+                    if equal(base + at + half + lane, nb, count: n) { return at + half + lane }
+                    bits &= ~(0xFF << UInt64(lane << 3))
+                }
+                guard half == 0 else { return nil }
+                bits = w[1]
+                half = 8
+            }
+        }
+        // 64 candidate starts per test while the last-byte loads stay inside (most blocks hold none).
+        while i + n - 1 + 64 <= count {
+            let a = candidates(i), b = candidates(i + 16), c = candidates(i + 32), d = candidates(i + 48)
+            if hasLane(a .| b .| c .| d) {
+                if let k = verified(a, i) ?? verified(b, i + 16) ?? verified(c, i + 32) ?? verified(d, i + 48) { return k }
+            }
+            i += 64
+        }
         // Each block checks candidate starts i..<i+16; the last-byte load ends at i+n-1+16.
         while i + n - 1 + 16 <= count {
-            let a = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-            let b = UnsafeRawPointer(base + i + n - 1).loadUnaligned(as: SIMD16<UInt8>.self)
-            let hits = (a .== first) .& (b .== last)
-            if any(hits) {
-                for j in 0..<16 where hits[j] {
-                    if equal(base + i + j, nb, count: n) { return i + j }
-                }
-            }
+            let hits = candidates(i)
+            if hasLane(hits), let k = verified(hits, i) { return k }
             i += 16
         }
         while i + n <= count {

@@ -1,24 +1,88 @@
-/// Splits space-delimited events into fields the way CloudWatch Logs does and matches field lists.
+/// A space-delimited pattern compiled for matching many events; immutable and Sendable.
 ///
-/// Fields are separated by spaces (or tabs); characters between a pair of double quotes or square
-/// brackets form a single field, without the quotes or brackets:
-/// `127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 200 1534`
-/// has seven fields.
-enum DelimitedMatcher {
+/// Events are split into fields the way CloudWatch Logs does: fields are separated by spaces (or
+/// tabs); characters between a pair of double quotes or square brackets form a single field, without
+/// the quotes or brackets: `127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 200 1534`
+/// has seven fields. The field conditions are one ``DecisionGraph``; matching with a ``Scratch``
+/// allocates nothing per event.
+final class DelimitedMatcher: Sendable {
+    let pattern: DelimitedPattern
+    /// Per entry: whether it is `...`.
+    let isEllipsis: [Bool]
+    /// Per entry: how many fields the entries after it need at least.
+    let fieldsAfter: [Int]
+    let hasEllipsis: Bool
+    /// Every field's conditions, joined by `&&`, as expression 0 (nil when no field has one).
+    let graph: DecisionGraph?
+    let conditions: [BoundDelimitedCondition]
+
+    /// Reusable space for matching events one after another.
+    struct Scratch {
+        var fields: [Range<Int>] = []
+        /// For every entry, the index of its field (-1 for `...`).
+        var assignment: [Int] = []
+    }
+
+    init(_ pattern: DelimitedPattern) {
+        self.pattern = pattern
+        let isEllipsis = pattern.entries.map { if case .ellipsis = $0 { return true } else { return false } }
+        self.isEllipsis = isEllipsis
+        fieldsAfter = isEllipsis.indices.map { k in isEllipsis[(k + 1)...].filter { !$0 }.count }
+        hasEllipsis = isEllipsis.contains(true)
+        var all: ConditionExpression<DelimitedCondition>?
+        for case .field(_, let condition?) in pattern.entries {
+            all = all.map { .and($0, condition) } ?? condition
+        }
+        var conditions: [BoundDelimitedCondition] = []
+        graph = all.map { e in
+            var graph = DecisionGraph()
+            graph.add(e) { c in conditions.append(BoundDelimitedCondition(c)); return conditions.count - 1 }
+            return graph
+        }
+        self.conditions = conditions
+    }
+
+    /// Whether `message` matches, using `scratch` for its fields.
+    func matches(_ message: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch) -> Bool {
+        Self.fields(message, into: &scratch.fields)
+        let count = scratch.fields.count
+        scratch.assignment.removeAll(keepingCapacity: true)
+        if !hasEllipsis {
+            guard count == isEllipsis.count else { return false }
+            scratch.assignment.append(contentsOf: 0..<count)
+            return conditionsHold(message, scratch.fields, scratch.assignment)
+        }
+        scratch.assignment.append(contentsOf: repeatElement(-1, count: isEllipsis.count))
+        return assign(message, &scratch, entry: 0, field: 0)
+    }
+
+    /// The match of `message` (its fields and which entry each filled), or nil.
+    func match(_ message: UnsafeBufferPointer<UInt8>) -> Match? {
+        var scratch = Scratch()
+        guard matches(message, &scratch) else { return nil }
+        return Match(fields: scratch.fields, entryField: scratch.assignment)
+    }
+
     /// The byte ranges of the fields of `message`.
     static func fields(_ message: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var fields: [Range<Int>] = []
+        self.fields(message, into: &fields)
+        return fields
+    }
+
+    /// Replaces `fields` with the byte ranges of the fields of `message`.
+    static func fields(_ message: UnsafeBufferPointer<UInt8>, into fields: inout [Range<Int>]) {
+        fields.removeAll(keepingCapacity: true)
         var i = 0
         let n = message.count
         while true {
             while i < n, message[i] == 32 || message[i] == 9 || message[i] == 10 || message[i] == 13 { i += 1 }
-            guard i < n else { return fields }
+            guard i < n else { return }
             let c = message[i]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "[") {
                 let close = c == UInt8(ascii: "\"") ? UInt8(ascii: "\"") : UInt8(ascii: "]")
                 let start = i + 1
-                var j = start
-                while j < n, message[j] != close { j += 1 }
+                let j = ByteSearch.firstIndex(of: close, in: message, from: start) ?? n
                 fields.append(start..<j)
                 i = min(j + 1, n)
             } else {
@@ -57,55 +121,46 @@ enum DelimitedMatcher {
         }
     }
 
-    /// The match of `pattern` on `message`, or nil.
-    static func match(_ pattern: DelimitedPattern, _ message: UnsafeBufferPointer<UInt8>) -> Match? {
-        let fields = self.fields(message)
-        var assignment = [Int](repeating: -1, count: pattern.entries.count)
-        if assign(pattern, message, fields, 0, 0, &assignment) {
-            return Match(fields: fields, entryField: assignment)
+    /// Assigns fields to entries from `entry`/`field` on, trying every split for `...` (the first
+    /// split whose conditions hold wins).
+    private func assign(_ message: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch, entry: Int, field: Int) -> Bool {
+        if entry == isEllipsis.count {
+            return field == scratch.fields.count && conditionsHold(message, scratch.fields, scratch.assignment)
         }
-        return nil
+        guard isEllipsis[entry] else {
+            guard field < scratch.fields.count else { return false }
+            scratch.assignment[entry] = field
+            return assign(message, &scratch, entry: entry + 1, field: field + 1)
+        }
+        scratch.assignment[entry] = -1
+        var k = field
+        while k + fieldsAfter[entry] <= scratch.fields.count {
+            if assign(message, &scratch, entry: entry + 1, field: k) { return true }
+            k += 1
+        }
+        return false
     }
 
-    /// Assigns fields to entries from `entry`/`field` on, trying every split for `...`.
-    static func assign(_ pattern: DelimitedPattern, _ message: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>],
-                       _ entry: Int, _ field: Int, _ assignment: inout [Int]) -> Bool {
-        if entry == pattern.entries.count {
-            return field == fields.count && conditionsHold(pattern, message, fields, assignment)
-        }
-        switch pattern.entries[entry] {
-        case .ellipsis:
-            assignment[entry] = -1
-            let remainingFields = pattern.entries[(entry + 1)...].reduce(0) { n, e in if case .field = e { return n + 1 } else { return n } }
-            var k = field
-            while k + remainingFields <= fields.count {
-                if assign(pattern, message, fields, entry + 1, k, &assignment) { return true }
-                k += 1
-            }
-            return false
-        case .field:
-            guard field < fields.count else { return false }
-            assignment[entry] = field
-            return assign(pattern, message, fields, entry + 1, field + 1, &assignment)
-        }
-    }
-
-    static func conditionsHold(_ pattern: DelimitedPattern, _ message: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ assignment: [Int]) -> Bool {
-        for entry in pattern.entries {
-            guard case .field(_, let condition?) = entry else { continue }
-            if !evaluate(condition, message, fields, assignment) { return false }
-        }
-        return true
-    }
-
-    static func evaluate(_ e: ConditionExpression<DelimitedCondition>, _ message: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ assignment: [Int]) -> Bool {
-        switch e {
-        case .and(let l, let r): return evaluate(l, message, fields, assignment) && evaluate(r, message, fields, assignment)
-        case .or(let l, let r): return evaluate(l, message, fields, assignment) || evaluate(r, message, fields, assignment)
-        case .condition(let c):
-            let field = assignment[c.entry]
+    private func conditionsHold(_ message: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ assignment: [Int]) -> Bool {
+        guard let graph else { return true }
+        return graph.evaluate(0) { c in
+            let condition = conditions[c]
+            let field = assignment[condition.entry]
             guard field >= 0 else { return false }
-            return ValueComparison.compare(UnsafeBufferPointer(rebasing: message[fields[field]]), c.op, c.value)
+            return ValueComparison.compare(UnsafeBufferPointer(rebasing: message[fields[field]]), condition.op, condition.value)
         }
+    }
+}
+
+/// A delimited field condition as a class, so that evaluating it retains instead of copying its value.
+final class BoundDelimitedCondition: Sendable {
+    let entry: Int
+    let op: ComparisonOperator
+    let value: ComparisonValue
+
+    init(_ condition: DelimitedCondition) {
+        entry = condition.entry
+        op = condition.op
+        value = condition.value
     }
 }

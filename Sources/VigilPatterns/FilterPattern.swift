@@ -19,6 +19,7 @@ public final class FilterPattern: Sendable {
     /// The prefilter alone decides: every `?` group is a single literal term.
     let prefilterDecides: Bool
     let json: JSONBinding?
+    let delimited: DelimitedMatcher?
 
     /// Parses and compiles `text`, throwing AWS's InvalidParameterException reasons with positions.
     public init(_ text: String) throws(FilterPatternError) {
@@ -36,11 +37,8 @@ public final class FilterPattern: Sendable {
         } else {
             prefilterDecides = false
         }
-        if case .json(let expression) = syntax {
-            json = JSONBinding(expressions: [expression])
-        } else {
-            json = nil
-        }
+        json = if case .json(let expression) = syntax { JSONBinding(expressions: [expression]) } else { nil }
+        delimited = if case .delimited(let pattern) = syntax { DelimitedMatcher(pattern) } else { nil }
     }
 
     /// Whether the pattern is the kind that reads JSON events.
@@ -63,7 +61,7 @@ public final class FilterPattern: Sendable {
         case .matchAll: return true
         case .terms(let groups): return TermMatcher.matches(groups, message)
         case .json: return json!.matches(message)
-        case .delimited(let pattern): return DelimitedMatcher.match(pattern, message) != nil
+        case .delimited: return delimited!.match(message) != nil
         }
     }
 
@@ -82,7 +80,7 @@ public final class FilterPattern: Sendable {
     public func evaluate(_ message: UnsafeBufferPointer<UInt8>) -> PatternMatch? {
         if case .delimited(let pattern) = syntax {
             if let prefilter, !prefilter.contains(message) { return nil }
-            return DelimitedMatcher.match(pattern, message).map { PatternMatch(storage: .delimited($0.extractedValues(pattern, message))) }
+            return delimited!.match(message).map { PatternMatch(storage: .delimited($0.extractedValues(pattern, message))) }
         }
         return matches(message) ? PatternMatch(storage: .none) : nil
     }
@@ -96,6 +94,13 @@ public final class FilterPattern: Sendable {
             var values = JSONValues(slotCount: json.trie.slotCount)
             json.forEachObjectLine(in: buffer, prefilter: prefilter, values: &values) { values, line in
                 if json.program.evaluate(0, values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...])) { body(line) }
+            }
+            return
+        }
+        if let delimited {
+            var scratch = DelimitedMatcher.Scratch()
+            LineScanner.forEachCandidateLine(in: buffer, prefilter: prefilter) { range in
+                if delimited.matches(UnsafeBufferPointer(rebasing: buffer[range]), &scratch) { body(range) }
             }
             return
         }

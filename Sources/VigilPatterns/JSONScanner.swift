@@ -362,7 +362,7 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
             while j + 16 <= n {
                 let block = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<UInt8>.self)
                 let special = (block .== quote) .| (block .== backslash) .| (block .< control)
-                if any(special) {
+                if ByteSearch.hasLane(special) {
                     j += ByteSearch.firstLane(special)
                     break
                 }

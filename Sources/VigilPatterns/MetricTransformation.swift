@@ -184,7 +184,7 @@ public final class MetricFilter: Sendable {
             }
             return observation(text)
         case .delimited(let d):
-            guard let match = DelimitedMatcher.match(d, message) else { return noMatch }
+            guard let match = pattern.delimited!.match(message) else { return noMatch }
             return observation { source in
                 switch source {
                 case .literal(let v): return MetricFilter.format(v)
