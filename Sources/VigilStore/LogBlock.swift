@@ -35,6 +35,13 @@ public enum LogBlock {
         let range: Range<Int>
     }
 
+    /// The total length of the messages in a block (what the stream's stored bytes count); a damaged
+    /// block counts what can be decoded of it.
+    static func messageBytes(_ data: [UInt8]) -> Int64 {
+        guard let entries = decode(data, firstTimestamp: 0) else { return 0 }
+        return entries.reduce(0) { $0 + Int64($1.range.count) }
+    }
+
     /// Decodes a block whose first event is at `firstTimestamp`; nil when the bytes are damaged.
     static func decode(_ data: [UInt8], firstTimestamp: Int64) -> [Entry]? {
         var entries: [Entry] = []

@@ -312,14 +312,18 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             while try groups.step() { cutoffs.append((groups.int64(0), now - groups.int64(1) * 86_400_000)) }
             groups.reset()
             for (gid, cutoff) in cutoffs {
-                let whole = try db.statement("SELECT coalesce(sum(event_count), 0) FROM log_blocks WHERE group_id = ? AND last_ts < ?")
+                // Message bytes dropped per stream: its stored bytes shrink by them, as AWS's storedBytes does.
+                var droppedBytes: [Int64: Int64] = [:]
+                let whole = try db.statement("SELECT stream_id, event_count, data FROM log_blocks WHERE group_id = ? AND last_ts < ?")
                     .bind(.integer(gid), .integer(cutoff))
-                _ = try whole.step()
-                deleted += whole.int(0)
+                while try whole.step() {
+                    deleted += whole.int(1)
+                    droppedBytes[whole.int64(0), default: 0] += LogBlock.messageBytes(whole.blob(2))
+                }
                 whole.reset()
                 try db.statement("DELETE FROM log_blocks WHERE group_id = ? AND last_ts < ?").bind(.integer(gid), .integer(cutoff)).run()
                 // Blocks that straddle the cutoff lose their older events (a prefix: blocks are in time order).
-                let straddling = try db.statement("SELECT id, first_ts, first_event_id, data FROM log_blocks WHERE group_id = ? AND first_ts < ? AND last_ts >= ?")
+                let straddling = try db.statement("SELECT id, first_ts, first_event_id, data, stream_id FROM log_blocks WHERE group_id = ? AND first_ts < ? AND last_ts >= ?")
                     .bind(.integer(gid), .integer(cutoff), .integer(cutoff))
                 var rewrites: [(Int64, Int64, Int64, Int, [UInt8])] = []
                 while try straddling.step() {
@@ -330,8 +334,12 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
                     let kept = keep.map { NewLogEvent(timestamp: $0.timestamp, message: Array(bytes[$0.range])) }
                     rewrites.append((straddling.int64(0), kept.first!.timestamp, straddling.int64(2) + Int64(dropped), kept.count, LogBlock.encode(kept)))
                     deleted += dropped
+                    droppedBytes[straddling.int64(4), default: 0] += entries.prefix(dropped).reduce(0) { $0 + Int64($1.range.count) }
                 }
                 straddling.reset()
+                for (stream, bytes) in droppedBytes where bytes > 0 {
+                    try db.statement("UPDATE log_streams SET stored_bytes = max(0, stored_bytes - ?) WHERE id = ?").bind(.integer(bytes), .integer(stream)).run()
+                }
                 for (id, first, firstID, count, data) in rewrites {
                     let update = try db.statement("UPDATE log_blocks SET first_ts = ?, first_event_id = ?, event_count = ?, data = ? WHERE id = ?")
                     try update.bind(.integer(first), at: 1)

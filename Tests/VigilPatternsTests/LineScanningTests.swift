@@ -5,6 +5,7 @@ import VigilPatterns
 struct LineScanningTests {
     @Test("forEachMatchingLine finds the same lines as matches(_:)", arguments: [
         "ERROR", "?ERROR ?WARN", "ERROR -WARN", "{ $.level = error }", "{ $.n > 3 }", "[a, b = x*]", "%^W%", "",
+        "[w, ..., last = ERROR]", "[w1 = WARN, ...]", "[..., n > 100 || n = only]", "[a, b]",
     ])
     func agreesWithPerLine(pattern: String) throws {
         var rng = SplitMix64(seed: 99)
@@ -30,5 +31,6 @@ struct LineScanningTests {
             compiled.forEachMatchingLine(in: b) { range in found.append(String(decoding: b[range], as: UTF8.self)) }
         }
         #expect(found == expected)
+        #expect(!expected.isEmpty && expected.count < lines.count || pattern.isEmpty)
     }
 }

@@ -66,6 +66,30 @@ struct LogBlockTests {
         #expect(left.map(\.timestamp) == [day + 5, day + 6] && left.map(\.id) == [4, 5])
     }
 
+    @Test("retention lowers the stored bytes of the streams it trims, by the messages it dropped")
+    func retentionLowersStoredBytes() throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        try store.createLogGroup(name: "g", retentionInDays: 1, tags: [:], now: 0)
+        let day: Int64 = 86_400_000
+        for stream in ["old", "mixed", "new"] { try store.createLogStream(group: "g", name: stream, now: 0) }
+        func put(_ stream: String, _ events: [(Int64, String)]) throws {
+            try store.append(group: "g", stream: stream, events: events.map { NewLogEvent(timestamp: $0.0, message: Array($0.1.utf8)) },
+                             datapoints: MinuteAggregator(), ingestionTime: 0)
+        }
+        try put("old", [(1, "aaaa"), (2, "bbbbbb")])                    // 10 bytes, all expire
+        try put("mixed", [(3, "ccc"), (day + 10, "dddddddd")])         // 3 expire, 8 stay (one block across the cutoff)
+        try put("mixed", [(4, "ee")])                                  // 2 expire (a whole block)
+        try put("new", [(day + 20, "fffff")])                          // 5 stay
+        func stored() throws -> [String: Int64] {
+            Dictionary(uniqueKeysWithValues: try store.logStreams(group: "g", prefix: nil, order: .logStreamName, descending: false, offset: 0, limit: 50)
+                .map { ($0.name, $0.storedBytes) })
+        }
+        #expect(try stored() == ["old": 10, "mixed": 13, "new": 5])
+        #expect(try store.applyRetention(now: 2 * day + 5) == 4)
+        #expect(try stored() == ["old": 0, "mixed": 8, "new": 5])
+        #expect(try store.logGroups(prefix: nil, afterName: nil, limit: 10).first?.storedBytes == 13)
+    }
+
     @Test("a version-2 database's events become blocks, with their ids, and new ids continue after them")
     func migratesEvents() throws {
         let path = NSTemporaryDirectory() + "vigil-v2-\(UUID().uuidString).db"
