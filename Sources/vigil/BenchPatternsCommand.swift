@@ -31,9 +31,26 @@ struct BenchPatternsCommand: ParsableCommand {
         var corpus: String
         var pattern: String
         var baselineName: String
+        /// The baseline's command; `{file}` stands for the corpus, which is appended when it does not occur.
         var baseline: [String]
-        var countLines: Bool  // the baseline prints one line per match instead of a count
+        var output: Measure.Output = .count
+        var environment: [String: String] = [:]
+        /// A baseline that may be missing: the case is then skipped, not measured for vigil alone.
+        var optional = false
+
+        func arguments(_ file: String) -> [String] {
+            baseline.contains("{file}") ? baseline.map { $0 == "{file}" ? file : $0 } : baseline + [file]
+        }
     }
+
+    /// An mtail program counting what the regex counter case counts.
+    static let mtailProgram = """
+        counter vigil_bench_matches
+        /timeout after \\d+ms/ {
+          vigil_bench_matches++
+        }
+
+        """
 
     func run() throws {
         let directory = URL(fileURLWithPath: dataDirectory)
@@ -45,45 +62,59 @@ struct BenchPatternsCommand: ParsableCommand {
             if size < sizeMB << 20 { try BenchCorpus.write(kind, megabytes: sizeMB, to: url) }
             paths[kind] = url.path
         }
+        let mtailDirectory = directory.appendingPathComponent("mtail")
+        try FileManager.default.createDirectory(at: mtailDirectory, withIntermediateDirectories: true)
+        try Self.mtailProgram.write(to: mtailDirectory.appendingPathComponent("timeouts.mtail"), atomically: true, encoding: .utf8)
         let vigil = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         print("vigil bench patterns: \(sizeMB) MiB per corpus, one core per process, best of \(runs) runs; \(Machine.description)")
         print(pad("case", 34) + pad("vigil MB/s", 12) + pad("baseline", 10) + pad("base MB/s", 11) + pad("speedup", 9) + "matches")
         let cases = [
             Case(name: "literal term ERROR", corpus: "application", pattern: "ERROR",
-                 baselineName: "grep -cF", baseline: ["grep", "-cF", "ERROR"], countLines: false),
+                 baselineName: "grep -cF", baseline: ["grep", "-cF", "ERROR"]),
             Case(name: "rare quoted term", corpus: "application", pattern: "\"IllegalStateException: order 4242 \"",
-                 baselineName: "grep -cF", baseline: ["grep", "-cF", "IllegalStateException: order 4242 "], countLines: false),
+                 baselineName: "grep -cF", baseline: ["grep", "-cF", "IllegalStateException: order 4242 "]),
             Case(name: "JSON console sign-in failures", corpus: "cloudtrail",
                  pattern: "{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }",
-                 baselineName: "jq", baseline: ["jq", "-c", "select(.eventName == \"ConsoleLogin\" and .errorMessage == \"Failed authentication\") | 1"], countLines: true),
+                 baselineName: "jq", baseline: ["jq", "-c", "select(.eventName == \"ConsoleLogin\" and .errorMessage == \"Failed authentication\") | 1"], output: .lines),
             Case(name: "JSON root account usage", corpus: "cloudtrail",
                  pattern: "{ $.userIdentity.type = \"Root\" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != \"AwsServiceEvent\" }",
-                 baselineName: "jq", baseline: ["jq", "-c", "select(.userIdentity.type == \"Root\" and (.userIdentity | has(\"invokedBy\") | not) and .eventType != \"AwsServiceEvent\") | 1"], countLines: true),
+                 baselineName: "jq", baseline: ["jq", "-c", "select(.userIdentity.type == \"Root\" and (.userIdentity | has(\"invokedBy\") | not) and .eventType != \"AwsServiceEvent\") | 1"], output: .lines),
             Case(name: "JSON numeric, every event parsed", corpus: "cloudtrail", pattern: "{ $.requestParameters.maxResults > 990 }",
-                 baselineName: "jq", baseline: ["jq", "-c", "select(.requestParameters.maxResults > 990) | 1"], countLines: true),
+                 baselineName: "jq", baseline: ["jq", "-c", "select(.requestParameters.maxResults > 990) | 1"], output: .lines),
             Case(name: "space-delimited 5xx over 40 kB", corpus: "access",
                  pattern: "[ip, id, user, timestamp, request, status_code = 5*, bytes > 40000, referer, agent]",
-                 baselineName: "awk", baseline: ["awk", "$9 ~ /^5/ && $10 > 40000 { n++ } END { print n+0 }"], countLines: false),
+                 baselineName: "awk", baseline: ["awk", "$9 ~ /^5/ && $10 > 40000 { n++ } END { print n+0 }"]),
             Case(name: "regex counter", corpus: "application", pattern: #"%timeout\safter\s\d+ms%"#,
-                 baselineName: "grep -cE", baseline: ["grep", "-cE", "timeout after [0-9]+ms"], countLines: false),
+                 baselineName: "grep -cE", baseline: ["grep", "-cE", "timeout after [0-9]+ms"]),
+            // mtail, as a one-shot counter over the file; GOMAXPROCS=1 keeps it on one core like the others.
+            Case(name: "regex counter vs mtail", corpus: "application", pattern: #"%timeout\safter\s\d+ms%"#,
+                 baselineName: "mtail", baseline: ["mtail", "--progs", mtailDirectory.path, "--logs", "{file}", "--one_shot",
+                                                   "--one_shot_format", "prometheus"],
+                 output: .metric("vigil_bench_matches"), environment: ["GOMAXPROCS": "1"], optional: true),
         ]
         var failures = 0
         for c in cases where selected(c.name) {
             let file = paths[c.corpus]!
             let bytes = Double(sizeMB << 20)
-            let ours = try Measure.best(of: runs) { try Measure.command([vigil, "match", "--count", "--filter-pattern", c.pattern, file], countLines: false) }
-            guard let tool = Machine.which(c.baseline[0]) else {
+            let tool = Machine.which(c.baseline[0])
+            if tool == nil && c.optional {
+                print(pad(c.name, 34) + "\(c.baseline[0]) not installed; skipped")
+                continue
+            }
+            let ours = try Measure.best(of: runs) { try Measure.command([vigil, "match", "--count", "--filter-pattern", c.pattern, file]) }
+            guard let tool else {
                 print(pad(c.name, 34) + pad(Measure.rate(bytes, ours.seconds), 12) + "\(c.baseline[0]) not installed; no ratio")
                 continue
             }
-            let base = try Measure.best(of: runs) { try Measure.command([tool] + c.baseline.dropFirst() + [file], countLines: c.countLines) }
+            let base = try Measure.best(of: runs) {
+                try Measure.command([tool] + c.arguments(file).dropFirst(), output: c.output, environment: c.environment)
+            }
             let agree = ours.count == base.count
             if !agree { failures += 1 }
             print(pad(c.name, 34) + pad(Measure.rate(bytes, ours.seconds), 12) + pad(c.baselineName, 10)
                   + pad(Measure.rate(bytes, base.seconds), 11) + pad(String(format: "%.1fx", base.seconds / ours.seconds), 9)
                   + (agree ? "\(ours.count)" : "MISMATCH vigil \(ours.count) vs \(base.count)"))
         }
-        if selected("regex counter"), Machine.which("mtail") == nil { print(pad("regex counter vs mtail", 34) + "mtail not installed; skipped") }
         try manyFilters(cloudTrail: paths["cloudtrail"]!, application: paths["application"]!)
         if failures > 0 { throw ValidationError("\(failures) case(s) counted differently from their baseline.") }
     }
@@ -160,11 +191,23 @@ enum Measure {
 
     static func rate(_ bytes: Double, _ seconds: Double) -> String { String(format: "%.0f", bytes / seconds / 1_000_000) }
 
-    /// Runs a command, returning its wall time and the count it printed (or the lines it printed).
-    static func command(_ arguments: [String], countLines: Bool) throws -> Result {
+    /// How a command reports its count.
+    enum Output {
+        /// It prints the count.
+        case count
+        /// It prints one line per match.
+        case lines
+        /// It prints metrics in Prometheus' text format; the count is this metric's value.
+        case metric(String)
+    }
+
+    /// Runs a command, returning its wall time and the count it reported.
+    static func command(_ arguments: [String], output: Output = .count, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        process.standardError = FileHandle.nullDevice
         let out = Pipe()
         process.standardOutput = out
         let clock = ContinuousClock()
@@ -175,11 +218,20 @@ enum Measure {
         while true {
             let chunk = out.fileHandleForReading.availableData
             if chunk.isEmpty { break }
-            if countLines { lines += chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } } else { text.append(chunk) }
+            if case .lines = output { lines += chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } } else { text.append(chunk) }
         }
         process.waitUntilExit()
         let seconds = (clock.now - start).seconds
-        let count = countLines ? lines : Int(String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        let printed = String(decoding: text, as: UTF8.self)
+        let count: Int
+        switch output {
+        case .lines: count = lines
+        case .count: count = Int(printed.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        case .metric(let name):
+            // `name{labels} value`, one sample per line; comment lines start with `#`.
+            let sample = printed.split(separator: "\n").first { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
+            count = sample.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }.map { Int($0) } ?? -1
+        }
         return Result(seconds: seconds, count: count)
     }
 
