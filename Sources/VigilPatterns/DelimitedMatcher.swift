@@ -45,6 +45,12 @@ final class DelimitedMatcher: Sendable {
     /// Whether `message` matches, using `scratch` for its fields.
     func matches(_ message: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch) -> Bool {
         Self.fields(message, into: &scratch.fields)
+        return matchesFields(message, &scratch)
+    }
+
+    /// Whether `message`, whose fields `scratch` already holds, matches. Fields do not depend on the
+    /// pattern, so filters over the same event split it once.
+    func matchesFields(_ message: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch) -> Bool {
         let count = scratch.fields.count
         scratch.assignment.removeAll(keepingCapacity: true)
         if !hasEllipsis {

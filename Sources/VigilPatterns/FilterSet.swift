@@ -72,6 +72,8 @@ public final class FilterSet: Sendable {
     public struct Scratch {
         var values: JSONValues
         var state: State
+        /// The fields of the current event, split once for every space-delimited filter.
+        var delimited = DelimitedMatcher.Scratch()
 
         /// Scratch space for `set`.
         public init(_ set: FilterSet) {
@@ -98,8 +100,14 @@ public final class FilterSet: Sendable {
             for i in need where marks[i] { return true }
             return false
         }
+        var split = false
         for k in otherMembers where passes(k) {
-            if patterns[k].prefilterDecides || patterns[k].check(line) { matched(k) }
+            if let delimited = patterns[k].delimited {
+                if !split { DelimitedMatcher.fields(line, into: &scratch.delimited.fields); split = true }
+                if delimited.matchesFields(line, &scratch.delimited) { matched(k) }
+            } else if patterns[k].prefilterDecides || patterns[k].check(line) {
+                matched(k)
+            }
         }
         guard let json, jsonMembers.contains(where: passes), json.scan(line, into: &scratch.values) else { return }
         evaluateJSON(scratch.values, line, &scratch.state, passes: passes, matched)

@@ -19,7 +19,7 @@ struct FilterSetTests {
         let patterns = try [
             "{ $.eventName = ConsoleLogin }", "{ $.eventName = CreateNetworkAcl || $.eventName = DeleteTrail }",
             "{ $.errorCode = AccessDenied* }", "{ $.n > 5 }", "ERROR", "?StopLogging ?RunInstances", "%failed\\safter\\s1\\d+ms%",
-            "[level, name = Put*, ...]",
+            "[level, name = Put*, ...]", "[level = ERROR, name, w3 = failed, ...]", "[..., last = ok]",
         ].map { try FilterPattern($0) }
         let set = FilterSet(patterns)
         var counts = [Int](repeating: 0, count: patterns.count)
