@@ -1,3 +1,4 @@
+import VigilPatterns
 import VigilStore
 import Foundation
 
@@ -175,7 +176,7 @@ public struct FileIngester: Sendable {
                 carry.append(contentsOf: chunk)
                 var lineStart = 0
                 var searchFrom = scanFrom
-                while let newline = carry[searchFrom...].firstIndex(of: 10) {
+                while let newline = carry.withUnsafeBufferPointer({ ByteSearch.firstIndex(of: 10, in: $0, from: searchFrom) }) {
                     // A batch flushed inside line() ends before this line, so the offset advances after it.
                     try line(carry[lineStart..<newline])
                     consumed += Int64(newline - lineStart + 1)
