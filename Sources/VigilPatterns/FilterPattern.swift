@@ -61,7 +61,9 @@ public final class FilterPattern: Sendable {
         case .matchAll: return true
         case .terms(let groups): return TermMatcher.matches(groups, message)
         case .json: return json!.matches(message)
-        case .delimited: return delimited!.match(message) != nil
+        case .delimited:
+            var scratch = DelimitedMatcher.Scratch()
+            return delimited!.matches(message, &scratch)
         }
     }
 

@@ -60,7 +60,7 @@ final class JSONBinding: Sendable {
     /// Scans every candidate line of `buffer` (whole lines, chosen as by ``LineScanner``) in place, so
     /// that the scan itself finds where each line ends; calls `body` for each line that is one JSON
     /// object, with the values found and the line's range (without `\r\n`). The values' positions
-    /// are relative to the line's start.
+    /// count from the line's start: evaluate them against `buffer[line.lowerBound...]`.
     @inline(__always)
     func forEachObjectLine(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?, adaptive: Bool = false,
                            values: inout JSONValues, _ body: (JSONValues, Range<Int>) -> Void) {
@@ -71,7 +71,7 @@ final class JSONBinding: Sendable {
             // The scan stops at the newline at the latest: where it failed, the line's end is still ahead.
             guard isObject else { return ByteSearch.firstIndex(of: newline, in: buffer, from: start + scanner.i) ?? buffer.count }
             let end = start + scanner.i
-            body(values, start..<(end > start && buffer[end - 1] == 13 ? end - 1 : end))
+            body(values, LineScanner.content(of: buffer, start, end))
             return end
         }
     }

@@ -15,11 +15,15 @@ enum LineScanner {
                                      adaptive: Bool = false, _ body: (Range<Int>) -> Void) {
         forEachCandidateLineStart(in: buffer, prefilter: prefilter, adaptive: adaptive) { start in
             let end = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: buffer, from: start) ?? buffer.count
-            var content = end
-            if content > start && buffer[content - 1] == 13 { content -= 1 }
-            body(start..<content)
+            body(content(of: buffer, start, end))
             return end
         }
+    }
+
+    /// The line from `start` to its newline at `end` (or the buffer's end), without a `\r` before it.
+    @inline(__always)
+    static func content(of buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Range<Int> {
+        end > start && buffer[end - 1] == 13 ? start..<(end - 1) : start..<end
     }
 
     /// Calls `body` with where every candidate line of `buffer` starts (chosen as by
