@@ -87,6 +87,27 @@ public enum ByteSearch {
         return nil
     }
 
+    /// The last index before `before` and at or after `notBefore` where `byte` occurs.
+    @inlinable
+    public static func lastIndex(of byte: UInt8, in haystack: UnsafeBufferPointer<UInt8>, before: Int, notBefore: Int) -> Int? {
+        guard let base = haystack.baseAddress else { return nil }
+        let splat = SIMD16<UInt8>(repeating: byte)
+        var i = before
+        while i - 16 >= notBefore {
+            let hits = UnsafeRawPointer(base + i - 16).loadUnaligned(as: SIMD16<UInt8>.self) .== splat
+            if hasLane(hits) {
+                let w = words(hits)
+                return i - 16 + (w[1] != 0 ? 15 - w[1].leadingZeroBitCount >> 3 : 7 - w[0].leadingZeroBitCount >> 3)
+            }
+            i -= 16
+        }
+        while i > notBefore {
+            i -= 1
+            if base[i] == byte { return i }
+        }
+        return nil
+    }
+
     /// The first index at or after `from` where `needle` starts in `haystack`.
     @inlinable
     public static func firstIndex(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {

@@ -43,17 +43,38 @@ public final class FilterSet: Sendable {
 
     /// Adds to `counts[k]` the number of lines of `buffer` (whole lines) that filter `k` matches.
     public func countMatches(in buffer: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
-        var scratch = Scratch(self)
+        var counter = Counter(self)
+        count(buffer, &counter)
+        for k in counts.indices { counts[k] += counter.counts[k] }
+    }
+
+    /// The matches of every filter over a stream read buffer after buffer, and what the set learnt of
+    /// the stream so far (whether its prefilter pays).
+    public struct Counter {
+        /// Per filter, the lines it matched.
+        public internal(set) var counts: [Int]
+        var scratch: Scratch
+        var density: LineScanner.Density? = LineScanner.Density()
+
+        /// An empty count for `set`.
+        public init(_ set: FilterSet) {
+            counts = [Int](repeating: 0, count: set.patterns.count)
+            scratch = Scratch(set)
+        }
+    }
+
+    /// Counts the lines of `buffer` (whole lines, the stream's next) that each filter matches.
+    public func count(_ buffer: UnsafeBufferPointer<UInt8>, _ counter: inout Counter) {
         let prefilter = selectsLines ? literals : nil
         if let json, otherMembers.isEmpty, !marksLiterals {
             // Only JSON filters and nothing to mark: each line is scanned in place, which finds its end.
-            json.forEachObjectLine(in: buffer, prefilter: prefilter, adaptive: true, values: &scratch.values) { values, line in
-                evaluateJSON(values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...]), &scratch.state) { counts[$0] += 1 }
+            json.forEachObjectLine(in: buffer, prefilter: prefilter, density: &counter.density, values: &counter.scratch.values) { values, line in
+                evaluateJSON(values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...]), &counter.scratch.state) { counter.counts[$0] += 1 }
             }
             return
         }
-        LineScanner.forEachCandidateLine(in: buffer, prefilter: prefilter, adaptive: true) { range in
-            evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &scratch) { counts[$0] += 1 }
+        LineScanner.forEachCandidateLine(in: buffer, prefilter: prefilter, density: &counter.density) { range in
+            evaluate(UnsafeBufferPointer(rebasing: buffer[range]), &counter.scratch) { counter.counts[$0] += 1 }
         }
     }
 

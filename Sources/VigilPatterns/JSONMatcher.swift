@@ -62,10 +62,10 @@ final class JSONBinding: Sendable {
     /// object, with the values found and the line's range (without `\r\n`). The values' positions
     /// count from the line's start: evaluate them against `buffer[line.lowerBound...]`.
     @inline(__always)
-    func forEachObjectLine(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?, adaptive: Bool = false,
+    func forEachObjectLine(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?, density: inout LineScanner.Density?,
                            values: inout JSONValues, _ body: (JSONValues, Range<Int>) -> Void) {
         let newline = UInt8(ascii: "\n")
-        LineScanner.forEachCandidateLineStart(in: buffer, prefilter: prefilter, adaptive: adaptive) { start in
+        LineScanner.forEachCandidateLineStart(in: buffer, prefilter: prefilter, density: &density) { start in
             var scanner = JSONScanner<JSONLineWhitespace>(table: table, bytes: UnsafeBufferPointer(rebasing: buffer[start...]))
             let isObject = record(&scanner, into: &values) { $0.object() && ($0.i == $0.n || $0.p[$0.i] == newline) }
             // The scan stops at the newline at the latest: where it failed, the line's end is still ahead.

@@ -236,11 +236,11 @@ enum Measure {
     }
 
     static func inProcess(_ path: String, _ set: FilterSet) throws -> Result {
-        var counts = [Int](repeating: 0, count: set.patterns.count)
+        var counter = FilterSet.Counter(set)
         let clock = ContinuousClock()
         let start = clock.now
-        try LineReader.forEachChunk(path) { set.countMatches(in: $0, into: &counts) }
-        return Result(seconds: (clock.now - start).seconds, count: counts.reduce(0, +))
+        try LineReader.forEachChunk(path) { set.count($0, &counter) }
+        return Result(seconds: (clock.now - start).seconds, count: counter.counts.reduce(0, +))
     }
 
     static func firstChunk(_ path: String) throws -> [UInt8] {

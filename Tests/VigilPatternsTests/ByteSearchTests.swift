@@ -34,3 +34,18 @@ struct ByteSearchTests {
         }
     }
 }
+
+/// Backward byte search agrees with a naive one.
+struct ByteSearchBackwardTests {
+    @Test("lastIndex finds the last occurrence inside the bounds, as a naive search does")
+    func lastIndexAgreesWithNaive() {
+        var rng = SplitMix64(seed: 34)
+        for _ in 0..<400 {
+            let haystack = (0..<Int.random(in: 0...120, using: &rng)).map { _ in UInt8.random(in: 9...11, using: &rng) }
+            let before = Int.random(in: 0...haystack.count, using: &rng), notBefore = Int.random(in: 0...before, using: &rng)
+            let naive = (notBefore..<before).last { haystack[$0] == 10 }
+            let found = haystack.withUnsafeBufferPointer { ByteSearch.lastIndex(of: 10, in: $0, before: before, notBefore: notBefore) }
+            #expect(found == naive, "\(haystack) before \(before) not before \(notBefore)")
+        }
+    }
+}
