@@ -126,6 +126,8 @@ public protocol AlarmStore: Sendable {
     /// or released) gets the `Action` history item `actionHistory` makes of it.
     func commit(_ transitions: [AlarmTransition], suppression: [SuppressionUpdate],
                 actionHistory: (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64) -> AlarmHistoryItem) throws
+    /// History items in timestamp order (oldest or newest first; items of one timestamp in the order
+    /// written), from after the item `afterID` when given.
     func history(alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?) throws -> [AlarmHistoryItem]
     func outbox(status: String?) throws -> [OutboxMessage]
 }

@@ -117,8 +117,8 @@ extension SQLiteLogStore: AlarmStore {
             let s = try db.statement("""
                 SELECT id, alarm_name, timestamp, type, summary, data FROM alarm_history
                 WHERE (?1 IS NULL OR alarm_name = ?1) AND (?2 IS NULL OR type = ?2) AND (?3 IS NULL OR timestamp >= ?3) AND (?4 IS NULL OR timestamp <= ?4)
-                  AND (?5 IS NULL OR \(ascending ? "id > ?5" : "id < ?5"))
-                ORDER BY \(ascending ? "id" : "id DESC") LIMIT ?6
+                  AND (?5 IS NULL OR (timestamp, id) \(ascending ? ">" : "<") (SELECT timestamp, id FROM alarm_history WHERE id = ?5))
+                ORDER BY \(ascending ? "timestamp, id" : "timestamp DESC, id DESC") LIMIT ?6
                 """).bind(alarmName.map { .text($0) } ?? .null, type.map { .text($0) } ?? .null, start.map { .integer($0) } ?? .null,
                           end.map { .integer($0) } ?? .null, afterID.map { .integer($0) } ?? .null, .integer(Int64(limit)))
             var out: [AlarmHistoryItem] = []

@@ -123,3 +123,30 @@ struct ReadConnectionTests {
         #expect(try SQLiteLogStore(path: path).retention(group: "g") == 14)
     }
 }
+
+/// DescribeAlarmHistory's order is the items' timestamps, whatever order they were written in.
+struct AlarmHistoryOrderTests {
+    @Test("history is ordered by timestamp in both directions and pages continue where they stopped")
+    func timestampOrder() throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        // Written out of timestamp order (a tick stamped with its slot after a later configuration change).
+        for (k, t) in [300, 100, 200, 100, 400].enumerated() {
+            _ = try store.putAlarm(name: "a", definition: "{}", namespace: "N", metricName: "M", actionsEnabled: true, now: Int64(t),
+                                   history: AlarmHistoryItem(alarmName: "a", timestamp: Int64(t), type: "ConfigurationUpdate", summary: "item \(k)", data: "{}"))
+        }
+        func all(_ ascending: Bool, pageSize: Int) throws -> [String] {
+            var out: [String] = [], after: Int64? = nil
+            while true {
+                let page = try store.history(alarmName: nil, type: nil, start: nil, end: nil, ascending: ascending, limit: pageSize, afterID: after)
+                out += page.map(\.summary)
+                guard page.count == pageSize else { return out }
+                after = page.last!.id
+            }
+        }
+        let oldestFirst = ["item 1", "item 3", "item 2", "item 0", "item 4"]
+        for size in [1, 2, 10] {
+            #expect(try all(true, pageSize: size) == oldestFirst)
+            #expect(try all(false, pageSize: size) == oldestFirst.reversed())
+        }
+    }
+}
