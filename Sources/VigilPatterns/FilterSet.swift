@@ -44,7 +44,7 @@ public final class FilterSet: Sendable {
     /// Adds to `counts[k]` the number of lines of `buffer` (whole lines) that filter `k` matches.
     public func countMatches(in buffer: UnsafeBufferPointer<UInt8>, into counts: inout [Int]) {
         var counter = Counter(self)
-        count(buffer, &counter)
+        countMatches(in: buffer, counter: &counter)
         for k in counts.indices { counts[k] += counter.counts[k] }
     }
 
@@ -64,7 +64,7 @@ public final class FilterSet: Sendable {
     }
 
     /// Counts the lines of `buffer` (whole lines, the stream's next) that each filter matches.
-    public func count(_ buffer: UnsafeBufferPointer<UInt8>, _ counter: inout Counter) {
+    public func countMatches(in buffer: UnsafeBufferPointer<UInt8>, counter: inout Counter) {
         let prefilter = selectsLines ? literals : nil
         if let json, otherMembers.isEmpty, !marksLiterals {
             // Only JSON filters and nothing to mark: each line is scanned in place, which finds its end.
