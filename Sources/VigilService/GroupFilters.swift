@@ -34,7 +34,11 @@ final class GroupFilters: Sendable {
     }
 
     /// The datapoints `events` produce (events already accepted, in time order), and warnings.
-    func datapoints(for events: ArraySlice<NewLogEvent>) -> (MinuteAggregator, [String]) {
+    /// `stored(key, hour)` gives the dimension combinations the store already holds for a filter's
+    /// metric in an hour, so that the cardinality guard counts on where it was before a restart.
+    func datapoints(for events: ArraySlice<NewLogEvent>, stored: (MetricKey, Int64) throws -> [String] = { _, _ in [] }) throws
+        -> (MinuteAggregator, [String]) {
+        var storeError: (any Error)?
         var out = MinuteAggregator()
         var warnings: [String] = []
         guard !filters.isEmpty else { return (out, warnings) }
@@ -66,6 +70,14 @@ final class GroupFilters: Sendable {
                     var key = keys[k]
                     if !o.dimensions.isEmpty {
                         let hour = Period.floor(e.timestamp, to: 3_600_000)
+                        if cardinality.withLock({ !$0.knows(filter: k, hour: hour) }) {
+                            do {
+                                let combinations = try stored(keys[k], hour)
+                                cardinality.withLock { $0.seed(filter: k, hour: hour, combinations: combinations) }
+                            } catch {
+                                storeError = error
+                            }
+                        }
                         let admitted = cardinality.withLock { $0.admit(filter: k, hour: hour, dimensions: o.dimensions) }
                         switch admitted {
                         case .admitted: key = keys[k].with(dimensions: o.dimensions)
@@ -84,6 +96,7 @@ final class GroupFilters: Sendable {
             }
             for k in matchedInEvent.indices where matchedInEvent[k] { matchedInEvent[k] = false }
         }
+        if let storeError { throw storeError }
         for k in filters.indices { flushRun(k) }
         for k in withDefault {
             let d = filters[k].transformation.defaultValue!
@@ -108,17 +121,43 @@ struct CardinalityGuard {
 
     enum Admission: Equatable { case admitted, overflow(firstTime: Bool) }
 
-    mutating func admit(filter: Int, hour: Int64, dimensions: [String: String]) -> Admission {
-        let combination = dimensions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+    /// Whether the combinations of `filter` in `hour` are known (seeded or seen since the start).
+    func knows(filter: Int, hour: Int64) -> Bool { seen[filter]?[hour] != nil }
+
+    /// Starts `filter`'s `hour` from the combinations the store already holds (canonical text); the
+    /// overflow series among them marks the hour as already reported.
+    mutating func seed(filter: Int, hour: Int64, combinations: [String]) {
         var hours = seen[filter, default: [:]]
         defer { seen[filter] = hours }
-        // Late events may reach older hours; keep the last few only.
-        if hours[hour] == nil, hours.count >= 4, let oldest = hours.keys.min(), oldest < hour { hours[oldest] = nil }
+        Self.makeRoom(&hours, for: hour)
+        var known = hours[hour, default: []]
+        for c in combinations {
+            if Self.isOverflow(c) { overflowing.insert([Int64(filter), hour]) } else if known.count < Self.limit { known.insert(c) }
+        }
+        hours[hour] = known
+    }
+
+    mutating func admit(filter: Int, hour: Int64, dimensions: [String: String]) -> Admission {
+        let combination = MetricKey(namespace: "", name: "").with(dimensions: dimensions).canonicalDimensions
+        var hours = seen[filter, default: [:]]
+        defer { seen[filter] = hours }
+        Self.makeRoom(&hours, for: hour)
         if hours[hour, default: []].contains(combination) { return .admitted }
         if hours[hour, default: []].count < Self.limit {
             hours[hour, default: []].insert(combination)
             return .admitted
         }
         return .overflow(firstTime: overflowing.insert([Int64(filter), hour]).inserted)
+    }
+
+    /// Late events may reach older hours; only the last few are kept.
+    static func makeRoom(_ hours: inout [Int64: Set<String>], for hour: Int64) {
+        if hours[hour] == nil, hours.count >= 4, let oldest = hours.keys.min(), oldest < hour { hours[oldest] = nil }
+    }
+
+    /// Whether a canonical combination is the overflow series (every value `OTHER`).
+    static func isOverflow(_ canonical: String) -> Bool {
+        let dimensions = MetricKey.dimensions(fromCanonical: canonical)
+        return !dimensions.isEmpty && dimensions.allSatisfy { $0.value == overflowValue }
     }
 }

@@ -133,7 +133,9 @@ public final class LogsService: Sendable {
         let retention = try store.retention(group: group)
         let at = now()
         let (accepted, result) = try LogEventBatch.check(events, now: at, retentionInDays: retention, history: history)
-        var (datapoints, warnings) = try filters(for: group).datapoints(for: events[accepted])
+        var (datapoints, warnings) = try filters(for: group).datapoints(for: events[accepted]) { key, hour in
+            try store.dimensionCombinations(namespace: key.namespace, name: key.name, unit: key.unit, start: hour, end: hour + 3_600_000)
+        }
         EmbeddedMetrics.extract(from: events[accepted], into: &datapoints)
         try store.append(group: group, stream: stream, events: Array(events[accepted]), datapoints: datapoints, ingestionTime: at, offset: offset)
         var answer = result

@@ -49,6 +49,9 @@ public struct MetricAggregates: Sendable {
 public protocol MetricStore: Sendable {
     /// Adds the aggregates of `datapoints`, published at `now` (for ListMetrics' RecentlyActive).
     func record(_ datapoints: MinuteAggregator, now: Int64) throws
+    /// The dimension combinations (``MetricKey/canonicalDimensions``) of the metric `namespace`/`name`/`unit`
+    /// that have data with a start in [start, end).
+    func dimensionCombinations(namespace: String, name: String, unit: String, start: Int64, end: Int64) throws -> [String]
     /// The aggregates of `key` with start in [start, end): per second when `highResolution`, else at
     /// every coarser resolution held (which never overlap), oldest first.
     /// Without `distributions`, the sets carry none (faster when no percentile is asked for).

@@ -122,6 +122,18 @@ extension SQLiteLogStore {
         }
     }
 
+    public func dimensionCombinations(namespace: String, name: String, unit: String, start: Int64, end: Int64) throws -> [String] {
+        try database.read { db in
+            let s = try db.statement("""
+                SELECT m.dimensions FROM metrics m WHERE m.namespace = ?1 AND m.name = ?2 AND m.unit = ?3
+                  AND EXISTS (SELECT 1 FROM metric_data d WHERE d.metric_id = m.id AND d.start >= ?4 AND d.start < ?5)
+                """).bind(.text(namespace), .text(name), .text(unit), .integer(start), .integer(end))
+            var out: [String] = []
+            while try s.step() { out.append(s.text(0)) }
+            return out
+        }
+    }
+
     public func metrics(namespace: String?, name: String?, activeSince: Int64?) throws -> [MetricKey] {
         try database.read { db in
             let s = try db.statement("""

@@ -40,4 +40,31 @@ struct CardinalityTests {
         #expect(try sum("10.0.0.0") == 20)  // an admitted combination keeps counting after the overflow
         #expect(try sum("10.0.4.175") == 0)  // client 1,199 went to OTHER
     }
+    @Test("after a restart, the hour's combinations already stored still count toward the 1,000")
+    func restartKeepsCounting() throws {
+        let path = NSTemporaryDirectory() + "vigil-cardinality-\(UUID().uuidString).db"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let hour = Period.floor(Self.now, to: 3_600_000)
+        func events(_ clients: Range<Int>) -> [NewLogEvent] {
+            clients.enumerated().map { NewLogEvent(timestamp: hour + Int64($0.offset), message: Array("10.1.\($0.element / 256).\($0.element % 256) 10".utf8)) }
+        }
+        do {
+            let s = LogsService(store: try SQLiteLogStore(path: path), now: { Self.now })
+            try s.createLogGroup("web")
+            try s.createLogStream(group: "web", name: "access")
+            try s.putMetricFilter(group: "web", name: "bytes-by-client", pattern: "[ip, bytes]",
+                                  transformations: [MetricTransformation(metricName: "Bytes", metricNamespace: "Web", metricValue: "$bytes", dimensions: ["Client": "$ip"])])
+            #expect(try s.putLogEvents(group: "web", stream: "access", events: events(0..<900)).warnings.isEmpty)
+        }
+        // A new process over the same database: 200 new clients in the same hour pass the limit.
+        let s = LogsService(store: try SQLiteLogStore(path: path), now: { Self.now })
+        let warnings = try s.putLogEvents(group: "web", stream: "access", events: events(900..<1_100)).warnings
+        #expect(warnings.count == 1 && warnings[0].contains("more than 1000 dimension combinations"))
+        let total = try s.metrics.getMetricStatistics(namespace: "Web", metricName: "Bytes", dimensions: [.init(name: "Client", value: "OTHER")],
+                                                      startTime: hour, endTime: Self.now, period: 3600, statistics: ["Sum"])
+        #expect((total.datapoints.first?.values["Sum"] ?? 0) == 100 * 10)  // clients 1,000 to 1,099
+        // And a third process sees that this hour already overflowed: no second warning.
+        let again = LogsService(store: try SQLiteLogStore(path: path), now: { Self.now })
+        #expect(try again.putLogEvents(group: "web", stream: "access", events: events(1_100..<1_101)).warnings.isEmpty)
+    }
 }
