@@ -94,6 +94,7 @@ public final class FilterPattern: Sendable {
     public func forEachMatchingLine(in buffer: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
         if let json {
             var values = JSONValues(slotCount: json.trie.slotCount)
+            values.memo = JSONKeyMemo(for: json.table)
             var always: LineScanner.Density? = nil
             json.forEachObjectLine(in: buffer, prefilter: prefilter, density: &always, values: &values) { values, line in
                 if json.program.evaluate(0, values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...])) { body(line) }

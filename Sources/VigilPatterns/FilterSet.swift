@@ -99,6 +99,7 @@ public final class FilterSet: Sendable {
         /// Scratch space for `set`.
         public init(_ set: FilterSet) {
             values = JSONValues(slotCount: set.json?.trie.slotCount ?? 0)
+            values.memo = set.json.map { JSONKeyMemo(for: $0.table) }
             state = State(marks: [Bool](repeating: false, count: set.literals.literals.count), candidates: .init(set.equalityIndex))
         }
     }

@@ -53,7 +53,7 @@ final class JSONBinding: Sendable {
 
     /// Scans `message` once into `values`; false if it is not a JSON object.
     func scan(_ message: UnsafeBufferPointer<UInt8>, into values: inout JSONValues) -> Bool {
-        var scanner = JSONScanner<JSONEventWhitespace>(table: table, bytes: message)
+        var scanner = JSONScanner<JSONEventWhitespace>(table: table, bytes: message, memo: values.memo)
         return record(&scanner, into: &values) { $0.scan() }
     }
 
@@ -66,7 +66,7 @@ final class JSONBinding: Sendable {
                            values: inout JSONValues, _ body: (JSONValues, Range<Int>) -> Void) {
         let newline = UInt8(ascii: "\n")
         LineScanner.forEachCandidateLineStart(in: buffer, prefilter: prefilter, density: &density) { start in
-            var scanner = JSONScanner<JSONLineWhitespace>(table: table, bytes: UnsafeBufferPointer(rebasing: buffer[start...]))
+            var scanner = JSONScanner<JSONLineWhitespace>(table: table, bytes: UnsafeBufferPointer(rebasing: buffer[start...]), memo: values.memo)
             let isObject = record(&scanner, into: &values) { $0.object() && ($0.i == $0.n || $0.p[$0.i] == newline) }
             // The scan stops at the newline at the latest: where it failed, the line's end is still ahead.
             guard isObject else { return ByteSearch.firstIndex(of: newline, in: buffer, from: start + scanner.i) ?? buffer.count }
@@ -101,6 +101,8 @@ struct JSONValues {
     var refs: [JSONValueRef] = []
     var head: [Int32]
     var next: [Int32] = []
+    /// Keys of recent events, for scanning events one after another (nil: each event on its own).
+    var memo: JSONKeyMemo?
 
     init(slotCount: Int) { head = Array(repeating: -1, count: slotCount) }
 

@@ -61,6 +61,8 @@ final class JSONScanTable: @unchecked Sendable {  // @unchecked: the buffers are
     let memberStart, memberCount, slot, anyIndex: UnsafeMutableBufferPointer<Int32>
     /// Per node: its `[n]` children (empty for most).
     let indices: [[(index: Int, child: Int)]]
+    /// How many nodes the trie has.
+    var nodeCount: Int { indices.count }
     /// Per member: where its key's bytes start, their length, and the child node.
     let keyStart, keyLength, child: UnsafeMutableBufferPointer<Int32>
     let keyBytes: UnsafeMutableBufferPointer<UInt8>
@@ -117,6 +119,41 @@ final class JSONScanTable: @unchecked Sendable {  // @unchecked: the buffers are
     }
 }
 
+/// The keys recent events had, per trie node and member position: the exact bytes `"key":` last seen
+/// there and the child node they lead to. Events of one source repeat their keys in the same order, so
+/// a key is then recognised by comparing a few words, without scanning it as a string or looking it up;
+/// any other bytes take the full path. The bytes were validated when they were learnt, and a match is
+/// exact, so validation is unchanged. One per scanning thread (it changes with every event).
+final class JSONKeyMemo {
+    /// Member positions remembered per node, and bytes per remembered key (`"`, the key, `":`).
+    static let positions = 64
+    static let width = 32
+    let bytes: UnsafeMutablePointer<UInt8>
+    /// Per node and position: how many bytes are remembered (0: nothing yet).
+    let lengths: UnsafeMutablePointer<UInt8>
+    let children: UnsafeMutablePointer<Int32>
+    let slots: Int
+    /// The scan table it was learnt with (trie nodes mean nothing for another).
+    let table: ObjectIdentifier
+
+    init(for table: JSONScanTable) {
+        self.table = ObjectIdentifier(table)
+        slots = table.nodeCount * Self.positions
+        bytes = .allocate(capacity: slots * Self.width)
+        bytes.initialize(repeating: 0, count: slots * Self.width)
+        lengths = .allocate(capacity: slots)
+        lengths.initialize(repeating: 0, count: slots)
+        children = .allocate(capacity: slots)
+        children.initialize(repeating: -1, count: slots)
+    }
+
+    deinit {
+        bytes.deallocate()
+        lengths.deallocate()
+        children.deallocate()
+    }
+}
+
 /// What a ``JSONScanner`` treats as whitespace between tokens.
 protocol JSONWhitespace {
     static func isSpace(_ c: UInt8) -> Bool
@@ -148,10 +185,13 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
     var found: [JSONValueRef] = []
     static var maximumDepth: Int { 256 }
 
-    init(table: JSONScanTable, bytes: UnsafeBufferPointer<UInt8>) {
+    let memo: JSONKeyMemo?
+
+    init(table: JSONScanTable, bytes: UnsafeBufferPointer<UInt8>, memo: JSONKeyMemo? = nil) {
         self.table = table
         self.p = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
         self.n = bytes.count
+        self.memo = memo?.table == ObjectIdentifier(table) ? memo : nil
     }
 
     /// Scans the whole buffer as one event.
@@ -183,26 +223,36 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
             skipSpace()
             if i < n && p[i] == UInt8(ascii: "}") { i += 1; record(node, .object, start, i, false); return true }
             let first = Int(table.memberStart[node]), count = Int(table.memberCount[node])
+            var position = 0
             while true {
-                guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
-                i += 1
-                let keyStart = i
-                guard let escaped = string() else { return false }
-                let keyEnd = i - 1
                 var child = -1
-                if !escaped {
-                    var m = Int(table.firstOfLength[node * JSONScanTable.lengthBuckets + min(keyEnd - keyStart, JSONScanTable.lengthBuckets - 1)])
-                    while m >= 0 {
-                        if keyEquals(m, keyStart, keyEnd, false) { child = Int(table.child[m]); break }
-                        m = Int(table.nextOfLength[m])
-                    }
+                if let remembered = rememberedKey(node, position) {
+                    i += remembered.length
+                    child = remembered.child
+                    skipSpace()
                 } else {
-                    for m in first..<(first + count) where keyEquals(m, keyStart, keyEnd, true) {
-                        child = Int(table.child[m])
-                        break
+                    guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
+                    i += 1
+                    let keyStart = i
+                    guard let escaped = string() else { return false }
+                    let keyEnd = i - 1
+                    if !escaped {
+                        var m = Int(table.firstOfLength[node * JSONScanTable.lengthBuckets + min(keyEnd - keyStart, JSONScanTable.lengthBuckets - 1)])
+                        while m >= 0 {
+                            if keyEquals(m, keyStart, keyEnd, false) { child = Int(table.child[m]); break }
+                            m = Int(table.nextOfLength[m])
+                        }
+                        remember(node, position, from: keyStart - 1, child: child)
+                    } else {
+                        for m in first..<(first + count) where keyEquals(m, keyStart, keyEnd, true) {
+                            child = Int(table.child[m])
+                            break
+                        }
                     }
+                    guard colon() else { return false }
                 }
-                guard colon(), value(node: child, depth: depth + 1) else { return false }
+                position += 1
+                guard value(node: child, depth: depth + 1) else { return false }
                 skipSpace()
                 guard i < n else { return false }
                 if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); continue }
@@ -288,6 +338,28 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
         default:
             return scalar() != nil
         }
+    }
+
+    /// The key remembered at `node`'s member `position`, when the bytes at `i` are exactly it: its
+    /// length (through the `:`) and child.
+    @inline(__always) func rememberedKey(_ node: Int, _ position: Int) -> (length: Int, child: Int)? {
+        guard let memo, position < JSONKeyMemo.positions else { return nil }
+        let slot = node * JSONKeyMemo.positions + position
+        let length = Int(memo.lengths[slot])
+        guard length > 0, i + length <= n, ByteSearch.equal(p + i, memo.bytes + slot * JSONKeyMemo.width, count: length) else { return nil }
+        return (length, Int(memo.children[slot]))
+    }
+
+    /// Remembers the unescaped key whose opening quote is at `quote` (the scan stands after its closing
+    /// quote) for `node`'s member `position`, when a `:` follows at once and it fits.
+    @inline(__always) func remember(_ node: Int, _ position: Int, from quote: Int, child: Int) {
+        guard let memo, position < JSONKeyMemo.positions, i < n, p[i] == UInt8(ascii: ":") else { return }
+        let length = i + 1 - quote
+        guard length <= JSONKeyMemo.width else { return }
+        let slot = node * JSONKeyMemo.positions + position
+        (memo.bytes + slot * JSONKeyMemo.width).update(from: p + quote, count: length)
+        memo.lengths[slot] = UInt8(length)
+        memo.children[slot] = Int32(child)
     }
 
     /// The `:` after a key, with the whitespace around it.

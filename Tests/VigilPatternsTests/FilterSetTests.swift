@@ -96,4 +96,51 @@ struct FilterSetTests {
             }
         }
     }
+    @Test("remembered keys never change a result: reordered, spaced, escaped, long, prefix and broken keys")
+    func rememberedKeysAgree() throws {
+        var rng = SplitMix64(seed: 77)
+        let long = String(repeating: "k", count: 40)
+        let keys = ["a", "ab", "abc", "type", "types", long, #"\u0061b"#, "user", "n"]
+        func object(_ depth: Int) -> String {
+            var members: [String] = []
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                let key = keys.randomElement(using: &rng)!
+                let colon = [":", " :", ": ", ":"].randomElement(using: &rng)!
+                let value: String
+                switch Int.random(in: 0..<5, using: &rng) {
+                case 0 where depth < 2: value = object(depth + 1)
+                case 1: value = "\(Int.random(in: 0..<9, using: &rng))"
+                case 2: value = "[\"Root\", \"x\"]"
+                default: value = "\"" + ["Root", "IAMUser", "x", "ab"].randomElement(using: &rng)! + "\""
+                }
+                members.append("\"\(key)\"\(colon)\(value)")
+            }
+            return "{" + members.joined(separator: ",") + "}"
+        }
+        // Runs of identical key orders (what the memo learns), broken by variations and truncations.
+        var lines: [String] = []
+        var template = object(0)
+        for k in 0..<4000 {
+            if k % 37 == 0 { template = object(0) }
+            var line = k % 5 == 0 ? object(0) : template
+            if k % 11 == 0, line.count > 2 { line = String(line.prefix(Int.random(in: 1..<line.count, using: &rng))) }
+            lines.append(line)
+        }
+        let patterns = try [
+            "{ $.a = Root }", "{ $.ab = 3 }", "{ $.abc.type = Root || $.abc.types = x }", "{ $.user.ab = IAMUser }",
+            "{ $.\(long) = ab }", "{ $.types[0] = Root }", "{ $.n NOT EXISTS }", "{ $.n > 4 || $.user.n > 4 }",
+        ].map { try FilterPattern($0) }
+        var counts = [Int](repeating: 0, count: patterns.count)
+        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
+        buffer.withUnsafeBufferPointer { FilterSet(patterns).countMatches(in: $0, into: &counts) }
+        let expected = patterns.map { p in lines.filter { p.matches($0) }.count }
+        #expect(counts == expected)
+        #expect(expected.allSatisfy { $0 > 0 }, "\(expected)")
+        // One pattern at a time, through `vigil match`'s path, which remembers keys too.
+        for p in patterns {
+            var found = 0
+            buffer.withUnsafeBufferPointer { p.forEachMatchingLine(in: $0) { _ in found += 1 } }
+            #expect(found == lines.filter { p.matches($0) }.count, "\(p.text)")
+        }
+    }
 }
