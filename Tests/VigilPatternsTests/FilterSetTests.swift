@@ -109,7 +109,7 @@ struct FilterSetTests {
                 let value: String
                 switch Int.random(in: 0..<5, using: &rng) {
                 case 0 where depth < 2: value = object(depth + 1)
-                case 1: value = "\(Int.random(in: 0..<9, using: &rng))"
+                case 1: value = ["\(Int.random(in: 0..<9, using: &rng))", "12", "120", "12.5", "1e2", "true", "truex"].randomElement(using: &rng)!
                 case 2: value = "[\"Root\", \"x\"]"
                 default: value = "\"" + ["Root", "IAMUser", "x", "ab"].randomElement(using: &rng)! + "\""
                 }
