@@ -3,6 +3,15 @@ import VigilPatterns
 
 /// A FilterSet counts exactly what each of its filters counts alone.
 struct FilterSetTests {
+    /// What the set counts over `lines` (one buffer, newline-terminated), and what each filter matches
+    /// alone, event by event.
+    func sharedAndAlone(_ patterns: [FilterPattern], _ lines: [String]) -> (shared: [Int], alone: [Int]) {
+        var counts = [Int](repeating: 0, count: patterns.count)
+        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
+        buffer.withUnsafeBufferPointer { FilterSet(patterns).countMatches(in: $0, into: &counts) }
+        return (counts, patterns.map { p in lines.filter { p.matches($0) }.count })
+    }
+
     @Test("counts agree with filters evaluated one by one")
     func agreesWithSingleFilters() throws {
         var rng = SplitMix64(seed: 5)
@@ -21,11 +30,7 @@ struct FilterSetTests {
             "{ $.errorCode = AccessDenied* }", "{ $.n > 5 }", "ERROR", "?StopLogging ?RunInstances", "%failed\\safter\\s1\\d+ms%",
             "[level, name = Put*, ...]", "[level = ERROR, name, w3 = failed, ...]", "[..., last = ok]",
         ].map { try FilterPattern($0) }
-        let set = FilterSet(patterns)
-        var counts = [Int](repeating: 0, count: patterns.count)
-        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
-        buffer.withUnsafeBufferPointer { set.countMatches(in: $0, into: &counts) }
-        let expected = patterns.map { p in lines.filter { p.matches($0) }.count }
+        let (counts, expected) = sharedAndAlone(patterns, lines)
         #expect(counts == expected)
         #expect(expected.allSatisfy { $0 > 0 })
     }
@@ -62,10 +67,7 @@ struct FilterSetTests {
             "{ $.eventName = 42 }", "{ $.eventName = \"42\" }", "{ $.eventName = Run* }", "{ $.n >= 4 }",
             "{ $.tags = StopLogging }", "{ $.eventName = \"\" }",
         ].map { try FilterPattern($0) }
-        var counts = [Int](repeating: 0, count: patterns.count)
-        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
-        buffer.withUnsafeBufferPointer { FilterSet(patterns).countMatches(in: $0, into: &counts) }
-        let expected = patterns.map { p in lines.filter { p.matches($0) }.count }
+        let (counts, expected) = sharedAndAlone(patterns, lines)
         #expect(counts == expected)
         #expect(expected.dropLast().allSatisfy { $0 > 0 })
     }
@@ -130,13 +132,11 @@ struct FilterSetTests {
             "{ $.a = Root }", "{ $.ab = 3 }", "{ $.abc.type = Root || $.abc.types = x }", "{ $.user.ab = IAMUser }",
             "{ $.\(long) = ab }", "{ $.types[0] = Root }", "{ $.n NOT EXISTS }", "{ $.n > 4 || $.user.n > 4 }",
         ].map { try FilterPattern($0) }
-        var counts = [Int](repeating: 0, count: patterns.count)
-        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
-        buffer.withUnsafeBufferPointer { FilterSet(patterns).countMatches(in: $0, into: &counts) }
-        let expected = patterns.map { p in lines.filter { p.matches($0) }.count }
+        let (counts, expected) = sharedAndAlone(patterns, lines)
         #expect(counts == expected)
         #expect(expected.allSatisfy { $0 > 0 }, "\(expected)")
         // One pattern at a time, through `vigil match`'s path, which remembers keys too.
+        let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
         for p in patterns {
             var found = 0
             buffer.withUnsafeBufferPointer { p.forEachMatchingLine(in: $0) { _ in found += 1 } }
