@@ -13,15 +13,10 @@ public struct AlarmBacktest: Sendable {
 
     /// Keeps the datapoints of the alarm's metric (its unit only, when it names one) and merges them into its periods.
     public init(alarm: MetricAlarm, datapoints: [MetricDatapoint]) {
-        self.alarm = alarm
         let wanted = MetricKey(namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions).canonicalDimensions
-        let length = Int64(alarm.rule.periodSeconds) * 1000
-        var periods: [Int64: StatisticSet] = [:]
-        for d in datapoints where d.key.namespace == alarm.namespace && d.key.name == alarm.metricName
-            && d.key.canonicalDimensions == wanted && (alarm.unit == nil || d.key.unit == alarm.unit) {
-            periods[Period.floor(d.timestamp, to: length), default: .empty].merge(d.values)
-        }
-        self.periods = periods
+        self.init(alarm: alarm, datapointsOfItsMetric: datapoints.filter { d in
+            d.key.namespace == alarm.namespace && d.key.name == alarm.metricName && d.key.canonicalDimensions == wanted
+        })
     }
 
     /// For datapoints already known to be of the alarm's metric (name and dimensions; the unit is

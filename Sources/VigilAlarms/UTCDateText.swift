@@ -41,8 +41,12 @@ public enum UTCDateText {
         let t = Parts(ms)
         let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(weekdays[t.weekday]) \(two(t.day)) \(months[t.month - 1]), \(t.year) \(two(t.hour)):\(two(t.minute)):\(two(t.second)) UTC"
+        var out = Array("\(weekdays[t.weekday]) ".utf8)
+        digits(t.day, 2, " ", &out)
+        out += Array("\(months[t.month - 1]), \(t.year) ".utf8)
+        digits(t.hour, 2, ":", &out); digits(t.minute, 2, ":", &out); digits(t.second, 2, " ", &out)
+        out += Array("UTC".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The civil date and time of a Unix instant in milliseconds, in UTC (proleptic Gregorian).

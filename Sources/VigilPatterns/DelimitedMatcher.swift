@@ -69,13 +69,6 @@ final class DelimitedMatcher: Sendable {
         return Match(fields: scratch.fields, entryField: scratch.assignment)
     }
 
-    /// The byte ranges of the fields of `message`.
-    static func fields(_ message: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var fields: [Range<Int>] = []
-        self.fields(message, into: &fields)
-        return fields
-    }
-
     /// Replaces `fields` with the byte ranges of the fields of `message`.
     static func fields(_ message: UnsafeBufferPointer<UInt8>, into fields: inout [Range<Int>]) {
         fields.removeAll(keepingCapacity: true)

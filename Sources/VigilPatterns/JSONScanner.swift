@@ -252,12 +252,8 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
                     guard colon() else { return false }
                 }
                 position += 1
-                guard value(node: child, depth: depth + 1) else { return false }
-                skipSpace()
-                guard i < n else { return false }
-                if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); continue }
-                if p[i] == UInt8(ascii: "}") { i += 1; break }
-                return false
+                guard value(node: child, depth: depth + 1), let more = separator(UInt8(ascii: "}")) else { return false }
+                if !more { break }
             }
             record(node, .object, start, i, false)
             return true
@@ -280,13 +276,9 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
                         child = any
                     }
                 }
-                guard value(node: child, depth: depth + 1) else { return false }
+                guard value(node: child, depth: depth + 1), let more = separator(UInt8(ascii: "]")) else { return false }
+                if !more { break }
                 index += 1
-                skipSpace()
-                guard i < n else { return false }
-                if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); continue }
-                if p[i] == UInt8(ascii: "]") { i += 1; break }
-                return false
             }
             record(node, .array, start, i, false)
             return true
@@ -313,24 +305,16 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
             while true {
                 guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
                 i += 1
-                guard string() != nil, colon(), skip(depth: depth + 1) else { return false }
-                skipSpace()
-                guard i < n else { return false }
-                if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); continue }
-                if p[i] == UInt8(ascii: "}") { i += 1; return true }
-                return false
+                guard string() != nil, colon(), skip(depth: depth + 1), let more = separator(UInt8(ascii: "}")) else { return false }
+                if !more { return true }
             }
         case UInt8(ascii: "["):
             i += 1
             skipSpace()
             if i < n && p[i] == UInt8(ascii: "]") { i += 1; return true }
             while true {
-                guard skip(depth: depth + 1) else { return false }
-                skipSpace()
-                guard i < n else { return false }
-                if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); continue }
-                if p[i] == UInt8(ascii: "]") { i += 1; return true }
-                return false
+                guard skip(depth: depth + 1), let more = separator(UInt8(ascii: "]")) else { return false }
+                if !more { return true }
             }
         case UInt8(ascii: "\""):
             i += 1
@@ -360,6 +344,16 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
         (memo.bytes + slot * JSONKeyMemo.width).update(from: p + quote, count: length)
         memo.lengths[slot] = UInt8(length)
         memo.children[slot] = Int32(child)
+    }
+
+    /// After a member or element: true past a `,` (another follows), false past `close` (the object or
+    /// array ended), nil for anything else (not JSON).
+    @inline(__always) mutating func separator(_ close: UInt8) -> Bool? {
+        skipSpace()
+        guard i < n else { return nil }
+        if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); return true }
+        if p[i] == close { i += 1; return false }
+        return nil
     }
 
     /// The `:` after a key, with the whitespace around it.

@@ -39,6 +39,8 @@ final class GroupFilters: Sendable {
     func datapoints(for events: ArraySlice<NewLogEvent>, stored: (MetricKey, Int64) throws -> [String] = { _, _ in [] }) throws
         -> (MinuteAggregator, [String]) {
         var storeError: (any Error)?
+        // Per filter, the hour whose stored combinations the guard already has (asked once per hour, not per event).
+        var seededHour = [Int64](repeating: .min, count: filters.count)
         var out = MinuteAggregator()
         var warnings: [String] = []
         guard !filters.isEmpty else { return (out, warnings) }
@@ -70,12 +72,15 @@ final class GroupFilters: Sendable {
                     var key = keys[k]
                     if !o.dimensions.isEmpty {
                         let hour = Period.floor(e.timestamp, to: 3_600_000)
-                        if cardinality.withLock({ !$0.knows(filter: k, hour: hour) }) {
-                            do {
-                                let combinations = try stored(keys[k], hour)
-                                cardinality.withLock { $0.seed(filter: k, hour: hour, combinations: combinations) }
-                            } catch {
-                                storeError = error
+                        if seededHour[k] != hour {
+                            seededHour[k] = hour
+                            if cardinality.withLock({ !$0.knows(filter: k, hour: hour) }) {
+                                do {
+                                    let combinations = try stored(keys[k], hour)
+                                    cardinality.withLock { $0.seed(filter: k, hour: hour, combinations: combinations) }
+                                } catch {
+                                    storeError = error
+                                }
                             }
                         }
                         let admitted = cardinality.withLock { $0.admit(filter: k, hour: hour, dimensions: o.dimensions) }
