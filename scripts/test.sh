@@ -8,5 +8,7 @@ if ! command -v gzip >/dev/null || ! command -v python3 >/dev/null; then
   echo "vigil test: installing gzip and python3 (the gzip tests use them as reference compressors)" >&2
   apt-get update -qq && apt-get install -y -qq gzip python3 >/dev/null
 fi
+# Style never drifts: the checked-in .swift-format (120 columns), warnings as errors.
+swift format lint --strict --recursive --parallel Package.swift Sources Tests
 swift build --build-tests
 swift test --skip-build

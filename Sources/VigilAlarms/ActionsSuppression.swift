@@ -68,7 +68,9 @@ public struct ActionsSuppression: Sendable, Equatable {
     /// The composite changed state at `time` (after any change of the suppressor in the same
     /// evaluation). Returns whether the change's actions run now; if not, they are held. Actions held
     /// from an earlier change are dropped either way.
-    public mutating func compositeChanged(to state: AlarmState, suppressorState: AlarmState, at time: Int64, _ settings: ActionsSuppressor) -> Bool {
+    public mutating func compositeChanged(
+        to state: AlarmState, suppressorState: AlarmState, at time: Int64, _ settings: ActionsSuppressor
+    ) -> Bool {
         if suppressorState == .alarm {
             cause = .alarm
             until = nil

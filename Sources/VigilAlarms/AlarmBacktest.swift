@@ -13,10 +13,14 @@ public struct AlarmBacktest: Sendable {
 
     /// Keeps the datapoints of the alarm's metric (its unit only, when it names one) and merges them into its periods.
     public init(alarm: MetricAlarm, datapoints: [MetricDatapoint]) {
-        let wanted = MetricKey(namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions).canonicalDimensions
-        self.init(alarm: alarm, datapointsOfItsMetric: datapoints.filter { d in
-            d.key.namespace == alarm.namespace && d.key.name == alarm.metricName && d.key.canonicalDimensions == wanted
-        })
+        let wanted = MetricKey(namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions)
+            .canonicalDimensions
+        self.init(
+            alarm: alarm,
+            datapointsOfItsMetric: datapoints.filter { d in
+                d.key.namespace == alarm.namespace && d.key.name == alarm.metricName
+                    && d.key.canonicalDimensions == wanted
+            })
     }
 
     /// For datapoints already known to be of the alarm's metric (name and dimensions; the unit is
@@ -37,7 +41,9 @@ public struct AlarmBacktest: Sendable {
         let newest = Period.floor(time, to: length) - length
         return (0..<alarm.rule.evaluationRange).reversed().map { back in
             let start = newest - Int64(back) * length
-            guard let set = periods[start], set.sampleCount > 0, let value = alarm.statistic.value(set) else { return nil }
+            guard let set = periods[start], set.sampleCount > 0, let value = alarm.statistic.value(set) else {
+                return nil
+            }
             return AlarmDatapoint(timestamp: start, value: value, sampleCount: set.sampleCount)
         }
     }

@@ -28,7 +28,9 @@ public struct AlarmEvaluation: Sendable, Equatable {
         self.explain = reason
     }
 
-    public static func == (a: AlarmEvaluation, b: AlarmEvaluation) -> Bool { a.state == b.state && a.reason == b.reason }
+    public static func == (a: AlarmEvaluation, b: AlarmEvaluation) -> Bool {
+        a.state == b.state && a.reason == b.reason
+    }
 }
 
 /// CloudWatch's metric alarm evaluation, as "How alarm state is evaluated when data is missing"
@@ -48,17 +50,25 @@ public struct AlarmEvaluation: Sendable, Equatable {
 /// This reproduces every row of AWS's two example tables (tests/VigilAlarmsTests); docs/alarms.md
 /// lists where AWS is silent and what Vigil chose.
 public enum AlarmEvaluator {
-    enum Point: Equatable { case breaching(AlarmDatapoint), notBreaching(AlarmDatapoint), missing }
+    enum Point: Equatable {
+        case breaching(AlarmDatapoint)
+        case notBreaching(AlarmDatapoint)
+        case missing
+    }
 
     public static func evaluate(_ rule: AlarmRule, range: [AlarmDatapoint?], current: AlarmState) -> AlarmEvaluation {
         let n = rule.evaluationPeriods
         // Percentile datapoints from too few samples count as missing when the alarm ignores them.
         let usable: [AlarmDatapoint?] = range.map { d in
-            guard let d, let minimum = rule.minimumSamples, !rule.evaluateLowSampleCountPercentile, d.sampleCount < minimum else { return d }
+            guard let d, let minimum = rule.minimumSamples, !rule.evaluateLowSampleCountPercentile,
+                d.sampleCount < minimum
+            else { return d }
             return nil
         }
         let real = usable.indices.filter { usable[$0] != nil }
-        func judge(_ d: AlarmDatapoint) -> Point { rule.comparison.breaches(d.value, rule.threshold) ? .breaching(d) : .notBreaching(d) }
+        func judge(_ d: AlarmDatapoint) -> Point {
+            rule.comparison.breaches(d.value, rule.threshold) ? .breaching(d) : .notBreaching(d)
+        }
 
         if real.count >= n {
             let points = real.suffix(n).map { judge(usable[$0]!) }
@@ -68,14 +78,20 @@ public enum AlarmEvaluator {
             let periods = min(n, range.count)
             switch rule.treatMissingData {
             case .missing:
-                return AlarmEvaluation(state: .insufficientData, reason: "Insufficient Data: \(periods) datapoint\(periods == 1 ? " was" : "s were") unknown.")
+                return AlarmEvaluation(
+                    state: .insufficientData,
+                    reason: "Insufficient Data: \(periods) datapoint\(periods == 1 ? " was" : "s were") unknown.")
             case .ignore:
-                return AlarmEvaluation(state: current, reason: "Unchanged state: no datapoints were received and missing data is ignored.")
+                return AlarmEvaluation(
+                    state: current, reason: "Unchanged state: no datapoints were received and missing data is ignored.")
             case .breaching, .notBreaching:
                 let state: AlarmState = rule.treatMissingData == .breaching ? .alarm : .ok
                 let kind = rule.treatMissingData == .breaching ? "Breaching" : "NonBreaching"
-                return AlarmEvaluation(state: state,
-                                       reason: "Threshold Crossed: no datapoints were received for \(periods) period\(periods == 1 ? "" : "s") and \(periods) missing datapoint\(periods == 1 ? " was" : "s were") treated as [\(kind)].")
+                return AlarmEvaluation(
+                    state: state,
+                    reason:
+                        "Threshold Crossed: no datapoints were received for \(periods) period\(periods == 1 ? "" : "s") and \(periods) missing datapoint\(periods == 1 ? " was" : "s were") treated as [\(kind)]."
+                )
             }
         }
         // Fewer real datapoints than N: the N consecutive periods holding all of them, newest possible.
@@ -103,18 +119,23 @@ public enum AlarmEvaluator {
             case .ignore: break
             }
         }
-        let filled: String? = switch rule.treatMissingData {
-        case .breaching: "Breaching"
-        case .notBreaching: "NonBreaching"
-        default: nil
-        }
+        let filled: String? =
+            switch rule.treatMissingData {
+            case .breaching: "Breaching"
+            case .notBreaching: "NonBreaching"
+            default: nil
+            }
         let undecided: AlarmState = rule.treatMissingData == .ignore ? current : .insufficientData
-        return decide(rule, points, missingCount: filled == nil ? 0 : missingCount, filledAs: filled, current: current, undecided: undecided)
+        return decide(
+            rule, points, missingCount: filled == nil ? 0 : missingCount, filledAs: filled, current: current,
+            undecided: undecided)
     }
 
     /// ALARM with at least M breaching points; else OK if any point is not breaching; else `undecided`.
-    static func decide(_ rule: AlarmRule, _ points: [Point], missingCount: Int, filledAs: String?, current: AlarmState,
-                       undecided: AlarmState) -> AlarmEvaluation {
+    static func decide(
+        _ rule: AlarmRule, _ points: [Point], missingCount: Int, filledAs: String?, current: AlarmState,
+        undecided: AlarmState
+    ) -> AlarmEvaluation {
         let breaching = points.filter { if case .breaching = $0 { true } else { false } }.count
         let notBreaching = points.count - breaching
         let real = points.compactMap { p -> AlarmDatapoint? in
@@ -125,23 +146,43 @@ public enum AlarmEvaluator {
         }
         // Written only when the reason is asked for.
         @Sendable func list() -> String {
-            "[" + real.reversed().map { "\(format($0.value)) (\(UTCDateText.reason($0.timestamp)))" }.joined(separator: ", ") + "]"
+            "["
+                + real.reversed().map { "\(format($0.value)) (\(UTCDateText.reason($0.timestamp)))" }.joined(
+                    separator: ", ") + "]"
         }
         @Sendable func missingNote() -> String {
-            filledAs.map { missingCount > 0 ? " and \(missingCount) missing datapoint\(missingCount == 1 ? " was" : "s were") treated as [\($0)]" : "" } ?? ""
+            filledAs.map {
+                missingCount > 0
+                    ? " and \(missingCount) missing datapoint\(missingCount == 1 ? " was" : "s were") treated as [\($0)]"
+                    : ""
+            } ?? ""
         }
         let m = rule.datapointsToAlarm
         if breaching >= m {
             let minimum = "(minimum \(m) datapoint\(m == 1 ? "" : "s") for \(current.rawValue) -> ALARM transition)"
-            return AlarmEvaluation(state: .alarm, reason: "Threshold Crossed: \(breaching) out of the last \(points.count) datapoints \(list())\(missingNote()) \(breaching == 1 ? "was" : "were") \(rule.comparison.phrase) the threshold (\(format(rule.threshold))) \(minimum).")
+            return AlarmEvaluation(
+                state: .alarm,
+                reason:
+                    "Threshold Crossed: \(breaching) out of the last \(points.count) datapoints \(list())\(missingNote()) \(breaching == 1 ? "was" : "were") \(rule.comparison.phrase) the threshold (\(format(rule.threshold))) \(minimum)."
+            )
         }
         if notBreaching > 0 {
-            return AlarmEvaluation(state: .ok, reason: "Threshold Crossed: \(notBreaching) out of the last \(points.count) datapoints \(list())\(missingNote()) \(notBreaching == 1 ? "was" : "were") not \(rule.comparison.phrase) the threshold (\(format(rule.threshold))) (minimum \(points.count - m + 1) datapoint\(points.count - m + 1 == 1 ? "" : "s") for \(current.rawValue) -> OK transition).")
+            return AlarmEvaluation(
+                state: .ok,
+                reason:
+                    "Threshold Crossed: \(notBreaching) out of the last \(points.count) datapoints \(list())\(missingNote()) \(notBreaching == 1 ? "was" : "were") not \(rule.comparison.phrase) the threshold (\(format(rule.threshold))) (minimum \(points.count - m + 1) datapoint\(points.count - m + 1 == 1 ? "" : "s") for \(current.rawValue) -> OK transition)."
+            )
         }
         if undecided == .insufficientData {
-            return AlarmEvaluation(state: .insufficientData, reason: "Insufficient Data: \(rule.evaluationPeriods - real.count) datapoint\(rule.evaluationPeriods - real.count == 1 ? " was" : "s were") unknown.")
+            return AlarmEvaluation(
+                state: .insufficientData,
+                reason:
+                    "Insufficient Data: \(rule.evaluationPeriods - real.count) datapoint\(rule.evaluationPeriods - real.count == 1 ? " was" : "s were") unknown."
+            )
         }
-        return AlarmEvaluation(state: undecided, reason: "Unchanged state: too few datapoints \(list()) to decide and missing data is ignored.")
+        return AlarmEvaluation(
+            state: undecided,
+            reason: "Unchanged state: too few datapoints \(list()) to decide and missing data is ignored.")
     }
 
     /// A value as CloudWatch prints it in reasons: always with a decimal point (`5.0`, `0.25`).

@@ -46,9 +46,11 @@ public struct AlarmRule: Sendable, Equatable {
     /// EvaluateLowSampleCountPercentile: `false` is "ignore".
     public var evaluateLowSampleCountPercentile: Bool
 
-    public init(periodSeconds: Int, evaluationPeriods: Int, datapointsToAlarm: Int? = nil, threshold: Double,
-                comparison: ComparisonOperator, treatMissingData: MissingData = .missing, percentile: Double? = nil,
-                evaluateLowSampleCountPercentile: Bool = true) {
+    public init(
+        periodSeconds: Int, evaluationPeriods: Int, datapointsToAlarm: Int? = nil, threshold: Double,
+        comparison: ComparisonOperator, treatMissingData: MissingData = .missing, percentile: Double? = nil,
+        evaluateLowSampleCountPercentile: Bool = true
+    ) {
         self.periodSeconds = periodSeconds
         self.evaluationPeriods = evaluationPeriods
         self.datapointsToAlarm = datapointsToAlarm ?? evaluationPeriods

@@ -26,16 +26,25 @@ public indirect enum CompositeRule: Sendable, Equatable {
 
     /// Parses `text` (at most 10,240 characters, as AlarmRule's length limit).
     public init(parsing text: String) throws(ParseError) {
-        guard text.count <= 10_240 else { throw ParseError(message: "the rule is longer than 10240 characters", offset: 10_240) }
+        guard text.count <= 10_240 else {
+            throw ParseError(message: "the rule is longer than 10240 characters", offset: 10_240)
+        }
         var parser = Parser(Array(text.unicodeScalars))
         let rule = try parser.or()
         parser.space()
-        guard parser.i == parser.s.count else { throw ParseError(message: "unexpected '\(parser.s[parser.i])'", offset: parser.i) }
+        guard parser.i == parser.s.count else {
+            throw ParseError(message: "unexpected '\(parser.s[parser.i])'", offset: parser.i)
+        }
         guard parser.elements <= Self.maximumElements else {
-            throw ParseError(message: "the rule has \(parser.elements) elements; at most \(Self.maximumElements) are allowed", offset: 0)
+            throw ParseError(
+                message: "the rule has \(parser.elements) elements; at most \(Self.maximumElements) are allowed",
+                offset: 0)
         }
         guard Set(rule.children).count <= Self.maximumChildren else {
-            throw ParseError(message: "the rule names \(Set(rule.children).count) alarms; at most \(Self.maximumChildren) are allowed", offset: 0)
+            throw ParseError(
+                message:
+                    "the rule names \(Set(rule.children).count) alarms; at most \(Self.maximumChildren) are allowed",
+                offset: 0)
         }
         self = rule
     }
@@ -73,7 +82,9 @@ public indirect enum CompositeRule: Sendable, Equatable {
         mutating func keyword(_ word: String) -> Bool {
             space()
             let w = Array(word.unicodeScalars)
-            guard i + w.count <= s.count, Array(s[i..<i + w.count]).map({ Character($0).uppercased() }) == w.map({ String(Character($0)) }) else { return false }
+            guard i + w.count <= s.count,
+                Array(s[i..<i + w.count]).map({ Character($0).uppercased() }) == w.map({ String(Character($0)) })
+            else { return false }
             let next = i + w.count
             if next < s.count, s[next].properties.isAlphabetic || s[next] == "_" { return false }
             i = next
@@ -95,7 +106,9 @@ public indirect enum CompositeRule: Sendable, Equatable {
         mutating func unary() throws(ParseError) -> CompositeRule {
             if keyword("NOT") { return .not(try unary()) }
             space()
-            guard i < s.count else { throw ParseError(message: "expected ALARM, OK, INSUFFICIENT_DATA, TRUE, FALSE, NOT or '('", offset: i) }
+            guard i < s.count else {
+                throw ParseError(message: "expected ALARM, OK, INSUFFICIENT_DATA, TRUE, FALSE, NOT or '('", offset: i)
+            }
             if s[i] == "(" {
                 i += 1
                 elements += 1
@@ -105,16 +118,27 @@ public indirect enum CompositeRule: Sendable, Equatable {
                 i += 1
                 return inner
             }
-            if keyword("TRUE") { elements += 1; return .constant(true) }
-            if keyword("FALSE") { elements += 1; return .constant(false) }
-            for (word, state) in [("INSUFFICIENT_DATA", AlarmState.insufficientData), ("ALARM", .alarm), ("OK", .ok)] where keyword(word) {
+            if keyword("TRUE") {
+                elements += 1
+                return .constant(true)
+            }
+            if keyword("FALSE") {
+                elements += 1
+                return .constant(false)
+            }
+            for (word, state) in [("INSUFFICIENT_DATA", AlarmState.insufficientData), ("ALARM", .alarm), ("OK", .ok)]
+            where keyword(word) {
                 space()
-                guard i < s.count, s[i] == "(" else { throw ParseError(message: "expected '(' after \(word)", offset: i) }
+                guard i < s.count, s[i] == "(" else {
+                    throw ParseError(message: "expected '(' after \(word)", offset: i)
+                }
                 i += 1
                 space()
                 let name = try alarmName()
                 space()
-                guard i < s.count, s[i] == ")" else { throw ParseError(message: "expected ')' after the alarm name", offset: i) }
+                guard i < s.count, s[i] == ")" else {
+                    throw ParseError(message: "expected ')' after the alarm name", offset: i)
+                }
                 i += 1
                 elements += 1
                 return .state(state, name)
@@ -136,10 +160,15 @@ public indirect enum CompositeRule: Sendable, Equatable {
                 guard i < s.count else { throw ParseError(message: "unterminated alarm name", offset: start) }
                 i += 1
             } else {
-                while i < s.count, s[i] != ")", !s[i].properties.isWhitespace { name.unicodeScalars.append(s[i]); i += 1 }
+                while i < s.count, s[i] != ")", !s[i].properties.isWhitespace {
+                    name.unicodeScalars.append(s[i])
+                    i += 1
+                }
             }
             // An alarm ARN names the alarm after its last ':alarm:'.
-            if name.hasPrefix("arn:"), let r = name.range(of: ":alarm:", options: .backwards) { name = String(name[r.upperBound...]) }
+            if name.hasPrefix("arn:"), let r = name.range(of: ":alarm:", options: .backwards) {
+                name = String(name[r.upperBound...])
+            }
             guard !name.isEmpty else { throw ParseError(message: "expected an alarm name", offset: start) }
             return name
         }

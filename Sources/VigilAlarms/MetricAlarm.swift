@@ -1,5 +1,5 @@
-public import VigilMetrics
 import Foundation
+public import VigilMetrics
 
 /// A metric alarm as PutMetricAlarm defines it (threshold alarms on one metric; metric math and
 /// anomaly detection are not built yet).
@@ -20,9 +20,12 @@ public struct MetricAlarm: Sendable, Equatable {
     public var okActions: [String]
     public var insufficientDataActions: [String]
 
-    public init(name: String, description: String? = nil, namespace: String, metricName: String, dimensions: [MetricKey.Dimension] = [],
-                statistic: MetricStatistic, rule: AlarmRule, unit: String? = nil, actionsEnabled: Bool = true,
-                alarmActions: [String] = [], okActions: [String] = [], insufficientDataActions: [String] = []) {
+    public init(
+        name: String, description: String? = nil, namespace: String, metricName: String,
+        dimensions: [MetricKey.Dimension] = [],
+        statistic: MetricStatistic, rule: AlarmRule, unit: String? = nil, actionsEnabled: Bool = true,
+        alarmActions: [String] = [], okActions: [String] = [], insufficientDataActions: [String] = []
+    ) {
         self.name = name
         self.description = description
         self.namespace = namespace
@@ -42,7 +45,10 @@ public struct MetricAlarm: Sendable, Equatable {
 public struct AlarmDefinitionError: Error, Equatable, CustomStringConvertible {
     public let code: String
     public let message: String
-    public init(_ code: String, _ message: String) { self.code = code; self.message = message }
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
     public var description: String { "\(code): \(message)" }
 }
 
@@ -51,7 +57,9 @@ extension MetricAlarm {
     /// them as CloudWatch does.
     public static func fromPutMetricAlarm(_ p: [String: Any]) throws(AlarmDefinitionError) -> MetricAlarm {
         func invalid(_ m: String) -> AlarmDefinitionError { AlarmDefinitionError("InvalidParameterValue", m) }
-        func missing(_ name: String) -> AlarmDefinitionError { AlarmDefinitionError("MissingParameter", "The parameter \(name) is required.") }
+        func missing(_ name: String) -> AlarmDefinitionError {
+            AlarmDefinitionError("MissingParameter", "The parameter \(name) is required.")
+        }
         func string(_ key: String) throws(AlarmDefinitionError) -> String? {
             guard let v = p[key] else { return nil }
             guard let s = v as? String else { throw invalid("The parameter \(key) must be a string.") }
@@ -60,7 +68,9 @@ extension MetricAlarm {
         func number(_ key: String) throws(AlarmDefinitionError) -> Double? {
             guard let v = p[key] else { return nil }
             // JSONSerialization gives NSNumber for numbers and booleans alike; a boolean's type is "c".
-            guard let n = v as? NSNumber, String(cString: n.objCType) != "c" else { throw invalid("The parameter \(key) must be a number.") }
+            guard let n = v as? NSNumber, String(cString: n.objCType) != "c" else {
+                throw invalid("The parameter \(key) must be a number.")
+            }
             return n.doubleValue
         }
         func strings(_ key: String) throws(AlarmDefinitionError) -> [String] {
@@ -75,9 +85,12 @@ extension MetricAlarm {
             throw invalid("The parameter AlarmName must be 1 to 255 ASCII characters.")
         }
         let description = try string("AlarmDescription")
-        if let description, description.count > 1024 { throw invalid("The parameter AlarmDescription must be at most 1024 characters.") }
+        if let description, description.count > 1024 {
+            throw invalid("The parameter AlarmDescription must be at most 1024 characters.")
+        }
         if p["Metrics"] != nil || p["ThresholdMetricId"] != nil {
-            throw invalid("Alarms on metric math expressions (Metrics, ThresholdMetricId) are not supported by this Vigil yet.")
+            throw invalid(
+                "Alarms on metric math expressions (Metrics, ThresholdMetricId) are not supported by this Vigil yet.")
         }
         guard let namespace = try string("Namespace") else { throw missing("Namespace") }
         guard let metricName = try string("MetricName") else { throw missing("MetricName") }
@@ -86,8 +99,12 @@ extension MetricAlarm {
         }
         var dimensions: [MetricKey.Dimension] = []
         if let raw = p["Dimensions"] {
-            guard let list = raw as? [[String: Any]] else { throw invalid("The parameter Dimensions must be a list of {Name, Value}.") }
-            guard list.count <= 30 else { throw invalid("The collection Dimensions must not have a size greater than 30.") }
+            guard let list = raw as? [[String: Any]] else {
+                throw invalid("The parameter Dimensions must be a list of {Name, Value}.")
+            }
+            guard list.count <= 30 else {
+                throw invalid("The collection Dimensions must not have a size greater than 30.")
+            }
             for d in list {
                 guard let n = d["Name"] as? String, let v = d["Value"] as? String, !n.isEmpty, !v.isEmpty else {
                     throw invalid("Each dimension needs a non-empty Name and Value.")
@@ -95,17 +112,26 @@ extension MetricAlarm {
                 dimensions.append(MetricKey.Dimension(name: n, value: v))
             }
         }
-        let simple = try string("Statistic"), extended = try string("ExtendedStatistic")
+        let simple = try string("Statistic")
+        let extended = try string("ExtendedStatistic")
         guard (simple == nil) != (extended == nil) else {
-            throw AlarmDefinitionError("InvalidParameterCombination", "Exactly one of the parameters Statistic and ExtendedStatistic must be specified.")
+            throw AlarmDefinitionError(
+                "InvalidParameterCombination",
+                "Exactly one of the parameters Statistic and ExtendedStatistic must be specified.")
         }
         let statistic: MetricStatistic
         if let simple {
-            guard let s = Statistic(rawValue: simple) else { throw invalid("The parameter Statistic must be a value in the set [ SampleCount, Average, Sum, Minimum, Maximum ].") }
+            guard let s = Statistic(rawValue: simple) else {
+                throw invalid(
+                    "The parameter Statistic must be a value in the set [ SampleCount, Average, Sum, Minimum, Maximum ]."
+                )
+            }
             statistic = .simple(s)
         } else {
             guard let s = MetricStatistic(extended!), case .percentile = s else {
-                throw invalid("The value \(extended!) for parameter ExtendedStatistic is invalid; use a percentile such as p99 or p99.9.")
+                throw invalid(
+                    "The value \(extended!) for parameter ExtendedStatistic is invalid; use a percentile such as p99 or p99.9."
+                )
             }
             statistic = s
         }
@@ -115,46 +141,66 @@ extension MetricAlarm {
             throw invalid("The parameter Period must be 10, 20, 30, or a multiple of 60.")
         }
         guard let n = try number("EvaluationPeriods"), n >= 1, n == n.rounded() else {
-            throw p["EvaluationPeriods"] == nil ? missing("EvaluationPeriods") : invalid("The parameter EvaluationPeriods must be an integer of at least 1.")
+            throw p["EvaluationPeriods"] == nil
+                ? missing("EvaluationPeriods")
+                : invalid("The parameter EvaluationPeriods must be an integer of at least 1.")
         }
         let evaluationPeriods = Int(n)
         let limit = period >= 3600 ? 604_800 : 86_400
         guard evaluationPeriods * period <= limit else {
-            throw invalid("Period × EvaluationPeriods is \(evaluationPeriods * period) seconds; the total evaluation period can be at most \(limit) seconds (\(limit == 86_400 ? "one day for periods under an hour" : "seven days")).")
+            throw invalid(
+                "Period × EvaluationPeriods is \(evaluationPeriods * period) seconds; the total evaluation period can be at most \(limit) seconds (\(limit == 86_400 ? "one day for periods under an hour" : "seven days"))."
+            )
         }
         var m = evaluationPeriods
         if let d = try number("DatapointsToAlarm") {
             guard d >= 1, d == d.rounded(), Int(d) <= evaluationPeriods else {
-                throw invalid("The parameter DatapointsToAlarm must be an integer from 1 to EvaluationPeriods (\(evaluationPeriods)).")
+                throw invalid(
+                    "The parameter DatapointsToAlarm must be an integer from 1 to EvaluationPeriods (\(evaluationPeriods))."
+                )
             }
             m = Int(d)
         }
         guard let threshold = try number("Threshold") else { throw missing("Threshold") }
         guard let opText = try string("ComparisonOperator") else { throw missing("ComparisonOperator") }
         guard let op = AlarmRule.ComparisonOperator(rawValue: opText) else {
-            throw invalid("The parameter ComparisonOperator must be one of GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, LessThanOrEqualToThreshold (anomaly detection is not supported).")
+            throw invalid(
+                "The parameter ComparisonOperator must be one of GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, LessThanOrEqualToThreshold (anomaly detection is not supported)."
+            )
         }
         var treat = AlarmRule.MissingData.missing
         if let t = try string("TreatMissingData") {
-            guard let v = AlarmRule.MissingData(rawValue: t) else { throw invalid("The parameter TreatMissingData must be breaching, notBreaching, ignore or missing.") }
+            guard let v = AlarmRule.MissingData(rawValue: t) else {
+                throw invalid("The parameter TreatMissingData must be breaching, notBreaching, ignore or missing.")
+            }
             treat = v
         }
         var evaluateLow = true
         if let e = try string("EvaluateLowSampleCountPercentile") {
-            guard e == "evaluate" || e == "ignore" else { throw invalid("The parameter EvaluateLowSampleCountPercentile must be evaluate or ignore.") }
+            guard e == "evaluate" || e == "ignore" else {
+                throw invalid("The parameter EvaluateLowSampleCountPercentile must be evaluate or ignore.")
+            }
             guard case .percentile = statistic else {
-                throw AlarmDefinitionError("InvalidParameterCombination", "EvaluateLowSampleCountPercentile applies only to percentile (ExtendedStatistic) alarms.")
+                throw AlarmDefinitionError(
+                    "InvalidParameterCombination",
+                    "EvaluateLowSampleCountPercentile applies only to percentile (ExtendedStatistic) alarms.")
             }
             evaluateLow = e == "evaluate"
         }
         let unit = try string("Unit")
-        if let unit, !MetricUnits.all.contains(unit) { throw invalid("The parameter Unit must be a CloudWatch unit such as Count or Milliseconds.") }
+        if let unit, !MetricUnits.all.contains(unit) {
+            throw invalid("The parameter Unit must be a CloudWatch unit such as Count or Milliseconds.")
+        }
         let percent: Double? = if case .percentile(let v, _) = statistic { v } else { nil }
-        let rule = AlarmRule(periodSeconds: period, evaluationPeriods: evaluationPeriods, datapointsToAlarm: m, threshold: threshold, comparison: op,
-                             treatMissingData: treat, percentile: percent, evaluateLowSampleCountPercentile: evaluateLow)
-        return MetricAlarm(name: name, description: description, namespace: namespace, metricName: metricName, dimensions: dimensions,
-                           statistic: statistic, rule: rule, unit: unit, actionsEnabled: (p["ActionsEnabled"] as? NSNumber)?.boolValue ?? true,
-                           alarmActions: try strings("AlarmActions"), okActions: try strings("OKActions"),
-                           insufficientDataActions: try strings("InsufficientDataActions"))
+        let rule = AlarmRule(
+            periodSeconds: period, evaluationPeriods: evaluationPeriods, datapointsToAlarm: m, threshold: threshold,
+            comparison: op,
+            treatMissingData: treat, percentile: percent, evaluateLowSampleCountPercentile: evaluateLow)
+        return MetricAlarm(
+            name: name, description: description, namespace: namespace, metricName: metricName, dimensions: dimensions,
+            statistic: statistic, rule: rule, unit: unit,
+            actionsEnabled: (p["ActionsEnabled"] as? NSNumber)?.boolValue ?? true,
+            alarmActions: try strings("AlarmActions"), okActions: try strings("OKActions"),
+            insufficientDataActions: try strings("InsufficientDataActions"))
     }
 }

@@ -6,8 +6,12 @@ public enum UTCDateText {
         let t = Parts(ms)
         var out: [UInt8] = []
         out.reserveCapacity(17)
-        digits(t.day, 2, "/", &out); digits(t.month, 2, "/", &out); digits(t.year % 100, 2, " ", &out)
-        digits(t.hour, 2, ":", &out); digits(t.minute, 2, ":", &out); digits(t.second, 2, nil, &out)
+        digits(t.day, 2, "/", &out)
+        digits(t.month, 2, "/", &out)
+        digits(t.year % 100, 2, " ", &out)
+        digits(t.hour, 2, ":", &out)
+        digits(t.minute, 2, ":", &out)
+        digits(t.second, 2, nil, &out)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -22,9 +26,13 @@ public enum UTCDateText {
     public static func iso(_ ms: Int64, into out: inout [UInt8]) {
         let t = Parts(ms)
         if (0...9999).contains(t.year) { digits(t.year, 4, "-", &out) } else { out += Array("\(t.year)-".utf8) }
-        digits(t.month, 2, "-", &out); digits(t.day, 2, "T", &out)
-        digits(t.hour, 2, ":", &out); digits(t.minute, 2, ":", &out); digits(t.second, 2, ".", &out)
-        digits(t.millisecond, 3, "+", &out); digits(0, 4, nil, &out)
+        digits(t.month, 2, "-", &out)
+        digits(t.day, 2, "T", &out)
+        digits(t.hour, 2, ":", &out)
+        digits(t.minute, 2, ":", &out)
+        digits(t.second, 2, ".", &out)
+        digits(t.millisecond, 3, "+", &out)
+        digits(0, 4, nil, &out)
     }
 
     /// Appends `v` (at least 0) as `count` zero-padded digits, then `after`.
@@ -32,7 +40,10 @@ public enum UTCDateText {
         var v = v
         let at = out.count
         out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        for k in stride(from: count - 1, through: 0, by: -1) { out[at + k] = UInt8(48 + v % 10); v /= 10 }
+        for k in stride(from: count - 1, through: 0, by: -1) {
+            out[at + k] = UInt8(48 + v % 10)
+            v /= 10
+        }
         if let after { out.append(UInt8(ascii: after)) }
     }
 
@@ -40,11 +51,16 @@ public enum UTCDateText {
     public static func long(_ ms: Int64) -> String {
         let t = Parts(ms)
         let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
         var out = Array("\(weekdays[t.weekday]) ".utf8)
         digits(t.day, 2, " ", &out)
         out += Array("\(months[t.month - 1]), \(t.year) ".utf8)
-        digits(t.hour, 2, ":", &out); digits(t.minute, 2, ":", &out); digits(t.second, 2, " ", &out)
+        digits(t.hour, 2, ":", &out)
+        digits(t.minute, 2, ":", &out)
+        digits(t.second, 2, " ", &out)
         out += Array("UTC".utf8)
         return String(decoding: out, as: UTF8.self)
     }

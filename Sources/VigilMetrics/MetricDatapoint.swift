@@ -33,7 +33,8 @@ public struct MinuteAggregator: Sendable {
         let minute = Period.floor(datapoint.timestamp, to: 60_000)
         minutes[datapoint.key, default: [:]][minute, default: .empty].merge(datapoint.values)
         if highResolution {
-            seconds[datapoint.key, default: [:]][Period.floor(datapoint.timestamp, to: 1000), default: .empty].merge(datapoint.values)
+            seconds[datapoint.key, default: [:]][Period.floor(datapoint.timestamp, to: 1000), default: .empty].merge(
+                datapoint.values)
         }
         count += 1
     }

@@ -13,7 +13,10 @@ public struct MetricKey: Hashable, Sendable, Comparable {
     public struct Dimension: Hashable, Sendable, Comparable {
         public let name: String
         public let value: String
-        public init(name: String, value: String) { self.name = name; self.value = value }
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
         public static func < (a: Dimension, b: Dimension) -> Bool { (a.name, a.value) < (b.name, b.value) }
     }
 
@@ -26,7 +29,9 @@ public struct MetricKey: Hashable, Sendable, Comparable {
 
     /// This metric with `dimensions` (name to value) instead of its own.
     public func with(dimensions: [String: String]) -> MetricKey {
-        MetricKey(namespace: namespace, name: name, dimensions: dimensions.map { Dimension(name: $0.key, value: $0.value) }, unit: unit)
+        MetricKey(
+            namespace: namespace, name: name, dimensions: dimensions.map { Dimension(name: $0.key, value: $0.value) },
+            unit: unit)
     }
 
     /// The dimensions as one canonical text (`name=value` pairs joined by newlines, sorted), for storage.

@@ -5,10 +5,14 @@ public enum MetricStatistic: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `Sum`, `p99`, `p99.9`, `p0.0`, `p100`; nil for anything else.
     public init?(_ text: String) {
-        if let s = Statistic(rawValue: text) { self = .simple(s); return }
+        if let s = Statistic(rawValue: text) {
+            self = .simple(s)
+            return
+        }
         guard text.first == "p", let v = Double(text.dropFirst()), (0...100).contains(v),
-              text.dropFirst().allSatisfy({ $0.isNumber || $0 == "." }),
-              text.split(separator: ".").dropFirst().first.map({ $0.count <= 2 }) ?? true else { return nil }
+            text.dropFirst().allSatisfy({ $0.isNumber || $0 == "." }),
+            text.split(separator: ".").dropFirst().first.map({ $0.count <= 2 }) ?? true
+        else { return nil }
         self = .percentile(v, name: text)
     }
 

@@ -12,7 +12,9 @@ public struct StatisticSet: Sendable, Equatable {
     /// its values are known (no values, or minimum equal to maximum), as in CloudWatch.
     public init(sampleCount: Double, sum: Double, minimum: Double, maximum: Double) {
         let distribution: ValueDistribution =
-            sampleCount == 0 ? ValueDistribution() : minimum == maximum ? ValueDistribution(value: minimum, count: sampleCount) : .unavailable
+            sampleCount == 0
+            ? ValueDistribution()
+            : minimum == maximum ? ValueDistribution(value: minimum, count: sampleCount) : .unavailable
         self.init(sampleCount: sampleCount, sum: sum, minimum: minimum, maximum: maximum, distribution: distribution)
     }
 
@@ -26,11 +28,14 @@ public struct StatisticSet: Sendable, Equatable {
 
     /// One value observed `count` times.
     public init(value: Double, count: Double = 1) {
-        self.init(sampleCount: count, sum: value * count, minimum: value, maximum: value, distribution: ValueDistribution(value: value, count: count))
+        self.init(
+            sampleCount: count, sum: value * count, minimum: value, maximum: value,
+            distribution: ValueDistribution(value: value, count: count))
     }
 
     /// No values yet (the start of a merge).
-    public static let empty = StatisticSet(sampleCount: 0, sum: 0, minimum: .infinity, maximum: -.infinity, distribution: ValueDistribution())
+    public static let empty = StatisticSet(
+        sampleCount: 0, sum: 0, minimum: .infinity, maximum: -.infinity, distribution: ValueDistribution())
 
     /// The `percent`th percentile, kept within the set's minimum and maximum; nil when unavailable.
     public func percentile(_ percent: Double) -> Double? {

@@ -47,13 +47,20 @@ public struct ValueDistribution: Sendable, Equatable {
 
     /// Adds `count` observations of `value`.
     public mutating func add(_ value: Double, count: Double = 1) {
-        guard value >= 0, value.isFinite else { storage = .unavailable; return }
+        guard value >= 0, value.isFinite else {
+            storage = .unavailable
+            return
+        }
         switch storage {
         case .unavailable: return
         case .exact(var values, var counts):
             storage = .unavailable  // drop the enum's reference, so the arrays are mutated in place
-            var lo = 0, hi = values.count
-            while lo < hi { let mid = (lo + hi) / 2; if values[mid] < value { lo = mid + 1 } else { hi = mid } }
+            var lo = 0
+            var hi = values.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if values[mid] < value { lo = mid + 1 } else { hi = mid }
+            }
             if lo < values.count && values[lo] == value {
                 counts[lo] += count
             } else {
@@ -134,12 +141,18 @@ public struct ValueDistribution: Sendable, Equatable {
         case .exact(let values, let counts):
             out.append(1)
             put(UInt32(values.count))
-            for k in values.indices { put(values[k].bitPattern); put(counts[k].bitPattern) }
+            for k in values.indices {
+                put(values[k].bitPattern)
+                put(counts[k].bitPattern)
+            }
         case .sketch(let zeros, let buckets):
             out.append(2)
             put(zeros.bitPattern)
             put(UInt32(buckets.count))
-            for i in buckets.keys.sorted() { put(i); put(buckets[i]!.bitPattern) }
+            for i in buckets.keys.sorted() {
+                put(i)
+                put(buckets[i]!.bitPattern)
+            }
         case .unavailable:
             out.append(3)
         }
@@ -161,7 +174,8 @@ public struct ValueDistribution: Sendable, Equatable {
         switch kind {
         case 1:
             guard let n = get(UInt32.self) else { return nil }
-            var values: [Double] = [], counts: [Double] = []
+            var values: [Double] = []
+            var counts: [Double] = []
             for _ in 0..<n {
                 guard let v = get(UInt64.self), let c = get(UInt64.self) else { return nil }
                 values.append(Double(bitPattern: v))

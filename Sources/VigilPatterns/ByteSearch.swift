@@ -34,18 +34,25 @@ public enum ByteSearch {
     /// overlapping loads cover any length from 4 to 16 (keys and values are mostly that short).
     @inlinable @inline(__always)
     public static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
-        let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
+        let x = UnsafeRawPointer(a)
+        let y = UnsafeRawPointer(b)
         if count >= 8 {
             var k = 0
             while k + 8 < count {
-                if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+                if x.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                    != y.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                {
+                    return false
+                }
                 k += 8
             }
-            return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
         }
         if count >= 4 {
             return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
-                && x.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                    == y.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
         }
         if count == 0 { return true }
         return a[0] == b[0] && a[count >> 1] == b[count >> 1] && a[count - 1] == b[count - 1]
@@ -89,7 +96,9 @@ public enum ByteSearch {
 
     /// The last index before `before` and at or after `notBefore` where `byte` occurs.
     @inlinable
-    public static func lastIndex(of byte: UInt8, in haystack: UnsafeBufferPointer<UInt8>, before: Int, notBefore: Int) -> Int? {
+    public static func lastIndex(of byte: UInt8, in haystack: UnsafeBufferPointer<UInt8>, before: Int, notBefore: Int)
+        -> Int?
+    {
         guard let base = haystack.baseAddress else { return nil }
         let splat = SIMD16<UInt8>(repeating: byte)
         var i = before
@@ -110,7 +119,9 @@ public enum ByteSearch {
 
     /// The first index at or after `from` where `needle` starts in `haystack`.
     @inlinable
-    public static func firstIndex(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+    public static func firstIndex(
+        of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int
+    ) -> Int? {
         let n = needle.count
         let count = haystack.count
         if n == 0 { return from <= count ? from : nil }
@@ -127,7 +138,8 @@ public enum ByteSearch {
         /// The first candidate of `hits` (starts at..<at+16) where the whole needle occurs.
         @inline(__always) func verified(_ hits: SIMDMask<SIMD16<Int8>>, _ at: Int) -> Int? {
             let w = words(hits)
-            var bits = w[0], half = 0
+            var bits = w[0]
+            var half = 0
             while true {
                 while bits != 0 {
                     let lane = bits.trailingZeroBitCount >> 3
@@ -141,9 +153,14 @@ public enum ByteSearch {
         }
         // 64 candidate starts per test while the last-byte loads stay inside (most blocks hold none).
         while i + n - 1 + 64 <= count {
-            let a = candidates(i), b = candidates(i + 16), c = candidates(i + 32), d = candidates(i + 48)
+            let a = candidates(i)
+            let b = candidates(i + 16)
+            let c = candidates(i + 32)
+            let d = candidates(i + 48)
             if hasLane(a .| b .| c .| d) {
-                if let k = verified(a, i) ?? verified(b, i + 16) ?? verified(c, i + 32) ?? verified(d, i + 48) { return k }
+                if let k = verified(a, i) ?? verified(b, i + 16) ?? verified(c, i + 32) ?? verified(d, i + 48) {
+                    return k
+                }
             }
             i += 64
         }

@@ -27,14 +27,17 @@ struct DecisionGraph: Sendable {
     }
 
     /// Appends the steps of `e`, which continue at `onTrue` or `onFalse`; returns its first step.
-    private mutating func compile<Condition>(_ e: ConditionExpression<Condition>, onTrue: Int32, onFalse: Int32,
-                                             _ register: (Condition) -> Int) -> Int32 {
+    private mutating func compile<Condition>(
+        _ e: ConditionExpression<Condition>, onTrue: Int32, onFalse: Int32,
+        _ register: (Condition) -> Int
+    ) -> Int32 {
         switch e {
         case .condition(let c):
             steps.append(Step(condition: Int32(register(c)), onTrue: onTrue, onFalse: onFalse))
             return Int32(steps.count - 1)
         case .and(let l, let r):
-            return compile(l, onTrue: compile(r, onTrue: onTrue, onFalse: onFalse, register), onFalse: onFalse, register)
+            return compile(
+                l, onTrue: compile(r, onTrue: onTrue, onFalse: onFalse, register), onFalse: onFalse, register)
         case .or(let l, let r):
             return compile(l, onTrue: onTrue, onFalse: compile(r, onTrue: onTrue, onFalse: onFalse, register), register)
         }

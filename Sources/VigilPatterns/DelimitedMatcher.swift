@@ -36,7 +36,10 @@ final class DelimitedMatcher: Sendable {
         var conditions: [BoundDelimitedCondition] = []
         graph = all.map { e in
             var graph = DecisionGraph()
-            graph.add(e) { c in conditions.append(BoundDelimitedCondition(c)); return conditions.count - 1 }
+            graph.add(e) { c in
+                conditions.append(BoundDelimitedCondition(c))
+                return conditions.count - 1
+            }
             return graph
         }
         self.conditions = conditions
@@ -99,13 +102,18 @@ final class DelimitedMatcher: Sendable {
         var entryField: [Int]
 
         /// TestMetricFilter's extractedValues: `$name` for named fields, `$N` (1-based) for the rest.
-        func extractedValues(_ pattern: DelimitedPattern, _ message: UnsafeBufferPointer<UInt8>) -> [(key: String, value: String)] {
+        func extractedValues(_ pattern: DelimitedPattern, _ message: UnsafeBufferPointer<UInt8>) -> [(
+            key: String, value: String
+        )] {
             var nameOfField = [String?](repeating: nil, count: fields.count)
             for (entry, field) in entryField.enumerated() where field >= 0 {
                 if case .field(let name?, _) = pattern.entries[entry] { nameOfField[field] = name }
             }
             return fields.enumerated().map { index, range in
-                ("$" + (nameOfField[index] ?? String(index + 1)), String(decoding: UnsafeBufferPointer(rebasing: message[range]), as: UTF8.self))
+                (
+                    "$" + (nameOfField[index] ?? String(index + 1)),
+                    String(decoding: UnsafeBufferPointer(rebasing: message[range]), as: UTF8.self)
+                )
             }
         }
 
@@ -122,7 +130,8 @@ final class DelimitedMatcher: Sendable {
 
     /// Assigns fields to entries from `entry`/`field` on, trying every split for `...` (the first
     /// split whose conditions hold wins).
-    private func assign(_ message: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch, entry: Int, field: Int) -> Bool {
+    private func assign(_ message: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch, entry: Int, field: Int) -> Bool
+    {
         if entry == isEllipsis.count {
             return field == scratch.fields.count && conditionsHold(message, scratch.fields, scratch.assignment)
         }
@@ -140,13 +149,16 @@ final class DelimitedMatcher: Sendable {
         return false
     }
 
-    private func conditionsHold(_ message: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ assignment: [Int]) -> Bool {
+    private func conditionsHold(_ message: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ assignment: [Int])
+        -> Bool
+    {
         guard let graph else { return true }
         return graph.evaluate(0) { c in
             let condition = conditions[c]
             let field = assignment[condition.entry]
             guard field >= 0 else { return false }
-            return ValueComparison.compare(UnsafeBufferPointer(rebasing: message[fields[field]]), condition.op, condition.value)
+            return ValueComparison.compare(
+                UnsafeBufferPointer(rebasing: message[fields[field]]), condition.op, condition.value)
         }
     }
 }

@@ -31,7 +31,8 @@ public final class FilterPattern: Sendable {
         self.prefilter = requiredLiterals.map(MultiLiteralSearcher.init)
         if case .terms(let groups) = syntax {
             prefilterDecides = groups.allSatisfy { group in
-                guard group.terms.count == 1, !group.terms[0].excluded, case .literal(let l) = group.terms[0].matcher else { return false }
+                guard group.terms.count == 1, !group.terms[0].excluded, case .literal(let l) = group.terms[0].matcher
+                else { return false }
                 return !l.isEmpty
             }
         } else {
@@ -82,7 +83,9 @@ public final class FilterPattern: Sendable {
     public func evaluate(_ message: UnsafeBufferPointer<UInt8>) -> PatternMatch? {
         if case .delimited(let pattern) = syntax {
             if let prefilter, !prefilter.contains(message) { return nil }
-            return delimited!.match(message).map { PatternMatch(storage: .delimited($0.extractedValues(pattern, message))) }
+            return delimited!.match(message).map {
+                PatternMatch(storage: .delimited($0.extractedValues(pattern, message)))
+            }
         }
         return matches(message) ? PatternMatch(storage: .none) : nil
     }
@@ -96,8 +99,11 @@ public final class FilterPattern: Sendable {
             var values = JSONValues(slotCount: json.trie.slotCount)
             values.memo = JSONKeyMemo(for: json.table)
             var always: LineScanner.Density? = nil
-            json.forEachObjectLine(in: buffer, prefilter: prefilter, density: &always, values: &values) { values, line in
-                if json.program.evaluate(0, values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...])) { body(line) }
+            json.forEachObjectLine(in: buffer, prefilter: prefilter, density: &always, values: &values) {
+                values, line in
+                if json.program.evaluate(0, values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...])) {
+                    body(line)
+                }
             }
             return
         }

@@ -26,8 +26,9 @@ public struct FilterPatternParser {
     /// Parses the whole pattern.
     public mutating func parse() throws(FilterPatternError) -> FilterPatternSyntax {
         if bytes.count > Self.maximumLength {
-            throw FilterPatternError(id: "pattern-too-long", offset: Self.maximumLength,
-                                     message: "filter pattern is \(bytes.count) bytes long; the limit is \(Self.maximumLength)")
+            throw FilterPatternError(
+                id: "pattern-too-long", offset: Self.maximumLength,
+                message: "filter pattern is \(bytes.count) bytes long; the limit is \(Self.maximumLength)")
         }
         skipSpace()
         guard i < bytes.count else { return .matchAll }
@@ -39,9 +40,11 @@ public struct FilterPatternParser {
             return .delimited(try parseDelimited())
         default:
             let groups = try parseTerms()
-            let onlyEmpty = groups.allSatisfy { $0.terms.allSatisfy { term in
-                if case .literal(let l) = term.matcher { return l.isEmpty && !term.excluded } else { return false }
-            } }
+            let onlyEmpty = groups.allSatisfy {
+                $0.terms.allSatisfy { term in
+                    if case .literal(let l) = term.matcher { return l.isEmpty && !term.excluded } else { return false }
+                }
+            }
             return onlyEmpty ? .matchAll : .terms(groups)
         }
     }
@@ -84,12 +87,17 @@ public struct FilterPatternParser {
         var out: [UInt8] = []
         while i < bytes.count {
             let c = bytes[i]
-            if c == UInt8(ascii: "\\"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") || bytes[i + 1] == UInt8(ascii: "\\") {
+            if c == UInt8(ascii: "\\"), i + 1 < bytes.count,
+                bytes[i + 1] == UInt8(ascii: "\"") || bytes[i + 1] == UInt8(ascii: "\\")
+            {
                 out.append(bytes[i + 1])
                 i += 2
                 continue
             }
-            if c == UInt8(ascii: "\"") { i += 1; return out }
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return out
+            }
             out.append(c)
             i += 1
         }
@@ -109,7 +117,9 @@ public struct FilterPatternParser {
         i += 1
         regexCount += 1
         if regexCount > Self.maximumRegularExpressions {
-            throw error("too-many-regex", open, "a filter pattern can contain at most \(Self.maximumRegularExpressions) regular expressions")
+            throw error(
+                "too-many-regex", open,
+                "a filter pattern can contain at most \(Self.maximumRegularExpressions) regular expressions")
         }
         return try RegexProgram(source: source, offset: start)
     }
@@ -133,7 +143,8 @@ public struct FilterPatternParser {
                 skipSpace()
             }
             guard i < bytes.count, !Self.isSpace(bytes[i]) else {
-                throw error("expected-term", i, "expected a term after '\(excluded ? "-" : "?")' but found \(found(at: i))")
+                throw error(
+                    "expected-term", i, "expected a term after '\(excluded ? "-" : "?")' but found \(found(at: i))")
             }
             let matcher: Term.Matcher
             switch bytes[i] {
@@ -142,13 +153,17 @@ public struct FilterPatternParser {
             case UInt8(ascii: "%"):
                 matcher = .regex(try readRegex())
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                throw error("misplaced-structured-pattern", i,
-                            "'\(String(UnicodeScalar(bytes[i])))' starts a \(bytes[i] == UInt8(ascii: "{") ? "json" : "space-delimited") pattern only at the beginning of the filter pattern; quote the term to search for it")
+                throw error(
+                    "misplaced-structured-pattern", i,
+                    "'\(String(UnicodeScalar(bytes[i])))' starts a \(bytes[i] == UInt8(ascii: "{") ? "json" : "space-delimited") pattern only at the beginning of the filter pattern; quote the term to search for it"
+                )
             default:
                 let start = i
                 while i < bytes.count, !Self.isSpace(bytes[i]) {
                     if bytes[i] == UInt8(ascii: "\"") {
-                        throw error("misplaced-quote", i, "unexpected '\"' inside the term '\(text(start..<i))'; quote the whole term")
+                        throw error(
+                            "misplaced-quote", i,
+                            "unexpected '\"' inside the term '\(text(start..<i))'; quote the whole term")
                     }
                     i += 1
                 }
@@ -166,8 +181,10 @@ public struct FilterPatternParser {
     // MARK: - Operators and values
 
     mutating func readOperator() -> ComparisonOperator? {
-        for (s, op) in [("!=", ComparisonOperator.notEqual), ("<=", .lessOrEqual), (">=", .greaterOrEqual),
-                        ("=", .equal), ("<", .less), (">", .greater)] {
+        for (s, op) in [
+            ("!=", ComparisonOperator.notEqual), ("<=", .lessOrEqual), (">=", .greaterOrEqual),
+            ("=", .equal), ("<", .less), (">", .greater),
+        ] {
             let u = Array(s.utf8)
             if i + u.count <= bytes.count, Array(bytes[i..<i + u.count]) == u {
                 i += u.count
@@ -196,23 +213,29 @@ public struct FilterPatternParser {
         case UInt8(ascii: "\""):
             let literal = try readQuoted()
             if relational {
-                throw error("expected-number", start, "'\(op.rawValue)' compares numbers, but '\(text(start..<i))' is a string")
+                throw error(
+                    "expected-number", start, "'\(op.rawValue)' compares numbers, but '\(text(start..<i))' is a string")
             }
             return .text(Self.textPattern(literal))
         case UInt8(ascii: "%"):
             if relational {
-                throw error("expected-number", start, "'\(op.rawValue)' compares numbers; a regular expression needs '=' or '!='")
+                throw error(
+                    "expected-number", start,
+                    "'\(op.rawValue)' compares numbers; a regular expression needs '=' or '!='")
             }
             return .regex(try readRegex())
         default:
             while i < bytes.count, !Self.isValueTerminator(bytes[i]) { i += 1 }
             guard i > start else {
-                throw error("expected-value", start, "expected a value after '\(op.rawValue)' but found \(found(at: start))")
+                throw error(
+                    "expected-value", start, "expected a value after '\(op.rawValue)' but found \(found(at: start))")
             }
             let raw = Array(bytes[start..<i])
             if let number = Self.parseNumber(raw) { return .number(number, text: raw) }
             if relational {
-                throw error("expected-number", start, "'\(op.rawValue)' compares numbers, but '\(text(start..<i))' is not a number")
+                throw error(
+                    "expected-number", start,
+                    "'\(op.rawValue)' compares numbers, but '\(text(start..<i))' is not a number")
             }
             return .text(Self.textPattern(raw))
         }
@@ -225,7 +248,8 @@ public struct FilterPatternParser {
         if anyPrefix { literal = literal.dropFirst() }
         let anySuffix = literal.last == star
         if anySuffix { literal = literal.dropLast() }
-        return TextPattern(literal: Array(literal), anyPrefix: anyPrefix || (raw == [star]), anySuffix: anySuffix || (raw == [star]))
+        return TextPattern(
+            literal: Array(literal), anyPrefix: anyPrefix || (raw == [star]), anySuffix: anySuffix || (raw == [star]))
     }
 
     /// A number as the pattern language spells it: optional sign, digits, optional fraction and exponent.
@@ -233,11 +257,17 @@ public struct FilterPatternParser {
         var k = 0
         if k < raw.count, raw[k] == UInt8(ascii: "+") || raw[k] == UInt8(ascii: "-") { k += 1 }
         var digits = 0
-        while k < raw.count, raw[k] >= 48, raw[k] <= 57 { k += 1; digits += 1 }
+        while k < raw.count, raw[k] >= 48, raw[k] <= 57 {
+            k += 1
+            digits += 1
+        }
         if k < raw.count, raw[k] == UInt8(ascii: ".") {
             k += 1
             var fraction = 0
-            while k < raw.count, raw[k] >= 48, raw[k] <= 57 { k += 1; fraction += 1 }
+            while k < raw.count, raw[k] >= 48, raw[k] <= 57 {
+                k += 1
+                fraction += 1
+            }
             if fraction == 0 { return nil }
             digits += fraction
         }
@@ -246,7 +276,10 @@ public struct FilterPatternParser {
             k += 1
             if k < raw.count, raw[k] == UInt8(ascii: "+") || raw[k] == UInt8(ascii: "-") { k += 1 }
             var exponent = 0
-            while k < raw.count, raw[k] >= 48, raw[k] <= 57 { k += 1; exponent += 1 }
+            while k < raw.count, raw[k] >= 48, raw[k] <= 57 {
+                k += 1
+                exponent += 1
+            }
             if exponent == 0 { return nil }
         }
         guard k == raw.count else { return nil }
@@ -264,10 +297,14 @@ public struct FilterPatternParser {
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             throw error("empty-json-pattern", open, "the json pattern '{}' has no condition")
         }
-        let expression = try parseOr { (p: inout FilterPatternParser) throws(FilterPatternError) in try p.parseJSONCondition() }
+        let expression = try parseOr { (p: inout FilterPatternParser) throws(FilterPatternError) in
+            try p.parseJSONCondition()
+        }
         skipSpace()
         guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else {
-            if i >= bytes.count { throw error("unclosed-json-pattern", open, "the json pattern starting here is not closed with '}'") }
+            if i >= bytes.count {
+                throw error("unclosed-json-pattern", open, "the json pattern starting here is not closed with '}'")
+            }
             throw error("expected-and-or", i, "expected '&&', '||' or '}' but found \(found(at: i))")
         }
         i += 1
@@ -278,7 +315,9 @@ public struct FilterPatternParser {
         return expression
     }
 
-    mutating func parseOr<C>(_ condition: (inout FilterPatternParser) throws(FilterPatternError) -> ConditionExpression<C>) throws(FilterPatternError) -> ConditionExpression<C> {
+    mutating func parseOr<C>(
+        _ condition: (inout FilterPatternParser) throws(FilterPatternError) -> ConditionExpression<C>
+    ) throws(FilterPatternError) -> ConditionExpression<C> {
         var left = try parseAnd(condition)
         while true {
             skipSpace()
@@ -288,7 +327,9 @@ public struct FilterPatternParser {
         }
     }
 
-    mutating func parseAnd<C>(_ condition: (inout FilterPatternParser) throws(FilterPatternError) -> ConditionExpression<C>) throws(FilterPatternError) -> ConditionExpression<C> {
+    mutating func parseAnd<C>(
+        _ condition: (inout FilterPatternParser) throws(FilterPatternError) -> ConditionExpression<C>
+    ) throws(FilterPatternError) -> ConditionExpression<C> {
         var left = try parsePrimary(condition)
         while true {
             skipSpace()
@@ -298,7 +339,9 @@ public struct FilterPatternParser {
         }
     }
 
-    mutating func parsePrimary<C>(_ condition: (inout FilterPatternParser) throws(FilterPatternError) -> ConditionExpression<C>) throws(FilterPatternError) -> ConditionExpression<C> {
+    mutating func parsePrimary<C>(
+        _ condition: (inout FilterPatternParser) throws(FilterPatternError) -> ConditionExpression<C>
+    ) throws(FilterPatternError) -> ConditionExpression<C> {
         skipSpace()
         guard i < bytes.count else {
             throw error("expected-condition", i, "expected a condition but found the end of the pattern")
@@ -334,14 +377,17 @@ public struct FilterPatternParser {
             if c == UInt8(ascii: ".") {
                 i += 1
                 let nameStart = i
-                while i < bytes.count, isWordByte(bytes[i]) || bytes[i] == UInt8(ascii: "@") || bytes[i] == UInt8(ascii: ":") { i += 1 }
+                while i < bytes.count,
+                    isWordByte(bytes[i]) || bytes[i] == UInt8(ascii: "@") || bytes[i] == UInt8(ascii: ":")
+                { i += 1 }
                 guard i > nameStart else {
                     throw error("expected-property", i, "expected a property name after '.' in '\(text(start..<i))'")
                 }
                 steps.append(.member(Array(bytes[nameStart..<i])))
             } else if c == UInt8(ascii: "[") {
                 guard !steps.isEmpty else {
-                    throw error("index-without-property", i, "an array index must follow a property, as in '$.items[0]'")
+                    throw error(
+                        "index-without-property", i, "an array index must follow a property, as in '$.items[0]'")
                 }
                 let open = i
                 i += 1
@@ -349,9 +395,17 @@ public struct FilterPatternParser {
                     i += 1
                     steps.append(.anyIndex)
                 } else {
-                    var value = 0, digits = 0
-                    while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57, digits < 9 { value = value * 10 + Int(bytes[i] - 48); i += 1; digits += 1 }
-                    guard digits > 0 else { throw error("expected-index", i, "expected an array index or '*' after '[' in '\(text(start..<i))'") }
+                    var value = 0
+                    var digits = 0
+                    while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57, digits < 9 {
+                        value = value * 10 + Int(bytes[i] - 48)
+                        i += 1
+                        digits += 1
+                    }
+                    guard digits > 0 else {
+                        throw error(
+                            "expected-index", i, "expected an array index or '*' after '[' in '\(text(start..<i))'")
+                    }
                     steps.append(.index(value))
                 }
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "]") else {
@@ -390,7 +444,10 @@ public struct FilterPatternParser {
             case "NULL": return .condition(.isNull(selector))
             case "TRUE": return .condition(.isBoolean(selector, true))
             case "FALSE": return .condition(.isBoolean(selector, false))
-            default: throw error("expected-is-operand", valueAt, "expected NULL, TRUE or FALSE after 'IS' but found \(found(at: valueAt))")
+            default:
+                throw error(
+                    "expected-is-operand", valueAt,
+                    "expected NULL, TRUE or FALSE after 'IS' but found \(found(at: valueAt))")
             }
         case "NOT":
             skipSpace()
@@ -416,7 +473,9 @@ public struct FilterPatternParser {
         while true {
             skipSpace()
             guard i < bytes.count else {
-                throw error("unclosed-delimited-pattern", open, "the space-delimited pattern starting here is not closed with ']'")
+                throw error(
+                    "unclosed-delimited-pattern", open,
+                    "the space-delimited pattern starting here is not closed with ']'")
             }
             let entryIndex = entries.count
             if peek("...") {
@@ -436,7 +495,9 @@ public struct FilterPatternParser {
                 let name = conditions[0].name
                 if conditions.count > 1 || conditions[0].op != nil {
                     for c in conditions where c.op == nil {
-                        throw error("expected-operator", c.at + c.name.utf8.count, "expected a comparison operator after '\(c.name)'")
+                        throw error(
+                            "expected-operator", c.at + c.name.utf8.count,
+                            "expected a comparison operator after '\(c.name)'")
                     }
                 }
                 if names[name] != nil {
@@ -448,10 +509,18 @@ public struct FilterPatternParser {
             }
             skipSpace()
             guard i < bytes.count else {
-                throw error("unclosed-delimited-pattern", open, "the space-delimited pattern starting here is not closed with ']'")
+                throw error(
+                    "unclosed-delimited-pattern", open,
+                    "the space-delimited pattern starting here is not closed with ']'")
             }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; break }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if bytes[i] == UInt8(ascii: "]") {
+                i += 1
+                break
+            }
             throw error("expected-comma", i, "expected ',' or ']' but found \(found(at: i))")
         }
         skipSpace()
@@ -461,7 +530,9 @@ public struct FilterPatternParser {
         // Resolve the names that conditions read into entry indexes.
         for (entryIndex, expression) in structure {
             let resolved = try resolve(expression, names: names)
-            if case .field(let name, _) = entries[entryIndex] { entries[entryIndex] = .field(name: name, condition: resolved) }
+            if case .field(let name, _) = entries[entryIndex] {
+                entries[entryIndex] = .field(name: name, condition: resolved)
+            }
         }
         return DelimitedPattern(entries: entries, fieldNames: names)
     }
@@ -473,13 +544,17 @@ public struct FilterPatternParser {
         var value: ComparisonValue?
     }
 
-    func resolve(_ e: ConditionExpression<PendingCondition>, names: [String: Int]) throws(FilterPatternError) -> ConditionExpression<DelimitedCondition> {
+    func resolve(_ e: ConditionExpression<PendingCondition>, names: [String: Int]) throws(FilterPatternError)
+        -> ConditionExpression<DelimitedCondition>
+    {
         switch e {
         case .and(let l, let r): return .and(try resolve(l, names: names), try resolve(r, names: names))
         case .or(let l, let r): return .or(try resolve(l, names: names), try resolve(r, names: names))
         case .condition(let c):
             guard let entry = names[c.name] else {
-                throw error("unknown-field", c.at, "'\(c.name)' is not a field of this pattern; name it in its own position first")
+                throw error(
+                    "unknown-field", c.at,
+                    "'\(c.name)' is not a field of this pattern; name it in its own position first")
             }
             return .condition(DelimitedCondition(entry: entry, op: c.op!, value: c.value!))
         }
@@ -487,7 +562,10 @@ public struct FilterPatternParser {
 
     mutating func parseFieldCondition() throws(FilterPatternError) -> ConditionExpression<PendingCondition> {
         let start = i
-        while i < bytes.count, isWordByte(bytes[i]) || bytes[i] == UInt8(ascii: "$") || bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "@") || bytes[i] == UInt8(ascii: ":") {
+        while i < bytes.count,
+            isWordByte(bytes[i]) || bytes[i] == UInt8(ascii: "$") || bytes[i] == UInt8(ascii: ".")
+                || bytes[i] == UInt8(ascii: "@") || bytes[i] == UInt8(ascii: ":")
+        {
             i += 1
         }
         guard i > start else {

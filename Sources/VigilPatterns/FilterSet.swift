@@ -68,8 +68,11 @@ public final class FilterSet: Sendable {
         let prefilter = selectsLines ? literals : nil
         if let json, otherMembers.isEmpty, !marksLiterals {
             // Only JSON filters and nothing to mark: each line is scanned in place, which finds its end.
-            json.forEachObjectLine(in: buffer, prefilter: prefilter, density: &counter.density, values: &counter.scratch.values) { values, line in
-                evaluateJSON(values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...]), &counter.scratch.state) { counter.counts[$0] += 1 }
+            json.forEachObjectLine(
+                in: buffer, prefilter: prefilter, density: &counter.density, values: &counter.scratch.values
+            ) { values, line in
+                evaluateJSON(values, UnsafeBufferPointer(rebasing: buffer[line.lowerBound...]), &counter.scratch.state)
+                { counter.counts[$0] += 1 }
             }
             return
         }
@@ -100,7 +103,9 @@ public final class FilterSet: Sendable {
         public init(_ set: FilterSet) {
             values = JSONValues(slotCount: set.json?.trie.slotCount ?? 0)
             values.memo = set.json.map { JSONKeyMemo(for: $0.table) }
-            state = State(marks: [Bool](repeating: false, count: set.literals.literals.count), candidates: .init(set.equalityIndex))
+            state = State(
+                marks: [Bool](repeating: false, count: set.literals.literals.count),
+                candidates: .init(set.equalityIndex))
         }
     }
 
@@ -125,7 +130,10 @@ public final class FilterSet: Sendable {
         var split = false
         for k in otherMembers where passes(k) {
             if let delimited = patterns[k].delimited {
-                if !split { DelimitedMatcher.fields(line, into: &scratch.delimited.fields); split = true }
+                if !split {
+                    DelimitedMatcher.fields(line, into: &scratch.delimited.fields)
+                    split = true
+                }
                 if delimited.matchesFields(line, &scratch.delimited) { matched(k) }
             } else if patterns[k].prefilterDecides || patterns[k].check(line) {
                 matched(k)
@@ -137,8 +145,10 @@ public final class FilterSet: Sendable {
 
     /// Reports the JSON filters that hold for the scanned `values` of `message` (and pass `passes`).
     @inline(__always)
-    func evaluateJSON(_ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>, _ state: inout State,
-                      passes: (Int) -> Bool = { _ in true }, _ matched: (Int) -> Void) {
+    func evaluateJSON(
+        _ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>, _ state: inout State,
+        passes: (Int) -> Bool = { _ in true }, _ matched: (Int) -> Void
+    ) {
         guard let json else { return }
         equalityIndex.forEachCandidate(values, message, &state.candidates) { e in
             let k = jsonMembers[e]

@@ -48,7 +48,10 @@ struct JSONEqualityIndex: Sendable {
         var grouped: [Int: [[UInt8]: [Int]]] = [:]
         keyDecides = expressions.map { e in Self.key(e) != nil && Self.isDisjunctionOfKeys(e) }
         for (k, e) in expressions.enumerated() {
-            guard let (slot, values) = Self.key(e) else { unkeyed.append(k); continue }
+            guard let (slot, values) = Self.key(e) else {
+                unkeyed.append(k)
+                continue
+            }
             for v in values { grouped[slot, default: [:]][v, default: []].append(k) }
         }
         var entries: [Entry] = []
@@ -80,7 +83,9 @@ struct JSONEqualityIndex: Sendable {
     static func key(_ e: ConditionExpression<BoundJSONCondition>) -> (Int, Set<[UInt8]>)? {
         switch e {
         case .condition(let c):
-            guard c.check == .compare, c.op == .equal, case .text(let t) = c.value, !t.anyPrefix, !t.anySuffix else { return nil }
+            guard c.check == .compare, c.op == .equal, case .text(let t) = c.value, !t.anyPrefix, !t.anySuffix else {
+                return nil
+            }
             return (c.slot, [t.literal])
         case .and(let l, let r):
             return key(l) ?? key(r)
@@ -107,8 +112,10 @@ struct JSONEqualityIndex: Sendable {
     }
 
     /// Calls `body` once for each expression that may match the event whose scanned values are `values`.
-    func forEachCandidate(_ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>, _ candidates: inout Candidates,
-                          _ body: (Int) -> Void) {
+    func forEachCandidate(
+        _ values: JSONValues, _ message: UnsafeBufferPointer<UInt8>, _ candidates: inout Candidates,
+        _ body: (Int) -> Void
+    ) {
         candidates.nextEvent()
         let stamp = candidates.stamp
         for k in unkeyed { body(k) }
@@ -137,7 +144,10 @@ struct JSONEqualityIndex: Sendable {
             if n == 0 { return nil }
             let entry = entries[n - 1]
             if entry.slot == slot && entry.value.count == text.count
-                && entry.value.withUnsafeBufferPointer({ bytesEqual(text, 0, $0) }) { return n - 1 }
+                && entry.value.withUnsafeBufferPointer({ bytesEqual(text, 0, $0) })
+            {
+                return n - 1
+            }
             h = (h + 1) & mask
         }
     }

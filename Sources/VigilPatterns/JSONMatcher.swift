@@ -62,14 +62,19 @@ final class JSONBinding: Sendable {
     /// object, with the values found and the line's range (without `\r\n`). The values' positions
     /// count from the line's start: evaluate them against `buffer[line.lowerBound...]`.
     @inline(__always)
-    func forEachObjectLine(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?, density: inout LineScanner.Density?,
-                           values: inout JSONValues, _ body: (JSONValues, Range<Int>) -> Void) {
+    func forEachObjectLine(
+        in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?, density: inout LineScanner.Density?,
+        values: inout JSONValues, _ body: (JSONValues, Range<Int>) -> Void
+    ) {
         let newline = UInt8(ascii: "\n")
         LineScanner.forEachCandidateLineStart(in: buffer, prefilter: prefilter, density: &density) { start in
-            var scanner = JSONScanner<JSONLineWhitespace>(table: table, bytes: UnsafeBufferPointer(rebasing: buffer[start...]), memo: values.memo)
+            var scanner = JSONScanner<JSONLineWhitespace>(
+                table: table, bytes: UnsafeBufferPointer(rebasing: buffer[start...]), memo: values.memo)
             let isObject = record(&scanner, into: &values) { $0.object() && ($0.i == $0.n || $0.p[$0.i] == newline) }
             // The scan stops at the newline at the latest: where it failed, the line's end is still ahead.
-            guard isObject else { return ByteSearch.firstIndex(of: newline, in: buffer, from: start + scanner.i) ?? buffer.count }
+            guard isObject else {
+                return ByteSearch.firstIndex(of: newline, in: buffer, from: start + scanner.i) ?? buffer.count
+            }
             let end = start + scanner.i
             body(values, LineScanner.content(of: buffer, start, end))
             return end
@@ -78,8 +83,10 @@ final class JSONBinding: Sendable {
 
     /// Runs `scan` with `values`' storage (no allocation per event), then indexes what it found.
     @inline(__always)
-    private func record<W>(_ scanner: inout JSONScanner<W>, into values: inout JSONValues,
-                           _ scan: (inout JSONScanner<W>) -> Bool) -> Bool {
+    private func record<W>(
+        _ scanner: inout JSONScanner<W>, into values: inout JSONValues,
+        _ scan: (inout JSONScanner<W>) -> Bool
+    ) -> Bool {
         swap(&scanner.found, &values.refs)
         scanner.found.removeAll(keepingCapacity: true)
         let ok = scan(&scanner)
@@ -153,7 +160,9 @@ enum JSONMatcher {
     }
 
     /// Calls `body` with the value's text: decoded string contents, or the literal's spelling.
-    static func withText<R>(_ ref: JSONValueRef, _ message: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    static func withText<R>(
+        _ ref: JSONValueRef, _ message: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R
+    ) -> R {
         let raw = UnsafeBufferPointer(rebasing: message[ref.start..<ref.end])
         if ref.kind == .string && ref.escaped {
             return JSONText.unescape(raw).withUnsafeBufferPointer(body)
@@ -166,7 +175,8 @@ enum JSONMatcher {
 enum ValueComparison {
     /// `text` is a JSON number's spelling, a decoded JSON string or a delimited field; text that spells
     /// a number is compared numerically with a number.
-    static func compare(_ text: UnsafeBufferPointer<UInt8>, _ op: ComparisonOperator, _ value: ComparisonValue) -> Bool {
+    static func compare(_ text: UnsafeBufferPointer<UInt8>, _ op: ComparisonOperator, _ value: ComparisonValue) -> Bool
+    {
         switch value {
         case .text(let pattern):
             let hit = pattern.matches(text)

@@ -29,7 +29,9 @@ struct JSONProgram: Sendable {
                 graph.evaluate(k) { c in
                     let e = exact[c]
                     guard e.slot >= 0 else { return JSONMatcher.holds(conditions[c], values, message) }
-                    return Self.equals(values, Int(e.slot), UnsafeBufferPointer(rebasing: literals[Int(e.start)..<Int(e.start + e.count)]), message)
+                    return Self.equals(
+                        values, Int(e.slot),
+                        UnsafeBufferPointer(rebasing: literals[Int(e.start)..<Int(e.start + e.count)]), message)
                         ?? JSONMatcher.holds(conditions[c], values, message)
                 }
             }
@@ -39,7 +41,9 @@ struct JSONProgram: Sendable {
     /// `$.key = text` over the values found at `slot`, when their raw bytes can be compared as they
     /// are; nil when one is an escaped string (the general test decodes it).
     @inline(__always)
-    static func equals(_ values: JSONValues, _ slot: Int, _ literal: UnsafeBufferPointer<UInt8>, _ message: UnsafeBufferPointer<UInt8>) -> Bool? {
+    static func equals(
+        _ values: JSONValues, _ slot: Int, _ literal: UnsafeBufferPointer<UInt8>, _ message: UnsafeBufferPointer<UInt8>
+    ) -> Bool? {
         var k = values.head[slot]
         while k >= 0 {
             let ref = values.refs[Int(k)]

@@ -17,23 +17,35 @@ struct JSONPathTrie: Sendable {
         for step in selector.steps {
             switch step {
             case .member(let key):
-                if let existing = nodes[node].members.first(where: { $0.key == key }) { node = existing.child; continue }
+                if let existing = nodes[node].members.first(where: { $0.key == key }) {
+                    node = existing.child
+                    continue
+                }
                 nodes.append(Node())
                 nodes[node].members.append((key, nodes.count - 1))
                 node = nodes.count - 1
             case .index(let n):
-                if let existing = nodes[node].indices.first(where: { $0.index == n }) { node = existing.child; continue }
+                if let existing = nodes[node].indices.first(where: { $0.index == n }) {
+                    node = existing.child
+                    continue
+                }
                 nodes.append(Node())
                 nodes[node].indices.append((n, nodes.count - 1))
                 node = nodes.count - 1
             case .anyIndex:
-                if let existing = nodes[node].anyIndex { node = existing; continue }
+                if let existing = nodes[node].anyIndex {
+                    node = existing
+                    continue
+                }
                 nodes.append(Node())
                 nodes[node].anyIndex = nodes.count - 1
                 node = nodes.count - 1
             }
         }
-        if let s = nodes[node].slot { slots[selector] = s; return s }
+        if let s = nodes[node].slot {
+            slots[selector] = s
+            return s
+        }
         nodes[node].slot = slotCount
         slots[selector] = slotCount
         slotCount += 1
@@ -79,7 +91,11 @@ final class JSONScanTable: @unchecked Sendable {  // @unchecked: the buffers are
             _ = b.initialize(from: values)
             return b
         }
-        var starts: [Int32] = [], counts: [Int32] = [], keyStarts: [Int32] = [], keyLengths: [Int32] = [], children: [Int32] = []
+        var starts: [Int32] = []
+        var counts: [Int32] = []
+        var keyStarts: [Int32] = []
+        var keyLengths: [Int32] = []
+        var children: [Int32] = []
         var bytes: [UInt8] = []
         for node in nodes {
             starts.append(Int32(children.count))
@@ -114,7 +130,9 @@ final class JSONScanTable: @unchecked Sendable {  // @unchecked: the buffers are
     }
 
     deinit {
-        for b in [memberStart, memberCount, slot, anyIndex, keyStart, keyLength, child, firstOfLength, nextOfLength] { b.deallocate() }
+        for b in [memberStart, memberCount, slot, anyIndex, keyStart, keyLength, child, firstOfLength, nextOfLength] {
+            b.deallocate()
+        }
         keyBytes.deallocate()
     }
 }
@@ -221,8 +239,13 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
         case UInt8(ascii: "{"):
             i += 1
             skipSpace()
-            if i < n && p[i] == UInt8(ascii: "}") { i += 1; record(node, .object, start, i, false); return true }
-            let first = Int(table.memberStart[node]), count = Int(table.memberCount[node])
+            if i < n && p[i] == UInt8(ascii: "}") {
+                i += 1
+                record(node, .object, start, i, false)
+                return true
+            }
+            let first = Int(table.memberStart[node])
+            let count = Int(table.memberCount[node])
             var position = 0
             while true {
                 var child = -1
@@ -237,9 +260,15 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
                     guard let escaped = string() else { return false }
                     let keyEnd = i - 1
                     if !escaped {
-                        var m = Int(table.firstOfLength[node * JSONScanTable.lengthBuckets + min(keyEnd - keyStart, JSONScanTable.lengthBuckets - 1)])
+                        var m = Int(
+                            table.firstOfLength[
+                                node * JSONScanTable.lengthBuckets
+                                    + min(keyEnd - keyStart, JSONScanTable.lengthBuckets - 1)])
                         while m >= 0 {
-                            if keyEquals(m, keyStart, keyEnd, false) { child = Int(table.child[m]); break }
+                            if keyEquals(m, keyStart, keyEnd, false) {
+                                child = Int(table.child[m])
+                                break
+                            }
                             m = Int(table.nextOfLength[m])
                         }
                         remember(node, position, from: keyStart - 1, child: child)
@@ -252,7 +281,9 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
                     guard colon() else { return false }
                 }
                 position += 1
-                guard value(node: child, depth: depth + 1), let more = separator(UInt8(ascii: "}")) else { return false }
+                guard value(node: child, depth: depth + 1), let more = separator(UInt8(ascii: "}")) else {
+                    return false
+                }
                 if !more { break }
             }
             record(node, .object, start, i, false)
@@ -260,7 +291,11 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
         case UInt8(ascii: "["):
             i += 1
             skipSpace()
-            if i < n && p[i] == UInt8(ascii: "]") { i += 1; record(node, .array, start, i, false); return true }
+            if i < n && p[i] == UInt8(ascii: "]") {
+                i += 1
+                record(node, .array, start, i, false)
+                return true
+            }
             var index = 0
             let exact = table.indices[node]
             let any = Int(table.anyIndex[node])
@@ -276,7 +311,9 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
                         child = any
                     }
                 }
-                guard value(node: child, depth: depth + 1), let more = separator(UInt8(ascii: "]")) else { return false }
+                guard value(node: child, depth: depth + 1), let more = separator(UInt8(ascii: "]")) else {
+                    return false
+                }
                 if !more { break }
                 index += 1
             }
@@ -301,17 +338,25 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
         case UInt8(ascii: "{"):
             i += 1
             skipSpace()
-            if i < n && p[i] == UInt8(ascii: "}") { i += 1; return true }
+            if i < n && p[i] == UInt8(ascii: "}") {
+                i += 1
+                return true
+            }
             while true {
                 guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
                 i += 1
-                guard string() != nil, colon(), skip(depth: depth + 1), let more = separator(UInt8(ascii: "}")) else { return false }
+                guard string() != nil, colon(), skip(depth: depth + 1), let more = separator(UInt8(ascii: "}")) else {
+                    return false
+                }
                 if !more { return true }
             }
         case UInt8(ascii: "["):
             i += 1
             skipSpace()
-            if i < n && p[i] == UInt8(ascii: "]") { i += 1; return true }
+            if i < n && p[i] == UInt8(ascii: "]") {
+                i += 1
+                return true
+            }
             while true {
                 guard skip(depth: depth + 1), let more = separator(UInt8(ascii: "]")) else { return false }
                 if !more { return true }
@@ -330,7 +375,8 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
         guard let memo, position < JSONKeyMemo.positions else { return nil }
         let slot = node * JSONKeyMemo.positions + position
         let length = Int(memo.lengths[slot])
-        guard length > 0, i + length <= n, ByteSearch.equal(p + i, memo.bytes + slot * JSONKeyMemo.width, count: length) else { return nil }
+        guard length > 0, i + length <= n, ByteSearch.equal(p + i, memo.bytes + slot * JSONKeyMemo.width, count: length)
+        else { return nil }
         return (length, Int(memo.children[slot]))
     }
 
@@ -351,8 +397,15 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
     @inline(__always) mutating func separator(_ close: UInt8) -> Bool? {
         skipSpace()
         guard i < n else { return nil }
-        if p[i] == UInt8(ascii: ",") { i += 1; skipSpace(); return true }
-        if p[i] == close { i += 1; return false }
+        if p[i] == UInt8(ascii: ",") {
+            i += 1
+            skipSpace()
+            return true
+        }
+        if p[i] == close {
+            i += 1
+            return false
+        }
         return nil
     }
 
@@ -375,7 +428,9 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
         }
     }
 
-    @inline(__always) mutating func record(_ node: Int, _ kind: JSONValueRef.Kind, _ start: Int, _ end: Int, _ escaped: Bool) {
+    @inline(__always) mutating func record(
+        _ node: Int, _ kind: JSONValueRef.Kind, _ start: Int, _ end: Int, _ escaped: Bool
+    ) {
         let slot = Int(table.slot[node])
         guard slot >= 0 else { return }
         found.append(JSONValueRef(kind: kind, start: start, end: end, escaped: escaped, slot: slot))
@@ -394,7 +449,9 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
     mutating func number() -> Bool {
         if i < n && p[i] == UInt8(ascii: "-") { i += 1 }
         guard i < n else { return false }
-        if p[i] == UInt8(ascii: "0") { i += 1 } else {
+        if p[i] == UInt8(ascii: "0") {
+            i += 1
+        } else {
             guard p[i] >= 49 && p[i] <= 57 else { return false }
             while i < n && p[i] >= 48 && p[i] <= 57 { i += 1 }
         }
@@ -436,14 +493,17 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
             }
             guard j < n else { return nil }
             let c = p[j]
-            if c == UInt8(ascii: "\"") { j += 1; return escaped }
+            if c == UInt8(ascii: "\"") {
+                j += 1
+                return escaped
+            }
             if c < 0x20 { return nil }
             if c == UInt8(ascii: "\\") {
                 escaped = true
                 guard j + 1 < n else { return nil }
                 switch p[j + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     j += 2
                 case UInt8(ascii: "u"):
                     guard j + 6 <= n else { return nil }
@@ -461,7 +521,8 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
     /// Whether the key in `start..<end` is member `m`'s.
     @inline(__always) func keyEquals(_ m: Int, _ start: Int, _ end: Int, _ escaped: Bool) -> Bool {
         let length = Int(table.keyLength[m])
-        let key = UnsafeBufferPointer(rebasing: table.keyBytes[Int(table.keyStart[m])..<(Int(table.keyStart[m]) + length)])
+        let key = UnsafeBufferPointer(
+            rebasing: table.keyBytes[Int(table.keyStart[m])..<(Int(table.keyStart[m]) + length)])
         if !escaped {
             return end - start == length && ByteSearch.equal(p + start, key.baseAddress!, count: length)
         }
@@ -487,7 +548,11 @@ enum JSONText {
         var i = 0
         while i < s.count {
             let c = s[i]
-            guard c == UInt8(ascii: "\\"), i + 1 < s.count else { out.append(c); i += 1; continue }
+            guard c == UInt8(ascii: "\\"), i + 1 < s.count else {
+                out.append(c)
+                i += 1
+                continue
+            }
             let e = s[i + 1]
             i += 2
             switch e {
@@ -499,7 +564,9 @@ enum JSONText {
             case UInt8(ascii: "u"):
                 var scalar = hex4(s, i)
                 i += 4
-                if scalar >= 0xD800 && scalar < 0xDC00, i + 6 <= s.count, s[i] == UInt8(ascii: "\\"), s[i + 1] == UInt8(ascii: "u") {
+                if scalar >= 0xD800 && scalar < 0xDC00, i + 6 <= s.count, s[i] == UInt8(ascii: "\\"),
+                    s[i + 1] == UInt8(ascii: "u")
+                {
                     let low = hex4(s, i + 2)
                     if low >= 0xDC00 && low < 0xE000 {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
@@ -525,9 +592,13 @@ enum JSONText {
         // Fast path: an optional sign and up to 15 digits with an optional fraction, no exponent.
         var k = 0
         var negative = false
-        if k < s.count, s[k] == UInt8(ascii: "-") || s[k] == UInt8(ascii: "+") { negative = s[k] == UInt8(ascii: "-"); k += 1 }
+        if k < s.count, s[k] == UInt8(ascii: "-") || s[k] == UInt8(ascii: "+") {
+            negative = s[k] == UInt8(ascii: "-")
+            k += 1
+        }
         var mantissa: UInt64 = 0
-        var digits = 0, fractionDigits = 0
+        var digits = 0
+        var fractionDigits = 0
         var sawDot = false
         while k < s.count {
             let c = s[k]
@@ -553,5 +624,9 @@ enum JSONText {
         return FilterPatternParser.parseNumber(raw)
     }
 
-    static let powersOfTen: [Double] = (0...22).map { k in var v = 1.0; for _ in 0..<k { v *= 10 }; return v }
+    static let powersOfTen: [Double] = (0...22).map { k in
+        var v = 1.0
+        for _ in 0..<k { v *= 10 }
+        return v
+    }
 }

@@ -22,8 +22,10 @@ enum LineScanner {
     /// With a `density`, a prefilter that selects nearly every line is suspended for a while, and `body`
     /// may then get lines without any literal: only for callers that check the literals themselves.
     @inline(__always)
-    static func forEachCandidateLine(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?,
-                                     density: inout Density?, _ body: (Range<Int>) -> Void) {
+    static func forEachCandidateLine(
+        in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?,
+        density: inout Density?, _ body: (Range<Int>) -> Void
+    ) {
         forEachCandidateLineStart(in: buffer, prefilter: prefilter, density: &density) { start in
             let end = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: buffer, from: start) ?? buffer.count
             body(content(of: buffer, start, end))
@@ -33,8 +35,10 @@ enum LineScanner {
 
     /// ``forEachCandidateLine(in:prefilter:density:_:)`` with the prefilter always applied.
     @inline(__always)
-    static func forEachCandidateLine(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?,
-                                     _ body: (Range<Int>) -> Void) {
+    static func forEachCandidateLine(
+        in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?,
+        _ body: (Range<Int>) -> Void
+    ) {
         var always: Density? = nil
         forEachCandidateLine(in: buffer, prefilter: prefilter, density: &always, body)
     }
@@ -49,8 +53,10 @@ enum LineScanner {
     /// ``forEachCandidateLine(in:prefilter:density:_:)``); `body` finds where the line ends and
     /// returns the index of its newline, or `buffer.count` for a last line without one.
     @inline(__always)
-    static func forEachCandidateLineStart(in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?,
-                                          density: inout Density?, _ body: (Int) -> Int) {
+    static func forEachCandidateLineStart(
+        in buffer: UnsafeBufferPointer<UInt8>, prefilter: MultiLiteralSearcher?,
+        density: inout Density?, _ body: (Int) -> Int
+    ) {
         let n = buffer.count
         let newline = UInt8(ascii: "\n")
         var cursor = prefilter.map { MultiLiteralSearcher.Cursor($0) }
@@ -61,7 +67,9 @@ enum LineScanner {
                 density!.unfiltered -= 1
             } else if let prefilter {
                 guard let hit = prefilter.firstIndex(in: buffer, from: position, cursor: &cursor!) else { return }
-                start = ByteSearch.lastIndex(of: newline, in: buffer, before: hit, notBefore: position).map { $0 + 1 } ?? position
+                start =
+                    ByteSearch.lastIndex(of: newline, in: buffer, before: hit, notBefore: position).map { $0 + 1 }
+                    ?? position
                 if density != nil {
                     if start == position {
                         density!.streak += 1

@@ -13,8 +13,10 @@ public struct MetricTransformation: Sendable, Equatable, Codable {
     public var unit: String?
 
     /// Creates a transformation; nothing is validated until it is compiled with a pattern.
-    public init(metricName: String, metricNamespace: String, metricValue: String,
-                defaultValue: Double? = nil, dimensions: [String: String]? = nil, unit: String? = nil) {
+    public init(
+        metricName: String, metricNamespace: String, metricValue: String,
+        defaultValue: Double? = nil, dimensions: [String: String]? = nil, unit: String? = nil
+    ) {
         self.metricName = metricName
         self.metricNamespace = metricNamespace
         self.metricValue = metricValue
@@ -90,16 +92,21 @@ public final class MetricFilter: Sendable {
             let trimmed = raw.trimmingSpaces
             if trimmed.hasPrefix("$.") || trimmed == "$" {
                 guard pattern.isJSON else {
-                    throw FilterPatternError(id: "json-field-without-json-pattern", offset: 0,
-                                             message: "\(what) '\(raw)' reads a json field, but the filter pattern is not a json pattern")
+                    throw FilterPatternError(
+                        id: "json-field-without-json-pattern", offset: 0,
+                        message: "\(what) '\(raw)' reads a json field, but the filter pattern is not a json pattern")
                 }
                 var parser = FilterPatternParser(trimmed)
                 let selector: JSONSelector
                 do { selector = try parser.parseSelector() } catch {
-                    throw FilterPatternError(id: "invalid-\(what.replacingSpaces)", offset: 0, message: "\(what) '\(raw)' is not a valid json selector: \(error.message)")
+                    throw FilterPatternError(
+                        id: "invalid-\(what.replacingSpaces)", offset: 0,
+                        message: "\(what) '\(raw)' is not a valid json selector: \(error.message)")
                 }
                 guard parser.i == parser.bytes.count else {
-                    throw FilterPatternError(id: "invalid-\(what.replacingSpaces)", offset: 0, message: "\(what) '\(raw)' is not a valid json selector")
+                    throw FilterPatternError(
+                        id: "invalid-\(what.replacingSpaces)", offset: 0,
+                        message: "\(what) '\(raw)' is not a valid json selector")
                 }
                 selectors.append(selector)
                 return .json(slot: selectors.count - 1)
@@ -107,49 +114,75 @@ public final class MetricFilter: Sendable {
             if trimmed.hasPrefix("$") {
                 let name = String(trimmed.dropFirst())
                 guard case .delimited(let d) = pattern.syntax else {
-                    throw FilterPatternError(id: "field-without-delimited-pattern", offset: 0,
-                                             message: "\(what) '\(raw)' reads a field, but the filter pattern is not a space-delimited pattern")
+                    throw FilterPatternError(
+                        id: "field-without-delimited-pattern", offset: 0,
+                        message:
+                            "\(what) '\(raw)' reads a field, but the filter pattern is not a space-delimited pattern")
                 }
                 if let position = Int(name), position >= 1 { return .field(.position(position)) }
                 guard d.fieldNames[name] != nil else {
-                    throw FilterPatternError(id: "unknown-field", offset: 0, message: "\(what) '\(raw)' names no field of the filter pattern")
+                    throw FilterPatternError(
+                        id: "unknown-field", offset: 0, message: "\(what) '\(raw)' names no field of the filter pattern"
+                    )
                 }
                 return .field(.name(name))
             }
             if what == "metric value", let number = Double(trimmed), number.isFinite { return .literal(number) }
-            throw FilterPatternError(id: "invalid-\(what.replacingSpaces)", offset: 0,
-                                     message: "\(what) '\(raw)' must be \(what == "metric value" ? "a number, " : "")a '$.field' of a json pattern or a '$field' of a space-delimited pattern")
+            throw FilterPatternError(
+                id: "invalid-\(what.replacingSpaces)", offset: 0,
+                message:
+                    "\(what) '\(raw)' must be \(what == "metric value" ? "a number, " : "")a '$.field' of a json pattern or a '$field' of a space-delimited pattern"
+            )
         }
         guard !transformation.metricName.isEmpty, transformation.metricName.utf8.count <= 255,
-              !transformation.metricName.contains(where: { $0 == ":" || $0 == "*" || $0 == "$" }) else {
-            throw FilterPatternError(id: "invalid-metric-name", offset: 0, message: "metric name '\(transformation.metricName)' must be 1 to 255 characters without ':', '*' or '$'")
+            !transformation.metricName.contains(where: { $0 == ":" || $0 == "*" || $0 == "$" })
+        else {
+            throw FilterPatternError(
+                id: "invalid-metric-name", offset: 0,
+                message:
+                    "metric name '\(transformation.metricName)' must be 1 to 255 characters without ':', '*' or '$'")
         }
         guard !transformation.metricNamespace.isEmpty, transformation.metricNamespace.utf8.count <= 255,
-              !transformation.metricNamespace.contains(where: { $0 == ":" || $0 == "*" || $0 == "$" }) else {
-            throw FilterPatternError(id: "invalid-metric-namespace", offset: 0, message: "metric namespace '\(transformation.metricNamespace)' must be 1 to 255 characters without ':', '*' or '$'")
+            !transformation.metricNamespace.contains(where: { $0 == ":" || $0 == "*" || $0 == "$" })
+        else {
+            throw FilterPatternError(
+                id: "invalid-metric-namespace", offset: 0,
+                message:
+                    "metric namespace '\(transformation.metricNamespace)' must be 1 to 255 characters without ':', '*' or '$'"
+            )
         }
         guard transformation.metricValue.utf8.count <= 100, !transformation.metricValue.isEmpty else {
-            throw FilterPatternError(id: "invalid-metric-value", offset: 0, message: "metric value must be 1 to 100 characters")
+            throw FilterPatternError(
+                id: "invalid-metric-value", offset: 0, message: "metric value must be 1 to 100 characters")
         }
         if let unit = transformation.unit, !MetricTransformation.units.contains(unit) {
-            throw FilterPatternError(id: "invalid-unit", offset: 0, message: "unit '\(unit)' is not a cloudwatch standard unit")
+            throw FilterPatternError(
+                id: "invalid-unit", offset: 0, message: "unit '\(unit)' is not a cloudwatch standard unit")
         }
         value = try source(transformation.metricValue, "metric value")
         let dims = (transformation.dimensions ?? [:]).sorted { $0.key < $1.key }
         if dims.count > MetricTransformation.maximumDimensions {
-            throw FilterPatternError(id: "too-many-dimensions", offset: 0,
-                                     message: "a metric filter can have at most \(MetricTransformation.maximumDimensions) dimensions; \(dims.count) were given")
+            throw FilterPatternError(
+                id: "too-many-dimensions", offset: 0,
+                message:
+                    "a metric filter can have at most \(MetricTransformation.maximumDimensions) dimensions; \(dims.count) were given"
+            )
         }
         if !dims.isEmpty && transformation.defaultValue != nil {
-            throw FilterPatternError(id: "dimensions-with-default-value", offset: 0,
-                                     message: "a metric transformation cannot have both dimensions and a default value")
+            throw FilterPatternError(
+                id: "dimensions-with-default-value", offset: 0,
+                message: "a metric transformation cannot have both dimensions and a default value")
         }
         var dimensionSources: [(String, ValueSource)] = []
         for (name, field) in dims {
             guard !name.isEmpty, name.utf8.count <= 255, name.unicodeScalars.allSatisfy(\.isASCII),
-                  !name.hasPrefix(":"), name.contains(where: { !$0.isWhitespace }) else {
-                throw FilterPatternError(id: "invalid-dimension-name", offset: 0,
-                                         message: "dimension name '\(name)' must be 1 to 255 ascii characters, not only whitespace, not starting with ':'")
+                !name.hasPrefix(":"), name.contains(where: { !$0.isWhitespace })
+            else {
+                throw FilterPatternError(
+                    id: "invalid-dimension-name", offset: 0,
+                    message:
+                        "dimension name '\(name)' must be 1 to 255 ascii characters, not only whitespace, not starting with ':'"
+                )
             }
             dimensionSources.append((name, try source(field, "dimension value")))
         }
@@ -170,7 +203,9 @@ public final class MetricFilter: Sendable {
         case .json:
             let binding = json!
             var values = JSONValues(slotCount: binding.trie.slotCount)
-            guard binding.scan(message, into: &values), binding.program.evaluate(0, values, message) else { return noMatch }
+            guard binding.scan(message, into: &values), binding.program.evaluate(0, values, message) else {
+                return noMatch
+            }
             func text(_ source: ValueSource) -> String? {
                 switch source {
                 case .literal(let v): return MetricFilter.format(v)
@@ -178,7 +213,8 @@ public final class MetricFilter: Sendable {
                 case .json(let k):
                     let slot = binding.extraSlots[k]
                     guard let ref = values.first(slot),
-                          ref.kind == .string || ref.kind == .number || ref.kind == .trueValue || ref.kind == .falseValue else { return nil }
+                        ref.kind == .string || ref.kind == .number || ref.kind == .trueValue || ref.kind == .falseValue
+                    else { return nil }
                     return JSONMatcher.withText(ref, message) { String(decoding: $0, as: UTF8.self) }
                 }
             }
@@ -190,12 +226,16 @@ public final class MetricFilter: Sendable {
                 case .literal(let v): return MetricFilter.format(v)
                 case .json: return nil
                 case .field(let reference):
-                    return match.field(reference, d).map { String(decoding: UnsafeBufferPointer(rebasing: message[$0]), as: UTF8.self) }
+                    return match.field(reference, d).map {
+                        String(decoding: UnsafeBufferPointer(rebasing: message[$0]), as: UTF8.self)
+                    }
                 }
             }
         default:
             guard pattern.matches(message) else { return noMatch }
-            return observation { source in if case .literal(let v) = source { return MetricFilter.format(v) } else { return nil } }
+            return observation { source in
+                if case .literal(let v) = source { return MetricFilter.format(v) } else { return nil }
+            }
         }
     }
 
@@ -213,8 +253,11 @@ public final class MetricFilter: Sendable {
     }
 
     func observation(_ text: (ValueSource) -> String?) -> MetricObservation? {
-        guard let raw = text(value), let number = raw.utf8.withContiguousStorageIfAvailable({ JSONText.parseDouble($0) }) ?? JSONText.parseDouble(Array(raw.utf8)),
-              number.isFinite else { return nil }
+        guard let raw = text(value),
+            let number = raw.utf8.withContiguousStorageIfAvailable({ JSONText.parseDouble($0) })
+                ?? JSONText.parseDouble(Array(raw.utf8)),
+            number.isFinite
+        else { return nil }
         var dims: [String: String] = [:]
         for (name, source) in dimensions {
             guard let v = text(source), !v.isEmpty else { return nil }

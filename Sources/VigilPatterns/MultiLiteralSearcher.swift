@@ -33,7 +33,8 @@ struct MultiLiteralSearcher: Sendable {
     static let directLiterals = 12
 
     init(_ literals: [[UInt8]]) {
-        var short: [[UInt8]] = [], long: [[UInt8]] = []
+        var short: [[UInt8]] = []
+        var long: [[UInt8]] = []
         var unique: [[UInt8]] = []
         for l in literals where !l.isEmpty && !unique.contains(l) { unique.append(l) }
         for l in unique {
@@ -114,7 +115,9 @@ struct MultiLiteralSearcher: Sendable {
             // A short event and few literals: one SIMD search each beats setting up the hashed probes
             // (measured with `vigil bench ingest`, where events are searched one at a time).
             for (k, l) in long.enumerated() where !marks[offset + k] {
-                marks[offset + k] = l.withUnsafeBufferPointer { ByteSearch.firstIndex(of: $0, in: text, from: 0) != nil }
+                marks[offset + k] = l.withUnsafeBufferPointer {
+                    ByteSearch.firstIndex(of: $0, in: text, from: 0) != nil
+                }
             }
             return
         }
@@ -135,7 +138,8 @@ struct MultiLiteralSearcher: Sendable {
         var best = Int.max
         for (k, l) in short.enumerated() {
             if cursor.nextShort[k] < from {
-                cursor.nextShort[k] = l.withUnsafeBufferPointer({ ByteSearch.firstIndex(of: $0, in: text, from: from) }) ?? text.count
+                cursor.nextShort[k] =
+                    l.withUnsafeBufferPointer({ ByteSearch.firstIndex(of: $0, in: text, from: from) }) ?? text.count
             }
             if cursor.nextShort[k] < text.count { best = min(best, cursor.nextShort[k]) }
         }
@@ -145,7 +149,9 @@ struct MultiLiteralSearcher: Sendable {
             if start < best { best = start }
             // Windows ending at `end` belong to literals starting at or after end - maximumLongLength + 1.
             return true
-        } stopAt: { end in best != Int.max && end - maximumLongLength + 1 >= best }
+        } stopAt: { end in
+            best != Int.max && end - maximumLongLength + 1 >= best
+        }
         return best == Int.max ? nil : best
     }
 
@@ -155,8 +161,10 @@ struct MultiLiteralSearcher: Sendable {
     /// [start + L - stride, start + L - 1], so before `endLimit` if it ends before it, and never before
     /// `end - maximumLongLength + 1`.
     @inline(__always)
-    func forEachLongOccurrence(in text: UnsafeBufferPointer<UInt8>, from: Int, endLimit: Int,
-                               _ body: (Int, Int) -> Bool, stopAt: (Int) -> Bool = { _ in false }) {
+    func forEachLongOccurrence(
+        in text: UnsafeBufferPointer<UInt8>, from: Int, endLimit: Int,
+        _ body: (Int, Int) -> Bool, stopAt: (Int) -> Bool = { _ in false }
+    ) {
         guard !long.isEmpty, let base = text.baseAddress else { return }
         // The probes form an arithmetic progression with step `stride`; the first is early enough for
         // the shortest literal starting at `from`.
@@ -171,7 +179,8 @@ struct MultiLiteralSearcher: Sendable {
                         let l = long[k]
                         let start = end - last
                         guard start >= from, start + l.count <= text.count,
-                              l.withUnsafeBufferPointer({ bytesEqual(text, start, $0) }) else { continue }
+                            l.withUnsafeBufferPointer({ bytesEqual(text, start, $0) })
+                        else { continue }
                         if !body(k, start) { return }
                     }
                     if stopAt(end) { return }

@@ -14,13 +14,15 @@ enum PrefilterPlanner {
         case .terms(let groups):
             var all: [[UInt8]] = []
             for group in groups {
-                guard let needed = group.terms.compactMap({ term -> [[UInt8]]? in
-                    guard !term.excluded else { return nil }
-                    switch term.matcher {
-                    case .literal(let l): return l.isEmpty ? nil : [l]
-                    case .regex(let r): return r.requiredLiterals
-                    }
-                }).min(by: rank) else { return nil }
+                guard
+                    let needed = group.terms.compactMap({ term -> [[UInt8]]? in
+                        guard !term.excluded else { return nil }
+                        switch term.matcher {
+                        case .literal(let l): return l.isEmpty ? nil : [l]
+                        case .regex(let r): return r.requiredLiterals
+                        }
+                    }).min(by: rank)
+                else { return nil }
                 all += needed
             }
             return normalized(all)

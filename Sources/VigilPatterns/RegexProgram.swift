@@ -13,17 +13,17 @@ public final class RegexProgram: Sendable {
     public let requiredLiterals: [[UInt8]]?
     let prefilter: MultiLiteralSearcher?
 
-    let closure: [StateSet]          // closure[r]: r plus the optional positions it can skip to
-    let next: [StateSet]             // next[r]: closure of r+1 (after consuming position r)
-    let loopClosure: [StateSet]      // loopClosure[r]: closure[r] when position r repeats, else empty
-    let acceptsASCII: [StateSet]     // acceptsASCII[c]: positions whose class contains ASCII c
-    let acceptsNonASCII: StateSet    // positions whose class contains non-ASCII characters
+    let closure: [StateSet]  // closure[r]: r plus the optional positions it can skip to
+    let next: [StateSet]  // next[r]: closure of r+1 (after consuming position r)
+    let loopClosure: [StateSet]  // loopClosure[r]: closure[r] when position r repeats, else empty
+    let acceptsASCII: [StateSet]  // acceptsASCII[c]: positions whose class contains ASCII c
+    let acceptsNonASCII: StateSet  // positions whose class contains non-ASCII characters
     let acceptsNewline: StateSet
     let loopMask: StateSet
-    let startFree: StateSet          // closure of the starts of alternatives without ^
-    let startAnchored: StateSet      // closure of the starts of alternatives with ^
-    let acceptFree: StateSet         // accept states of alternatives without $
-    let acceptAnchored: StateSet     // accept states of alternatives with $
+    let startFree: StateSet  // closure of the starts of alternatives without ^
+    let startAnchored: StateSet  // closure of the starts of alternatives with ^
+    let acceptFree: StateSet  // accept states of alternatives without $
+    let acceptAnchored: StateSet  // accept states of alternatives with $
 
     /// The largest number of automaton states an expression may expand to.
     public static let maximumStates = 256
@@ -33,10 +33,17 @@ public final class RegexProgram: Sendable {
         self.source = String(decoding: source, as: UTF8.self)
         var regexParser = RegexParser(bytes: source, offset: offset)
         let alternatives = try regexParser.parse()
-        var closure: [StateSet] = [], next: [StateSet] = [], loopClosure: [StateSet] = []
+        var closure: [StateSet] = []
+        var next: [StateSet] = []
+        var loopClosure: [StateSet] = []
         var acceptsASCII = [StateSet](repeating: StateSet(), count: 128)
-        var acceptsNonASCII = StateSet(), acceptsNewline = StateSet(), loopMask = StateSet()
-        var startFree = StateSet(), startAnchored = StateSet(), acceptFree = StateSet(), acceptAnchored = StateSet()
+        var acceptsNonASCII = StateSet()
+        var acceptsNewline = StateSet()
+        var loopMask = StateSet()
+        var startFree = StateSet()
+        var startAnchored = StateSet()
+        var acceptFree = StateSet()
+        var acceptAnchored = StateSet()
         var literals: [[UInt8]]? = []
 
         // Lay out the states: one per position, plus an accept state per alternative.
@@ -56,10 +63,16 @@ public final class RegexProgram: Sendable {
             if positions.count > Self.maximumStates {
                 throw FilterPatternError(
                     id: "regex-too-complex", offset: offset,
-                    message: "regular expression '\(String(decoding: source, as: UTF8.self))' expands to more than \(Self.maximumStates) states; use smaller repetition counts")
+                    message:
+                        "regular expression '\(String(decoding: source, as: UTF8.self))' expands to more than \(Self.maximumStates) states; use smaller repetition counts"
+                )
             }
             if literals != nil {
-                if let literal = alternative.longestLiteral, !literal.isEmpty { literals!.append(literal) } else { literals = nil }
+                if let literal = alternative.longestLiteral, !literal.isEmpty {
+                    literals!.append(literal)
+                } else {
+                    literals = nil
+                }
             }
         }
         let count = positions.count
@@ -67,12 +80,17 @@ public final class RegexProgram: Sendable {
             var set = StateSet()
             var k = r
             set.insert(k)
-            while let p = positions[k], p.optional { k += 1; set.insert(k) }
+            while let p = positions[k], p.optional {
+                k += 1
+                set.insert(k)
+            }
             closure.append(set)
         }
         for r in 0..<count {
             guard let p = positions[r] else {
-                next.append(StateSet()); loopClosure.append(StateSet()); continue
+                next.append(StateSet())
+                loopClosure.append(StateSet())
+                continue
             }
             next.append(closure[r + 1])
             loopClosure.append(p.loops ? closure[r] : StateSet())
@@ -84,7 +102,11 @@ public final class RegexProgram: Sendable {
         for (i, alternative) in alternatives.enumerated() {
             let start = bases[i]
             let accept = (i + 1 < bases.count ? bases[i + 1] : count) - 1
-            if alternative.anchoredStart { startAnchored.formUnion(closure[start]) } else { startFree.formUnion(closure[start]) }
+            if alternative.anchoredStart {
+                startAnchored.formUnion(closure[start])
+            } else {
+                startFree.formUnion(closure[start])
+            }
             if alternative.anchoredEnd { acceptAnchored.insert(accept) } else { acceptFree.insert(accept) }
         }
         self.closure = closure
@@ -123,6 +145,8 @@ public final class RegexProgram: Sendable {
             }
             let candidates = active.intersection(accepting)
             var after = startFree
+            // swift-format-ignore: ReplaceForEachWithForLoop
+            // (the set's own forEach walks its bits; it is not a Sequence)
             candidates.forEach { r in
                 after.formUnion(next[r])
                 if loopMask.contains(r) { after.formUnion(loopClosure[r]) }
@@ -160,10 +184,21 @@ struct StateSet: Sendable, Equatable {
         default: return w3 & bit != 0
         }
     }
-    @inline(__always) mutating func formUnion(_ o: StateSet) { w0 |= o.w0; w1 |= o.w1; w2 |= o.w2; w3 |= o.w3 }
-    @inline(__always) func union(_ o: StateSet) -> StateSet { StateSet(w0: w0 | o.w0, w1: w1 | o.w1, w2: w2 | o.w2, w3: w3 | o.w3) }
-    @inline(__always) func intersection(_ o: StateSet) -> StateSet { StateSet(w0: w0 & o.w0, w1: w1 & o.w1, w2: w2 & o.w2, w3: w3 & o.w3) }
-    @inline(__always) func isDisjoint(with o: StateSet) -> Bool { (w0 & o.w0) | (w1 & o.w1) | (w2 & o.w2) | (w3 & o.w3) == 0 }
+    @inline(__always) mutating func formUnion(_ o: StateSet) {
+        w0 |= o.w0
+        w1 |= o.w1
+        w2 |= o.w2
+        w3 |= o.w3
+    }
+    @inline(__always) func union(_ o: StateSet) -> StateSet {
+        StateSet(w0: w0 | o.w0, w1: w1 | o.w1, w2: w2 | o.w2, w3: w3 | o.w3)
+    }
+    @inline(__always) func intersection(_ o: StateSet) -> StateSet {
+        StateSet(w0: w0 & o.w0, w1: w1 & o.w1, w2: w2 & o.w2, w3: w3 & o.w3)
+    }
+    @inline(__always) func isDisjoint(with o: StateSet) -> Bool {
+        (w0 & o.w0) | (w1 & o.w1) | (w2 & o.w2) | (w3 & o.w3) == 0
+    }
     @inline(__always) func forEach(_ body: (Int) -> Void) {
         for (k, word) in [w0, w1, w2, w3].enumerated() where word != 0 {
             var w = word
@@ -181,9 +216,15 @@ struct CharacterClass: Sendable {
     var matchesNonASCII = false
 
     func containsASCII(_ c: UInt8) -> Bool { c < 64 ? low & (1 << UInt64(c)) != 0 : high & (1 << UInt64(c - 64)) != 0 }
-    mutating func insert(_ c: UInt8) { if c < 64 { low |= 1 << UInt64(c) } else if c < 128 { high |= 1 << UInt64(c - 64) } }
+    mutating func insert(_ c: UInt8) {
+        if c < 64 { low |= 1 << UInt64(c) } else if c < 128 { high |= 1 << UInt64(c - 64) }
+    }
     mutating func insert(_ range: ClosedRange<UInt8>) { for c in range { insert(c) } }
-    mutating func formUnion(_ o: CharacterClass) { low |= o.low; high |= o.high; matchesNonASCII = matchesNonASCII || o.matchesNonASCII }
+    mutating func formUnion(_ o: CharacterClass) {
+        low |= o.low
+        high |= o.high
+        matchesNonASCII = matchesNonASCII || o.matchesNonASCII
+    }
     func inverted() -> CharacterClass { CharacterClass(low: ~low, high: ~high, matchesNonASCII: !matchesNonASCII) }
     /// The single ASCII character of the class, if it has exactly one.
     var singleCharacter: UInt8? {
@@ -192,27 +233,53 @@ struct CharacterClass: Sendable {
         return low != 0 ? UInt8(low.trailingZeroBitCount) : UInt8(64 + high.trailingZeroBitCount)
     }
 
-    static func single(_ c: UInt8) -> CharacterClass { var s = CharacterClass(); s.insert(c); return s }
-    static let digits: CharacterClass = { var s = CharacterClass(); s.insert(48...57); return s }()
-    static let word: CharacterClass = { var s = digits; s.insert(65...90); s.insert(97...122); s.insert(95); return s }()
-    static let space: CharacterClass = { var s = CharacterClass(); for c: UInt8 in [9, 10, 11, 12, 13, 32] { s.insert(c) }; return s }()
+    static func single(_ c: UInt8) -> CharacterClass {
+        var s = CharacterClass()
+        s.insert(c)
+        return s
+    }
+    static let digits: CharacterClass = {
+        var s = CharacterClass()
+        s.insert(48...57)
+        return s
+    }()
+    static let word: CharacterClass = {
+        var s = digits
+        s.insert(65...90)
+        s.insert(97...122)
+        s.insert(95)
+        return s
+    }()
+    static let space: CharacterClass = {
+        var s = CharacterClass()
+        for c: UInt8 in [9, 10, 11, 12, 13, 32] { s.insert(c) }
+        return s
+    }()
     static let dot: CharacterClass = single(10).inverted()
 }
 
 /// Parses the allowed regex subset into alternatives of repeated atoms.
 struct RegexParser {
-    struct Item { var set: CharacterClass; var min: Int; var max: Int? }
+    struct Item {
+        var set: CharacterClass
+        var min: Int
+        var max: Int?
+    }
     struct Alternative {
         var items: [Item] = []
         var anchoredStart = false
         var anchoredEnd = false
         /// The longest run of mandatory single characters.
         var longestLiteral: [UInt8]? {
-            var best: [UInt8] = [], run: [UInt8] = []
+            var best: [UInt8] = []
+            var run: [UInt8] = []
             for item in items {
                 if let c = item.set.singleCharacter, item.min >= 1 {
                     run.append(contentsOf: repeatElement(c, count: item.min))
-                    if item.max != item.min { if run.count > best.count { best = run }; run = [] }
+                    if item.max != item.min {
+                        if run.count > best.count { best = run }
+                        run = []
+                    }
                 } else {
                     if run.count > best.count { best = run }
                     run = []
@@ -227,7 +294,10 @@ struct RegexParser {
     let offset: Int
     var i = 0
 
-    init(bytes: [UInt8], offset: Int) { self.bytes = bytes; self.offset = offset }
+    init(bytes: [UInt8], offset: Int) {
+        self.bytes = bytes
+        self.offset = offset
+    }
 
     static let symbols: Set<UInt8> = Set(":_#=@/;,-".utf8)
     static let operators: Set<UInt8> = Set("^$?[]{}|\\*+.".utf8)
@@ -245,7 +315,9 @@ struct RegexParser {
                 throw error("regex-multibyte", k, "multibyte characters are not supported in regular expressions")
             }
             if c == UInt8(ascii: "\\") {
-                guard k + 1 < bytes.count else { throw error("regex-trailing-escape", k, "'\\' at the end of a regular expression escapes nothing") }
+                guard k + 1 < bytes.count else {
+                    throw error("regex-trailing-escape", k, "'\\' at the end of a regular expression escapes nothing")
+                }
                 let e = bytes[k + 1]
                 guard e >= 0x21 && e < 0x7F else {
                     throw error("regex-bad-escape", k + 1, "'\\' must be followed by a printable ascii character")
@@ -257,10 +329,15 @@ struct RegexParser {
             if !isAlnum && !Self.symbols.contains(c) && !Self.operators.contains(c) {
                 let shown = String(UnicodeScalar(c))
                 if c == UInt8(ascii: "(") || c == UInt8(ascii: ")") {
-                    throw error("regex-parentheses", k, "'\(shown)' is not supported in regular expressions: cloudwatch logs does not allow subpatterns")
+                    throw error(
+                        "regex-parentheses", k,
+                        "'\(shown)' is not supported in regular expressions: cloudwatch logs does not allow subpatterns"
+                    )
                 }
                 if c == 32 {
-                    throw error("regex-unsupported-character", k, "' ' (space) is not supported in regular expressions; use '\\s'")
+                    throw error(
+                        "regex-unsupported-character", k,
+                        "' ' (space) is not supported in regular expressions; use '\\s'")
                 }
                 throw error("regex-unsupported-character", k, "'\(shown)' is not supported in regular expressions")
             }
@@ -306,21 +383,36 @@ struct RegexParser {
             var item = Item(set: set, min: 1, max: 1)
             if i < bytes.count {
                 switch bytes[i] {
-                case UInt8(ascii: "?"): item.min = 0; item.max = 1; i += 1
-                case UInt8(ascii: "*"): item.min = 0; item.max = nil; i += 1
-                case UInt8(ascii: "+"): item.min = 1; item.max = nil; i += 1
+                case UInt8(ascii: "?"):
+                    item.min = 0
+                    item.max = 1
+                    i += 1
+                case UInt8(ascii: "*"):
+                    item.min = 0
+                    item.max = nil
+                    i += 1
+                case UInt8(ascii: "+"):
+                    item.min = 1
+                    item.max = nil
+                    i += 1
                 case UInt8(ascii: "{"): (item.min, item.max) = try parseBraces()
                 default: break
                 }
             }
-            if i < bytes.count, [UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{")].contains(bytes[i]) {
-                throw error("regex-nested-quantifier", i, "'\(String(UnicodeScalar(bytes[i])))' cannot repeat a repetition")
+            if i < bytes.count,
+                [UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{")].contains(bytes[i])
+            {
+                throw error(
+                    "regex-nested-quantifier", i, "'\(String(UnicodeScalar(bytes[i])))' cannot repeat a repetition")
             }
             current.items.append(item)
         }
         alternatives.append(current)
-        for alternative in alternatives where alternative.items.isEmpty && !alternative.anchoredStart && !alternative.anchoredEnd {
-            throw error("regex-empty-alternative", 0, "regular expression '\(String(decoding: bytes, as: UTF8.self))' has an empty alternative")
+        for alternative in alternatives
+        where alternative.items.isEmpty && !alternative.anchoredStart && !alternative.anchoredEnd {
+            throw error(
+                "regex-empty-alternative", 0,
+                "regular expression '\(String(decoding: bytes, as: UTF8.self))' has an empty alternative")
         }
         return alternatives
     }
@@ -329,9 +421,12 @@ struct RegexParser {
         let open = i
         i += 1
         func number(_ p: inout RegexParser) -> Int? {
-            var value = 0, digits = 0
+            var value = 0
+            var digits = 0
             while p.i < p.bytes.count, p.bytes[p.i] >= 48, p.bytes[p.i] <= 57, digits < 6 {
-                value = value * 10 + Int(p.bytes[p.i] - 48); p.i += 1; digits += 1
+                value = value * 10 + Int(p.bytes[p.i] - 48)
+                p.i += 1
+                digits += 1
             }
             return digits > 0 ? value : nil
         }
@@ -345,7 +440,9 @@ struct RegexParser {
             throw error("regex-bad-repetition", open, "expected '}' to close the repetition started here")
         }
         i += 1
-        if let h = high, h < low { throw error("regex-bad-repetition", open, "repetition '{\(low),\(h)}' has a maximum below its minimum") }
+        if let h = high, h < low {
+            throw error("regex-bad-repetition", open, "repetition '{\(low),\(h)}' has a maximum below its minimum")
+        }
         return (low, high)
     }
 
@@ -387,28 +484,44 @@ struct RegexParser {
         let open = i
         i += 1
         var negated = false
-        if i < bytes.count && bytes[i] == UInt8(ascii: "^") { negated = true; i += 1 }
+        if i < bytes.count && bytes[i] == UInt8(ascii: "^") {
+            negated = true
+            i += 1
+        }
         var set = CharacterClass()
         var first = true
         while true {
             guard i < bytes.count else { throw error("regex-unbalanced", open, "'[' without a matching ']'") }
             var c = bytes[i]
-            if c == UInt8(ascii: "]") && !first { i += 1; break }
+            if c == UInt8(ascii: "]") && !first {
+                i += 1
+                break
+            }
             first = false
             if c == UInt8(ascii: "\\") {
                 let e = bytes[i + 1]
                 i += 2
                 let escaped = escapeClass(e)
-                if let single = escaped.singleCharacter { c = single } else { set.formUnion(escaped); continue }
+                if let single = escaped.singleCharacter {
+                    c = single
+                } else {
+                    set.formUnion(escaped)
+                    continue
+                }
             } else {
                 i += 1
             }
             if i + 1 < bytes.count && bytes[i] == UInt8(ascii: "-") && bytes[i + 1] != UInt8(ascii: "]") {
                 var high = bytes[i + 1]
                 i += 2
-                if high == UInt8(ascii: "\\") { high = bytes[i]; i += 1 }
+                if high == UInt8(ascii: "\\") {
+                    high = bytes[i]
+                    i += 1
+                }
                 guard high >= c else {
-                    throw error("regex-bad-range", i - 3, "range '\(String(UnicodeScalar(c)))-\(String(UnicodeScalar(high)))' is out of order")
+                    throw error(
+                        "regex-bad-range", i - 3,
+                        "range '\(String(UnicodeScalar(c)))-\(String(UnicodeScalar(high)))' is out of order")
                 }
                 set.insert(c...high)
             } else {

@@ -21,11 +21,15 @@ public enum TestMetricFilter {
     /// Runs the operation. Event numbers count from 1, in request order.
     public static func run(filterPattern: String, logEventMessages: [String]) throws(FilterPatternError) -> [Match] {
         guard !logEventMessages.isEmpty, logEventMessages.count <= maximumMessages else {
-            throw FilterPatternError(id: "message-count", offset: 0,
-                                     message: "logEventMessages must hold 1 to \(maximumMessages) messages; \(logEventMessages.count) were given")
+            throw FilterPatternError(
+                id: "message-count", offset: 0,
+                message:
+                    "logEventMessages must hold 1 to \(maximumMessages) messages; \(logEventMessages.count) were given")
         }
         if let empty = logEventMessages.firstIndex(where: \.isEmpty) {
-            throw FilterPatternError(id: "empty-message", offset: 0, message: "log event message \(empty + 1) is empty; messages must be at least 1 character")
+            throw FilterPatternError(
+                id: "empty-message", offset: 0,
+                message: "log event message \(empty + 1) is empty; messages must be at least 1 character")
         }
         let pattern = try FilterPattern(filterPattern)
         var matches: [Match] = []
@@ -34,9 +38,11 @@ public enum TestMetricFilter {
             let result = copy.withUTF8 { pattern.evaluate($0) }
             guard let result else { continue }
             let ordered = result.extractedValues
-            matches.append(Match(eventNumber: index + 1, eventMessage: message,
-                                 extractedValues: Dictionary(ordered, uniquingKeysWith: { a, _ in a }),
-                                 orderedExtractedValues: ordered))
+            matches.append(
+                Match(
+                    eventNumber: index + 1, eventMessage: message,
+                    extractedValues: Dictionary(ordered, uniquingKeysWith: { a, _ in a }),
+                    orderedExtractedValues: ordered))
         }
         return matches
     }
@@ -54,7 +60,9 @@ public enum TestMetricFilter {
                 out += "            \"extractedValues\": {}\n"
             } else {
                 out += "            \"extractedValues\": {\n"
-                out += match.orderedExtractedValues.map { "                \(JSONString.quote($0.key)): \(JSONString.quote($0.value))" }.joined(separator: ",\n")
+                out += match.orderedExtractedValues.map {
+                    "                \(JSONString.quote($0.key)): \(JSONString.quote($0.value))"
+                }.joined(separator: ",\n")
                 out += "\n            }\n"
             }
             out += "        }"
@@ -111,8 +119,11 @@ public enum JSONString {
             case 0x0C: out.append(UInt8(ascii: "f"))
             default:
                 let hex: StaticString = "0123456789abcdef"
-                out.append(UInt8(ascii: "u")); out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "0"))
-                out.append(hex.utf8Start[Int(b >> 4)]); out.append(hex.utf8Start[Int(b & 15)])
+                out.append(UInt8(ascii: "u"))
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "0"))
+                out.append(hex.utf8Start[Int(b >> 4)])
+                out.append(hex.utf8Start[Int(b & 15)])
             }
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))

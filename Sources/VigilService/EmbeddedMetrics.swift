@@ -1,7 +1,7 @@
+import Foundation
 public import VigilMetrics
 import VigilPatterns
 public import VigilStore
-import Foundation
 
 /// CloudWatch's embedded metric format (EMF): a JSON log event whose `_aws.CloudWatchMetrics`
 /// directives name members of the event as metric values and dimensions. Ingest turns them into
@@ -22,10 +22,15 @@ public enum EmbeddedMetrics {
     public static func extract(from events: ArraySlice<NewLogEvent>, into datapoints: inout MinuteAggregator) {
         for e in events {
             // An EMF document is a JSON object: most events are excluded by their first byte.
-            guard let first = e.message.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }), first == UInt8(ascii: "{"),
-                  e.message.withUnsafeBufferPointer({ ByteSearch.contains($0, marker) }) else { continue }
+            guard let first = e.message.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }),
+                first == UInt8(ascii: "{"),
+                e.message.withUnsafeBufferPointer({ ByteSearch.contains($0, marker) })
+            else { continue }
             for (key, timestamp, values, highResolution) in metrics(in: e.message) {
-                for v in values { datapoints.add(MetricDatapoint(key: key, timestamp: timestamp, value: v), highResolution: highResolution) }
+                for v in values {
+                    datapoints.add(
+                        MetricDatapoint(key: key, timestamp: timestamp, value: v), highResolution: highResolution)
+                }
             }
         }
     }
@@ -33,25 +38,34 @@ public enum EmbeddedMetrics {
     /// The metrics one event declares: key, timestamp, values, whether high resolution.
     public static func metrics(in message: [UInt8]) -> [(MetricKey, Int64, [Double], Bool)] {
         guard let root = try? JSONDecoder().decode([String: JSONValue].self, from: Data(message)),
-              case .object(let aws)? = root["_aws"], case .number(let time)? = aws["Timestamp"], time.isFinite, time >= 0,
-              case .array(let directives)? = aws["CloudWatchMetrics"] else { return [] }
+            case .object(let aws)? = root["_aws"], case .number(let time)? = aws["Timestamp"], time.isFinite, time >= 0,
+            case .array(let directives)? = aws["CloudWatchMetrics"]
+        else { return [] }
         var out: [(MetricKey, Int64, [Double], Bool)] = []
         for directive in directives {
-            guard case .object(let d) = directive, case .string(let namespace)? = d["Namespace"], !namespace.isEmpty, namespace.utf8.count <= 255,
-                  case .array(let dimensionSets)? = d["Dimensions"], case .array(let metrics)? = d["Metrics"], metrics.count <= 100 else { return [] }
+            guard case .object(let d) = directive, case .string(let namespace)? = d["Namespace"], !namespace.isEmpty,
+                namespace.utf8.count <= 255,
+                case .array(let dimensionSets)? = d["Dimensions"], case .array(let metrics)? = d["Metrics"],
+                metrics.count <= 100
+            else { return [] }
             var sets: [[MetricKey.Dimension]] = []
             for set in dimensionSets {
                 guard case .array(let names) = set, names.count <= 30 else { return [] }
                 var dims: [MetricKey.Dimension] = []
                 for name in names {
                     guard case .string(let n) = name else { return [] }
-                    guard case .string(let v)? = root[n], !v.isEmpty, v.utf8.count <= 1024 else { dims = []; break }
+                    guard case .string(let v)? = root[n], !v.isEmpty, v.utf8.count <= 1024 else {
+                        dims = []
+                        break
+                    }
                     dims.append(MetricKey.Dimension(name: n, value: v))
                 }
                 if dims.count == names.count { sets.append(dims) }
             }
             for metric in metrics {
-                guard case .object(let m) = metric, case .string(let name)? = m["Name"], !name.isEmpty else { return [] }
+                guard case .object(let m) = metric, case .string(let name)? = m["Name"], !name.isEmpty else {
+                    return []
+                }
                 var unit = "None"
                 if case .string(let u)? = m["Unit"] {
                     guard MetricUnits.all.contains(u) else { continue }
@@ -71,7 +85,11 @@ public enum EmbeddedMetrics {
                 default: continue
                 }
                 for dims in sets {
-                    out.append((MetricKey(namespace: namespace, name: name, dimensions: dims, unit: unit), Int64(time), values, resolution == 1))
+                    out.append(
+                        (
+                            MetricKey(namespace: namespace, name: name, dimensions: dims, unit: unit), Int64(time),
+                            values, resolution == 1
+                        ))
                 }
             }
         }
@@ -81,15 +99,27 @@ public enum EmbeddedMetrics {
 
 /// A JSON value, for the few places that read a whole document (EMF metadata).
 enum JSONValue: Decodable, Equatable {
-    case string(String), number(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([String: JSONValue])
+    case null
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 }

@@ -1,6 +1,6 @@
+import Foundation
 import VigilPatterns
 import VigilStore
-import Foundation
 
 /// Ingests the lines of a file (or standard input) as log events, in batches that each commit the
 /// events, their datapoints and the file offset reached, so a restart resumes without gaps or duplicates.
@@ -35,7 +35,10 @@ public struct FileIngester: Sendable {
         /// Called between polls (e.g. for the retention sweep).
         public var idle: @Sendable () -> Void
 
-        public init(pollInterval: Duration = .milliseconds(250), shouldStop: @escaping @Sendable () -> Bool, idle: @escaping @Sendable () -> Void = {}) {
+        public init(
+            pollInterval: Duration = .milliseconds(250), shouldStop: @escaping @Sendable () -> Bool,
+            idle: @escaping @Sendable () -> Void = {}
+        ) {
             self.pollInterval = pollInterval
             self.shouldStop = shouldStop
             self.idle = idle
@@ -50,8 +53,12 @@ public struct FileIngester: Sendable {
 
     /// Creates the group and stream when missing.
     public func prepare() throws {
-        do { try service.createLogGroup(group) } catch let e as ServiceError where e.code == "ResourceAlreadyExistsException" {}
-        do { try service.createLogStream(group: group, name: stream) } catch let e as ServiceError where e.code == "ResourceAlreadyExistsException" {}
+        do { try service.createLogGroup(group) } catch let e as ServiceError
+            where e.code == "ResourceAlreadyExistsException"
+        {}
+        do { try service.createLogStream(group: group, name: stream) } catch let e as ServiceError
+            where e.code == "ResourceAlreadyExistsException"
+        {}
     }
 
     /// The identity of a file: device and inode, so a rotated file (a new inode) starts from 0.
@@ -67,8 +74,10 @@ public struct FileIngester: Sendable {
     /// Reads `path` ("-" for standard input) from where the last run stopped to its end, and then on
     /// with `follow`. `report` receives per-line problems and warnings; `progress` the running summary
     /// after each batch.
-    public func ingest(path: String, follow: Follow? = nil, report: @escaping (String) -> Void = { _ in },
-                       progress: @escaping (Summary) -> Void = { _ in }) throws -> Summary {
+    public func ingest(
+        path: String, follow: Follow? = nil, report: @escaping (String) -> Void = { _ in },
+        progress: @escaping (Summary) -> Void = { _ in }
+    ) throws -> Summary {
         var reader = try Reader(ingester: self, path: path, report: report, progress: progress)
         defer { reader.close() }
         try reader.readToEnd()
@@ -82,7 +91,9 @@ public struct FileIngester: Sendable {
         guard let follow else { return reader.summary }
         while !follow.shouldStop() {
             follow.idle()
-            Thread.sleep(forTimeInterval: Double(follow.pollInterval.components.seconds) + Double(follow.pollInterval.components.attoseconds) / 1e18)
+            Thread.sleep(
+                forTimeInterval: Double(follow.pollInterval.components.seconds) + Double(
+                    follow.pollInterval.components.attoseconds) / 1e18)
             try reader.readToEnd()
             try reader.checkRotationAndTruncation()
             try reader.flush()
@@ -107,7 +118,10 @@ public struct FileIngester: Sendable {
         var lineNumber = 0
         var carry: [UInt8] = []
 
-        init(ingester: FileIngester, path: String, report: @escaping (String) -> Void, progress: @escaping (Summary) -> Void) throws {
+        init(
+            ingester: FileIngester, path: String, report: @escaping (String) -> Void,
+            progress: @escaping (Summary) -> Void
+        ) throws {
             self.ingester = ingester
             self.path = path
             self.report = report
@@ -135,7 +149,8 @@ public struct FileIngester: Sendable {
         mutating func flush() throws {
             if pending.isEmpty { return }
             let offset = source.map { IngestOffset(source: $0, identity: identity, offset: consumed) }
-            let result = try ingester.service.putLogEvents(group: ingester.group, stream: ingester.stream, events: pending, offset: offset)
+            let result = try ingester.service.putLogEvents(
+                group: ingester.group, stream: ingester.stream, events: pending, offset: offset)
             for warning in result.warnings { report(warning) }
             summary.events += pending.count
             summary.batches += 1
@@ -148,10 +163,15 @@ public struct FileIngester: Sendable {
             lineNumber += 1
             var content = bytes
             if content.last == 13 { content = content.dropLast() }
-            if content.isEmpty { summary.skippedEmpty += 1; return }
+            if content.isEmpty {
+                summary.skippedEmpty += 1
+                return
+            }
             guard content.count <= LogsLimits.maximumMessageBytes else {
                 summary.skippedInvalid += 1
-                report("line \(lineNumber): \(content.count) bytes is larger than a log event may be (\(LogsLimits.maximumMessageBytes) bytes); skipped")
+                report(
+                    "line \(lineNumber): \(content.count) bytes is larger than a log event may be (\(LogsLimits.maximumMessageBytes) bytes); skipped"
+                )
                 return
             }
             guard String(validating: content, as: UTF8.self) != nil else {
@@ -159,7 +179,9 @@ public struct FileIngester: Sendable {
                 report("line \(lineNumber): not valid UTF-8; skipped")
                 return
             }
-            if pending.count == LogsLimits.maximumBatchEvents || pendingBytes + content.count + LogsLimits.perEventOverhead > LogsLimits.maximumBatchBytes {
+            if pending.count == LogsLimits.maximumBatchEvents
+                || pendingBytes + content.count + LogsLimits.perEventOverhead > LogsLimits.maximumBatchBytes
+            {
                 try flush()
             }
             pending.append(NewLogEvent(timestamp: ingester.service.now(), message: Array(content)))
@@ -176,7 +198,9 @@ public struct FileIngester: Sendable {
                 carry.append(contentsOf: chunk)
                 var lineStart = 0
                 var searchFrom = scanFrom
-                while let newline = carry.withUnsafeBufferPointer({ ByteSearch.firstIndex(of: 10, in: $0, from: searchFrom) }) {
+                while let newline = carry.withUnsafeBufferPointer({
+                    ByteSearch.firstIndex(of: 10, in: $0, from: searchFrom)
+                }) {
                     // A batch flushed inside line() ends before this line, so the offset advances after it.
                     try line(carry[lineStart..<newline])
                     consumed += Int64(newline - lineStart + 1)

@@ -1,8 +1,8 @@
+import Foundation
+import Synchronization
 import VigilMetrics
 import VigilPatterns
 import VigilStore
-import Foundation
-import Synchronization
 
 /// The compiled metric filters of one log group, applied to each ingested event.
 ///
@@ -22,12 +22,16 @@ final class GroupFilters: Sendable {
 
     init(_ records: [MetricFilterRecord]) throws {
         let filters = try records.flatMap { r in
-            try LogsService.decodeTransformations(r.transformations).map { t in try MetricFilter(pattern: r.pattern, transformation: t) }
+            try LogsService.decodeTransformations(r.transformations).map { t in
+                try MetricFilter(pattern: r.pattern, transformation: t)
+            }
         }
         self.filters = filters
         set = FilterSet(filters.map(\.pattern))
         keys = filters.map { f in
-            MetricKey(namespace: f.transformation.metricNamespace, name: f.transformation.metricName, unit: f.transformation.unit ?? "None")
+            MetricKey(
+                namespace: f.transformation.metricNamespace, name: f.transformation.metricName,
+                unit: f.transformation.unit ?? "None")
         }
         constants = filters.map(\.constantObservation)
         withDefault = filters.indices.filter { filters[$0].transformation.defaultValue != nil }
@@ -36,8 +40,10 @@ final class GroupFilters: Sendable {
     /// The datapoints `events` produce (events already accepted, in time order), and warnings.
     /// `stored(key, hour)` gives the dimension combinations the store already holds for a filter's
     /// metric in an hour, so that the cardinality guard counts on where it was before a restart.
-    func datapoints(for events: ArraySlice<NewLogEvent>, stored: (MetricKey, Int64) throws -> [String] = { _, _ in [] }) throws
-        -> (MinuteAggregator, [String]) {
+    func datapoints(for events: ArraySlice<NewLogEvent>, stored: (MetricKey, Int64) throws -> [String] = { _, _ in [] })
+        throws
+        -> (MinuteAggregator, [String])
+    {
         var storeError: (any Error)?
         // Per filter, the hour whose stored combinations the guard already has (asked once per hour, not per event).
         var seededHour = [Int64](repeating: .min, count: filters.count)
@@ -53,7 +59,10 @@ final class GroupFilters: Sendable {
         var runs = [(minute: Int64, count: Double)](repeating: (Int64.min, 0), count: filters.count)
         func flushRun(_ k: Int) {
             guard runs[k].count > 0, let o = constants[k] else { return }
-            out.add(MetricDatapoint(key: keys[k], timestamp: runs[k].minute, values: StatisticSet(value: o.value, count: runs[k].count)))
+            out.add(
+                MetricDatapoint(
+                    key: keys[k], timestamp: runs[k].minute, values: StatisticSet(value: o.value, count: runs[k].count))
+            )
             runs[k].count = 0
         }
         for e in events {
@@ -63,7 +72,10 @@ final class GroupFilters: Sendable {
                     // A match whose value field is missing or not a number produces nothing (as AWS).
                     if constants[k] != nil {
                         matchedInEvent[k] = true
-                        if runs[k].minute != minute { flushRun(k); runs[k].minute = minute }
+                        if runs[k].minute != minute {
+                            flushRun(k)
+                            runs[k].minute = minute
+                        }
                         runs[k].count += 1
                         return
                     }
@@ -83,13 +95,18 @@ final class GroupFilters: Sendable {
                                 }
                             }
                         }
-                        let admitted = cardinality.withLock { $0.admit(filter: k, hour: hour, dimensions: o.dimensions) }
+                        let admitted = cardinality.withLock {
+                            $0.admit(filter: k, hour: hour, dimensions: o.dimensions)
+                        }
                         switch admitted {
                         case .admitted: key = keys[k].with(dimensions: o.dimensions)
                         case .overflow(let firstTime):
-                            key = keys[k].with(dimensions: o.dimensions.mapValues { _ in CardinalityGuard.overflowValue })
+                            key = keys[k].with(
+                                dimensions: o.dimensions.mapValues { _ in CardinalityGuard.overflowValue })
                             if firstTime {
-                                warnings.append("metric filter '\(filters[k].transformation.metricName)' produced more than \(CardinalityGuard.limit) dimension combinations in the hour from \(hour) ms; further combinations in that hour are counted with every dimension set to '\(CardinalityGuard.overflowValue)'")
+                                warnings.append(
+                                    "metric filter '\(filters[k].transformation.metricName)' produced more than \(CardinalityGuard.limit) dimension combinations in the hour from \(hour) ms; further combinations in that hour are counted with every dimension set to '\(CardinalityGuard.overflowValue)'"
+                                )
                             }
                         }
                     }
@@ -97,7 +114,11 @@ final class GroupFilters: Sendable {
                 }
             }
             for k in withDefault {
-                if matchedInEvent[k] { minutesWithMatch[k].insert(minute) } else { minutesWithoutMatch[k].insert(minute) }
+                if matchedInEvent[k] {
+                    minutesWithMatch[k].insert(minute)
+                } else {
+                    minutesWithoutMatch[k].insert(minute)
+                }
             }
             for k in matchedInEvent.indices where matchedInEvent[k] { matchedInEvent[k] = false }
         }
@@ -124,7 +145,10 @@ struct CardinalityGuard {
     var seen: [Int: [Int64: Set<String>]] = [:]
     var overflowing: Set<[Int64]> = []
 
-    enum Admission: Equatable { case admitted, overflow(firstTime: Bool) }
+    enum Admission: Equatable {
+        case admitted
+        case overflow(firstTime: Bool)
+    }
 
     /// Whether the combinations of `filter` in `hour` are known (seeded or seen since the start).
     func knows(filter: Int, hour: Int64) -> Bool { seen[filter]?[hour] != nil }
@@ -137,7 +161,11 @@ struct CardinalityGuard {
         Self.makeRoom(&hours, for: hour)
         var known = hours[hour, default: []]
         for c in combinations {
-            if Self.isOverflow(c) { overflowing.insert([Int64(filter), hour]) } else if known.count < Self.limit { known.insert(c) }
+            if Self.isOverflow(c) {
+                overflowing.insert([Int64(filter), hour])
+            } else if known.count < Self.limit {
+                known.insert(c)
+            }
         }
         hours[hour] = known
     }

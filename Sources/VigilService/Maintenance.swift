@@ -1,5 +1,5 @@
-public import VigilStore
 import Synchronization
+public import VigilStore
 
 /// The store's housekeeping: deletes events older than their group's retention (the retention sweep)
 /// and rolls old metric data up on CloudWatch's schedule. Long-running commands call ``runIfDue()``

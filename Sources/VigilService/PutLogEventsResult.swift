@@ -11,12 +11,17 @@ public struct PutLogEventsResult: Sendable, Equatable {
     /// Problems Vigil reports beyond AWS's answer, e.g. a metric filter over its dimension cardinality.
     public var warnings: [String] = []
 
-    public init(tooNewLogEventStartIndex: Int? = nil, tooOldLogEventEndIndex: Int? = nil, expiredLogEventEndIndex: Int? = nil, accepted: Int) {
+    public init(
+        tooNewLogEventStartIndex: Int? = nil, tooOldLogEventEndIndex: Int? = nil, expiredLogEventEndIndex: Int? = nil,
+        accepted: Int
+    ) {
         self.tooNewLogEventStartIndex = tooNewLogEventStartIndex
         self.tooOldLogEventEndIndex = tooOldLogEventEndIndex
         self.expiredLogEventEndIndex = expiredLogEventEndIndex
         self.accepted = accepted
     }
 
-    public var hasRejections: Bool { tooNewLogEventStartIndex != nil || tooOldLogEventEndIndex != nil || expiredLogEventEndIndex != nil }
+    public var hasRejections: Bool {
+        tooNewLogEventStartIndex != nil || tooOldLogEventEndIndex != nil || expiredLogEventEndIndex != nil
+    }
 }

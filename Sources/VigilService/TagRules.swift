@@ -10,7 +10,9 @@ enum TagRules {
             guard (1...128).contains(k.count), v.count <= 256 else {
                 return (k, "Tag keys must be 1 to 128 characters and values at most 256 ('\(k)').")
             }
-            guard !k.lowercased().hasPrefix("aws:") else { return (k, "Tag keys starting with 'aws:' are reserved; '\(k)' cannot be used.") }
+            guard !k.lowercased().hasPrefix("aws:") else {
+                return (k, "Tag keys starting with 'aws:' are reserved; '\(k)' cannot be used.")
+            }
         }
         return nil
     }

@@ -17,9 +17,11 @@ public struct AlarmRecord: Sendable, Equatable {
     /// whether its latest change's notifications are held back.
     public let suppression: ActionsSuppression
 
-    public init(name: String, definition: String, namespace: String, metricName: String, state: String, stateReason: String,
-                stateReasonData: String?, stateUpdated: Int64, actionsEnabled: Bool, configurationUpdated: Int64,
-                suppression: ActionsSuppression = ActionsSuppression()) {
+    public init(
+        name: String, definition: String, namespace: String, metricName: String, state: String, stateReason: String,
+        stateReasonData: String?, stateUpdated: Int64, actionsEnabled: Bool, configurationUpdated: Int64,
+        suppression: ActionsSuppression = ActionsSuppression()
+    ) {
         self.name = name
         self.definition = definition
         self.namespace = namespace
@@ -95,8 +97,10 @@ public struct AlarmTransition: Sendable {
     /// The notifications wait in the outbox, held back by an ActionsSuppressor, instead of being sent.
     public var holdsNotifications = false
 
-    public init(alarmName: String, state: String, reason: String, reasonData: String?, at: Int64, history: AlarmHistoryItem,
-                notifications: [(action: String, payload: String)]) {
+    public init(
+        alarmName: String, state: String, reason: String, reasonData: String?, at: Int64, history: AlarmHistoryItem,
+        notifications: [(action: String, payload: String)]
+    ) {
         self.alarmName = alarmName
         self.state = state
         self.reason = reason
@@ -110,11 +114,17 @@ public struct AlarmTransition: Sendable {
 /// Persistence of alarms, their history and the notification outbox.
 public protocol AlarmStore: Sendable {
     /// Creates the alarm in INSUFFICIENT_DATA, or replaces its definition keeping its state; records the history item.
-    func putAlarm(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
-                  history: AlarmHistoryItem) throws -> Bool
+    func putAlarm(
+        name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
+        history: AlarmHistoryItem
+    ) throws -> Bool
     /// ``putAlarm(name:definition:namespace:metricName:actionsEnabled:now:history:)`` for many alarms in one transaction.
-    func putAlarms(_ alarms: [(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, history: AlarmHistoryItem)],
-                   now: Int64) throws
+    func putAlarms(
+        _ alarms: [(
+            name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool,
+            history: AlarmHistoryItem
+        )],
+        now: Int64) throws
     func alarms(names: [String]?, prefix: String?, state: String?) throws -> [AlarmRecord]
     /// Replaces an alarm's stored definition without it counting as a configuration change (tags).
     func setDefinition(name: String, definition: String) throws
@@ -124,10 +134,14 @@ public protocol AlarmStore: Sendable {
     /// Commits state changes, their history items and their notifications, and changes of composite
     /// alarms' action suppression, in one transaction. Each notification queued for sending (not held,
     /// or released) gets the `Action` history item `actionHistory` makes of it.
-    func commit(_ transitions: [AlarmTransition], suppression: [SuppressionUpdate],
-                actionHistory: (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64) -> AlarmHistoryItem) throws
+    func commit(
+        _ transitions: [AlarmTransition], suppression: [SuppressionUpdate],
+        actionHistory: (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64) -> AlarmHistoryItem)
+        throws
     /// History items in timestamp order (oldest or newest first; items of one timestamp in the order
     /// written), from after the item `afterID` when given.
-    func history(alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?) throws -> [AlarmHistoryItem]
+    func history(
+        alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?
+    ) throws -> [AlarmHistoryItem]
     func outbox(status: String?) throws -> [OutboxMessage]
 }

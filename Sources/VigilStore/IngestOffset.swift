@@ -4,7 +4,11 @@ public struct IngestOffset: Sendable, Equatable {
     public let source: String
     public let identity: String
     public let offset: Int64
-    public init(source: String, identity: String, offset: Int64) { self.source = source; self.identity = identity; self.offset = offset }
+    public init(source: String, identity: String, offset: Int64) {
+        self.source = source
+        self.identity = identity
+        self.offset = offset
+    }
 }
 
 /// Where ingest records its progress through file sources, committed with the events it read.

@@ -47,7 +47,8 @@ public enum LogBlock {
         var entries: [Entry] = []
         var i = 0
         func varint() -> UInt64? {
-            var v: UInt64 = 0, shift: UInt64 = 0
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
             while i < data.count, shift < 64 {
                 let b = data[i]
                 i += 1
@@ -114,7 +115,8 @@ struct BlockMerger {
             heap[0] = last
             var k = 0
             while true {
-                let l = 2 * k + 1, r = l + 1
+                let l = 2 * k + 1
+                let r = l + 1
                 var best = k
                 if l < heap.count && precedes(heap[l], heap[best]) { best = l }
                 if r < heap.count && precedes(heap[r], heap[best]) { best = r }

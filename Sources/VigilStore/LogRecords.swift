@@ -22,7 +22,10 @@ public struct LogStreamRecord: Sendable, Equatable {
 public struct NewLogEvent: Sendable, Equatable {
     public let timestamp: Int64
     public let message: [UInt8]
-    public init(timestamp: Int64, message: [UInt8]) { self.timestamp = timestamp; self.message = message }
+    public init(timestamp: Int64, message: [UInt8]) {
+        self.timestamp = timestamp
+        self.message = message
+    }
 }
 
 /// A stored event with its position: `id` orders events ingested into the database.
@@ -63,8 +66,10 @@ public struct EventQuery: Sendable {
     public var forward = true
     public var limit = 10_000
 
-    public init(streamNames: [String]? = nil, streamNamePrefix: String? = nil, startTime: Int64? = nil, endTime: Int64? = nil,
-                after: EventCursor? = nil, forward: Bool = true, limit: Int = 10_000) {
+    public init(
+        streamNames: [String]? = nil, streamNamePrefix: String? = nil, startTime: Int64? = nil, endTime: Int64? = nil,
+        after: EventCursor? = nil, forward: Bool = true, limit: Int = 10_000
+    ) {
         self.streamNames = streamNames
         self.streamNamePrefix = streamNamePrefix
         self.startTime = startTime
@@ -79,7 +84,10 @@ public struct EventQuery: Sendable {
 public struct EventCursor: Sendable, Equatable, Hashable {
     public let timestamp: Int64
     public let id: Int64
-    public init(timestamp: Int64, id: Int64) { self.timestamp = timestamp; self.id = id }
+    public init(timestamp: Int64, id: Int64) {
+        self.timestamp = timestamp
+        self.id = id
+    }
 }
 
 /// How DescribeLogStreams orders streams.

@@ -21,11 +21,14 @@ public protocol LogStore: Sendable {
     /// Whether the stream exists (throws ResourceNotFoundException for a missing group).
     func hasLogStream(group: String, name: String) throws -> Bool
     /// Streams ordered by name (ascending unless `descending`), or by last event time; `offset` pages.
-    func logStreams(group: String, prefix: String?, order: StreamOrder, descending: Bool, offset: Int, limit: Int) throws -> [LogStreamRecord]
+    func logStreams(group: String, prefix: String?, order: StreamOrder, descending: Bool, offset: Int, limit: Int)
+        throws -> [LogStreamRecord]
 
     /// Stores `events` (already validated, in timestamp order) and `datapoints` together; returns how many were stored.
     @discardableResult
-    func append(group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64) throws -> Int
+    func append(
+        group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64
+    ) throws -> Int
     /// Events of `group` matching `query`, in (timestamp, id) order (reversed when not forward).
     func events(group: String, _ query: EventQuery) throws -> [StoredLogEvent]
     /// Deletes events older than each group's retention; returns how many were deleted.
@@ -51,14 +54,18 @@ public protocol MetricStore: Sendable {
     func record(_ datapoints: MinuteAggregator, now: Int64) throws
     /// The dimension combinations (``MetricKey/canonicalDimensions``) of the metric `namespace`/`name`/`unit`
     /// that have data with a start in [start, end).
-    func dimensionCombinations(namespace: String, name: String, unit: String, start: Int64, end: Int64) throws -> [String]
+    func dimensionCombinations(namespace: String, name: String, unit: String, start: Int64, end: Int64) throws
+        -> [String]
     /// The aggregates of `key` with start in [start, end): per second when `highResolution`, else at
     /// every coarser resolution held (which never overlap), oldest first.
     /// Without `distributions`, the sets carry none (faster when no percentile is asked for).
-    func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws -> [(Int64, StatisticSet)]
+    func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws -> [(
+        Int64, StatisticSet
+    )]
     /// Sums, counts, minima and maxima of `key` per period of `periodMilliseconds` (aligned to the epoch),
     /// merged by the store itself: GetMetricStatistics without percentiles.
-    func periodTotals(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, periodMilliseconds: Int64) throws -> [(Int64, StatisticSet)]
+    func periodTotals(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, periodMilliseconds: Int64)
+        throws -> [(Int64, StatisticSet)]
     /// Every metric's aggregates with start in [start, end), at the coarse resolutions or per second:
     /// what one alarm evaluation tick reads, in one query.
     func allAggregates(start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws -> [MetricAggregates]
@@ -70,7 +77,9 @@ public protocol MetricStore: Sendable {
 
 extension MetricStore {
     /// ``aggregates(_:start:end:highResolution:distributions:)`` with distributions.
-    public func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool) throws -> [(Int64, StatisticSet)] {
+    public func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool) throws -> [(
+        Int64, StatisticSet
+    )] {
         try aggregates(key, start: start, end: end, highResolution: highResolution, distributions: true)
     }
 }

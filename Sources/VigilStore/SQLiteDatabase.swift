@@ -30,7 +30,9 @@ public final class SQLiteDatabase: Sendable {
     /// Opens or creates the database at `path` (":memory:" for a private in-memory database).
     public init(path: String) throws(SQLiteError) {
         let c = try SQLiteConnection(path: path)
-        try c.execute("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-65536;")
+        try c.execute(
+            "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-65536;"
+        )
         self.path = path
         self.connection = Mutex(Connection(value: c))
         if path == ":memory:" || path.isEmpty {

@@ -23,13 +23,18 @@ public struct SQLiteInsertBaseline {
         var nextID: Int64 = 1
         for batch in batches {
             try store.database.write { db in
-                let insert = try db.statement("""
+                let insert = try db.statement(
+                    """
                     INSERT INTO log_blocks (group_id, stream_id, first_ts, last_ts, first_event_id, event_count, ingestion_time, data)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                try insert.bind(.integer(gid), .integer(sid), .integer(batch.first!.timestamp), .integer(batch.last!.timestamp), .integer(nextID),
-                                .integer(Int64(batch.count)), .integer(ingestionTime))
-                try LogBlock.encode(batch).withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try insert.bindBlob(b, at: 8) }
+                try insert.bind(
+                    .integer(gid), .integer(sid), .integer(batch.first!.timestamp), .integer(batch.last!.timestamp),
+                    .integer(nextID),
+                    .integer(Int64(batch.count)), .integer(ingestionTime))
+                try LogBlock.encode(batch).withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in
+                    try insert.bindBlob(b, at: 8)
+                }
                 try insert.run()
             }
             nextID += Int64(batch.count)

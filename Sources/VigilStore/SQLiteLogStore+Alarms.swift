@@ -1,58 +1,91 @@
 import VigilAlarms
 
 extension SQLiteLogStore: AlarmStore {
-    public func putAlarm(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
-                         history: AlarmHistoryItem) throws -> Bool {
-        try database.write { db in try putAlarm(db, name, definition, namespace, metricName, actionsEnabled, now, history) }
-    }
-
-    public func putAlarms(_ alarms: [(name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, history: AlarmHistoryItem)],
-                          now: Int64) throws {
+    public func putAlarm(
+        name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
+        history: AlarmHistoryItem
+    ) throws -> Bool {
         try database.write { db in
-            for a in alarms { _ = try putAlarm(db, a.name, a.definition, a.namespace, a.metricName, a.actionsEnabled, now, a.history) }
+            try putAlarm(db, name, definition, namespace, metricName, actionsEnabled, now, history)
         }
     }
 
-    func putAlarm(_ db: SQLiteConnection, _ name: String, _ definition: String, _ namespace: String, _ metricName: String, _ actionsEnabled: Bool,
-                  _ now: Int64, _ history: AlarmHistoryItem) throws -> Bool {
+    public func putAlarms(
+        _ alarms: [(
+            name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool,
+            history: AlarmHistoryItem
+        )],
+        now: Int64
+    ) throws {
+        try database.write { db in
+            for a in alarms {
+                _ = try putAlarm(db, a.name, a.definition, a.namespace, a.metricName, a.actionsEnabled, now, a.history)
+            }
+        }
+    }
+
+    func putAlarm(
+        _ db: SQLiteConnection, _ name: String, _ definition: String, _ namespace: String, _ metricName: String,
+        _ actionsEnabled: Bool,
+        _ now: Int64, _ history: AlarmHistoryItem
+    ) throws -> Bool {
         let exists = try db.statement("SELECT 1 FROM alarms WHERE name = ?").bind(.text(name)).step()
         if exists {
-            try db.statement("""
+            try db.statement(
+                """
                 UPDATE alarms SET definition = ?, namespace = ?, metric_name = ?, actions_enabled = ?, configuration_updated = ? WHERE name = ?
-                """).bind(.text(definition), .text(namespace), .text(metricName), .integer(actionsEnabled ? 1 : 0), .integer(now), .text(name)).run()
+                """
+            ).bind(
+                .text(definition), .text(namespace), .text(metricName), .integer(actionsEnabled ? 1 : 0), .integer(now),
+                .text(name)
+            ).run()
         } else {
-            try db.statement("""
+            try db.statement(
+                """
                 INSERT INTO alarms (name, definition, namespace, metric_name, state, state_reason, state_updated, actions_enabled, configuration_updated)
                 VALUES (?, ?, ?, ?, 'INSUFFICIENT_DATA', 'Unchecked: Initial alarm creation', ?, ?, ?)
-                """).bind(.text(name), .text(definition), .text(namespace), .text(metricName), .integer(now), .integer(actionsEnabled ? 1 : 0), .integer(now)).run()
+                """
+            ).bind(
+                .text(name), .text(definition), .text(namespace), .text(metricName), .integer(now),
+                .integer(actionsEnabled ? 1 : 0), .integer(now)
+            ).run()
         }
         try insertHistory(db, history)
         return !exists
     }
 
     func insertHistory(_ db: SQLiteConnection, _ h: AlarmHistoryItem) throws {
-        try db.statement("INSERT INTO alarm_history (alarm_name, timestamp, type, summary, data) VALUES (?, ?, ?, ?, ?)")
-            .bind(.text(h.alarmName), .integer(h.timestamp), .text(h.type), .text(h.summary), .text(h.data)).run()
+        try db.statement(
+            "INSERT INTO alarm_history (alarm_name, timestamp, type, summary, data) VALUES (?, ?, ?, ?, ?)"
+        )
+        .bind(.text(h.alarmName), .integer(h.timestamp), .text(h.type), .text(h.summary), .text(h.data)).run()
     }
 
     public func alarms(names: [String]?, prefix: String?, state: String?) throws -> [AlarmRecord] {
         try database.read { db in
-            let s = try db.statement("""
+            let s = try db.statement(
+                """
                 SELECT name, definition, namespace, metric_name, state, state_reason, state_reason_data, state_updated, actions_enabled, configuration_updated,
                        suppressed_by, suppressed_until,
                        EXISTS (SELECT 1 FROM notification_outbox o WHERE o.alarm_name = alarms.name AND o.status = 'held')
                 FROM alarms WHERE (?1 IS NULL OR substr(name, 1, length(?1)) = ?1) AND (?2 IS NULL OR state = ?2) ORDER BY name
-                """).bind(prefix.map { .text($0) } ?? .null, state.map { .text($0) } ?? .null)
+                """
+            ).bind(prefix.map { .text($0) } ?? .null, state.map { .text($0) } ?? .null)
             var out: [AlarmRecord] = []
             while try s.step() {
                 let name = s.text(0)
                 if let names, !names.contains(name) { continue }
-                out.append(AlarmRecord(name: name, definition: s.text(1), namespace: s.text(2), metricName: s.text(3), state: s.text(4),
-                                       stateReason: s.text(5), stateReasonData: s.isNull(6) ? nil : s.text(6), stateUpdated: s.int64(7),
-                                       actionsEnabled: s.int64(8) != 0, configurationUpdated: s.int64(9),
-                                       suppression: ActionsSuppression(cause: s.isNull(10) ? nil : ActionsSuppression.Cause(rawValue: s.text(10)),
-                                                                      until: s.isNull(11) ? nil : s.int64(11),
-                                                                     held: s.int64(12) != 0)))
+                out.append(
+                    AlarmRecord(
+                        name: name, definition: s.text(1), namespace: s.text(2), metricName: s.text(3),
+                        state: s.text(4),
+                        stateReason: s.text(5), stateReasonData: s.isNull(6) ? nil : s.text(6),
+                        stateUpdated: s.int64(7),
+                        actionsEnabled: s.int64(8) != 0, configurationUpdated: s.int64(9),
+                        suppression: ActionsSuppression(
+                            cause: s.isNull(10) ? nil : ActionsSuppression.Cause(rawValue: s.text(10)),
+                            until: s.isNull(11) ? nil : s.int64(11),
+                            held: s.int64(12) != 0)))
             }
             return out
         }
@@ -60,7 +93,8 @@ extension SQLiteLogStore: AlarmStore {
 
     public func setDefinition(name: String, definition: String) throws {
         try database.write { db in
-            try db.statement("UPDATE alarms SET definition = ? WHERE name = ?").bind(.text(definition), .text(name)).run()
+            try db.statement("UPDATE alarms SET definition = ? WHERE name = ?").bind(.text(definition), .text(name))
+                .run()
             if db.changes == 0 { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
         }
     }
@@ -77,53 +111,91 @@ extension SQLiteLogStore: AlarmStore {
 
     public func setActionsEnabled(names: [String], enabled: Bool) throws {
         try database.write { db in
-            for name in names { try db.statement("UPDATE alarms SET actions_enabled = ? WHERE name = ?").bind(.integer(enabled ? 1 : 0), .text(name)).run() }
+            for name in names {
+                try db.statement("UPDATE alarms SET actions_enabled = ? WHERE name = ?").bind(
+                    .integer(enabled ? 1 : 0), .text(name)
+                ).run()
+            }
         }
     }
 
-    public func commit(_ transitions: [AlarmTransition], suppression: [SuppressionUpdate] = [],
-                       actionHistory: (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64) -> AlarmHistoryItem) throws {
+    public func commit(
+        _ transitions: [AlarmTransition], suppression: [SuppressionUpdate] = [],
+        actionHistory: (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64) -> AlarmHistoryItem
+    ) throws {
         guard !transitions.isEmpty || !suppression.isEmpty else { return }
         try database.write { db in
             for t in transitions {
-                try db.statement("UPDATE alarms SET state = ?, state_reason = ?, state_reason_data = ?, state_updated = ? WHERE name = ?")
-                    .bind(.text(t.state), .text(t.reason), t.reasonData.map { .text($0) } ?? .null, .integer(t.at), .text(t.alarmName)).run()
-                if db.changes == 0 { throw ServiceError("ResourceNotFound", "The alarm \(t.alarmName) does not exist.") }
+                try db.statement(
+                    "UPDATE alarms SET state = ?, state_reason = ?, state_reason_data = ?, state_updated = ? WHERE name = ?"
+                )
+                .bind(
+                    .text(t.state), .text(t.reason), t.reasonData.map { .text($0) } ?? .null, .integer(t.at),
+                    .text(t.alarmName)
+                ).run()
+                if db.changes == 0 {
+                    throw ServiceError("ResourceNotFound", "The alarm \(t.alarmName) does not exist.")
+                }
                 try insertHistory(db, t.history)
                 // A change replaces what an earlier one still holds back (only suppressed composites hold any).
-                try db.statement("UPDATE notification_outbox SET status = 'dropped' WHERE alarm_name = ? AND status = 'held'").bind(.text(t.alarmName)).run()
+                try db.statement(
+                    "UPDATE notification_outbox SET status = 'dropped' WHERE alarm_name = ? AND status = 'held'"
+                ).bind(.text(t.alarmName)).run()
                 for n in t.notifications {
-                    try db.statement("INSERT INTO notification_outbox (created, alarm_name, action, payload, status) VALUES (?, ?, ?, ?, ?)")
-                        .bind(.integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload), .text(t.holdsNotifications ? "held" : "pending")).run()
-                    if !t.holdsNotifications { try insertHistory(db, actionHistory(t.alarmName, n.action, n.payload, t.at)) }
+                    try db.statement(
+                        "INSERT INTO notification_outbox (created, alarm_name, action, payload, status) VALUES (?, ?, ?, ?, ?)"
+                    )
+                    .bind(
+                        .integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload),
+                        .text(t.holdsNotifications ? "held" : "pending")
+                    ).run()
+                    if !t.holdsNotifications {
+                        try insertHistory(db, actionHistory(t.alarmName, n.action, n.payload, t.at))
+                    }
                 }
             }
             for u in suppression {
                 // Whether notifications are held is not stored: it is whether the outbox holds some.
                 try db.statement("UPDATE alarms SET suppressed_by = ?, suppressed_until = ? WHERE name = ?")
-                    .bind(u.suppression.cause.map { .text($0.rawValue) } ?? .null, u.suppression.until.map { .integer($0) } ?? .null, .text(u.alarmName)).run()
+                    .bind(
+                        u.suppression.cause.map { .text($0.rawValue) } ?? .null,
+                        u.suppression.until.map { .integer($0) } ?? .null, .text(u.alarmName)
+                    ).run()
                 guard u.release else { continue }
-                let released = try db.statement("UPDATE notification_outbox SET status = 'pending' WHERE alarm_name = ? AND status = 'held' RETURNING action, payload")
-                    .bind(.text(u.alarmName))
+                let released = try db.statement(
+                    "UPDATE notification_outbox SET status = 'pending' WHERE alarm_name = ? AND status = 'held' RETURNING action, payload"
+                )
+                .bind(.text(u.alarmName))
                 var messages: [(String, String)] = []
                 while try released.step() { messages.append((released.text(0), released.text(1))) }
-                for (action, payload) in messages { try insertHistory(db, actionHistory(u.alarmName, action, payload, u.at)) }
+                for (action, payload) in messages {
+                    try insertHistory(db, actionHistory(u.alarmName, action, payload, u.at))
+                }
             }
         }
     }
 
-    public func history(alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?) throws -> [AlarmHistoryItem] {
+    public func history(
+        alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?
+    ) throws -> [AlarmHistoryItem] {
         try database.read { db in
-            let s = try db.statement("""
+            let s = try db.statement(
+                """
                 SELECT id, alarm_name, timestamp, type, summary, data FROM alarm_history
                 WHERE (?1 IS NULL OR alarm_name = ?1) AND (?2 IS NULL OR type = ?2) AND (?3 IS NULL OR timestamp >= ?3) AND (?4 IS NULL OR timestamp <= ?4)
                   AND (?5 IS NULL OR (timestamp, id) \(ascending ? ">" : "<") (SELECT timestamp, id FROM alarm_history WHERE id = ?5))
                 ORDER BY \(ascending ? "timestamp, id" : "timestamp DESC, id DESC") LIMIT ?6
-                """).bind(alarmName.map { .text($0) } ?? .null, type.map { .text($0) } ?? .null, start.map { .integer($0) } ?? .null,
-                          end.map { .integer($0) } ?? .null, afterID.map { .integer($0) } ?? .null, .integer(Int64(limit)))
+                """
+            ).bind(
+                alarmName.map { .text($0) } ?? .null, type.map { .text($0) } ?? .null,
+                start.map { .integer($0) } ?? .null,
+                end.map { .integer($0) } ?? .null, afterID.map { .integer($0) } ?? .null, .integer(Int64(limit)))
             var out: [AlarmHistoryItem] = []
             while try s.step() {
-                out.append(AlarmHistoryItem(id: s.int64(0), alarmName: s.text(1), timestamp: s.int64(2), type: s.text(3), summary: s.text(4), data: s.text(5)))
+                out.append(
+                    AlarmHistoryItem(
+                        id: s.int64(0), alarmName: s.text(1), timestamp: s.int64(2), type: s.text(3),
+                        summary: s.text(4), data: s.text(5)))
             }
             return out
         }
@@ -131,11 +203,16 @@ extension SQLiteLogStore: AlarmStore {
 
     public func outbox(status: String?) throws -> [OutboxMessage] {
         try database.read { db in
-            let s = try db.statement("SELECT id, created, alarm_name, action, payload, status FROM notification_outbox WHERE ?1 IS NULL OR status = ?1 ORDER BY id")
-                .bind(status.map { .text($0) } ?? .null)
+            let s = try db.statement(
+                "SELECT id, created, alarm_name, action, payload, status FROM notification_outbox WHERE ?1 IS NULL OR status = ?1 ORDER BY id"
+            )
+            .bind(status.map { .text($0) } ?? .null)
             var out: [OutboxMessage] = []
             while try s.step() {
-                out.append(OutboxMessage(id: s.int64(0), created: s.int64(1), alarmName: s.text(2), action: s.text(3), payload: s.text(4), status: s.text(5)))
+                out.append(
+                    OutboxMessage(
+                        id: s.int64(0), created: s.int64(1), alarmName: s.text(2), action: s.text(3),
+                        payload: s.text(4), status: s.text(5)))
             }
             return out
         }

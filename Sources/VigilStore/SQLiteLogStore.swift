@@ -20,7 +20,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     }
 
     func streamID(_ db: SQLiteConnection, _ group: Int64, _ name: String) throws -> Int64 {
-        let s = try db.statement("SELECT id FROM log_streams WHERE group_id = ? AND name = ?").bind(.integer(group), .text(name))
+        let s = try db.statement("SELECT id FROM log_streams WHERE group_id = ? AND name = ?").bind(
+            .integer(group), .text(name))
         guard try s.step() else { throw ServiceError.logStreamNotFound }
         return s.int64(0)
     }
@@ -35,7 +36,9 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
                 .bind(.text(name), .integer(now), retentionInDays.map { .integer(Int64($0)) } ?? .null).run()
             let id = db.lastInsertRowID
             for (k, v) in tags {
-                try db.statement("INSERT INTO log_group_tags (group_id, key, value) VALUES (?, ?, ?)").bind(.integer(id), .text(k), .text(v)).run()
+                try db.statement("INSERT INTO log_group_tags (group_id, key, value) VALUES (?, ?, ?)").bind(
+                    .integer(id), .text(k), .text(v)
+                ).run()
             }
         }
     }
@@ -54,8 +57,9 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         """
 
     func groupRecord(_ s: SQLiteStatement) -> LogGroupRecord {
-        LogGroupRecord(name: s.text(0), creationTime: s.int64(1), retentionInDays: s.isNull(2) ? nil : s.int(2),
-                       metricFilterCount: s.int(3), storedBytes: s.int64(4))
+        LogGroupRecord(
+            name: s.text(0), creationTime: s.int64(1), retentionInDays: s.isNull(2) ? nil : s.int(2),
+            metricFilterCount: s.int(3), storedBytes: s.int64(4))
     }
 
     public func logGroup(name: String) throws -> LogGroupRecord? {
@@ -68,10 +72,11 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     public func logGroups(prefix: String?, afterName: String?, limit: Int) throws -> [LogGroupRecord] {
         try database.read { db in
             // substr() compares the prefix byte for byte (LIKE would treat % and _ as wildcards).
-            let s = try db.statement(Self.groupColumns + """
-                 WHERE (?1 IS NULL OR substr(g.name, 1, length(?1)) = ?1) AND (?2 IS NULL OR g.name > ?2)
-                 ORDER BY g.name LIMIT ?3
-                """)
+            let s = try db.statement(
+                Self.groupColumns + """
+                     WHERE (?1 IS NULL OR substr(g.name, 1, length(?1)) = ?1) AND (?2 IS NULL OR g.name > ?2)
+                     ORDER BY g.name LIMIT ?3
+                    """)
             try s.bind(prefix.map { .text($0) } ?? .null, afterName.map { .text($0) } ?? .null, .integer(Int64(limit)))
             var out: [LogGroupRecord] = []
             while try s.step() { out.append(groupRecord(s)) }
@@ -82,7 +87,9 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     public func setRetention(group: String, days: Int?) throws {
         try database.write { db in
             let id = try groupID(db, group)
-            try db.statement("UPDATE log_groups SET retention_days = ? WHERE id = ?").bind(days.map { .integer(Int64($0)) } ?? .null, .integer(id)).run()
+            try db.statement("UPDATE log_groups SET retention_days = ? WHERE id = ?").bind(
+                days.map { .integer(Int64($0)) } ?? .null, .integer(id)
+            ).run()
         }
     }
 
@@ -108,8 +115,10 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         try database.write { db in
             let id = try groupID(db, group)
             for (k, v) in tags {
-                try db.statement("INSERT INTO log_group_tags (group_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value")
-                    .bind(.integer(id), .text(k), .text(v)).run()
+                try db.statement(
+                    "INSERT INTO log_group_tags (group_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value"
+                )
+                .bind(.integer(id), .text(k), .text(v)).run()
             }
             let count = try db.statement("SELECT count(*) FROM log_group_tags WHERE group_id = ?").bind(.integer(id))
             _ = try count.step()
@@ -117,7 +126,9 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             count.reset()
             // Checked inside the transaction, so the error rolls every tag of the call back.
             guard total <= maximum else {
-                throw ServiceError("TooManyTagsException", "A resource can have no more than \(maximum) tags; this request would leave it with \(total).")
+                throw ServiceError(
+                    "TooManyTagsException",
+                    "A resource can have no more than \(maximum) tags; this request would leave it with \(total).")
             }
         }
     }
@@ -125,7 +136,11 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     public func untag(group: String, keys: [String]) throws {
         try database.write { db in
             let id = try groupID(db, group)
-            for k in keys { try db.statement("DELETE FROM log_group_tags WHERE group_id = ? AND key = ?").bind(.integer(id), .text(k)).run() }
+            for k in keys {
+                try db.statement("DELETE FROM log_group_tags WHERE group_id = ? AND key = ?").bind(
+                    .integer(id), .text(k)
+                ).run()
+            }
         }
     }
 
@@ -134,9 +149,12 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     public func createLogStream(group: String, name: String, now: Int64) throws {
         try database.write { db in
             let id = try groupID(db, group)
-            let exists = try db.statement("SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?").bind(.integer(id), .text(name))
+            let exists = try db.statement("SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?").bind(
+                .integer(id), .text(name))
             if try exists.step() { throw ServiceError.alreadyExists("The specified log stream already exists") }
-            try db.statement("INSERT INTO log_streams (group_id, name, creation_time) VALUES (?, ?, ?)").bind(.integer(id), .text(name), .integer(now)).run()
+            try db.statement("INSERT INTO log_streams (group_id, name, creation_time) VALUES (?, ?, ?)").bind(
+                .integer(id), .text(name), .integer(now)
+            ).run()
         }
     }
 
@@ -150,17 +168,23 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
     public func hasLogStream(group: String, name: String) throws -> Bool {
         try database.read { db in
-            let s = try db.statement("SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?").bind(.integer(try groupID(db, group)), .text(name))
+            let s = try db.statement("SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?").bind(
+                .integer(try groupID(db, group)), .text(name))
             return try s.step()
         }
     }
 
-    public func logStreams(group: String, prefix: String?, order: StreamOrder, descending: Bool, offset: Int, limit: Int) throws -> [LogStreamRecord] {
+    public func logStreams(
+        group: String, prefix: String?, order: StreamOrder, descending: Bool, offset: Int, limit: Int
+    ) throws -> [LogStreamRecord] {
         try database.read { db in
             let id = try groupID(db, group)
             let direction = descending ? "DESC" : "ASC"
-            let orderBy = order == .logStreamName ? "name \(direction)" : "coalesce(last_event, -1) \(direction), name \(direction)"
-            let s = try db.statement("""
+            let orderBy =
+                order == .logStreamName
+                ? "name \(direction)" : "coalesce(last_event, -1) \(direction), name \(direction)"
+            let s = try db.statement(
+                """
                 SELECT name, creation_time, first_event, last_event, last_ingestion, stored_bytes FROM log_streams
                 WHERE group_id = ?1 AND (?2 IS NULL OR substr(name, 1, length(?2)) = ?2)
                 ORDER BY \(orderBy) LIMIT ?3 OFFSET ?4
@@ -168,9 +192,12 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             try s.bind(.integer(id), prefix.map { .text($0) } ?? .null, .integer(Int64(limit)), .integer(Int64(offset)))
             var out: [LogStreamRecord] = []
             while try s.step() {
-                out.append(LogStreamRecord(name: s.text(0), creationTime: s.int64(1), firstEventTimestamp: s.isNull(2) ? nil : s.int64(2),
-                                           lastEventTimestamp: s.isNull(3) ? nil : s.int64(3), lastIngestionTime: s.isNull(4) ? nil : s.int64(4),
-                                           storedBytes: s.int64(5)))
+                out.append(
+                    LogStreamRecord(
+                        name: s.text(0), creationTime: s.int64(1), firstEventTimestamp: s.isNull(2) ? nil : s.int64(2),
+                        lastEventTimestamp: s.isNull(3) ? nil : s.int64(3),
+                        lastIngestionTime: s.isNull(4) ? nil : s.int64(4),
+                        storedBytes: s.int64(5)))
             }
             return out
         }
@@ -179,25 +206,34 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     // MARK: events
 
     @discardableResult
-    public func append(group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64) throws -> Int {
-        try append(group: group, stream: stream, events: events, datapoints: datapoints, ingestionTime: ingestionTime, offset: nil)
+    public func append(
+        group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64
+    ) throws -> Int {
+        try append(
+            group: group, stream: stream, events: events, datapoints: datapoints, ingestionTime: ingestionTime,
+            offset: nil)
     }
 
     /// ``append(group:stream:events:datapoints:ingestionTime:)`` that also records how far a source has been read, in the same transaction.
     @discardableResult
-    public func append(group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64,
-                       offset: IngestOffset?) throws -> Int {
+    public func append(
+        group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64,
+        offset: IngestOffset?
+    ) throws -> Int {
         try database.write { db in
             let gid = try groupID(db, group)
             let sid = try streamID(db, gid, stream)
             if !events.isEmpty {
                 try insertBlocks(db, gid, sid, events, ingestionTime: ingestionTime)
                 let bytes = events.reduce(Int64(0)) { $0 + Int64($1.message.count) }
-                let first = events.map(\.timestamp).min()!, last = events.map(\.timestamp).max()!
-                try db.statement("""
+                let first = events.map(\.timestamp).min()!
+                let last = events.map(\.timestamp).max()!
+                try db.statement(
+                    """
                     UPDATE log_streams SET first_event = min(coalesce(first_event, ?1), ?1), last_event = max(coalesce(last_event, ?2), ?2),
                         last_ingestion = ?3, stored_bytes = stored_bytes + ?4 WHERE id = ?5
-                    """).bind(.integer(first), .integer(last), .integer(ingestionTime), .integer(bytes), .integer(sid)).run()
+                    """
+                ).bind(.integer(first), .integer(last), .integer(ingestionTime), .integer(bytes), .integer(sid)).run()
             }
             try writeAggregates(db, datapoints, now: ingestionTime)
             if let offset { try writeOffset(db, offset) }
@@ -209,28 +245,39 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     static let maximumBlockSpan: Int64 = 86_400_000
 
     /// Stores `events` as blocks (one per 24 hours of them, in time order), numbering them from the event counter.
-    func insertBlocks(_ db: SQLiteConnection, _ gid: Int64, _ sid: Int64, _ events: [NewLogEvent], ingestionTime: Int64) throws {
+    func insertBlocks(_ db: SQLiteConnection, _ gid: Int64, _ sid: Int64, _ events: [NewLogEvent], ingestionTime: Int64)
+        throws
+    {
         var sorted = events
         if !zip(events, events.dropFirst()).allSatisfy({ $0.timestamp <= $1.timestamp }) {
-            sorted = events.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
+            sorted = events.enumerated().sorted {
+                ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
+            }.map(\.element)
         }
         let counter = try db.statement("SELECT value FROM counters WHERE name = 'event_id'")
         _ = try counter.step()
         var nextID = counter.int64(0)
         counter.reset()
-        let insert = try db.statement("""
+        let insert = try db.statement(
+            """
             INSERT INTO log_blocks (group_id, stream_id, first_ts, last_ts, first_event_id, event_count, ingestion_time, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var start = 0
         while start < sorted.count {
             var end = start + 1
-            while end < sorted.count && sorted[end].timestamp - sorted[start].timestamp <= Self.maximumBlockSpan { end += 1 }
+            while end < sorted.count && sorted[end].timestamp - sorted[start].timestamp <= Self.maximumBlockSpan {
+                end += 1
+            }
             let block = Array(sorted[start..<end])
             insert.reset()
-            try insert.bind(.integer(gid), .integer(sid), .integer(block.first!.timestamp), .integer(block.last!.timestamp), .integer(nextID),
-                            .integer(Int64(block.count)), .integer(ingestionTime))
-            try LogBlock.encode(block).withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try insert.bindBlob(b, at: 8) }
+            try insert.bind(
+                .integer(gid), .integer(sid), .integer(block.first!.timestamp), .integer(block.last!.timestamp),
+                .integer(nextID),
+                .integer(Int64(block.count)), .integer(ingestionTime))
+            try LogBlock.encode(block).withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in
+                try insert.bindBlob(b, at: 8)
+            }
             try insert.run()
             nextID += Int64(block.count)
             start = end
@@ -252,19 +299,24 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             }
             streams.reset()
             if names.isEmpty || q.limit <= 0 { return [] }
-            var lower = q.startTime ?? Int64.min / 2, upper = (q.endTime ?? Int64.max / 2) - 1
+            var lower = q.startTime ?? Int64.min / 2
+            var upper = (q.endTime ?? Int64.max / 2) - 1
             if let after = q.after {
                 if q.forward { lower = max(lower, after.timestamp) } else { upper = min(upper, after.timestamp) }
             }
             if lower > upper { return [] }
             let span = Self.maximumBlockSpan
-            let blocks = try db.statement(q.forward ? """
-                SELECT stream_id, first_ts, last_ts, first_event_id, data, ingestion_time FROM log_blocks
-                WHERE group_id = ?1 AND first_ts >= ?2 - ?4 AND first_ts <= ?3 AND last_ts >= ?2 ORDER BY first_ts, id
-                """ : """
-                SELECT stream_id, first_ts, last_ts, first_event_id, data, ingestion_time FROM log_blocks
-                WHERE group_id = ?1 AND last_ts <= ?3 + ?4 AND last_ts >= ?2 AND first_ts <= ?3 ORDER BY last_ts DESC, id DESC
-                """).bind(.integer(gid), .integer(lower), .integer(upper), .integer(span))
+            let blocks = try db.statement(
+                q.forward
+                    ? """
+                    SELECT stream_id, first_ts, last_ts, first_event_id, data, ingestion_time FROM log_blocks
+                    WHERE group_id = ?1 AND first_ts >= ?2 - ?4 AND first_ts <= ?3 AND last_ts >= ?2 ORDER BY first_ts, id
+                    """
+                    : """
+                    SELECT stream_id, first_ts, last_ts, first_event_id, data, ingestion_time FROM log_blocks
+                    WHERE group_id = ?1 AND last_ts <= ?3 + ?4 AND last_ts >= ?2 AND first_ts <= ?3 ORDER BY last_ts DESC, id DESC
+                    """
+            ).bind(.integer(gid), .integer(lower), .integer(upper), .integer(span))
             defer { blocks.reset() }
             var merger = BlockMerger(forward: q.forward)
             var data: [[UInt8]] = []
@@ -273,8 +325,11 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             var out: [StoredLogEvent] = []
             func emit(before bound: Int64?) {
                 while out.count < q.limit, let e = merger.pop(before: bound) {
-                    out.append(StoredLogEvent(id: e.id, streamName: names[streamIDs[e.block]]!, timestamp: e.timestamp, ingestionTime: ingestionTimes[e.block],
-                                              message: Array(data[e.block][e.range])))
+                    out.append(
+                        StoredLogEvent(
+                            id: e.id, streamName: names[streamIDs[e.block]]!, timestamp: e.timestamp,
+                            ingestionTime: ingestionTimes[e.block],
+                            message: Array(data[e.block][e.range])))
                 }
             }
             while out.count < q.limit, try blocks.step() {
@@ -284,7 +339,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
                 guard out.count < q.limit else { break }
                 let bytes = blocks.blob(4)
                 guard let entries = LogBlock.decode(bytes, firstTimestamp: blocks.int64(1)) else {
-                    throw StoreError.corrupt("log block of stream \(names[sid]!) starting at \(blocks.int64(1)) cannot be decoded")
+                    throw StoreError.corrupt(
+                        "log block of stream \(names[sid]!) starting at \(blocks.int64(1)) cannot be decoded")
                 }
                 let block = data.count
                 data.append(bytes)
@@ -293,10 +349,15 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
                 let firstID = blocks.int64(3)
                 for (k, entry) in entries.enumerated() where entry.timestamp >= lower && entry.timestamp <= upper {
                     let id = firstID + Int64(k)
-                    if let after = q.after, q.forward ? (entry.timestamp, id) <= (after.timestamp, after.id) : (entry.timestamp, id) >= (after.timestamp, after.id) {
+                    if let after = q.after,
+                        q.forward
+                            ? (entry.timestamp, id) <= (after.timestamp, after.id)
+                            : (entry.timestamp, id) >= (after.timestamp, after.id)
+                    {
                         continue
                     }
-                    merger.push(.init(timestamp: entry.timestamp, id: id, stream: Int(sid), block: block, range: entry.range))
+                    merger.push(
+                        .init(timestamp: entry.timestamp, id: id, stream: Int(sid), block: block, range: entry.range))
                 }
             }
             emit(before: nil)
@@ -314,17 +375,23 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             for (gid, cutoff) in cutoffs {
                 // Message bytes dropped per stream: its stored bytes shrink by them, as AWS's storedBytes does.
                 var droppedBytes: [Int64: Int64] = [:]
-                let whole = try db.statement("SELECT stream_id, event_count, data FROM log_blocks WHERE group_id = ? AND last_ts < ?")
-                    .bind(.integer(gid), .integer(cutoff))
+                let whole = try db.statement(
+                    "SELECT stream_id, event_count, data FROM log_blocks WHERE group_id = ? AND last_ts < ?"
+                )
+                .bind(.integer(gid), .integer(cutoff))
                 while try whole.step() {
                     deleted += whole.int(1)
                     droppedBytes[whole.int64(0), default: 0] += LogBlock.messageBytes(whole.blob(2))
                 }
                 whole.reset()
-                try db.statement("DELETE FROM log_blocks WHERE group_id = ? AND last_ts < ?").bind(.integer(gid), .integer(cutoff)).run()
+                try db.statement("DELETE FROM log_blocks WHERE group_id = ? AND last_ts < ?").bind(
+                    .integer(gid), .integer(cutoff)
+                ).run()
                 // Blocks that straddle the cutoff lose their older events (a prefix: blocks are in time order).
-                let straddling = try db.statement("SELECT id, first_ts, first_event_id, data, stream_id FROM log_blocks WHERE group_id = ? AND first_ts < ? AND last_ts >= ?")
-                    .bind(.integer(gid), .integer(cutoff), .integer(cutoff))
+                let straddling = try db.statement(
+                    "SELECT id, first_ts, first_event_id, data, stream_id FROM log_blocks WHERE group_id = ? AND first_ts < ? AND last_ts >= ?"
+                )
+                .bind(.integer(gid), .integer(cutoff), .integer(cutoff))
                 var rewrites: [(Int64, Int64, Int64, Int, [UInt8])] = []
                 while try straddling.step() {
                     let bytes = straddling.blob(3)
@@ -332,20 +399,31 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
                     let keep = entries.drop { $0.timestamp < cutoff }
                     let dropped = entries.count - keep.count
                     let kept = keep.map { NewLogEvent(timestamp: $0.timestamp, message: Array(bytes[$0.range])) }
-                    rewrites.append((straddling.int64(0), kept.first!.timestamp, straddling.int64(2) + Int64(dropped), kept.count, LogBlock.encode(kept)))
+                    rewrites.append(
+                        (
+                            straddling.int64(0), kept.first!.timestamp, straddling.int64(2) + Int64(dropped),
+                            kept.count, LogBlock.encode(kept)
+                        ))
                     deleted += dropped
-                    droppedBytes[straddling.int64(4), default: 0] += entries.prefix(dropped).reduce(0) { $0 + Int64($1.range.count) }
+                    droppedBytes[straddling.int64(4), default: 0] += entries.prefix(dropped).reduce(0) {
+                        $0 + Int64($1.range.count)
+                    }
                 }
                 straddling.reset()
                 for (stream, bytes) in droppedBytes where bytes > 0 {
-                    try db.statement("UPDATE log_streams SET stored_bytes = max(0, stored_bytes - ?) WHERE id = ?").bind(.integer(bytes), .integer(stream)).run()
+                    try db.statement("UPDATE log_streams SET stored_bytes = max(0, stored_bytes - ?) WHERE id = ?")
+                        .bind(.integer(bytes), .integer(stream)).run()
                 }
                 for (id, first, firstID, count, data) in rewrites {
-                    let update = try db.statement("UPDATE log_blocks SET first_ts = ?, first_event_id = ?, event_count = ?, data = ? WHERE id = ?")
+                    let update = try db.statement(
+                        "UPDATE log_blocks SET first_ts = ?, first_event_id = ?, event_count = ?, data = ? WHERE id = ?"
+                    )
                     try update.bind(.integer(first), at: 1)
                     try update.bind(.integer(firstID), at: 2)
                     try update.bind(.integer(Int64(count)), at: 3)
-                    try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try update.bindBlob(b, at: 4) }
+                    try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in
+                        try update.bindBlob(b, at: 4)
+                    }
                     try update.bind(.integer(id), at: 5)
                     try update.run()
                 }
@@ -359,37 +437,50 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     public func putMetricFilter(_ f: MetricFilterRecord, maximumPerGroup: Int) throws {
         try database.write { db in
             let gid = try groupID(db, f.logGroupName)
-            let exists = try db.statement("SELECT 1 FROM metric_filters WHERE group_id = ? AND name = ?").bind(.integer(gid), .text(f.name)).step()
+            let exists = try db.statement("SELECT 1 FROM metric_filters WHERE group_id = ? AND name = ?").bind(
+                .integer(gid), .text(f.name)
+            ).step()
             let count = try db.statement("SELECT count(*) FROM metric_filters WHERE group_id = ?").bind(.integer(gid))
             _ = try count.step()
             if !exists && count.int(0) >= maximumPerGroup {
-                throw ServiceError.limitExceeded("Resource limit exceeded: a log group can have at most \(maximumPerGroup) metric filters.")
+                throw ServiceError.limitExceeded(
+                    "Resource limit exceeded: a log group can have at most \(maximumPerGroup) metric filters.")
             }
             // An update keeps the creation time: the filter still applies to events ingested since then.
-            try db.statement("""
+            try db.statement(
+                """
                 INSERT INTO metric_filters (group_id, name, pattern, transformations, creation_time) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, transformations = excluded.transformations
-                """).bind(.integer(gid), .text(f.name), .text(f.pattern), .text(f.transformations), .integer(f.creationTime)).run()
+                """
+            ).bind(.integer(gid), .text(f.name), .text(f.pattern), .text(f.transformations), .integer(f.creationTime))
+                .run()
         }
     }
 
     public func deleteMetricFilter(group: String, name: String) throws {
         try database.write { db in
             let gid = try groupID(db, group)
-            try db.statement("DELETE FROM metric_filters WHERE group_id = ? AND name = ?").bind(.integer(gid), .text(name)).run()
+            try db.statement("DELETE FROM metric_filters WHERE group_id = ? AND name = ?").bind(
+                .integer(gid), .text(name)
+            ).run()
             if db.changes == 0 { throw ServiceError.notFound("The specified metric filter does not exist.") }
         }
     }
 
     public func metricFilters(group: String?) throws -> [MetricFilterRecord] {
         try database.read { db in
-            let s = try db.statement("""
+            let s = try db.statement(
+                """
                 SELECT g.name, f.name, f.pattern, f.transformations, f.creation_time FROM metric_filters f JOIN log_groups g ON g.id = f.group_id
                 WHERE ?1 IS NULL OR g.name = ?1 ORDER BY g.name, f.name
-                """).bind(group.map { .text($0) } ?? .null)
+                """
+            ).bind(group.map { .text($0) } ?? .null)
             var out: [MetricFilterRecord] = []
             while try s.step() {
-                out.append(MetricFilterRecord(logGroupName: s.text(0), name: s.text(1), pattern: s.text(2), transformations: s.text(3), creationTime: s.int64(4)))
+                out.append(
+                    MetricFilterRecord(
+                        logGroupName: s.text(0), name: s.text(1), pattern: s.text(2), transformations: s.text(3),
+                        creationTime: s.int64(4)))
             }
             return out
         }
@@ -409,8 +500,10 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     }
 
     func writeOffset(_ db: SQLiteConnection, _ o: IngestOffset) throws {
-        try db.statement("INSERT INTO ingest_offsets (source, identity, offset) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET identity = excluded.identity, offset = excluded.offset")
-            .bind(.text(o.source), .text(o.identity), .integer(o.offset)).run()
+        try db.statement(
+            "INSERT INTO ingest_offsets (source, identity, offset) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET identity = excluded.identity, offset = excluded.offset"
+        )
+        .bind(.text(o.source), .text(o.identity), .integer(o.offset)).run()
     }
 }
 

@@ -17,7 +17,8 @@ final class SQLiteStatement {
 
     init(connection: SQLiteConnection, sql: String) throws(SQLiteError) {
         var statement: OpaquePointer?
-        try connection.check(sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil), sql)
+        try connection.check(
+            sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil), sql)
         guard let statement else { throw SQLiteError(code: SQLITE_MISUSE, message: "empty statement", sql: sql) }
         self.handle = statement
         self.connection = connection
@@ -49,7 +50,11 @@ final class SQLiteStatement {
         case .real(let v): rc = sqlite3_bind_double(handle, index, v)
         case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, vigil_sqlite_transient())
         case .blob(let v):
-            rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), vigil_sqlite_transient()) }
+            rc = v.withUnsafeBytes {
+                sqlite3_bind_blob(
+                    handle, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count),
+                    vigil_sqlite_transient())
+            }
         case .null: rc = sqlite3_bind_null(handle, index)
         }
         try connection.check(rc, self.sql)
@@ -57,7 +62,10 @@ final class SQLiteStatement {
 
     /// Binds raw bytes without copying them into an array first (the caller keeps them alive until `step`).
     func bindBlob(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws(SQLiteError) {
-        try connection.check(sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), vigil_sqlite_transient()), sql)
+        try connection.check(
+            sqlite3_bind_blob(
+                handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count),
+                vigil_sqlite_transient()), sql)
     }
 
     /// Advances; true when a row is available.

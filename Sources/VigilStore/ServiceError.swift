@@ -11,10 +11,18 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable, Equatable 
 
     public var description: String { "\(code): \(message)" }
 
-    public static func invalidParameter(_ message: String) -> ServiceError { ServiceError("InvalidParameterException", message) }
-    public static func notFound(_ message: String) -> ServiceError { ServiceError("ResourceNotFoundException", message) }
-    public static func alreadyExists(_ message: String) -> ServiceError { ServiceError("ResourceAlreadyExistsException", message) }
-    public static func limitExceeded(_ message: String) -> ServiceError { ServiceError("LimitExceededException", message) }
+    public static func invalidParameter(_ message: String) -> ServiceError {
+        ServiceError("InvalidParameterException", message)
+    }
+    public static func notFound(_ message: String) -> ServiceError {
+        ServiceError("ResourceNotFoundException", message)
+    }
+    public static func alreadyExists(_ message: String) -> ServiceError {
+        ServiceError("ResourceAlreadyExistsException", message)
+    }
+    public static func limitExceeded(_ message: String) -> ServiceError {
+        ServiceError("LimitExceededException", message)
+    }
 
     public static let logGroupNotFound = notFound("The specified log group does not exist.")
     public static let logStreamNotFound = notFound("The specified log stream does not exist.")

@@ -1,110 +1,119 @@
 /// The schema of a Vigil database, as ordered migrations (version n = first n applied).
 enum VigilSchema {
     static let migrator = SchemaMigrator(migrations: [
-        .init(name: "logs and metrics", sql: """
-            CREATE TABLE log_groups (
-                id INTEGER PRIMARY KEY,
-                name TEXT NOT NULL UNIQUE,
-                creation_time INTEGER NOT NULL,
-                retention_days INTEGER,
-                stored_bytes INTEGER NOT NULL DEFAULT 0
-            );
-            CREATE TABLE log_group_tags (
-                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
-                key TEXT NOT NULL,
-                value TEXT NOT NULL,
-                PRIMARY KEY (group_id, key)
-            ) WITHOUT ROWID;
-            CREATE TABLE log_streams (
-                id INTEGER PRIMARY KEY,
-                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
-                name TEXT NOT NULL,
-                creation_time INTEGER NOT NULL,
-                first_event INTEGER,
-                last_event INTEGER,
-                last_ingestion INTEGER,
-                stored_bytes INTEGER NOT NULL DEFAULT 0,
-                UNIQUE (group_id, name)
-            );
-            CREATE TABLE log_events (
-                id INTEGER PRIMARY KEY,
-                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
-                stream_id INTEGER NOT NULL REFERENCES log_streams(id) ON DELETE CASCADE,
-                timestamp INTEGER NOT NULL,
-                ingestion_time INTEGER NOT NULL,
-                message BLOB NOT NULL
-            );
-            CREATE INDEX log_events_by_group_time ON log_events (group_id, timestamp, id);
-            CREATE INDEX log_events_by_stream ON log_events (stream_id);
-            CREATE TABLE metric_filters (
-                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
-                name TEXT NOT NULL,
-                pattern TEXT NOT NULL,
-                transformations TEXT NOT NULL,
-                creation_time INTEGER NOT NULL,
-                PRIMARY KEY (group_id, name)
-            ) WITHOUT ROWID;
-            CREATE TABLE metrics (
-                id INTEGER PRIMARY KEY,
-                namespace TEXT NOT NULL,
-                name TEXT NOT NULL,
-                dimensions TEXT NOT NULL,
-                unit TEXT NOT NULL,
-                UNIQUE (namespace, name, dimensions, unit)
-            );
-            CREATE TABLE metric_minutes (
-                metric_id INTEGER NOT NULL REFERENCES metrics(id),
-                minute INTEGER NOT NULL,
-                sample_count REAL NOT NULL,
-                sum REAL NOT NULL,
-                minimum REAL NOT NULL,
-                maximum REAL NOT NULL,
-                PRIMARY KEY (metric_id, minute)
-            ) WITHOUT ROWID;
-            CREATE TABLE ingest_offsets (
-                source TEXT PRIMARY KEY,
-                identity TEXT NOT NULL,
-                offset INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            """),
-        .init(name: "metric aggregates at several resolutions, with distributions", sql: """
-            CREATE TABLE metric_data (
-                metric_id INTEGER NOT NULL REFERENCES metrics(id),
-                resolution INTEGER NOT NULL,
-                start INTEGER NOT NULL,
-                sample_count REAL NOT NULL,
-                sum REAL NOT NULL,
-                minimum REAL NOT NULL,
-                maximum REAL NOT NULL,
-                distribution BLOB,
-                PRIMARY KEY (metric_id, resolution, start)
-            ) WITHOUT ROWID;
-            INSERT INTO metric_data (metric_id, resolution, start, sample_count, sum, minimum, maximum)
-                SELECT metric_id, 60, minute, sample_count, sum, minimum, maximum FROM metric_minutes;
-            DROP TABLE metric_minutes;
-            ALTER TABLE metrics ADD COLUMN last_published INTEGER NOT NULL DEFAULT 0;
-            """),
-        .init(name: "log events stored as one block per batch", sql: """
-            CREATE TABLE log_blocks (
-                id INTEGER PRIMARY KEY,
-                group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
-                stream_id INTEGER NOT NULL REFERENCES log_streams(id) ON DELETE CASCADE,
-                first_ts INTEGER NOT NULL,
-                last_ts INTEGER NOT NULL,
-                first_event_id INTEGER NOT NULL,
-                event_count INTEGER NOT NULL,
-                ingestion_time INTEGER NOT NULL,
-                data BLOB NOT NULL
-            );
-            CREATE INDEX log_blocks_by_first ON log_blocks (group_id, first_ts);
-            CREATE INDEX log_blocks_by_last ON log_blocks (group_id, last_ts);
-            CREATE INDEX log_blocks_by_stream ON log_blocks (stream_id);
-            CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-            INSERT INTO counters (name, value) SELECT 'event_id', coalesce(max(id), 0) + 1 FROM log_events;
-            """, code: { db in
+        .init(
+            name: "logs and metrics",
+            sql: """
+                CREATE TABLE log_groups (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    creation_time INTEGER NOT NULL,
+                    retention_days INTEGER,
+                    stored_bytes INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE log_group_tags (
+                    group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (group_id, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE log_streams (
+                    id INTEGER PRIMARY KEY,
+                    group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    creation_time INTEGER NOT NULL,
+                    first_event INTEGER,
+                    last_event INTEGER,
+                    last_ingestion INTEGER,
+                    stored_bytes INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (group_id, name)
+                );
+                CREATE TABLE log_events (
+                    id INTEGER PRIMARY KEY,
+                    group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                    stream_id INTEGER NOT NULL REFERENCES log_streams(id) ON DELETE CASCADE,
+                    timestamp INTEGER NOT NULL,
+                    ingestion_time INTEGER NOT NULL,
+                    message BLOB NOT NULL
+                );
+                CREATE INDEX log_events_by_group_time ON log_events (group_id, timestamp, id);
+                CREATE INDEX log_events_by_stream ON log_events (stream_id);
+                CREATE TABLE metric_filters (
+                    group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    pattern TEXT NOT NULL,
+                    transformations TEXT NOT NULL,
+                    creation_time INTEGER NOT NULL,
+                    PRIMARY KEY (group_id, name)
+                ) WITHOUT ROWID;
+                CREATE TABLE metrics (
+                    id INTEGER PRIMARY KEY,
+                    namespace TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    dimensions TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    UNIQUE (namespace, name, dimensions, unit)
+                );
+                CREATE TABLE metric_minutes (
+                    metric_id INTEGER NOT NULL REFERENCES metrics(id),
+                    minute INTEGER NOT NULL,
+                    sample_count REAL NOT NULL,
+                    sum REAL NOT NULL,
+                    minimum REAL NOT NULL,
+                    maximum REAL NOT NULL,
+                    PRIMARY KEY (metric_id, minute)
+                ) WITHOUT ROWID;
+                CREATE TABLE ingest_offsets (
+                    source TEXT PRIMARY KEY,
+                    identity TEXT NOT NULL,
+                    offset INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """),
+        .init(
+            name: "metric aggregates at several resolutions, with distributions",
+            sql: """
+                CREATE TABLE metric_data (
+                    metric_id INTEGER NOT NULL REFERENCES metrics(id),
+                    resolution INTEGER NOT NULL,
+                    start INTEGER NOT NULL,
+                    sample_count REAL NOT NULL,
+                    sum REAL NOT NULL,
+                    minimum REAL NOT NULL,
+                    maximum REAL NOT NULL,
+                    distribution BLOB,
+                    PRIMARY KEY (metric_id, resolution, start)
+                ) WITHOUT ROWID;
+                INSERT INTO metric_data (metric_id, resolution, start, sample_count, sum, minimum, maximum)
+                    SELECT metric_id, 60, minute, sample_count, sum, minimum, maximum FROM metric_minutes;
+                DROP TABLE metric_minutes;
+                ALTER TABLE metrics ADD COLUMN last_published INTEGER NOT NULL DEFAULT 0;
+                """),
+        .init(
+            name: "log events stored as one block per batch",
+            sql: """
+                CREATE TABLE log_blocks (
+                    id INTEGER PRIMARY KEY,
+                    group_id INTEGER NOT NULL REFERENCES log_groups(id) ON DELETE CASCADE,
+                    stream_id INTEGER NOT NULL REFERENCES log_streams(id) ON DELETE CASCADE,
+                    first_ts INTEGER NOT NULL,
+                    last_ts INTEGER NOT NULL,
+                    first_event_id INTEGER NOT NULL,
+                    event_count INTEGER NOT NULL,
+                    ingestion_time INTEGER NOT NULL,
+                    data BLOB NOT NULL
+                );
+                CREATE INDEX log_blocks_by_first ON log_blocks (group_id, first_ts);
+                CREATE INDEX log_blocks_by_last ON log_blocks (group_id, last_ts);
+                CREATE INDEX log_blocks_by_stream ON log_blocks (stream_id);
+                CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO counters (name, value) SELECT 'event_id', coalesce(max(id), 0) + 1 FROM log_events;
+                """,
+            code: { db in
                 // Each stored event becomes a block of one, keeping its id.
-                let rows = try db.statement("SELECT id, group_id, stream_id, timestamp, ingestion_time, message FROM log_events ORDER BY id")
-                let insert = try db.statement("""
+                let rows = try db.statement(
+                    "SELECT id, group_id, stream_id, timestamp, ingestion_time, message FROM log_events ORDER BY id")
+                let insert = try db.statement(
+                    """
                     INSERT INTO log_blocks (group_id, stream_id, first_ts, last_ts, first_event_id, event_count, ingestion_time, data)
                     VALUES (?, ?, ?, ?, ?, 1, ?, ?)
                     """)
@@ -112,50 +121,58 @@ enum VigilSchema {
                     let t = rows.int64(3)
                     let data = LogBlock.encode([NewLogEvent(timestamp: t, message: rows.blob(5))])
                     insert.reset()
-                    try insert.bind(.integer(rows.int64(1)), .integer(rows.int64(2)), .integer(t), .integer(t), .integer(rows.int64(0)), .integer(rows.int64(4)))
-                    try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in try insert.bindBlob(b, at: 7) }
+                    try insert.bind(
+                        .integer(rows.int64(1)), .integer(rows.int64(2)), .integer(t), .integer(t),
+                        .integer(rows.int64(0)), .integer(rows.int64(4)))
+                    try data.withUnsafeBytes { (b: UnsafeRawBufferPointer) throws -> Void in
+                        try insert.bindBlob(b, at: 7)
+                    }
                     try insert.run()
                 }
                 rows.reset()
                 try db.execute("DROP TABLE log_events")
             }),
-        .init(name: "metric alarms, their history and the notification outbox", sql: """
-            CREATE TABLE alarms (
-                name TEXT PRIMARY KEY,
-                definition TEXT NOT NULL,
-                namespace TEXT NOT NULL,
-                metric_name TEXT NOT NULL,
-                state TEXT NOT NULL,
-                state_reason TEXT NOT NULL,
-                state_reason_data TEXT,
-                state_updated INTEGER NOT NULL,
-                actions_enabled INTEGER NOT NULL,
-                configuration_updated INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE alarm_history (
-                id INTEGER PRIMARY KEY,
-                alarm_name TEXT NOT NULL,
-                timestamp INTEGER NOT NULL,
-                type TEXT NOT NULL,
-                summary TEXT NOT NULL,
-                data TEXT NOT NULL
-            );
-            CREATE INDEX alarm_history_by_alarm ON alarm_history (alarm_name, timestamp);
-            CREATE INDEX alarm_history_by_time ON alarm_history (timestamp);
-            CREATE TABLE notification_outbox (
-                id INTEGER PRIMARY KEY,
-                created INTEGER NOT NULL,
-                alarm_name TEXT NOT NULL,
-                action TEXT NOT NULL,
-                payload TEXT NOT NULL,
-                status TEXT NOT NULL DEFAULT 'pending'
-            );
-            CREATE INDEX metric_data_by_time ON metric_data (resolution, start);
-            """),
-        .init(name: "composite alarms' action suppression; outbox messages held back or dropped", sql: """
-            ALTER TABLE alarms ADD COLUMN suppressed_by TEXT;
-            ALTER TABLE alarms ADD COLUMN suppressed_until INTEGER;
-            CREATE INDEX notification_outbox_held ON notification_outbox (alarm_name) WHERE status = 'held';
-            """),
+        .init(
+            name: "metric alarms, their history and the notification outbox",
+            sql: """
+                CREATE TABLE alarms (
+                    name TEXT PRIMARY KEY,
+                    definition TEXT NOT NULL,
+                    namespace TEXT NOT NULL,
+                    metric_name TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    state_reason TEXT NOT NULL,
+                    state_reason_data TEXT,
+                    state_updated INTEGER NOT NULL,
+                    actions_enabled INTEGER NOT NULL,
+                    configuration_updated INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE alarm_history (
+                    id INTEGER PRIMARY KEY,
+                    alarm_name TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    data TEXT NOT NULL
+                );
+                CREATE INDEX alarm_history_by_alarm ON alarm_history (alarm_name, timestamp);
+                CREATE INDEX alarm_history_by_time ON alarm_history (timestamp);
+                CREATE TABLE notification_outbox (
+                    id INTEGER PRIMARY KEY,
+                    created INTEGER NOT NULL,
+                    alarm_name TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending'
+                );
+                CREATE INDEX metric_data_by_time ON metric_data (resolution, start);
+                """),
+        .init(
+            name: "composite alarms' action suppression; outbox messages held back or dropped",
+            sql: """
+                ALTER TABLE alarms ADD COLUMN suppressed_by TEXT;
+                ALTER TABLE alarms ADD COLUMN suppressed_until INTEGER;
+                CREATE INDEX notification_outbox_held ON notification_outbox (alarm_name) WHERE status = 'held';
+                """),
     ])
 }

@@ -18,10 +18,12 @@ struct AlarmsRunCommand: ParsableCommand {
         let service = AlarmsService(store: logs.store)
         let maintenance = Maintenance(service: logs)
         let sources = StopSignals.install()
-        defer { sources.forEach { $0.cancel() } }
-        let scheduler = AlarmScheduler(service: service, now: { Int64(Date().timeIntervalSince1970 * 1000) },
-                                       sleep: { ms in Thread.sleep(forTimeInterval: Double(ms) / 1000) })
-        FileHandle.standardError.write(Data("vigil alarms run: evaluating at each minute boundary; SIGINT or SIGTERM stops\n".utf8))
+        defer { for source in sources { source.cancel() } }
+        let scheduler = AlarmScheduler(
+            service: service, now: { Int64(Date().timeIntervalSince1970 * 1000) },
+            sleep: { ms in Thread.sleep(forTimeInterval: Double(ms) / 1000) })
+        FileHandle.standardError.write(
+            Data("vigil alarms run: evaluating at each minute boundary; SIGINT or SIGTERM stops\n".utf8))
         try ServiceErrorExit.run("EvaluateAlarms") {
             try scheduler.run(shouldStop: { StopSignals.stopRequested }) { slot, changed in
                 // One structured line per state change, written straight away (no stdout buffering).
@@ -29,7 +31,9 @@ struct AlarmsRunCommand: ParsableCommand {
                     "time=\(MetricsCommand.format(slot)) alarm=\(r.name) state=\(r.state) reason=\(String(reflecting: r.stateReason))\n"
                 }
                 if let s = try? maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
-                    lines.append("time=\(MetricsCommand.format(slot)) maintenance expired_events=\(s.expiredEvents) rolled_up=\(s.metrics.rolledUp) deleted=\(s.metrics.deleted)\n")
+                    lines.append(
+                        "time=\(MetricsCommand.format(slot)) maintenance expired_events=\(s.expiredEvents) rolled_up=\(s.metrics.rolledUp) deleted=\(s.metrics.deleted)\n"
+                    )
                 }
                 if !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.joined().utf8)) }
             }

@@ -13,7 +13,8 @@ struct BenchAlarmsCommand: ParsableCommand {
     )
 
     @Option(name: .customLong("alarms"), help: "The largest number of alarms (one metric each).") var alarms = 10_000
-    @Option(name: .customLong("data-dir"), help: "Where the benchmark databases are written (and removed).") var dataDirectory = "bench-data"
+    @Option(name: .customLong("data-dir"), help: "Where the benchmark databases are written (and removed).")
+    var dataDirectory = "bench-data"
     @Option(name: .customLong("runs"), help: "Steady ticks per size; the fastest counts.") var runs = 3
 
     func validate() throws {
@@ -23,17 +24,27 @@ struct BenchAlarmsCommand: ParsableCommand {
 
     func run() throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        print("vigil bench alarms: 1-minute alarms (Sum ≥ threshold, 3 of 5), each on its own metric with 30 minutes of data; one writer keeps ingesting during the ticks; \(Machine.description)")
-        print("alarms".padding(toLength: 10, withPad: " ", startingAt: 0) + "first tick (all change)".padding(toLength: 26, withPad: " ", startingAt: 0)
-              + "steady tick".padding(toLength: 14, withPad: " ", startingAt: 0) + "µs per alarm (steady)")
+        print(
+            "vigil bench alarms: 1-minute alarms (Sum ≥ threshold, 3 of 5), each on its own metric with 30 minutes of data; one writer keeps ingesting during the ticks; \(Machine.description)"
+        )
+        print(
+            "alarms".padding(toLength: 10, withPad: " ", startingAt: 0)
+                + "first tick (all change)".padding(toLength: 26, withPad: " ", startingAt: 0)
+                + "steady tick".padding(toLength: 14, withPad: " ", startingAt: 0) + "µs per alarm (steady)")
         var perAlarm: [Double] = []
         for size in [alarms / 10, alarms / 2, alarms] {
             let (first, steady) = try measure(size)
             perAlarm.append(steady / Double(size) * 1e6)
-            print("\(size)".padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%.0f ms", first * 1000).padding(toLength: 26, withPad: " ", startingAt: 0)
-                  + String(format: "%.0f ms", steady * 1000).padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.1f", perAlarm.last!))
+            print(
+                "\(size)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + String(format: "%.0f ms", first * 1000).padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + String(format: "%.0f ms", steady * 1000).padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + String(format: "%.1f", perAlarm.last!))
         }
-        print(String(format: "growth: per-alarm cost at %d alarms is %.2fx the cost at %d (1.00x is linear)", alarms, perAlarm[2] / perAlarm[0], alarms / 10))
+        print(
+            String(
+                format: "growth: per-alarm cost at %d alarms is %.2fx the cost at %d (1.00x is linear)", alarms,
+                perAlarm[2] / perAlarm[0], alarms / 10))
     }
 
     /// Seconds of the first tick (every alarm leaves INSUFFICIENT_DATA) and of the fastest steady tick.
@@ -48,22 +59,34 @@ struct BenchAlarmsCommand: ParsableCommand {
         var data = MinuteAggregator()
         for k in 0..<size {
             let key = MetricKey(namespace: "Bench", name: "m\(k)")
-            for back in 1...30 { data.add(MetricDatapoint(key: key, timestamp: base - Int64(back) * minute, value: Double((k + back) % 7))) }
+            for back in 1...30 {
+                data.add(
+                    MetricDatapoint(key: key, timestamp: base - Int64(back) * minute, value: Double((k + back) % 7)))
+            }
         }
         try store.record(data, now: now)
         let service = AlarmsService(store: store)
-        try service.putMetricAlarms((0..<size).map { k in
-            ["AlarmName": "alarm-\(k)", "Namespace": "Bench", "MetricName": "m\(k)", "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 5,
-             "DatapointsToAlarm": 3, "Threshold": 4, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-             "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:bench"]] as [String: Any]
-        })
+        try service.putMetricAlarms(
+            (0..<size).map { k in
+                [
+                    "AlarmName": "alarm-\(k)", "Namespace": "Bench", "MetricName": "m\(k)", "Statistic": "Sum",
+                    "Period": 60, "EvaluationPeriods": 5,
+                    "DatapointsToAlarm": 3, "Threshold": 4, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                    "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:bench"],
+                ] as [String: Any]
+            })
         // Live ingest: another thread publishes datapoints for random metrics while ticks run.
         let stop = Atomic<Bool>(false)
         let writer = Thread {
             var k = 0
             while !stop.load(ordering: .relaxed) {
                 var batch = MinuteAggregator()
-                for _ in 0..<100 { batch.add(MetricDatapoint(key: MetricKey(namespace: "Bench", name: "m\(k % size)"), timestamp: base, value: 1)); k += 7 }
+                for _ in 0..<100 {
+                    batch.add(
+                        MetricDatapoint(
+                            key: MetricKey(namespace: "Bench", name: "m\(k % size)"), timestamp: base, value: 1))
+                    k += 7
+                }
                 try? store.record(batch, now: Int64(Date().timeIntervalSince1970 * 1000))
             }
         }

@@ -6,10 +6,12 @@ enum BenchCorpus {
     typealias Generator = SplitMix64
 
     static let eventNames = [
-        "DescribeInstances", "GetObject", "PutObject", "AssumeRole", "ListBuckets", "DescribeVolumes", "GetCallerIdentity",
+        "DescribeInstances", "GetObject", "PutObject", "AssumeRole", "ListBuckets", "DescribeVolumes",
+        "GetCallerIdentity",
         "DescribeSecurityGroups", "CreateTags", "RunInstances", "TerminateInstances", "CreateNetworkAcl", "DeleteTrail",
         "StopLogging", "PutBucketPolicy", "AuthorizeSecurityGroupIngress", "CreateUser", "AttachRolePolicy", "Decrypt",
-        "GenerateDataKey", "DescribeDBInstances", "ListFunctions20150331", "Invoke", "GetParameter", "DescribeLogGroups",
+        "GenerateDataKey", "DescribeDBInstances", "ListFunctions20150331", "Invoke", "GetParameter",
+        "DescribeLogGroups",
     ]
     static let users = ["alice", "bob", "carol", "deploy-bot", "ci-runner", "dave"]
 
@@ -51,7 +53,9 @@ enum BenchCorpus {
         let name = failedLogin ? "ConsoleLogin" : r.pick(eventNames)
         let user = r.pick(users)
         let denied = r.below(30) == 0
-        let second = n % 60, minute = (n / 60) % 60, hour = (n / 3600) % 24
+        let second = n % 60
+        let minute = (n / 60) % 60
+        let hour = (n / 3600) % 24
         let ip = "\(10 + r.below(200)).\(r.below(256)).\(r.below(256)).\(r.below(256))"
         s += #"{"eventVersion":"1.08","userIdentity":{"type":""#
         s += root ? "Root" : "IAMUser"
@@ -59,33 +63,49 @@ enum BenchCorpus {
         s += root ? "root" : "user/\(user)"
         s += #"","accountId":"123456789012","accessKeyId":"AKIA\#(r.below(1_000_000_000))","userName":"\#(user)""#
         if root && r.below(3) == 0 { s += #","invokedBy":"s3.amazonaws.com""# }
-        s += #"},"eventTime":"2026-11-24T\#(pad(hour)):\#(pad(minute)):\#(pad(second))Z","eventSource":"\#(failedLogin ? "signin" : "ec2").amazonaws.com","#
-        s += #""eventName":"\#(name)","awsRegion":"us-east-1","sourceIPAddress":"\#(ip)","userAgent":"aws-cli/2.15.\#(r.below(40)) Python/3.11.6 Linux/6.1 botocore/2.0","#
+        s +=
+            #"},"eventTime":"2026-11-24T\#(pad(hour)):\#(pad(minute)):\#(pad(second))Z","eventSource":"\#(failedLogin ? "signin" : "ec2").amazonaws.com","#
+        s +=
+            #""eventName":"\#(name)","awsRegion":"us-east-1","sourceIPAddress":"\#(ip)","userAgent":"aws-cli/2.15.\#(r.below(40)) Python/3.11.6 Linux/6.1 botocore/2.0","#
         if failedLogin {
-            s += #""errorMessage":"Failed authentication","additionalEventData":{"LoginTo":"https://console.aws.amazon.com/","MobileVersion":"No","MFAUsed":"No"},"#
+            s +=
+                #""errorMessage":"Failed authentication","additionalEventData":{"LoginTo":"https://console.aws.amazon.com/","MobileVersion":"No","MFAUsed":"No"},"#
         } else if denied {
-            s += #""errorCode":"AccessDenied","errorMessage":"User: arn:aws:iam::123456789012:user/\#(user) is not authorized to perform this action","#
+            s +=
+                #""errorCode":"AccessDenied","errorMessage":"User: arn:aws:iam::123456789012:user/\#(user) is not authorized to perform this action","#
         }
-        s += #""requestParameters":{"instancesSet":{"items":[{"instanceId":"i-0\#(r.below(1_000_000_000))"}]},"filterSet":{},"maxResults":\#(r.below(1000))},"#
-        s += #""responseElements":null,"requestID":"\#(r.below(1_000_000_000))-3c5e-4f1e-9b2a-\#(r.below(1_000_000_000))","eventID":"\#(r.below(1_000_000_000))-aaaa-bbbb-cccc-\#(r.below(1_000_000_000))","#
-        s += #""readOnly":\#(r.below(3) == 0 ? "false" : "true"),"eventType":"\#(root && r.below(4) == 0 ? "AwsServiceEvent" : "AwsApiCall")","managementEvent":true,"recipientAccountId":"123456789012","eventCategory":"Management","#
-        s += #""tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"ec2.us-east-1.amazonaws.com"},"sessionCredentialFromConsole":"false"}"#
+        s +=
+            #""requestParameters":{"instancesSet":{"items":[{"instanceId":"i-0\#(r.below(1_000_000_000))"}]},"filterSet":{},"maxResults":\#(r.below(1000))},"#
+        s +=
+            #""responseElements":null,"requestID":"\#(r.below(1_000_000_000))-3c5e-4f1e-9b2a-\#(r.below(1_000_000_000))","eventID":"\#(r.below(1_000_000_000))-aaaa-bbbb-cccc-\#(r.below(1_000_000_000))","#
+        s +=
+            #""readOnly":\#(r.below(3) == 0 ? "false" : "true"),"eventType":"\#(root && r.below(4) == 0 ? "AwsServiceEvent" : "AwsApiCall")","managementEvent":true,"recipientAccountId":"123456789012","eventCategory":"Management","#
+        s +=
+            #""tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"ec2.us-east-1.amazonaws.com"},"sessionCredentialFromConsole":"false"}"#
     }
 
     static func access(_ r: inout Generator, _ n: Int, into s: inout String) {
         let status = r.pick([200, 200, 200, 200, 200, 301, 304, 404, 404, 500, 503])
         let bytes = r.below(50_000)
-        let path = r.pick(["/index.html", "/api/v1/orders", "/static/app.js", "/login", "/api/v1/users/\(r.below(10_000))"])
-        s += "\(10 + r.below(200)).\(r.below(256)).\(r.below(256)).\(r.below(256)) - \(r.pick(users)) [24/Nov/2026:\(pad((n / 3600) % 24)):\(pad((n / 60) % 60)):\(pad(n % 60)) +0000] "
-        s += "\"\(r.pick(["GET", "GET", "GET", "POST", "PUT"])) \(path) HTTP/1.1\" \(status) \(bytes) \"https://example.com/\" \"Mozilla/5.0 (X11; Linux x86_64)\""
+        let path = r.pick([
+            "/index.html", "/api/v1/orders", "/static/app.js", "/login", "/api/v1/users/\(r.below(10_000))",
+        ])
+        s +=
+            "\(10 + r.below(200)).\(r.below(256)).\(r.below(256)).\(r.below(256)) - \(r.pick(users)) [24/Nov/2026:\(pad((n / 3600) % 24)):\(pad((n / 60) % 60)):\(pad(n % 60)) +0000] "
+        s +=
+            "\"\(r.pick(["GET", "GET", "GET", "POST", "PUT"])) \(path) HTTP/1.1\" \(status) \(bytes) \"https://example.com/\" \"Mozilla/5.0 (X11; Linux x86_64)\""
     }
 
     static func application(_ r: inout Generator, _ n: Int, into s: inout String) {
         let roll = r.below(1000)
         let level = roll < 20 ? "ERROR" : roll < 80 ? "WARN" : "INFO"
-        s += "2026-11-24T\(pad((n / 3600) % 24)):\(pad((n / 60) % 60)):\(pad(n % 60)).\(r.below(1000))Z \(level) [worker-\(r.below(16))] request_id=\(r.below(1_000_000_000)) "
+        s +=
+            "2026-11-24T\(pad((n / 3600) % 24)):\(pad((n / 60) % 60)):\(pad(n % 60)).\(r.below(1000))Z \(level) [worker-\(r.below(16))] request_id=\(r.below(1_000_000_000)) "
         if level == "ERROR" {
-            s += r.below(2) == 0 ? "upstream timeout after \(r.below(30_000))ms calling payments" : "java.lang.IllegalStateException: order \(r.below(100_000)) in bad state"
+            s +=
+                r.below(2) == 0
+                ? "upstream timeout after \(r.below(30_000))ms calling payments"
+                : "java.lang.IllegalStateException: order \(r.below(100_000)) in bad state"
         } else {
             s += "processed order \(r.below(100_000)) for customer \(r.below(10_000)) in \(r.below(500))ms status=ok"
         }

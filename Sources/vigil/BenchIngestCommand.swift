@@ -10,13 +10,16 @@ import VigilStore
 struct BenchIngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Measure ingest (events/s) with 0, 1, 10 and 100 metric filters against raw SQLite inserts of the same rows."
+        abstract:
+            "Measure ingest (events/s) with 0, 1, 10 and 100 metric filters against raw SQLite inserts of the same rows."
     )
 
     @Option(name: .customLong("events"), help: "Number of events per case and corpus.")
     var events = 500_000
 
-    @Option(name: .customLong("corpus"), help: "cloudtrail (JSON records, ~1 KB), application (text lines, ~130 bytes) or both.")
+    @Option(
+        name: .customLong("corpus"),
+        help: "cloudtrail (JSON records, ~1 KB), application (text lines, ~130 bytes) or both.")
     var corpus = "both"
 
     @Option(name: .customLong("data-dir"), help: "Where the benchmark databases are written (and removed).")
@@ -25,13 +28,17 @@ struct BenchIngestCommand: ParsableCommand {
     @Option(name: .customLong("runs"), help: "Runs per case, alternating the cases; the fastest counts.")
     var runs = 3
 
-    @Option(name: .customLong("only"), help: "Run only the cases whose name contains this text (the raw SQLite ceiling always runs).")
+    @Option(
+        name: .customLong("only"),
+        help: "Run only the cases whose name contains this text (the raw SQLite ceiling always runs).")
     var only: String?
 
     func validate() throws {
         guard events >= 1_000 else { throw ValidationError("--events must be at least 1000.") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
-        guard ["cloudtrail", "application", "both"].contains(corpus) else { throw ValidationError("--corpus must be cloudtrail, application or both.") }
+        guard ["cloudtrail", "application", "both"].contains(corpus) else {
+            throw ValidationError("--corpus must be cloudtrail, application or both.")
+        }
     }
 
     /// The CloudTrail User Guide's (CIS benchmark) alarms: ten filters a security team actually runs.
@@ -57,7 +64,10 @@ struct BenchIngestCommand: ParsableCommand {
             switch k / BenchCorpus.eventNames.count {
             case 0: out.append("{ $.eventName = \(name) }")
             case 1: out.append("{ $.eventName = \(name) && $.errorCode = \"AccessDenied\" }")
-            default: out.append("{ $.eventName = \(name) && $.userIdentity.userName = \(BenchCorpus.users[k % BenchCorpus.users.count]) }")
+            default:
+                out.append(
+                    "{ $.eventName = \(name) && $.userIdentity.userName = \(BenchCorpus.users[k % BenchCorpus.users.count]) }"
+                )
             }
             k += 1
         }
@@ -66,17 +76,29 @@ struct BenchIngestCommand: ParsableCommand {
 
     /// Filters an application team would run on its service's text logs.
     static let applicationFilters = [
-        "ERROR", "WARN", "\"upstream timeout\"", "IllegalStateException", "%timeout\\safter\\s\\d+ms%", "?ERROR ?WARN", "\"status=ok\"",
+        "ERROR", "WARN", "\"upstream timeout\"", "IllegalStateException", "%timeout\\safter\\s\\d+ms%", "?ERROR ?WARN",
+        "\"status=ok\"",
         "\"for customer 42 \"", "ERROR -payments", "[timestamp, level = ERROR, worker, request_id, ...]",
     ]
 
-    static var hundredApplicationFilters: [String] { applicationFilters + (10..<100).map { "\"customer \($0 * 97) in\"" } }
+    static var hundredApplicationFilters: [String] {
+        applicationFilters + (10..<100).map { "\"customer \($0 * 97) in\"" }
+    }
 
     func run() throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        print("vigil bench ingest: \(events) events per case; SQLite WAL, synchronous=FULL, on \(dataDirectory); best of \(runs) runs, each starting with another case; \(Machine.description)")
-        if corpus != "application" { try measure(corpus: "cloudtrail", filters: (Self.guideFilters, Self.hundredFilters), tenLabel: "the guide's") }
-        if corpus != "cloudtrail" { try measure(corpus: "application", filters: (Self.applicationFilters, Self.hundredApplicationFilters), tenLabel: "terms, regex, fields") }
+        print(
+            "vigil bench ingest: \(events) events per case; SQLite WAL, synchronous=FULL, on \(dataDirectory); best of \(runs) runs, each starting with another case; \(Machine.description)"
+        )
+        if corpus != "application" {
+            try measure(
+                corpus: "cloudtrail", filters: (Self.guideFilters, Self.hundredFilters), tenLabel: "the guide's")
+        }
+        if corpus != "cloudtrail" {
+            try measure(
+                corpus: "application", filters: (Self.applicationFilters, Self.hundredApplicationFilters),
+                tenLabel: "terms, regex, fields")
+        }
         try statistics(now: Int64(Date().timeIntervalSince1970 * 1000))
     }
 
@@ -87,14 +109,22 @@ struct BenchIngestCommand: ParsableCommand {
         var line = ""
         let messages: [[UInt8]] = (0..<events).map { n in
             line.removeAll(keepingCapacity: true)
-            if corpus == "cloudtrail" { BenchCorpus.cloudTrail(&rng, n, into: &line) } else { BenchCorpus.application(&rng, n, into: &line) }
+            if corpus == "cloudtrail" {
+                BenchCorpus.cloudTrail(&rng, n, into: &line)
+            } else {
+                BenchCorpus.application(&rng, n, into: &line)
+            }
             return Array(line.utf8)
         }
-        let all = messages.enumerated().map { NewLogEvent(timestamp: now - Int64(events) + Int64($0.offset), message: $0.element) }
+        let all = messages.enumerated().map {
+            NewLogEvent(timestamp: now - Int64(events) + Int64($0.offset), message: $0.element)
+        }
         var batches: [[NewLogEvent]] = [[]]
         var bytes = 0
         for e in all {
-            if batches[batches.count - 1].count == LogsLimits.maximumBatchEvents || bytes + e.message.count + LogsLimits.perEventOverhead > LogsLimits.maximumBatchBytes {
+            if batches[batches.count - 1].count == LogsLimits.maximumBatchEvents
+                || bytes + e.message.count + LogsLimits.perEventOverhead > LogsLimits.maximumBatchBytes
+            {
                 batches.append([])
                 bytes = 0
             }
@@ -102,11 +132,16 @@ struct BenchIngestCommand: ParsableCommand {
             bytes += e.message.count + LogsLimits.perEventOverhead
         }
         let totalBytes = Double(messages.reduce(0) { $0 + $1.count })
-        print("\n\(corpus): \(events) events of \(Int(totalBytes) / events) bytes on average, in \(batches.count) PutLogEvents batches (≤ 10,000 events, ≤ 1,048,576 bytes)")
+        print(
+            "\n\(corpus): \(events) events of \(Int(totalBytes) / events) bytes on average, in \(batches.count) PutLogEvents batches (≤ 10,000 events, ≤ 1,048,576 bytes)"
+        )
 
-        let allCases: [(String, [String]?)] = [("raw SQLite inserts (ceiling)", nil), ("0 metric filters", []), ("1 metric filter", [filters.ten[0]]),
-                                               ("10 metric filters (\(tenLabel))", filters.ten), ("100 metric filters", filters.hundred)]
-        let cases = allCases.enumerated().filter { $0.offset == 0 || only.map($0.element.0.contains) ?? true }.map(\.element)
+        let allCases: [(String, [String]?)] = [
+            ("raw SQLite inserts (ceiling)", nil), ("0 metric filters", []), ("1 metric filter", [filters.ten[0]]),
+            ("10 metric filters (\(tenLabel))", filters.ten), ("100 metric filters", filters.hundred),
+        ]
+        let cases = allCases.enumerated().filter { $0.offset == 0 || only.map($0.element.0.contains) ?? true }.map(
+            \.element)
         var best = [Double](repeating: .infinity, count: cases.count)
         for run in 0..<runs {
             // Each run starts with another case, so that whatever a case leaves behind (the file system
@@ -122,11 +157,18 @@ struct BenchIngestCommand: ParsableCommand {
                     try service.createLogGroup("bench")
                     try service.createLogStream(group: "bench", name: "stream")
                     for (n, f) in filters.enumerated() {
-                        try service.putMetricFilter(group: "bench", name: "f\(n)", pattern: f,
-                                                    transformations: [MetricTransformation(metricName: "m\(n)", metricNamespace: "Bench", metricValue: "1")])
+                        try service.putMetricFilter(
+                            group: "bench", name: "f\(n)", pattern: f,
+                            transformations: [
+                                MetricTransformation(metricName: "m\(n)", metricNamespace: "Bench", metricValue: "1")
+                            ])
                     }
-                    seconds = try Self.time { for b in batches { try service.putLogEvents(group: "bench", stream: "stream", events: b) } }
-                    if !filters.isEmpty { try Self.check(service, filters, messages, from: now - Int64(events), to: now) }
+                    seconds = try Self.time {
+                        for b in batches { try service.putLogEvents(group: "bench", stream: "stream", events: b) }
+                    }
+                    if !filters.isEmpty {
+                        try Self.check(service, filters, messages, from: now - Int64(events), to: now)
+                    }
                 } else {
                     let baseline = try SQLiteInsertBaseline(path: path, now: now)
                     seconds = try Self.time { try baseline.run(batches: batches, ingestionTime: now) }
@@ -135,23 +177,33 @@ struct BenchIngestCommand: ParsableCommand {
             }
         }
         for k in cases.indices {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dataDirectory + "/bench-ingest-\(k).db" + suffix) }
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: dataDirectory + "/bench-ingest-\(k).db" + suffix)
+            }
         }
         print(pad("case", 40) + pad("events/s", 12) + pad("MB/s", 8) + "of raw SQLite")
         for (k, (name, _)) in cases.enumerated() {
-            print(pad(name, 40) + pad(String(Int(Double(events) / best[k])), 12) + pad(String(format: "%.0f", totalBytes / best[k] / 1e6), 8)
-                  + String(format: "%.0f%%", 100 * best[0] / best[k]))
+            print(
+                pad(name, 40) + pad(String(Int(Double(events) / best[k])), 12)
+                    + pad(String(format: "%.0f", totalBytes / best[k] / 1e6), 8)
+                    + String(format: "%.0f%%", 100 * best[0] / best[k]))
         }
     }
 
     /// The metric sums must equal what each filter counts alone over the same messages.
-    static func check(_ service: LogsService, _ filters: [String], _ messages: [[UInt8]], from: Int64, to: Int64) throws {
+    static func check(_ service: LogsService, _ filters: [String], _ messages: [[UInt8]], from: Int64, to: Int64) throws
+    {
         for (n, f) in filters.enumerated() where n % 9 == 0 {
             let pattern = try FilterPattern(f)
-            let expected = messages.reduce(0) { c, m in c + (m.withUnsafeBufferPointer { pattern.matches($0) } ? 1 : 0) }
-            let periods = try service.metricStatistics(MetricKey(namespace: "Bench", name: "m\(n)"), start: from - 3_600_000, end: to + 60_000, periodSeconds: 3600)
+            let expected = messages.reduce(0) { c, m in c + (m.withUnsafeBufferPointer { pattern.matches($0) } ? 1 : 0)
+            }
+            let periods = try service.metricStatistics(
+                MetricKey(namespace: "Bench", name: "m\(n)"), start: from - 3_600_000, end: to + 60_000,
+                periodSeconds: 3600)
             let got = Int(periods.map(\.values.sum).reduce(0, +))
-            guard got == expected else { throw ValidationError("filter \(n) summed \(got), but matches \(expected) events alone") }
+            guard got == expected else {
+                throw ValidationError("filter \(n) summed \(got), but matches \(expected) events alone")
+            }
         }
     }
 
@@ -163,30 +215,41 @@ struct BenchIngestCommand: ParsableCommand {
         let store = try SQLiteLogStore(path: path)
         let service = LogsService(store: store)
         let key = MetricKey(namespace: "Bench", name: "ConsoleSignInFailureCount")
-        let end = Period.floor(now, to: 60_000), start = end - 30 * 86_400_000
+        let end = Period.floor(now, to: 60_000)
+        let start = end - 30 * 86_400_000
         var rng = BenchCorpus.Generator(seed: 30)
         for day in 0..<30 {
             var minutes = MinuteAggregator()
             for m in 0..<1440 {
                 let t = start + Int64(day * 1440 + m) * 60_000
                 // Ten other metrics share the table, as in a real store.
-                for other in 0..<10 { minutes.add(MetricDatapoint(key: MetricKey(namespace: "Bench", name: "other\(other)"), timestamp: t, value: 1)) }
+                for other in 0..<10 {
+                    minutes.add(
+                        MetricDatapoint(
+                            key: MetricKey(namespace: "Bench", name: "other\(other)"), timestamp: t, value: 1))
+                }
                 minutes.add(MetricDatapoint(key: key, timestamp: t, value: Double(rng.below(5))))
             }
             try store.record(minutes, now: now)
         }
-        for (label, period) in [("30 days, 1-hour periods (720 datapoints)", 3600), ("30 days, 1-day periods (30 datapoints)", 86_400)] as [(String, Int)] {
+        for (label, period) in [
+            ("30 days, 1-hour periods (720 datapoints)", 3600), ("30 days, 1-day periods (30 datapoints)", 86_400),
+        ] as [(String, Int)] {
             var fastest = Double.infinity
             var sum = 0.0
             for _ in 0..<20 {
                 let seconds = try Self.time {
-                    sum = try service.metrics.getMetricStatistics(namespace: key.namespace, metricName: key.name, startTime: start, endTime: end,
-                                                                  period: period, statistics: ["Sum", "SampleCount"])
-                        .datapoints.compactMap { $0.values["Sum"] }.reduce(0, +)
+                    sum = try service.metrics.getMetricStatistics(
+                        namespace: key.namespace, metricName: key.name, startTime: start, endTime: end,
+                        period: period, statistics: ["Sum", "SampleCount"]
+                    )
+                    .datapoints.compactMap { $0.values["Sum"] }.reduce(0, +)
                 }
                 fastest = min(fastest, seconds)
             }
-            print("GetMetricStatistics, \(label): " + String(format: "%.1f ms", fastest * 1000) + " (best of 20; Sum over all \(Int(sum)))")
+            print(
+                "GetMetricStatistics, \(label): " + String(format: "%.1f ms", fastest * 1000)
+                    + " (best of 20; Sum over all \(Int(sum)))")
         }
     }
 
@@ -197,5 +260,7 @@ struct BenchIngestCommand: ParsableCommand {
         return (clock.now - start).seconds
     }
 
-    func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+    func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count)
+    }
 }

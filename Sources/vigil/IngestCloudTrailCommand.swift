@@ -6,7 +6,8 @@ import VigilService
 struct IngestCloudTrailCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cloudtrail",
-        abstract: "Ingest CloudTrail log files (.json.gz or .json, or directories of them) as CloudTrail delivers events to CloudWatch Logs.",
+        abstract:
+            "Ingest CloudTrail log files (.json.gz or .json, or directories of them) as CloudTrail delivers events to CloudWatch Logs.",
         discussion: """
             Each record becomes one event in the stream ACCOUNT_CloudTrail_REGION, timestamped with its eventTime. \
             Records over 256 KB are skipped, as CloudTrail skips them. A file already ingested (by content) is not ingested again.
@@ -27,18 +28,25 @@ struct IngestCloudTrailCommand: ParsableCommand {
         let tty = isatty(STDERR_FILENO) == 1
         let start = Date()
         try ServiceErrorExit.run("PutLogEvents") {
-            let s = try ingester.ingest(paths: paths, report: { problem in
-                FileHandle.standardError.write(Data("\(tty ? "\n" : "")vigil ingest cloudtrail: \(problem)\n".utf8))
-            }, progress: { s, _ in
-                guard tty else { return }
-                let seconds = max(Date().timeIntervalSince(start), 0.001)
-                let done = s.files + s.filesAlreadyIngested + s.filesFailed
-                FileHandle.standardError.write(Data("\r\(done) files, \(s.events) events, \(Int(Double(s.events) / seconds)) events/s   ".utf8))
-            })
+            let s = try ingester.ingest(
+                paths: paths,
+                report: { problem in
+                    FileHandle.standardError.write(Data("\(tty ? "\n" : "")vigil ingest cloudtrail: \(problem)\n".utf8))
+                },
+                progress: { s, _ in
+                    guard tty else { return }
+                    let seconds = max(Date().timeIntervalSince(start), 0.001)
+                    let done = s.files + s.filesAlreadyIngested + s.filesFailed
+                    FileHandle.standardError.write(
+                        Data("\r\(done) files, \(s.events) events, \(Int(Double(s.events) / seconds)) events/s   ".utf8)
+                    )
+                })
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
-            print("ingested \(s.events) events from \(s.files) files into \(group) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s;"
-                  + " \(s.filesAlreadyIngested) files already ingested, \(s.filesFailed) failed;"
-                  + " records skipped: \(s.oversizeSkipped) over 256 KB, \(s.untimedSkipped) without eventTime, \(s.expiredSkipped) older than the group's retention")
+            print(
+                "ingested \(s.events) events from \(s.files) files into \(group) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s;"
+                    + " \(s.filesAlreadyIngested) files already ingested, \(s.filesFailed) failed;"
+                    + " records skipped: \(s.oversizeSkipped) over 256 KB, \(s.untimedSkipped) without eventTime, \(s.expiredSkipped) older than the group's retention"
+            )
             if s.filesFailed > 0 { throw ExitCode(1) }
         }
     }

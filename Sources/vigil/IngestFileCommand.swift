@@ -8,7 +8,8 @@ import VigilService
 struct IngestFileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "file",
-        abstract: "Ingest each line of FILE (or '-' for standard input) as a log event; a rerun continues where the last stopped.",
+        abstract:
+            "Ingest each line of FILE (or '-' for standard input) as a log event; a rerun continues where the last stopped.",
         discussion: """
             With --follow, keeps reading lines as they are appended, like tail -F: a truncated file is read again from its start, \
             a rotated file is finished and the new one read from its start. Stops on SIGINT or SIGTERM after committing what it read. \
@@ -31,7 +32,9 @@ struct IngestFileCommand: ParsableCommand {
     var paths: [String]
 
     func validate() throws {
-        if follow && (paths.count != 1 || paths[0] == "-") { throw ValidationError("--follow takes exactly one file (not standard input).") }
+        if follow && (paths.count != 1 || paths[0] == "-") {
+            throw ValidationError("--follow takes exactly one file (not standard input).")
+        }
     }
 
     func run() throws {
@@ -42,33 +45,45 @@ struct IngestFileCommand: ParsableCommand {
         let sources = follow ? StopSignals.install() : []
         if follow {
             let maintenance = Maintenance(service: service)
-            followOptions = FileIngester.Follow(shouldStop: { StopSignals.stopRequested }, idle: {
-                do {
-                    if let s = try maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
-                        FileHandle.standardError.write(Data("vigil maintenance: \(s.expiredEvents) expired events deleted, \(s.metrics.rolledUp) metric rows rolled up, \(s.metrics.deleted) deleted\n".utf8))
+            followOptions = FileIngester.Follow(
+                shouldStop: { StopSignals.stopRequested },
+                idle: {
+                    do {
+                        if let s = try maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
+                            FileHandle.standardError.write(
+                                Data(
+                                    "vigil maintenance: \(s.expiredEvents) expired events deleted, \(s.metrics.rolledUp) metric rows rolled up, \(s.metrics.deleted) deleted\n"
+                                        .utf8))
+                        }
+                    } catch {
+                        FileHandle.standardError.write(Data("vigil maintenance failed: \(error)\n".utf8))
                     }
-                } catch {
-                    FileHandle.standardError.write(Data("vigil maintenance failed: \(error)\n".utf8))
-                }
-            })
+                })
         }
-        defer { sources.forEach { $0.cancel() } }
+        defer { for source in sources { source.cancel() } }
         try ServiceErrorExit.run("PutLogEvents") {
             try ingester.prepare()
             for path in paths {
                 let start = Date()
-                let summary = try ingester.ingest(path: path, follow: followOptions, report: { problem in
-                    FileHandle.standardError.write(Data("\(tty ? "\n" : "")vigil ingest: \(path): \(problem)\n".utf8))
-                }, progress: { s in
-                    guard tty else { return }
-                    let rate = Double(s.events) / max(Date().timeIntervalSince(start), 0.001)
-                    FileHandle.standardError.write(Data("\r\(path): \(s.events) events, \(Int(rate)) events/s   ".utf8))
-                })
+                let summary = try ingester.ingest(
+                    path: path, follow: followOptions,
+                    report: { problem in
+                        FileHandle.standardError.write(
+                            Data("\(tty ? "\n" : "")vigil ingest: \(path): \(problem)\n".utf8))
+                    },
+                    progress: { s in
+                        guard tty else { return }
+                        let rate = Double(s.events) / max(Date().timeIntervalSince(start), 0.001)
+                        FileHandle.standardError.write(
+                            Data("\r\(path): \(s.events) events, \(Int(rate)) events/s   ".utf8))
+                    })
                 if tty { FileHandle.standardError.write(Data("\n".utf8)) }
                 let seconds = Date().timeIntervalSince(start)
-                print("ingested \(summary.events) events from \(path) into \(group)/\(stream) in \(summary.batches) batches"
-                      + " (\(summary.skippedEmpty) empty and \(summary.skippedInvalid) invalid lines skipped"
-                      + (follow ? "; \(summary.rotations) rotations, \(summary.truncations) truncations" : "") + ") in \(String(format: "%.2f", seconds)) s")
+                print(
+                    "ingested \(summary.events) events from \(path) into \(group)/\(stream) in \(summary.batches) batches"
+                        + " (\(summary.skippedEmpty) empty and \(summary.skippedInvalid) invalid lines skipped"
+                        + (follow ? "; \(summary.rotations) rotations, \(summary.truncations) truncations" : "")
+                        + ") in \(String(format: "%.2f", seconds)) s")
             }
         }
     }

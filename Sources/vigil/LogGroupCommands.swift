@@ -18,7 +18,8 @@ struct CreateLogGroupCommand: ParsableCommand {
 
 /// `vigil logs delete-log-group`: the group, its streams, events and metric filters.
 struct DeleteLogGroupCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "delete-log-group", abstract: "Delete a log group with its streams, events and metric filters.")
+    static let configuration = CommandConfiguration(
+        commandName: "delete-log-group", abstract: "Delete a log group with its streams, events and metric filters.")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
 
@@ -30,10 +31,16 @@ struct DeleteLogGroupCommand: ParsableCommand {
 
 /// `vigil logs put-retention-policy`.
 struct PutRetentionPolicyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "put-retention-policy", abstract: "Keep a group's events for this many days (AWS's allowed values).")
+    static let configuration = CommandConfiguration(
+        commandName: "put-retention-policy",
+        abstract: "Keep a group's events for this many days (AWS's allowed values).")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
-    @Option(name: .customLong("retention-in-days"), help: "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653.")
+    @Option(
+        name: .customLong("retention-in-days"),
+        help:
+            "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+    )
     var days: Int
 
     func run() throws {
@@ -44,7 +51,8 @@ struct PutRetentionPolicyCommand: ParsableCommand {
 
 /// `vigil logs delete-retention-policy`.
 struct DeleteRetentionPolicyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "delete-retention-policy", abstract: "Keep a group's events forever.")
+    static let configuration = CommandConfiguration(
+        commandName: "delete-retention-policy", abstract: "Keep a group's events forever.")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
 

@@ -6,7 +6,8 @@ import VigilService
 struct MaintainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maintain",
-        abstract: "Delete events past their group's retention and roll old metric data up (CloudWatch's schedule), once."
+        abstract:
+            "Delete events past their group's retention and roll old metric data up (CloudWatch's schedule), once."
     )
 
     @OptionGroup var store: StoreOptions
@@ -14,6 +15,8 @@ struct MaintainCommand: ParsableCommand {
     func run() throws {
         let service = try store.openService()
         let s = try Maintenance(service: service).run()
-        print("\(s.expiredEvents) expired events deleted; \(s.metrics.rolledUp) metric rows rolled up, \(s.metrics.deleted) past retention deleted")
+        print(
+            "\(s.expiredEvents) expired events deleted; \(s.metrics.rolledUp) metric rows rolled up, \(s.metrics.deleted) past retention deleted"
+        )
     }
 }

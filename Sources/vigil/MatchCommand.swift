@@ -10,7 +10,8 @@ struct MatchCommand: ParsableCommand {
         abstract: "Print the lines of files (or standard input) that a filter pattern matches, like grep."
     )
 
-    @Option(name: .customLong("filter-pattern"), help: "The CloudWatch Logs filter pattern; each line is one log event.")
+    @Option(
+        name: .customLong("filter-pattern"), help: "The CloudWatch Logs filter pattern; each line is one log event.")
     var filterPattern: String
 
     @Flag(name: .customLong("count"), help: "Print only the number of matching lines.")
@@ -33,15 +34,15 @@ struct MatchCommand: ParsableCommand {
         for path in inputs {
             var matched = 0
             do {
-            try LineReader.forEachChunk(path) { chunk in
-                pattern.forEachMatchingLine(in: chunk) { range in
-                    matched += 1
-                    if !count {
-                        output.append(UnsafeBufferPointer(rebasing: chunk[range]))
-                        output.append(UInt8(ascii: "\n"))
+                try LineReader.forEachChunk(path) { chunk in
+                    pattern.forEachMatchingLine(in: chunk) { range in
+                        matched += 1
+                        if !count {
+                            output.append(UnsafeBufferPointer(rebasing: chunk[range]))
+                            output.append(UInt8(ascii: "\n"))
+                        }
                     }
                 }
-            }
             } catch {
                 output.flush()
                 FileHandle.standardError.write(Data("vigil match: cannot read '\(path)': \(error)\n".utf8))
@@ -74,17 +75,23 @@ enum LineReader {
             }
             if read == 0 { break }
             filled += read
-            let end = buffer.withUnsafeBufferPointer { b -> Int? in
-                var k = filled - 1
-                while k >= filled - read { if b[k] == 10 { return k }; k -= 1 }
-                return nil
-            } ?? buffer[..<(filled - read)].lastIndex(of: 10)
+            let end =
+                buffer.withUnsafeBufferPointer { b -> Int? in
+                    var k = filled - 1
+                    while k >= filled - read {
+                        if b[k] == 10 { return k }
+                        k -= 1
+                    }
+                    return nil
+                } ?? buffer[..<(filled - read)].lastIndex(of: 10)
             guard let lastNewline = end else { continue }
             buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0...lastNewline])) }
             let rest = filled - lastNewline - 1
-            if rest > 0 { buffer.withUnsafeMutableBufferPointer { b in
-                for k in 0..<rest { b[k] = b[lastNewline + 1 + k] }
-            } }
+            if rest > 0 {
+                buffer.withUnsafeMutableBufferPointer { b in
+                    for k in 0..<rest { b[k] = b[lastNewline + 1 + k] }
+                }
+            }
             filled = rest
         }
         if filled > 0 { buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<filled])) } }
@@ -94,9 +101,18 @@ enum LineReader {
 /// Buffers standard output and writes it in large blocks.
 final class OutputBuffer {
     var bytes: [UInt8] = []
-    func append(_ b: UInt8) { bytes.append(b); if bytes.count > 1 << 20 { flush() } }
-    func append(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b); if bytes.count > 1 << 20 { flush() } }
-    func append(_ b: [UInt8]) { bytes.append(contentsOf: b); if bytes.count > 1 << 20 { flush() } }
+    func append(_ b: UInt8) {
+        bytes.append(b)
+        if bytes.count > 1 << 20 { flush() }
+    }
+    func append(_ b: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: b)
+        if bytes.count > 1 << 20 { flush() }
+    }
+    func append(_ b: [UInt8]) {
+        bytes.append(contentsOf: b)
+        if bytes.count > 1 << 20 { flush() }
+    }
     func flush() {
         guard !bytes.isEmpty else { return }
         FileHandle.standardOutput.write(Data(bytes))

@@ -8,7 +8,9 @@ struct LogGroupTarget: ParsableArguments {
     @Option(name: .customLong("log-group-name"), help: "The log group's name (instead of its ARN).") var name: String?
 
     func validate() throws {
-        guard (arn == nil) != (name == nil) else { throw ValidationError("give either --resource-arn or --log-group-name.") }
+        guard (arn == nil) != (name == nil) else {
+            throw ValidationError("give either --resource-arn or --log-group-name.")
+        }
     }
 
     func group() throws -> String { try name ?? LogsService.logGroupName(arn: arn!) }
@@ -16,11 +18,13 @@ struct LogGroupTarget: ParsableArguments {
 
 /// `vigil logs tag-resource` (alias `tag-log-group`).
 struct TagResourceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tag-resource", abstract: "Add or replace tags of a log group.", aliases: ["tag-log-group"])
+    static let configuration = CommandConfiguration(
+        commandName: "tag-resource", abstract: "Add or replace tags of a log group.", aliases: ["tag-log-group"])
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var target: LogGroupTarget
-    @Option(name: .customLong("tags"), parsing: .upToNextOption, help: "Key=value pairs (also Key=value,Key2=value2).") var tags: [String]
+    @Option(name: .customLong("tags"), parsing: .upToNextOption, help: "Key=value pairs (also Key=value,Key2=value2).")
+    var tags: [String]
 
     func run() throws {
         let parsed = try Self.parseTags(tags)
@@ -38,7 +42,8 @@ struct TagResourceCommand: ParsableCommand {
 
 /// `vigil logs untag-resource` (alias `untag-log-group`).
 struct UntagResourceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "untag-resource", abstract: "Remove tags of a log group by key.", aliases: ["untag-log-group"])
+    static let configuration = CommandConfiguration(
+        commandName: "untag-resource", abstract: "Remove tags of a log group by key.", aliases: ["untag-log-group"])
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var target: LogGroupTarget
@@ -52,14 +57,17 @@ struct UntagResourceCommand: ParsableCommand {
 
 /// `vigil logs list-tags-for-resource` (alias `list-tags-log-group`).
 struct ListTagsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list-tags-for-resource", abstract: "Print a log group's tags as JSON.",
-                                                    aliases: ["list-tags-log-group"])
+    static let configuration = CommandConfiguration(
+        commandName: "list-tags-for-resource", abstract: "Print a log group's tags as JSON.",
+        aliases: ["list-tags-log-group"])
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var target: LogGroupTarget
 
     func run() throws {
         let service = try store.openService()
-        try ServiceErrorExit.run("ListTagsForResource") { ServiceErrorExit.printJSON(["tags": try service.listTags(try target.group())]) }
+        try ServiceErrorExit.run("ListTagsForResource") {
+            ServiceErrorExit.printJSON(["tags": try service.listTags(try target.group())])
+        }
     }
 }

@@ -12,7 +12,9 @@ struct TestPatternCommand: ParsableCommand {
     @Option(name: .customLong("filter-pattern"), help: "The CloudWatch Logs filter pattern to test.")
     var filterPattern: String
 
-    @Option(name: .customLong("log-event-messages"), parsing: .upToNextOption, help: "The log event messages to test (1 to 50).")
+    @Option(
+        name: .customLong("log-event-messages"), parsing: .upToNextOption,
+        help: "The log event messages to test (1 to 50).")
     var logEventMessages: [String] = []
 
     @Option(name: .customLong("log-events-file"), help: "A file with one message per line, or - for standard input.")
@@ -36,9 +38,10 @@ struct TestPatternCommand: ParsableCommand {
                 }
                 data = contents
             }
-            var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map {
-                $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-            }
+            var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .map {
+                    $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+                }
             if lines.last == "" { lines.removeLast() }
             messages += lines
         }
@@ -55,7 +58,8 @@ struct TestPatternCommand: ParsableCommand {
 /// Prints an error the way the `aws` CLI does, with a caret under the offending spot of the pattern.
 enum AWSErrorReport {
     static func print(_ error: FilterPatternError, operation: String, pattern: String) {
-        var text = "An error occurred (\(error.awsErrorName)) when calling the \(operation) operation: \(error.description)\n"
+        var text =
+            "An error occurred (\(error.awsErrorName)) when calling the \(operation) operation: \(error.description)\n"
         if error.id != "message-count" && error.id != "empty-message" {
             text += error.caretDiagram(for: pattern) + "\n"
         }

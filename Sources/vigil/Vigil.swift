@@ -6,6 +6,9 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "A self-hosted twin of CloudWatch Logs metric filters, alarms and notifications.",
-        subcommands: [TestPatternCommand.self, MatchCommand.self, IngestCommand.self, LogsCommand.self, MetricsCommand.self, AlarmsCommand.self, BacktestCommand.self, MaintainCommand.self, BenchCommand.self]
+        subcommands: [
+            TestPatternCommand.self, MatchCommand.self, IngestCommand.self, LogsCommand.self, MetricsCommand.self,
+            AlarmsCommand.self, BacktestCommand.self, MaintainCommand.self, BenchCommand.self,
+        ]
     )
 }

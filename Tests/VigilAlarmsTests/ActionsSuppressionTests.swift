@@ -7,7 +7,9 @@ struct ActionsSuppressionTests {
     static let settings = ActionsSuppressor(alarm: "Maintenance", waitPeriod: 120, extensionPeriod: 180)
     static let t: Int64 = 1_795_600_200_000
 
-    @Test("while the suppressor is in ALARM, a change's actions are held; they run when the extension period after it ends")
+    @Test(
+        "while the suppressor is in ALARM, a change's actions are held; they run when the extension period after it ends"
+    )
     func suppressorInAlarm() {
         var s = ActionsSuppression()
         s.suppressorChanged(to: .alarm, at: Self.t, Self.settings)
@@ -63,8 +65,9 @@ struct ActionsSuppressionTests {
         #expect(runs9)
         #expect(s == ActionsSuppression())
         var noWait = ActionsSuppression()
-        let runs = noWait.compositeChanged(to: .alarm, suppressorState: .insufficientData, at: Self.t,
-                                           ActionsSuppressor(alarm: "m", waitPeriod: 0, extensionPeriod: 0))
+        let runs = noWait.compositeChanged(
+            to: .alarm, suppressorState: .insufficientData, at: Self.t,
+            ActionsSuppressor(alarm: "m", waitPeriod: 0, extensionPeriod: 0))
         #expect(runs)
     }
 

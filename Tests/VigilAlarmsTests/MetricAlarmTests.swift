@@ -5,10 +5,14 @@ import VigilMetrics
 
 /// PutMetricAlarm's parameters, checked as CloudWatch checks them; backtests over datapoints.
 struct MetricAlarmTests {
-    static var base: [String: Any] { [
-        "AlarmName": "ConsoleSignInFailures", "Namespace": "CloudTrailMetrics", "MetricName": "ConsoleSignInFailureCount",
-        "Statistic": "Sum", "Period": 300, "EvaluationPeriods": 1, "Threshold": 3, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-    ] }
+    static var base: [String: Any] {
+        [
+            "AlarmName": "ConsoleSignInFailures", "Namespace": "CloudTrailMetrics",
+            "MetricName": "ConsoleSignInFailureCount",
+            "Statistic": "Sum", "Period": 300, "EvaluationPeriods": 1, "Threshold": 3,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        ]
+    }
 
     /// `base` with the changes of a JSON object applied (`null` removes a parameter).
     static func with(json: String) -> [String: Any] {
@@ -18,24 +22,28 @@ struct MetricAlarmTests {
         return p
     }
 
-
-    @Test("refuses what CloudWatch refuses, naming the parameter", arguments: [
-        (#"{"AlarmName": null}"#, "MissingParameter", "AlarmName"),
-        (#"{"Threshold": null}"#, "MissingParameter", "Threshold"),
-        (#"{"ExtendedStatistic": "p99"}"#, "InvalidParameterCombination", "Statistic and ExtendedStatistic"),
-        (#"{"Statistic": "Median"}"#, "InvalidParameterValue", "Statistic"),
-        (#"{"Statistic": null, "ExtendedStatistic": "p100.123"}"#, "InvalidParameterValue", "ExtendedStatistic"),
-        (#"{"Period": 45}"#, "InvalidParameterValue", "Period must be 10, 20, 30, or a multiple of 60"),
-        (#"{"Period": 60, "EvaluationPeriods": 1441}"#, "InvalidParameterValue", "at most 86400 seconds"),
-        (#"{"Period": 3600, "EvaluationPeriods": 169}"#, "InvalidParameterValue", "at most 604800 seconds"),
-        (#"{"EvaluationPeriods": 3, "DatapointsToAlarm": 4}"#, "InvalidParameterValue", "DatapointsToAlarm"),
-        (#"{"ComparisonOperator": "LessThanLowerOrGreaterThanUpperThreshold"}"#, "InvalidParameterValue", "anomaly detection"),
-        (#"{"TreatMissingData": "zero"}"#, "InvalidParameterValue", "TreatMissingData"),
-        (#"{"EvaluateLowSampleCountPercentile": "ignore"}"#, "InvalidParameterCombination", "percentile"),
-        (#"{"Unit": "Furlongs"}"#, "InvalidParameterValue", "Unit"),
-        (#"{"Threshold": true}"#, "InvalidParameterValue", "Threshold must be a number"),
-        (#"{"AlarmActions": ["a", "b", "c", "d", "e", "f"]}"#, "InvalidParameterValue", "greater than 5"),
-    ])
+    @Test(
+        "refuses what CloudWatch refuses, naming the parameter",
+        arguments: [
+            (#"{"AlarmName": null}"#, "MissingParameter", "AlarmName"),
+            (#"{"Threshold": null}"#, "MissingParameter", "Threshold"),
+            (#"{"ExtendedStatistic": "p99"}"#, "InvalidParameterCombination", "Statistic and ExtendedStatistic"),
+            (#"{"Statistic": "Median"}"#, "InvalidParameterValue", "Statistic"),
+            (#"{"Statistic": null, "ExtendedStatistic": "p100.123"}"#, "InvalidParameterValue", "ExtendedStatistic"),
+            (#"{"Period": 45}"#, "InvalidParameterValue", "Period must be 10, 20, 30, or a multiple of 60"),
+            (#"{"Period": 60, "EvaluationPeriods": 1441}"#, "InvalidParameterValue", "at most 86400 seconds"),
+            (#"{"Period": 3600, "EvaluationPeriods": 169}"#, "InvalidParameterValue", "at most 604800 seconds"),
+            (#"{"EvaluationPeriods": 3, "DatapointsToAlarm": 4}"#, "InvalidParameterValue", "DatapointsToAlarm"),
+            (
+                #"{"ComparisonOperator": "LessThanLowerOrGreaterThanUpperThreshold"}"#, "InvalidParameterValue",
+                "anomaly detection"
+            ),
+            (#"{"TreatMissingData": "zero"}"#, "InvalidParameterValue", "TreatMissingData"),
+            (#"{"EvaluateLowSampleCountPercentile": "ignore"}"#, "InvalidParameterCombination", "percentile"),
+            (#"{"Unit": "Furlongs"}"#, "InvalidParameterValue", "Unit"),
+            (#"{"Threshold": true}"#, "InvalidParameterValue", "Threshold must be a number"),
+            (#"{"AlarmActions": ["a", "b", "c", "d", "e", "f"]}"#, "InvalidParameterValue", "greater than 5"),
+        ])
     func refuses(_ changes: String, _ code: String, _ text: String) {
         do {
             _ = try MetricAlarm.fromPutMetricAlarm(Self.with(json: changes))
@@ -55,21 +63,36 @@ struct MetricAlarmTests {
     func accepts() throws {
         let a = try MetricAlarm.fromPutMetricAlarm(Self.base)
         #expect(a.rule.datapointsToAlarm == 1 && a.rule.treatMissingData == .missing && a.statistic == .simple(.sum))
-        let p = try MetricAlarm.fromPutMetricAlarm(Self.with(json: #"{"Statistic": null, "ExtendedStatistic": "p99", "EvaluateLowSampleCountPercentile": "ignore", "EvaluationPeriods": 5, "DatapointsToAlarm": 3, "TreatMissingData": "breaching"}"#))
-        #expect(p.rule.percentile == 99 && !p.rule.evaluateLowSampleCountPercentile && p.rule.datapointsToAlarm == 3 && p.rule.treatMissingData == .breaching)
+        let p = try MetricAlarm.fromPutMetricAlarm(
+            Self.with(
+                json:
+                    #"{"Statistic": null, "ExtendedStatistic": "p99", "EvaluateLowSampleCountPercentile": "ignore", "EvaluationPeriods": 5, "DatapointsToAlarm": 3, "TreatMissingData": "breaching"}"#
+            ))
+        #expect(
+            p.rule.percentile == 99 && !p.rule.evaluateLowSampleCountPercentile && p.rule.datapointsToAlarm == 3
+                && p.rule.treatMissingData == .breaching)
     }
 
-    @Test("a backtest carries the state between instants, judges the last finished period, and keeps the reason of the last transition")
+    @Test(
+        "a backtest carries the state between instants, judges the last finished period, and keeps the reason of the last transition"
+    )
     func backtest() throws {
         let alarm = try MetricAlarm.fromPutMetricAlarm(Self.with(json: #"{"TreatMissingData": "notBreaching"}"#))
         let key = MetricKey(namespace: "CloudTrailMetrics", name: "ConsoleSignInFailureCount")
         let t0: Int64 = 1_795_600_200_000  // a 5-minute boundary
-        let points = [(t0 + 10_000, 1.0), (t0 + 300_000, 2), (t0 + 400_000, 2), (t0 + 600_000, 1)]
+        let points =
+            [(t0 + 10_000, 1.0), (t0 + 300_000, 2), (t0 + 400_000, 2), (t0 + 600_000, 1)]
             .map { MetricDatapoint(key: key, timestamp: $0.0, value: $0.1) }
-            + [MetricDatapoint(key: MetricKey(namespace: "CloudTrailMetrics", name: "Other"), timestamp: t0 + 300_000, value: 99)]
-        let run = AlarmBacktest(alarm: alarm, datapoints: points).run(at: [t0 + 300_000, t0 + 600_000, t0 + 899_999, t0 + 900_000, t0 + 2_400_000])
+            + [
+                MetricDatapoint(
+                    key: MetricKey(namespace: "CloudTrailMetrics", name: "Other"), timestamp: t0 + 300_000, value: 99)
+            ]
+        let run = AlarmBacktest(alarm: alarm, datapoints: points).run(at: [
+            t0 + 300_000, t0 + 600_000, t0 + 899_999, t0 + 900_000, t0 + 2_400_000,
+        ])
         #expect(run.map(\.evaluation.state) == [.ok, .alarm, .alarm, .ok, .ok])
         #expect(run[2].evaluation.reason == run[1].evaluation.reason)  // 10:14:59 still judges the period 10:05–10:10
-        #expect(run[4].evaluation.reason.contains("no datapoints were received") == false)  // unchanged: the transition's reason stays
+        // unchanged: the transition's reason stays
+        #expect(run[4].evaluation.reason.contains("no datapoints were received") == false)
     }
 }

@@ -20,7 +20,9 @@ struct MissingDataTests {
     }
 
     /// The expected state per treatment, or nil for "retain current state".
-    typealias Row = (points: String, missing: AlarmState?, ignore: AlarmState?, breaching: AlarmState?, notBreaching: AlarmState?)
+    typealias Row = (
+        points: String, missing: AlarmState?, ignore: AlarmState?, breaching: AlarmState?, notBreaching: AlarmState?
+    )
 
     static let threeOfThree: [Row] = [
         ("0 - X - X", .ok, .ok, .ok, .ok),
@@ -40,14 +42,20 @@ struct MissingDataTests {
     ]
 
     static func check(_ row: Row, datapointsToAlarm: Int) {
-        let expected: [(AlarmRule.MissingData, AlarmState?)] = [(.missing, row.missing), (.ignore, row.ignore), (.breaching, row.breaching), (.notBreaching, row.notBreaching)]
+        let expected: [(AlarmRule.MissingData, AlarmState?)] = [
+            (.missing, row.missing), (.ignore, row.ignore), (.breaching, row.breaching),
+            (.notBreaching, row.notBreaching),
+        ]
         for (treatment, state) in expected {
             // "Retain current state" must hold from every current state.
             for current in AlarmState.allCases {
-                let rule = AlarmRule(periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: datapointsToAlarm, threshold: 1,
-                                     comparison: .greaterThanOrEqualToThreshold, treatMissingData: treatment)
+                let rule = AlarmRule(
+                    periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: datapointsToAlarm, threshold: 1,
+                    comparison: .greaterThanOrEqualToThreshold, treatMissingData: treatment)
                 let result = AlarmEvaluator.evaluate(rule, range: range(row.points), current: current)
-                #expect(result.state == (state ?? current), "\(row.points), \(treatment), from \(current): \(result.reason)")
+                #expect(
+                    result.state == (state ?? current), "\(row.points), \(treatment), from \(current): \(result.reason)"
+                )
             }
         }
     }
@@ -60,6 +68,8 @@ struct MissingDataTests {
 
     @Test("the evaluation range holds N + 2 periods, as AWS's examples (5 for N = 3)")
     func range() {
-        #expect(AlarmRule(periodSeconds: 60, evaluationPeriods: 3, threshold: 1, comparison: .greaterThanThreshold).evaluationRange == 5)
+        #expect(
+            AlarmRule(periodSeconds: 60, evaluationPeriods: 3, threshold: 1, comparison: .greaterThanThreshold)
+                .evaluationRange == 5)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import VigilAlarms
 
 @Suite("Instants as alarms write them")
@@ -35,7 +36,8 @@ struct UTCDateTextTests {
         #expect(UTCDateText.long(-86_400_000) == "Wednesday 31 December, 1969 00:00:00 UTC")
     }
 
-    @Test("agrees with Foundation's calendar on 20,000 instants from 1900 to 2200, leap days and negative times included")
+    @Test(
+        "agrees with Foundation's calendar on 20,000 instants from 1900 to 2200, leap days and negative times included")
     func agreesWithFoundation() {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {

@@ -12,7 +12,9 @@ struct StatisticsQueryTests {
             a.add(MetricDatapoint(key: key, timestamp: Int64(t), value: v))
         }
         let first = a.minutes[key]?[60_000]
-        #expect(first?.sampleCount == 3 && first?.sum == 6 && first?.minimum == 1 && first?.maximum == 3 && first?.percentile(50) == 2)
+        #expect(
+            first?.sampleCount == 3 && first?.sum == 6 && first?.minimum == 1 && first?.maximum == 3
+                && first?.percentile(50) == 2)
         #expect(a.minutes[key]?[120_000] == StatisticSet(sampleCount: 1, sum: 5, minimum: 5, maximum: 5))
     }
 
@@ -26,7 +28,8 @@ struct StatisticsQueryTests {
         #expect(result.map(\.timestamp) == [0, 600_000])
         let v = result[0].values
         #expect(v.sampleCount == 5 && v.sum == 11 && v.minimum == 1 && v.maximum == 4)
-        #expect([0, 20, 21, 80, 81, 100].map { v.percentile($0) } == [1, 1, 2, 2, 4, 4])  // 1, 2, 2, 2, 4 by nearest rank
+        // 1, 2, 2, 2, 4 by nearest rank
+        #expect([0, 20, 21, 80, 81, 100].map { v.percentile($0) } == [1, 1, 2, 2, 4, 4])
         #expect(result[0].values.value(of: .average) == 11.0 / 5)
     }
 

@@ -13,7 +13,10 @@ struct ValueDistributionTests {
 
     static func values(seed: UInt64, count: Int, distinct: Int? = nil) -> [Double] {
         var state = seed
-        func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
         return (0..<count).map { _ in
             if let distinct { return Double(Int(next() * Double(distinct))) * 2.5 }
             return exp(next() * 12 - 2)  // log-uniform over six orders of magnitude, like latencies
@@ -39,8 +42,11 @@ struct ValueDistributionTests {
             var d = ValueDistribution()
             for v in values { d.add(v) }
             for p in Self.percents {
-                let exact = Self.nearestRank(values, p), estimate = d.percentile(p)!
-                #expect(abs(estimate - exact) <= ValueDistribution.relativeAccuracy * exact + 1e-12, "seed \(seed) p\(p): \(estimate) vs \(exact)")
+                let exact = Self.nearestRank(values, p)
+                let estimate = d.percentile(p)!
+                #expect(
+                    abs(estimate - exact) <= ValueDistribution.relativeAccuracy * exact + 1e-12,
+                    "seed \(seed) p\(p): \(estimate) vs \(exact)")
             }
         }
     }
@@ -71,10 +77,14 @@ struct ValueDistributionTests {
         for d in [exact, sketch, ValueDistribution.unavailable, ValueDistribution()] {
             #expect(ValueDistribution(serialized: d.serialized) == d)
         }
-        #expect(ValueDistribution(serialized: [9]) == nil && ValueDistribution(serialized: exact.serialized.dropLast().map { $0 }) == nil)
+        #expect(
+            ValueDistribution(serialized: [9]) == nil
+                && ValueDistribution(serialized: exact.serialized.dropLast().map { $0 }) == nil)
     }
 
-    @Test("as CloudWatch: no percentiles once a value is negative, or for a statistic set with different minimum and maximum")
+    @Test(
+        "as CloudWatch: no percentiles once a value is negative, or for a statistic set with different minimum and maximum"
+    )
     func unavailable() {
         var d = ValueDistribution(value: 5)
         d.add(-1)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VigilPatterns
 
 /// The byte-level building blocks of matching agree with the obvious byte-by-byte definitions.
@@ -25,11 +26,18 @@ struct ByteSearchTests {
     func needleSearchAgreesWithNaive() {
         var rng = SplitMix64(seed: 21)
         for _ in 0..<300 {
-            let haystack = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 97...99, using: &rng) }
+            let haystack = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 97...99, using: &rng)
+            }
             let needle = (0..<Int.random(in: 1...12, using: &rng)).map { _ in UInt8.random(in: 97...99, using: &rng) }
-            let naive = haystack.count < needle.count ? nil
-                : (0...(haystack.count - needle.count)).first { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
-            let found = haystack.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { ByteSearch.firstIndex(of: $0, in: h, from: 0) } }
+            let naive =
+                haystack.count < needle.count
+                ? nil
+                : (0...(haystack.count - needle.count)).first {
+                    haystack[$0..<($0 + needle.count)].elementsEqual(needle)
+                }
+            let found = haystack.withUnsafeBufferPointer { h in
+                needle.withUnsafeBufferPointer { ByteSearch.firstIndex(of: $0, in: h, from: 0) }
+            }
             #expect(found == naive, "\(needle) in \(haystack)")
         }
     }
@@ -42,9 +50,12 @@ struct ByteSearchBackwardTests {
         var rng = SplitMix64(seed: 34)
         for _ in 0..<400 {
             let haystack = (0..<Int.random(in: 0...120, using: &rng)).map { _ in UInt8.random(in: 9...11, using: &rng) }
-            let before = Int.random(in: 0...haystack.count, using: &rng), notBefore = Int.random(in: 0...before, using: &rng)
+            let before = Int.random(in: 0...haystack.count, using: &rng)
+            let notBefore = Int.random(in: 0...before, using: &rng)
             let naive = (notBefore..<before).last { haystack[$0] == 10 }
-            let found = haystack.withUnsafeBufferPointer { ByteSearch.lastIndex(of: 10, in: $0, before: before, notBefore: notBefore) }
+            let found = haystack.withUnsafeBufferPointer {
+                ByteSearch.lastIndex(of: 10, in: $0, before: before, notBefore: notBefore)
+            }
             #expect(found == naive, "\(haystack) before \(before) not before \(notBefore)")
         }
     }

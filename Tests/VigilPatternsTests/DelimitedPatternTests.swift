@@ -9,24 +9,26 @@ struct DelimitedPatternTests {
         #"127.0.0.1 - frank [10/Oct/2000:13:50:35 -0700] "GET /apache_pb.gif HTTP/1.0" 200 4355"#,
     ]
 
-    @Test("field lists, ellipses and conditions", arguments: [
-        ("[ip, user, username, timestamp, request, status_code, bytes]", [1, 2, 3]),
-        ("[..., status_code, bytes]", [1, 2, 3]),
-        ("[ip, user, ..., status_code, bytes]", [1, 2, 3]),
-        ("[ip, user, ...]", [1, 2, 3]),
-        ("[ip, user, username, timestamp, request, status_code, bytes > 1000]", [1, 2, 3]),
-        ("[ip, user, username, timestamp, request, status_code, bytes > 5000]", [2]),
-        ("[ip, user, username, timestamp, request, status_code = 200, bytes]", [1, 3]),
-        ("[ip, user, username, timestamp, request, status_code = 4*, bytes]", []),
-        ("[ip, user, username, timestamp, request, status_code = 5*, bytes]", [2]),
-        ("[ip, user, username, timestamp, request = *html*, status_code = 4*, bytes]", []),
-        ("[ip, user, username, timestamp, request = *gif*, status_code, bytes]", [1, 2, 3]),
-        ("[ip, user, username, timestamp, request, status_code = 403 || status_code = 404, bytes]", []),
-        ("[ip, user, username, timestamp, request, status_code = 500 || status_code = 404, bytes]", [2]),
-        ("[ip, user, username, timestamp, request, status_code != 200, bytes]", [2]),
-        ("[ip, user, username, timestamp, request, status_code]", []),
-        ("[ip, user, username, timestamp, request, status_code, bytes, extra]", []),
-    ])
+    @Test(
+        "field lists, ellipses and conditions",
+        arguments: [
+            ("[ip, user, username, timestamp, request, status_code, bytes]", [1, 2, 3]),
+            ("[..., status_code, bytes]", [1, 2, 3]),
+            ("[ip, user, ..., status_code, bytes]", [1, 2, 3]),
+            ("[ip, user, ...]", [1, 2, 3]),
+            ("[ip, user, username, timestamp, request, status_code, bytes > 1000]", [1, 2, 3]),
+            ("[ip, user, username, timestamp, request, status_code, bytes > 5000]", [2]),
+            ("[ip, user, username, timestamp, request, status_code = 200, bytes]", [1, 3]),
+            ("[ip, user, username, timestamp, request, status_code = 4*, bytes]", []),
+            ("[ip, user, username, timestamp, request, status_code = 5*, bytes]", [2]),
+            ("[ip, user, username, timestamp, request = *html*, status_code = 4*, bytes]", []),
+            ("[ip, user, username, timestamp, request = *gif*, status_code, bytes]", [1, 2, 3]),
+            ("[ip, user, username, timestamp, request, status_code = 403 || status_code = 404, bytes]", []),
+            ("[ip, user, username, timestamp, request, status_code = 500 || status_code = 404, bytes]", [2]),
+            ("[ip, user, username, timestamp, request, status_code != 200, bytes]", [2]),
+            ("[ip, user, username, timestamp, request, status_code]", []),
+            ("[ip, user, username, timestamp, request, status_code, bytes, extra]", []),
+        ])
     func apacheExamples(pattern: String, expected: [Int]) throws {
         #expect(try matching(pattern, Self.apache) == expected)
     }
@@ -45,12 +47,14 @@ struct DelimitedPatternTests {
     @Test("extracted values: $name for named fields, $N for the others")
     func extractedValues() throws {
         let event = #"127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534"#
-        let matches = try TestMetricFilter.run(filterPattern: "[..., request=*.html*, status_code=4*,]", logEventMessages: [event])
+        let matches = try TestMetricFilter.run(
+            filterPattern: "[..., request=*.html*, status_code=4*,]", logEventMessages: [event])
         #expect(matches.count == 1)
-        #expect(matches[0].extractedValues == [
-            "$status_code": "404", "$request": "GET /index.html HTTP/1.0", "$7": "1534",
-            "$4": "10/Oct/2000:13:25:15 -0700", "$3": "frank", "$2": "-", "$1": "127.0.0.1",
-        ])
+        #expect(
+            matches[0].extractedValues == [
+                "$status_code": "404", "$request": "GET /index.html HTTP/1.0", "$7": "1534",
+                "$4": "10/Oct/2000:13:25:15 -0700", "$3": "frank", "$2": "-", "$1": "127.0.0.1",
+            ])
     }
 
     @Test("numbers compare numerically, text that is not a number only by = and !=")
@@ -63,11 +67,16 @@ struct DelimitedPatternTests {
 
     @Test("regular expressions in fields")
     func regexFields() throws {
-        #expect(try matching("[ip, user, username, timestamp, request, status_code = %^[45][0-9]{2}$%, bytes]", Self.apache) == [2])
+        #expect(
+            try matching("[ip, user, username, timestamp, request, status_code = %^[45][0-9]{2}$%, bytes]", Self.apache)
+                == [2])
     }
 
     @Test("a condition may read another named field")
     func crossFieldCondition() throws {
-        #expect(try matching("[ip, user, username, timestamp, request, status_code = 5* && bytes > 5000, bytes]", Self.apache) == [2])
+        #expect(
+            try matching(
+                "[ip, user, username, timestamp, request, status_code = 5* && bytes > 5000, bytes]", Self.apache) == [2]
+        )
     }
 }

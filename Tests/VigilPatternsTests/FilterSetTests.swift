@@ -15,11 +15,15 @@ struct FilterSetTests {
     @Test("counts agree with filters evaluated one by one")
     func agreesWithSingleFilters() throws {
         var rng = SplitMix64(seed: 5)
-        let names = ["ConsoleLogin", "CreateNetworkAcl", "DeleteTrail", "StopLogging", "PutBucketPolicy", "RunInstances"]
+        let names = [
+            "ConsoleLogin", "CreateNetworkAcl", "DeleteTrail", "StopLogging", "PutBucketPolicy", "RunInstances",
+        ]
         let lines = (0..<3000).map { i -> String in
             let name = names.randomElement(using: &rng)!
             switch i % 4 {
-            case 0: return #"{"eventName":"\#(name)","errorCode":"\#(Bool.random(using: &rng) ? "AccessDenied" : "None")","n":\#(i % 9)}"#
+            case 0:
+                return
+                    #"{"eventName":"\#(name)","errorCode":"\#(Bool.random(using: &rng) ? "AccessDenied" : "None")","n":\#(i % 9)}"#
             case 1: return #"{"eventName":"Console\u004cogin","n":\#(i % 3)}"#
             case 2: return "ERROR \(name) failed after \(i)ms"
             default: return "INFO \(name) ok"
@@ -27,7 +31,8 @@ struct FilterSetTests {
         }
         let patterns = try [
             "{ $.eventName = ConsoleLogin }", "{ $.eventName = CreateNetworkAcl || $.eventName = DeleteTrail }",
-            "{ $.errorCode = AccessDenied* }", "{ $.n > 5 }", "ERROR", "?StopLogging ?RunInstances", "%failed\\safter\\s1\\d+ms%",
+            "{ $.errorCode = AccessDenied* }", "{ $.n > 5 }", "ERROR", "?StopLogging ?RunInstances",
+            "%failed\\safter\\s1\\d+ms%",
             "[level, name = Put*, ...]", "[level = ERROR, name, w3 = failed, ...]", "[..., last = ok]",
         ].map { try FilterPattern($0) }
         let (counts, expected) = sharedAndAlone(patterns, lines)
@@ -37,8 +42,13 @@ struct FilterSetTests {
 
     @Test("all filters with literals: lines are selected by one multi-literal pass, same counts")
     func literalOnlySet() throws {
-        let patterns = try ["{ $.eventName = DeleteTrail }", "alpha", "\"beta gamma\"", "{ $.x = \"a/b\" }"].map { try FilterPattern($0) }
-        let lines = [#"{"eventName":"DeleteTrail"}"#, "alpha beta gamma", #"{"x":"a\/b"}"#, "nothing", "xalphax", #"{"eventName":"Delete\u0054rail"}"#]
+        let patterns = try ["{ $.eventName = DeleteTrail }", "alpha", "\"beta gamma\"", "{ $.x = \"a/b\" }"].map {
+            try FilterPattern($0)
+        }
+        let lines = [
+            #"{"eventName":"DeleteTrail"}"#, "alpha beta gamma", #"{"x":"a\/b"}"#, "nothing", "xalphax",
+            #"{"eventName":"Delete\u0054rail"}"#,
+        ]
         var counts = [0, 0, 0, 0]
         let buffer = Array((lines.joined(separator: "\n") + "\n").utf8)
         buffer.withUnsafeBufferPointer { FilterSet(patterns).countMatches(in: $0, into: &counts) }
@@ -50,9 +60,11 @@ struct FilterSetTests {
         var rng = SplitMix64(seed: 11)
         let names = ["ConsoleLogin", "DeleteTrail", "StopLogging", "PutBucketPolicy", "RunInstances", "true", "42"]
         let lines = (0..<4000).map { i -> String in
-            let name = names.randomElement(using: &rng)!, other = names.randomElement(using: &rng)!
+            let name = names.randomElement(using: &rng)!
+            let other = names.randomElement(using: &rng)!
             switch i % 5 {
-            case 0: return #"{"eventName":"\#(name)","user":{"type":"\#(Bool.random(using: &rng) ? "Root" : "IAMUser")"}}"#
+            case 0:
+                return #"{"eventName":"\#(name)","user":{"type":"\#(Bool.random(using: &rng) ? "Root" : "IAMUser")"}}"#
             case 1: return #"{"eventName":"StopLogging","tags":["\#(name)","\#(name)","\#(other)"]}"#
             case 2: return #"{"eventName":\#(name == "42" ? "42" : "true"),"tags":[{"k":1},null,"\#(other)"]}"#
             case 3: return i % 500 == 3 ? "not json \(name)" : #"{"eventName":"\#(name)x","n":\#(i % 7)}"#
@@ -77,15 +89,18 @@ struct FilterSetTests {
             #"{"eventName":"StopLogging"}"#, #"{"eventName":"StopLogging"} trailing"#, #"{"eventName":"#,
             #""StopLogging"}"#, "  {\"eventName\" : \"StopLogging\" }  \r", "{\"eventName\":\"Stop\tLogging\"}",
             #"{"eventName":"StopLogging""#, #"{"a":""#, #"{"eventName":"StopLogging","x":[1,2"#, "",
-            #"{"eventName":"ConsoleLogin","n":12"#, #"{"eventName":"StopLogging"}{"x":1}"#, #"{"eventName":"ConsoleLogin","n":1}"#,
+            #"{"eventName":"ConsoleLogin","n":12"#, #"{"eventName":"StopLogging"}{"x":1}"#,
+            #"{"eventName":"ConsoleLogin","n":1}"#,
             #"{"eventName":"Stop\"#, "\r", #"{"eventName":"ConsoleLogin"}"#,
         ]
         var rng = SplitMix64(seed: 3)
         var lines = (0..<600).map { _ in kinds.randomElement(using: &rng)! }
         for last in [#"{"eventName":"ConsoleLogin"}"#, #"{"eventName":"ConsoleLogin""#] {
             lines[lines.count - 1] = last  // the buffer's last line has no newline
-            for texts in [["{ $.eventName = StopLogging }", "{ $.eventName = ConsoleLogin }"],
-                          ["{ $.eventName = StopLogging }", "{ $.eventName = ConsoleLogin }", "{ $.n NOT EXISTS }"]] {
+            for texts in [
+                ["{ $.eventName = StopLogging }", "{ $.eventName = ConsoleLogin }"],
+                ["{ $.eventName = StopLogging }", "{ $.eventName = ConsoleLogin }", "{ $.n NOT EXISTS }"],
+            ] {
                 let patterns = try texts.map { try FilterPattern($0) }
                 var counts = [Int](repeating: 0, count: patterns.count)
                 let buffer = Array(lines.joined(separator: "\n").utf8)
@@ -111,7 +126,9 @@ struct FilterSetTests {
                 let value: String
                 switch Int.random(in: 0..<5, using: &rng) {
                 case 0 where depth < 2: value = object(depth + 1)
-                case 1: value = ["\(Int.random(in: 0..<9, using: &rng))", "12", "120", "12.5", "1e2", "true", "truex"].randomElement(using: &rng)!
+                case 1:
+                    value = ["\(Int.random(in: 0..<9, using: &rng))", "12", "120", "12.5", "1e2", "true", "truex"]
+                        .randomElement(using: &rng)!
                 case 2: value = "[\"Root\", \"x\"]"
                 default: value = "\"" + ["Root", "IAMUser", "x", "ab"].randomElement(using: &rng)! + "\""
                 }

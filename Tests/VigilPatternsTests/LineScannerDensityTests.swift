@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VigilPatterns
 
 /// The line prefilter steps aside where nearly every line is a candidate and comes back where few are.
@@ -23,7 +24,9 @@ struct LineScannerDensityTests {
         let dense = (0..<3000).map { "hit \($0)" }
         let sparse = (0..<100_000).map { "miss \($0)" } + ["hit at last"]
         // The dense stretch arrives in small buffers, as a file read in chunks does.
-        let chunks = stride(from: 0, to: dense.count, by: 100).map { lines(Array(dense[$0..<min($0 + 100, dense.count)])) }
+        let chunks = stride(from: 0, to: dense.count, by: 100).map {
+            lines(Array(dense[$0..<min($0 + 100, dense.count)]))
+        }
         let counts = delivered(chunks + [lines(sparse)], literal: "hit")
         #expect(Array(counts.dropLast()) == chunks.map { _ in 100 })  // every dense line, filtered or not
         // The dense lines: a streak, a suspension, a streak, a suspension twice as long. The second
@@ -39,7 +42,9 @@ struct LineScannerDensityTests {
         let buffer = lines((0..<500).map { $0 % 7 == 0 ? "hit \($0)" : "miss \($0)" })
         var delivered: [String] = []
         buffer.withUnsafeBufferPointer { b in
-            LineScanner.forEachCandidateLine(in: b, prefilter: MultiLiteralSearcher([Array("hit".utf8)]), density: &always) {
+            LineScanner.forEachCandidateLine(
+                in: b, prefilter: MultiLiteralSearcher([Array("hit".utf8)]), density: &always
+            ) {
                 delivered.append(String(decoding: b[$0], as: UTF8.self))
             }
         }

@@ -3,10 +3,12 @@ import VigilPatterns
 
 /// Buffer-level matching (what `vigil match` uses) agrees with matching line by line.
 struct LineScanningTests {
-    @Test("forEachMatchingLine finds the same lines as matches(_:)", arguments: [
-        "ERROR", "?ERROR ?WARN", "ERROR -WARN", "{ $.level = error }", "{ $.n > 3 }", "[a, b = x*]", "%^W%", "",
-        "[w, ..., last = ERROR]", "[w1 = WARN, ...]", "[..., n > 100 || n = only]", "[a, b]",
-    ])
+    @Test(
+        "forEachMatchingLine finds the same lines as matches(_:)",
+        arguments: [
+            "ERROR", "?ERROR ?WARN", "ERROR -WARN", "{ $.level = error }", "{ $.n > 3 }", "[a, b = x*]", "%^W%", "",
+            "[w, ..., last = ERROR]", "[w1 = WARN, ...]", "[..., n > 100 || n = only]", "[a, b]",
+        ])
     func agreesWithPerLine(pattern: String) throws {
         var rng = SplitMix64(seed: 99)
         let lines = (0..<500).map { i -> String in

@@ -5,9 +5,14 @@ import VigilPatterns
 struct MetricTransformationTests {
     static let apache = #"127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 200 1534"#
 
-    func filter(_ pattern: String, value: String, defaultValue: Double? = nil, dimensions: [String: String]? = nil) throws -> MetricFilter {
-        try MetricFilter(pattern: pattern, transformation: MetricTransformation(
-            metricName: "M", metricNamespace: "N", metricValue: value, defaultValue: defaultValue, dimensions: dimensions))
+    func filter(_ pattern: String, value: String, defaultValue: Double? = nil, dimensions: [String: String]? = nil)
+        throws -> MetricFilter
+    {
+        try MetricFilter(
+            pattern: pattern,
+            transformation: MetricTransformation(
+                metricName: "M", metricNamespace: "N", metricValue: value, defaultValue: defaultValue,
+                dimensions: dimensions))
     }
 
     @Test("extracting bytes from an Apache log by name and by position ($size, $7)")
@@ -41,23 +46,38 @@ struct MetricTransformationTests {
 
     @Test("dimensions come from JSON or delimited fields")
     func dimensions() throws {
-        let json = try filter("{ $.eventName = * }", value: "1", dimensions: ["EventName": "$.eventName", "Type": "$.userIdentity.type"])
-        #expect(json.observe(#"{"eventName":"ConsoleLogin","userIdentity":{"type":"Root"}}"#)?.dimensions == ["EventName": "ConsoleLogin", "Type": "Root"])
-        let delimited = try filter("[ip, id, user, timestamp, request, status_code, size]", value: "$size", dimensions: ["Status": "$status_code"])
+        let json = try filter(
+            "{ $.eventName = * }", value: "1", dimensions: ["EventName": "$.eventName", "Type": "$.userIdentity.type"])
+        #expect(
+            json.observe(#"{"eventName":"ConsoleLogin","userIdentity":{"type":"Root"}}"#)?.dimensions == [
+                "EventName": "ConsoleLogin", "Type": "Root",
+            ])
+        let delimited = try filter(
+            "[ip, id, user, timestamp, request, status_code, size]", value: "$size",
+            dimensions: ["Status": "$status_code"])
         #expect(delimited.observe(Self.apache)?.dimensions == ["Status": "200"])
     }
 
-    @Test("invalid transformations are rejected with the parameter named", arguments: [
-        ("ERROR", "$.latency", nil as [String: String]?, nil as Double?, "reads a json field, but the filter pattern is not a json pattern"),
-        ("{ $.a = 1 }", "$size", nil, nil, "reads a field, but the filter pattern is not a space-delimited pattern"),
-        ("[a, b]", "$c", nil, nil, "names no field"),
-        ("ERROR", "one", nil, nil, "must be a number"),
-        ("{ $.a = * }", "1", ["A": "$.a", "B": "$.b", "C": "$.c", "D": "$.d"], nil, "at most 3 dimensions"),
-        ("{ $.a = * }", "1", ["A": "$.a"], 0, "both dimensions and a default value"),
-        ("{ $.a = * }", "1", [":A": "$.a"], nil, "dimension name ':A'"),
-        ("{ $.a = * }", "$.", nil, nil, "not a valid json selector"),
-    ])
-    func invalid(pattern: String, value: String, dimensions: [String: String]?, defaultValue: Double?, message: String) {
+    @Test(
+        "invalid transformations are rejected with the parameter named",
+        arguments: [
+            (
+                "ERROR", "$.latency", nil as [String: String]?, nil as Double?,
+                "reads a json field, but the filter pattern is not a json pattern"
+            ),
+            (
+                "{ $.a = 1 }", "$size", nil, nil,
+                "reads a field, but the filter pattern is not a space-delimited pattern"
+            ),
+            ("[a, b]", "$c", nil, nil, "names no field"),
+            ("ERROR", "one", nil, nil, "must be a number"),
+            ("{ $.a = * }", "1", ["A": "$.a", "B": "$.b", "C": "$.c", "D": "$.d"], nil, "at most 3 dimensions"),
+            ("{ $.a = * }", "1", ["A": "$.a"], 0, "both dimensions and a default value"),
+            ("{ $.a = * }", "1", [":A": "$.a"], nil, "dimension name ':A'"),
+            ("{ $.a = * }", "$.", nil, nil, "not a valid json selector"),
+        ])
+    func invalid(pattern: String, value: String, dimensions: [String: String]?, defaultValue: Double?, message: String)
+    {
         #expect {
             _ = try filter(pattern, value: value, defaultValue: defaultValue, dimensions: dimensions)
         } throws: { error in
@@ -67,9 +87,13 @@ struct MetricTransformationTests {
 
     @Test("units must be CloudWatch standard units")
     func units() throws {
-        _ = try MetricFilter(pattern: "x", transformation: .init(metricName: "M", metricNamespace: "N", metricValue: "1", unit: "Milliseconds"))
+        _ = try MetricFilter(
+            pattern: "x",
+            transformation: .init(metricName: "M", metricNamespace: "N", metricValue: "1", unit: "Milliseconds"))
         #expect(throws: FilterPatternError.self) {
-            try MetricFilter(pattern: "x", transformation: .init(metricName: "M", metricNamespace: "N", metricValue: "1", unit: "Fortnights"))
+            try MetricFilter(
+                pattern: "x",
+                transformation: .init(metricName: "M", metricNamespace: "N", metricValue: "1", unit: "Fortnights"))
         }
     }
 }

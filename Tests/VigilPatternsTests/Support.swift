@@ -5,4 +5,3 @@ func matching(_ pattern: String, _ messages: [String]) throws -> [Int] {
     let compiled = try FilterPattern(pattern)
     return messages.enumerated().filter { compiled.matches($0.element) }.map { $0.offset + 1 }
 }
-

@@ -7,40 +7,47 @@ struct TestMetricFilterTests {
     @Test("renders matches like aws logs test-metric-filter")
     func rendering() throws {
         let matches = try TestMetricFilter.run(filterPattern: "[a, b]", logEventMessages: ["x \"y z\"", "one", "p q"])
-        #expect(TestMetricFilter.renderAWSCLI(matches) == """
-        {
-            "matches": [
+        #expect(
+            TestMetricFilter.renderAWSCLI(matches) == """
                 {
-                    "eventNumber": 1,
-                    "eventMessage": "x \\"y z\\"",
-                    "extractedValues": {
-                        "$a": "x",
-                        "$b": "y z"
-                    }
-                },
-                {
-                    "eventNumber": 3,
-                    "eventMessage": "p q",
-                    "extractedValues": {
-                        "$a": "p",
-                        "$b": "q"
-                    }
+                    "matches": [
+                        {
+                            "eventNumber": 1,
+                            "eventMessage": "x \\"y z\\"",
+                            "extractedValues": {
+                                "$a": "x",
+                                "$b": "y z"
+                            }
+                        },
+                        {
+                            "eventNumber": 3,
+                            "eventMessage": "p q",
+                            "extractedValues": {
+                                "$a": "p",
+                                "$b": "q"
+                            }
+                        }
+                    ]
                 }
-            ]
-        }
-        """)
+                """)
     }
 
     @Test("no matches renders an empty list")
     func empty() throws {
-        #expect(TestMetricFilter.renderAWSCLI(try TestMetricFilter.run(filterPattern: "zzz", logEventMessages: ["a"])) == "{\n    \"matches\": []\n}")
+        #expect(
+            TestMetricFilter.renderAWSCLI(try TestMetricFilter.run(filterPattern: "zzz", logEventMessages: ["a"]))
+                == "{\n    \"matches\": []\n}")
     }
 
     @Test("requests need 1 to 50 non-empty messages")
     func messageLimits() {
         #expect(throws: FilterPatternError.self) { try TestMetricFilter.run(filterPattern: "a", logEventMessages: []) }
-        #expect(throws: FilterPatternError.self) { try TestMetricFilter.run(filterPattern: "a", logEventMessages: Array(repeating: "a", count: 51)) }
-        #expect(throws: FilterPatternError.self) { try TestMetricFilter.run(filterPattern: "a", logEventMessages: ["a", ""]) }
+        #expect(throws: FilterPatternError.self) {
+            try TestMetricFilter.run(filterPattern: "a", logEventMessages: Array(repeating: "a", count: 51))
+        }
+        #expect(throws: FilterPatternError.self) {
+            try TestMetricFilter.run(filterPattern: "a", logEventMessages: ["a", ""])
+        }
     }
 }
 
@@ -57,7 +64,9 @@ struct JSONStringQuoteTests {
 
     @Test("what it writes parses back to the same string, for 2,000 random strings")
     func roundTrips() throws {
-        let alphabet: [Character] = ["a", "Z", " ", "\"", "\\", "\n", "\t", "\u{00}", "\u{07}", "\u{1F}", "é", "😀", "/", "{", "}"]
+        let alphabet: [Character] = [
+            "a", "Z", " ", "\"", "\\", "\n", "\t", "\u{00}", "\u{07}", "\u{1F}", "é", "😀", "/", "{", "}",
+        ]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
             let s = String((0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })

@@ -5,12 +5,14 @@ import VigilPatterns
 struct UnstructuredTermTests {
     static let orMessages = ["ERROR WARN message", "ERROR message", "WARN message"]
 
-    @Test("OR pattern matching examples", arguments: [
-        ("ERROR", [1, 2]),
-        ("?ERROR ?WARN", [1, 2, 3]),
-        ("ERROR WARN", [1]),
-        ("ERROR -WARN", [2]),
-    ])
+    @Test(
+        "OR pattern matching examples",
+        arguments: [
+            ("ERROR", [1, 2]),
+            ("?ERROR ?WARN", [1, 2, 3]),
+            ("ERROR WARN", [1]),
+            ("ERROR -WARN", [2]),
+        ])
     func orPatternMatching(pattern: String, expected: [Int]) throws {
         #expect(try matching(pattern, Self.orMessages) == expected)
     }
@@ -36,16 +38,25 @@ struct UnstructuredTermTests {
 
     @Test("several terms must all appear")
     func multipleTerms() throws {
-        let messages = ["[ERROR] Caught IllegalArgumentException", "[ERROR] Unhandled Exception", "[ERROR] nothing", "Exception only"]
+        let messages = [
+            "[ERROR] Caught IllegalArgumentException", "[ERROR] Unhandled Exception", "[ERROR] nothing",
+            "Exception only",
+        ]
         #expect(try matching("ERROR Exception", messages) == [1, 2])
-        let requests = ["[WARN] Failed to process the request", "[ERROR] Unable to continue: Failed to process the request", "[WARN] Failed to process"]
+        let requests = [
+            "[WARN] Failed to process the request", "[ERROR] Unable to continue: Failed to process the request",
+            "[WARN] Failed to process",
+        ]
         #expect(try matching("Failed to process the request", requests) == [1, 2])
         #expect(try matching("\"Failed to process the request\"", requests) == [1, 2])
     }
 
     @Test("current guide examples: ERROR, ERROR ARGUMENTS, quoted phrase")
     func currentGuideExamples() throws {
-        let messages = ["[ERROR 400] BAD REQUEST", "[ERROR 401] UNAUTHORIZED REQUEST", "[ERROR 419] MISSING ARGUMENTS", "[ERROR 420] INVALID ARGUMENTS"]
+        let messages = [
+            "[ERROR 400] BAD REQUEST", "[ERROR 401] UNAUTHORIZED REQUEST", "[ERROR 419] MISSING ARGUMENTS",
+            "[ERROR 420] INVALID ARGUMENTS",
+        ]
         #expect(try matching("ERROR", messages) == [1, 2, 3, 4])
         #expect(try matching("ERROR ARGUMENTS", messages) == [3, 4])
         #expect(try matching("\"INVALID ARGUMENTS\"", messages) == [4])
@@ -65,13 +76,19 @@ struct UnstructuredTermTests {
 
     @Test("quoted terms keep spaces and punctuation and honour \\\" escapes")
     func quotedTerms() throws {
-        #expect(try matching("\"user@example.com logged in\"", ["user@example.com logged in", "user@example.com  logged in"]) == [1])
+        #expect(
+            try matching(
+                "\"user@example.com logged in\"", ["user@example.com logged in", "user@example.com  logged in"]) == [1])
         #expect(try matching("\"say \\\"hi\\\"\"", ["they say \"hi\" here", "say hi"]) == [1])
     }
 
     @Test("messages are matched byte-exact, including multibyte UTF-8")
     func multibyte() throws {
-        #expect(try matching("\"prüfung fehlgeschlagen\"", ["Die Prüfung: prüfung fehlgeschlagen ✓", "prufung fehlgeschlagen"]) == [1])
+        #expect(
+            try matching(
+                "\"prüfung fehlgeschlagen\"", ["Die Prüfung: prüfung fehlgeschlagen ✓", "prufung fehlgeschlagen"]) == [
+                    1
+                ])
     }
 
     @Test("property: a quoted term matches exactly when the message contains it")
@@ -89,7 +106,8 @@ struct UnstructuredTermTests {
             let message = randomString(16)
             let escaped = term.replacingAll("\\", "\\\\").replacingAll("\"", "\\\"")
             let pattern = try FilterPattern("\"" + escaped + "\"")
-            let expected = message.utf8.count >= term.utf8.count && Array(message.utf8).containsSubsequence(Array(term.utf8))
+            let expected =
+                message.utf8.count >= term.utf8.count && Array(message.utf8).containsSubsequence(Array(term.utf8))
             #expect(pattern.matches(message) == expected, "pattern \(pattern.text) on \(message)")
         }
     }

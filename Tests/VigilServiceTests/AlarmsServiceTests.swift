@@ -17,23 +17,35 @@ struct AlarmsServiceTests {
     }
 
     static func parameters(actions: Bool = true) -> [String: Any] {
-        ["AlarmName": "ConsoleSignInFailures", "Namespace": "CloudTrailMetrics", "MetricName": "ConsoleSignInFailureCount", "Statistic": "Sum",
-         "Period": 300, "EvaluationPeriods": 1, "Threshold": 3, "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
-         "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:security"], "OKActions": ["arn:aws:sns:us-east-1:123456789012:security-ok"],
-         "ActionsEnabled": actions]
+        [
+            "AlarmName": "ConsoleSignInFailures", "Namespace": "CloudTrailMetrics",
+            "MetricName": "ConsoleSignInFailureCount", "Statistic": "Sum",
+            "Period": 300, "EvaluationPeriods": 1, "Threshold": 3,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
+            "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:security"],
+            "OKActions": ["arn:aws:sns:us-east-1:123456789012:security-ok"],
+            "ActionsEnabled": actions,
+        ]
     }
 
     func setUp() throws -> (AlarmsService, MetricsService, Clock, SQLiteLogStore) {
         let clock = Clock()
         let store = try SQLiteLogStore(path: ":memory:")
-        return (AlarmsService(store: store, now: { clock.now }), MetricsService(store: store, now: { clock.now }), clock, store)
+        return (
+            AlarmsService(store: store, now: { clock.now }), MetricsService(store: store, now: { clock.now }), clock,
+            store
+        )
     }
 
     func failures(_ metrics: MetricsService, _ count: Double, at t: Int64) throws {
-        try metrics.putMetricData(namespace: "CloudTrailMetrics", data: [MetricDatum(metricName: "ConsoleSignInFailureCount", timestamp: t, value: count)])
+        try metrics.putMetricData(
+            namespace: "CloudTrailMetrics",
+            data: [MetricDatum(metricName: "ConsoleSignInFailureCount", timestamp: t, value: count)])
     }
 
-    @Test("a new alarm waits in INSUFFICIENT_DATA; a breaching period moves it to ALARM with one notification; recovery, once the datapoint leaves the range, sends the OK action")
+    @Test(
+        "a new alarm waits in INSUFFICIENT_DATA; a breaching period moves it to ALARM with one notification; recovery, once the datapoint leaves the range, sends the OK action"
+    )
     func lifecycle() throws {
         let (alarms, metrics, clock, store) = try setUp()
         try alarms.putMetricAlarm(Self.parameters())
@@ -42,26 +54,42 @@ struct AlarmsServiceTests {
         clock.set(Self.start + 300_000)
         #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
         let record = try #require(try alarms.describeAlarms().alarms.first)
-        #expect(record.state == "ALARM" && record.stateReason.hasPrefix("Threshold Crossed: 1 out of the last 1 datapoints [4.0"))
-        let data = try #require(try JSONSerialization.jsonObject(with: Data((record.stateReasonData ?? "").utf8)) as? [String: Any])
-        #expect(data["statistic"] as? String == "Sum" && data["period"] as? Int == 300 && data["threshold"] as? Double == 3)
+        #expect(
+            record.state == "ALARM"
+                && record.stateReason.hasPrefix("Threshold Crossed: 1 out of the last 1 datapoints [4.0"))
+        let data = try #require(
+            try JSONSerialization.jsonObject(with: Data((record.stateReasonData ?? "").utf8)) as? [String: Any])
+        #expect(
+            data["statistic"] as? String == "Sum" && data["period"] as? Int == 300 && data["threshold"] as? Double == 3)
         #expect((data["evaluatedDatapoints"] as? [[String: Any]])?.first?["value"] as? Double == 4)
         #expect(data["queryDate"] as? String == "2026-11-25T09:55:00.000+0000")  // start + 5 minutes
         #expect(try alarms.evaluate(at: clock.now).isEmpty)  // no change, no second notification
         var outbox = try store.outbox(status: nil)
-        #expect(outbox.count == 1 && outbox[0].action.hasSuffix(":security") && outbox[0].payload.contains(#""NewStateValue":"ALARM""#))
-        let message = try #require(try JSONSerialization.jsonObject(with: Data(outbox[0].payload.utf8)) as? [String: Any])
+        #expect(
+            outbox.count == 1 && outbox[0].action.hasSuffix(":security")
+                && outbox[0].payload.contains(#""NewStateValue":"ALARM""#))
+        let message = try #require(
+            try JSONSerialization.jsonObject(with: Data(outbox[0].payload.utf8)) as? [String: Any])
         let trigger = try #require(message["Trigger"] as? [String: Any])
-        #expect(message["AlarmName"] as? String == "ConsoleSignInFailures" && message["OldStateValue"] as? String == "INSUFFICIENT_DATA")
-        #expect(message["AlarmArn"] as? String == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures"
-                && message["Region"] as? String == "US East (N. Virginia)" && message["AWSAccountId"] as? String == "000000000000")
-        #expect(message["StateChangeTime"] as? String == "2026-11-25T09:55:00.000+0000" && message["AlarmDescription"] is NSNull)
+        #expect(
+            message["AlarmName"] as? String == "ConsoleSignInFailures"
+                && message["OldStateValue"] as? String == "INSUFFICIENT_DATA")
+        #expect(
+            message["AlarmArn"] as? String == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures"
+                && message["Region"] as? String == "US East (N. Virginia)"
+                && message["AWSAccountId"] as? String == "000000000000")
+        #expect(
+            message["StateChangeTime"] as? String == "2026-11-25T09:55:00.000+0000"
+                && message["AlarmDescription"] is NSNull)
         #expect(message["AlarmConfigurationUpdatedTimestamp"] as? String == "2026-11-25T09:50:00.000+0000")
-        #expect(message["AlarmActions"] as? [String] == ["arn:aws:sns:us-east-1:123456789012:security"]
+        #expect(
+            message["AlarmActions"] as? [String] == ["arn:aws:sns:us-east-1:123456789012:security"]
                 && message["OKActions"] as? [String] == ["arn:aws:sns:us-east-1:123456789012:security-ok"]
                 && message["InsufficientDataActions"] as? [String] == [])
         #expect(trigger["Period"] as? Int == 300 && trigger["Dimensions"] as? [Any] != nil && trigger["Unit"] is NSNull)
-        #expect(trigger["MetricName"] as? String == "ConsoleSignInFailureCount" && trigger["Statistic"] as? String == "SUM" && trigger["Threshold"] as? Double == 3)
+        #expect(
+            trigger["MetricName"] as? String == "ConsoleSignInFailureCount" && trigger["Statistic"] as? String == "SUM"
+                && trigger["Threshold"] as? Double == 3)
         // Quiet periods: as AWS warns, the last datapoint is judged again while it is in the evaluation
         // range (3 periods); then only missing data is left, which is notBreaching: OK.
         clock.set(Self.start + 900_000)
@@ -69,18 +97,25 @@ struct AlarmsServiceTests {
         clock.set(Self.start + 1_200_000)
         #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
         outbox = try store.outbox(status: nil)
-        #expect(outbox.count == 2 && outbox[1].action.hasSuffix(":security-ok") && outbox[1].payload.contains(#""OldStateValue":"ALARM""#))
+        #expect(
+            outbox.count == 2 && outbox[1].action.hasSuffix(":security-ok")
+                && outbox[1].payload.contains(#""OldStateValue":"ALARM""#))
         let history = try alarms.describeAlarmHistory(name: "ConsoleSignInFailures").items
         // Newest first; each queued notification is an Action item after its StateUpdate, as on AWS.
         #expect(history.map(\.type) == ["Action", "StateUpdate", "Action", "StateUpdate", "ConfigurationUpdate"])
         #expect(history[1].summary == "Alarm updated from ALARM to OK" && history[1].data.contains(#""oldState""#))
         #expect(history[0].summary == "Successfully executed action \(outbox[1].action)")
         let action = try #require(try JSONSerialization.jsonObject(with: Data(history[0].data.utf8)) as? [String: Any])
-        #expect(action["actionState"] as? String == "Succeeded" && action["notificationResource"] as? String == outbox[1].action
-                && action["publishedMessage"] as? String == outbox[1].payload && action["stateUpdateTimestamp"] as? Int64 == Self.start + 1_200_000)
+        #expect(
+            action["actionState"] as? String == "Succeeded"
+                && action["notificationResource"] as? String == outbox[1].action
+                && action["publishedMessage"] as? String == outbox[1].payload
+                && action["stateUpdateTimestamp"] as? Int64 == Self.start + 1_200_000)
     }
 
-    @Test("updating an alarm keeps its state and history; disabled actions send nothing; SetAlarmState holds until the next evaluation")
+    @Test(
+        "updating an alarm keeps its state and history; disabled actions send nothing; SetAlarmState holds until the next evaluation"
+    )
     func updatesAndManualState() throws {
         let (alarms, metrics, clock, store) = try setUp()
         try alarms.putMetricAlarm(Self.parameters(actions: false))
@@ -93,32 +128,54 @@ struct AlarmsServiceTests {
         try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "testing the OK action")
         #expect(try store.outbox(status: nil).map(\.action) == ["arn:aws:sns:us-east-1:123456789012:security-ok"])
         #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])  // the data still says ALARM
-        #expect(try alarms.describeAlarmHistory(name: "ConsoleSignInFailures", type: "ConfigurationUpdate").items.count == 2)
+        #expect(
+            try alarms.describeAlarmHistory(name: "ConsoleSignInFailures", type: "ConfigurationUpdate").items.count == 2
+        )
     }
 
-    @Test("DeleteAlarms deletes all or none; SetAlarmState checks its input; a failed commit leaves no history and no notification")
+    @Test(
+        "DeleteAlarms deletes all or none; SetAlarmState checks its input; a failed commit leaves no history and no notification"
+    )
     func errorsAndAtomicity() throws {
         let (alarms, _, _, store) = try setUp()
         try alarms.putMetricAlarm(Self.parameters())
         #expect(throws: ServiceError.self) { try alarms.deleteAlarms(["ConsoleSignInFailures", "missing"]) }
         #expect(try alarms.describeAlarms().alarms.count == 1)
-        #expect(throws: ServiceError.self) { try alarms.setAlarmState("ConsoleSignInFailures", state: "BROKEN", reason: "x") }
-        #expect(throws: ServiceError.self) { try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "x", reasonData: "{not json") }
+        #expect(throws: ServiceError.self) {
+            try alarms.setAlarmState("ConsoleSignInFailures", state: "BROKEN", reason: "x")
+        }
+        #expect(throws: ServiceError.self) {
+            try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "x", reasonData: "{not json")
+        }
         #expect(throws: ServiceError.self) { try alarms.putMetricAlarm(["AlarmName": "x"]) }
-        let before = try store.history(alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil).count
+        let before = try store.history(
+            alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil
+        ).count
         #expect(throws: ServiceError.self) {
             // A valid change first, then one for a missing alarm: the whole commit rolls back.
             let ok = try #require(try store.alarms(names: nil, prefix: nil, state: nil).first)
-            try store.commit([AlarmTransition(alarmName: ok.name, state: "ALARM", reason: "r", reasonData: nil, at: 0,
-                                              history: AlarmHistoryItem(alarmName: ok.name, timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
-                                              notifications: [("arn:y", "{}")]),
-                              AlarmTransition(alarmName: "missing", state: "ALARM", reason: "r", reasonData: nil, at: 0,
-                                              history: AlarmHistoryItem(alarmName: "missing", timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
-                                              notifications: [("arn:x", "{}")])],
-                             actionHistory: { name, action, _, at in AlarmHistoryItem(alarmName: name, timestamp: at, type: "Action", summary: action, data: "{}") })
+            try store.commit(
+                [
+                    AlarmTransition(
+                        alarmName: ok.name, state: "ALARM", reason: "r", reasonData: nil, at: 0,
+                        history: AlarmHistoryItem(
+                            alarmName: ok.name, timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
+                        notifications: [("arn:y", "{}")]),
+                    AlarmTransition(
+                        alarmName: "missing", state: "ALARM", reason: "r", reasonData: nil, at: 0,
+                        history: AlarmHistoryItem(
+                            alarmName: "missing", timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
+                        notifications: [("arn:x", "{}")]),
+                ],
+                actionHistory: { name, action, _, at in
+                    AlarmHistoryItem(alarmName: name, timestamp: at, type: "Action", summary: action, data: "{}")
+                })
         }
         #expect(try store.outbox(status: nil).isEmpty)
-        #expect(try store.history(alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil).count == before)
+        #expect(
+            try store.history(
+                alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil
+            ).count == before)
         #expect(try alarms.describeAlarms().alarms.first?.state == "INSUFFICIENT_DATA")
         try alarms.deleteAlarms(["ConsoleSignInFailures"])
         #expect(try alarms.describeAlarms().alarms.isEmpty)
@@ -139,20 +196,30 @@ struct AlarmSchedulerTests {
         let alarms = AlarmsService(store: store, now: { clock.time.withLock { $0 } })
         try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
         try MetricsService(store: store, now: { clock.time.withLock { $0 } })
-            .putMetricData(namespace: "CloudTrailMetrics", data: [MetricDatum(metricName: "ConsoleSignInFailureCount", timestamp: AlarmsServiceTests.start + 1_000, value: 9)])
-        let scheduler = AlarmScheduler(service: alarms, now: { clock.time.withLock { $0 } }, sleep: { ms in
-            clock.time.withLock { $0 += ms + 7 }  // every wait oversleeps a little
-        })
+            .putMetricData(
+                namespace: "CloudTrailMetrics",
+                data: [
+                    MetricDatum(
+                        metricName: "ConsoleSignInFailureCount", timestamp: AlarmsServiceTests.start + 1_000, value: 9)
+                ])
+        let scheduler = AlarmScheduler(
+            service: alarms, now: { clock.time.withLock { $0 } },
+            sleep: { ms in
+                clock.time.withLock { $0 += ms + 7 }  // every wait oversleeps a little
+            })
         var changes: [(Int64, [String])] = []
-        try scheduler.run(shouldStop: { clock.time.withLock { $0 } > AlarmsServiceTests.start + 6 * 60_000 + 30_000 }) { slot, changed in
-            clock.ticks.withLock { $0.append(slot) }
-            changes.append((slot, changed.map(\.state)))
-        }
+        try scheduler.run(
+            shouldStop: { clock.time.withLock { $0 } > AlarmsServiceTests.start + 6 * 60_000 + 30_000 },
+            report: { slot, changed in
+                clock.ticks.withLock { $0.append(slot) }
+                changes.append((slot, changed.map(\.state)))
+            })
         let ticks = clock.ticks.withLock { $0 }
         #expect(ticks == (0...6).map { AlarmsServiceTests.start + Int64($0) * 60_000 })
         // At the first slot nothing is in range (missing is notBreaching): OK. The 5-minute period holding
         // the 9 ends at start + 5 min: the alarm fires at that slot, not before.
-        #expect(changes.filter { !$0.1.isEmpty }.map(\.0) == [AlarmsServiceTests.start, AlarmsServiceTests.start + 300_000])
+        #expect(
+            changes.filter { !$0.1.isEmpty }.map(\.0) == [AlarmsServiceTests.start, AlarmsServiceTests.start + 300_000])
         #expect(changes.filter { !$0.1.isEmpty }.map(\.1) == [["OK"], ["ALARM"]])
     }
 }
@@ -167,19 +234,27 @@ struct CompositeAlarmTests {
         var second = AlarmsServiceTests.parameters()
         second["AlarmName"] = "Deploying"
         try alarms.putMetricAlarm(second)
-        try alarms.putCompositeAlarm(["AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)",
-                                      "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"]])
+        try alarms.putCompositeAlarm([
+            "AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)",
+            "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"],
+        ])
         try alarms.putCompositeAlarm(["AlarmName": "Escalate", "AlarmRule": "ALARM(Page)"])
-        func state(_ n: String) throws -> String? { try alarms.describeAlarms(names: [n], alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.first?.state }
+        func state(_ n: String) throws -> String? {
+            try alarms.describeAlarms(names: [n], alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.first?.state
+        }
         try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
         #expect(try state("Page") == "ALARM" && state("Escalate") == "ALARM")
         #expect(try store.outbox(status: nil).map(\.action).contains("arn:aws:sns:us-east-1:123456789012:page"))
         let page = try #require(try store.outbox(status: nil).first { $0.action.hasSuffix(":page") })
         let message = try #require(try JSONSerialization.jsonObject(with: Data(page.payload.utf8)) as? [String: Any])
-        #expect(message["AlarmRule"] as? String == "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)" && message["Trigger"] == nil)
+        #expect(
+            message["AlarmRule"] as? String == "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)"
+                && message["Trigger"] == nil)
         try alarms.setAlarmState("Deploying", state: "ALARM", reason: "deploy started")
         #expect(try state("Page") == "OK" && state("Escalate") == "OK")
-        #expect(try alarms.describeAlarmHistory(name: "Page", type: "StateUpdate").items.first?.summary == "Alarm updated from ALARM to OK")
+        #expect(
+            try alarms.describeAlarmHistory(name: "Page", type: "StateUpdate").items.first?.summary
+                == "Alarm updated from ALARM to OK")
     }
 
     @Test("cycles, unknown children, bad rules and deleting a child are refused")
@@ -188,25 +263,54 @@ struct CompositeAlarmTests {
         try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
         try alarms.putCompositeAlarm(["AlarmName": "A", "AlarmRule": "ALARM(ConsoleSignInFailures)"])
         try alarms.putCompositeAlarm(["AlarmName": "B", "AlarmRule": "ALARM(A)"])
-        func code(_ body: () throws -> Void) -> String? { do { try body(); return nil } catch { return (error as? ServiceError)?.message } }
-        #expect(code { try alarms.putCompositeAlarm(["AlarmName": "A", "AlarmRule": "ALARM(B)"]) }?.contains("cannot form a cycle") == true)
-        #expect(code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(C)"]) }?.contains("cannot form a cycle") == true)
-        #expect(code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(Nope)"]) }?.contains("does not exist") == true)
-        #expect(code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(A) AND"]) }?.contains("AlarmRule is invalid") == true)
+        func code(_ body: () throws -> Void) -> String? {
+            do {
+                try body()
+                return nil
+            } catch { return (error as? ServiceError)?.message }
+        }
+        #expect(
+            code { try alarms.putCompositeAlarm(["AlarmName": "A", "AlarmRule": "ALARM(B)"]) }?.contains(
+                "cannot form a cycle") == true)
+        #expect(
+            code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(C)"]) }?.contains(
+                "cannot form a cycle") == true)
+        #expect(
+            code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(Nope)"]) }?.contains(
+                "does not exist") == true)
+        #expect(
+            code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(A) AND"]) }?.contains(
+                "AlarmRule is invalid") == true)
         #expect(code { try alarms.deleteAlarms(["A"]) }?.contains("composite alarm B depends on it") == true)
-        #expect(try alarms.describeAlarms().alarms.map(\.name) == ["ConsoleSignInFailures"])  // metric alarms only, as AWS without AlarmTypes
+        // metric alarms only, as AWS without AlarmTypes
+        #expect(try alarms.describeAlarms().alarms.map(\.name) == ["ConsoleSignInFailures"])
         #expect(try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"]).alarms.map(\.name) == ["A", "B"])
         #expect(try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"], childrenOf: "A").alarms.isEmpty)
         #expect(try alarms.describeAlarms(childrenOf: "A").alarms.map(\.name) == ["ConsoleSignInFailures"])
-        #expect(try alarms.describeAlarms(alarmTypes: ["MetricAlarm", "CompositeAlarm"], childrenOf: "B").alarms.map(\.name) == ["A"])
-        #expect(try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"], parentsOf: "ConsoleSignInFailures").alarms.map(\.name) == ["A"])
-        #expect(try alarms.describeAlarms(actionPrefix: "arn:aws:sns:us-east-1:123456789012:security-ok").alarms.map(\.name) == ["ConsoleSignInFailures"])
-        #expect(try alarms.describeAlarms(actionPrefix: "arn:aws:sns:eu").alarms.isEmpty)
-        #expect(try alarms.describeAlarmsForMetric(namespace: "CloudTrailMetrics", metricName: "ConsoleSignInFailureCount", statistic: "Sum", period: 300).map(\.name)
+        #expect(
+            try alarms.describeAlarms(alarmTypes: ["MetricAlarm", "CompositeAlarm"], childrenOf: "B").alarms.map(\.name)
+                == ["A"])
+        #expect(
+            try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"], parentsOf: "ConsoleSignInFailures").alarms.map(
+                \.name) == ["A"])
+        #expect(
+            try alarms.describeAlarms(actionPrefix: "arn:aws:sns:us-east-1:123456789012:security-ok").alarms.map(\.name)
                 == ["ConsoleSignInFailures"])
-        #expect(try alarms.describeAlarmsForMetric(namespace: "CloudTrailMetrics", metricName: "ConsoleSignInFailureCount", period: 60).isEmpty)
+        #expect(try alarms.describeAlarms(actionPrefix: "arn:aws:sns:eu").alarms.isEmpty)
+        #expect(
+            try alarms.describeAlarmsForMetric(
+                namespace: "CloudTrailMetrics", metricName: "ConsoleSignInFailureCount", statistic: "Sum", period: 300
+            ).map(\.name)
+                == ["ConsoleSignInFailures"])
+        #expect(
+            try alarms.describeAlarmsForMetric(
+                namespace: "CloudTrailMetrics", metricName: "ConsoleSignInFailureCount", period: 60
+            ).isEmpty)
         try alarms.deleteAlarms(["A", "B"])
-        #expect(try alarms.describeAlarms(alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.map(\.name) == ["ConsoleSignInFailures"])
+        #expect(
+            try alarms.describeAlarms(alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.map(\.name) == [
+                "ConsoleSignInFailures"
+            ])
     }
 }
 
@@ -222,12 +326,16 @@ struct AlarmTagTests {
         parameters["Threshold"] = 5
         try alarms.putMetricAlarm(parameters)
         #expect(try alarms.alarmTags("ConsoleSignInFailures") == ["Team": "Security"])
-        try alarms.tagAlarm("arn:aws:cloudwatch:us-east-1:123456789012:alarm:ConsoleSignInFailures", tags: ["Env": "prod"])
+        try alarms.tagAlarm(
+            "arn:aws:cloudwatch:us-east-1:123456789012:alarm:ConsoleSignInFailures", tags: ["Env": "prod"])
         #expect(try alarms.alarmTags("ConsoleSignInFailures") == ["Team": "Security", "Env": "prod"])
         try alarms.untagAlarm("ConsoleSignInFailures", keys: ["Team"])
         #expect(try alarms.alarmTags("ConsoleSignInFailures") == ["Env": "prod"])
         #expect(throws: ServiceError.self) { try alarms.tagAlarm("ConsoleSignInFailures", tags: ["aws:x": "y"]) }
-        #expect(throws: ServiceError.self) { try alarms.tagAlarm("ConsoleSignInFailures", tags: Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") })) }
+        #expect(throws: ServiceError.self) {
+            try alarms.tagAlarm(
+                "ConsoleSignInFailures", tags: Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") }))
+        }
         #expect(throws: ServiceError.self) { try alarms.tagAlarm("missing", tags: ["a": "b"]) }
         // Tags are not configuration: the alarm keeps evaluating with its definition (threshold 5).
         let record = try #require(try alarms.describeAlarms().alarms.first)
@@ -250,9 +358,12 @@ struct ActionsSuppressorTests {
         var maintenance = AlarmsServiceTests.parameters(actions: false)
         maintenance["AlarmName"] = "Maintenance"
         try alarms.putMetricAlarm(maintenance)
-        try alarms.putCompositeAlarm(["AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)",
-                                      "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"],
-                                      "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": 120, "ActionsSuppressorExtensionPeriod": 180])
+        try alarms.putCompositeAlarm([
+            "AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)",
+            "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"],
+            "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": 120,
+            "ActionsSuppressorExtensionPeriod": 180,
+        ])
         return (alarms, clock, store)
     }
 
@@ -260,7 +371,9 @@ struct ActionsSuppressorTests {
         try #require(try alarms.describeAlarms(names: ["Page"], alarmTypes: ["CompositeAlarm"]).alarms.first)
     }
 
-    @Test("a composite going into ALARM waits for its suppressor; with none coming, the message goes out at the first tick after the wait, with its Action item")
+    @Test(
+        "a composite going into ALARM waits for its suppressor; with none coming, the message goes out at the first tick after the wait, with its Action item"
+    )
     func waitPeriod() throws {
         let (alarms, clock, store) = try setUp()
         try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
@@ -275,10 +388,14 @@ struct ActionsSuppressorTests {
         #expect(try store.outbox(status: nil).map(\.status) == ["pending"])
         #expect(try page(alarms).suppression == ActionsSuppression())
         let action = try #require(try alarms.describeAlarmHistory(name: "Page", type: "Action").items.first)
-        #expect(action.summary == "Successfully executed action arn:aws:sns:us-east-1:123456789012:page" && action.timestamp == Self.start + 180_000)
+        #expect(
+            action.summary == "Successfully executed action arn:aws:sns:us-east-1:123456789012:page"
+                && action.timestamp == Self.start + 180_000)
     }
 
-    @Test("a suppressor in ALARM holds the composite's message; it goes out after the extension period if the composite is still in ALARM")
+    @Test(
+        "a suppressor in ALARM holds the composite's message; it goes out after the extension period if the composite is still in ALARM"
+    )
     func suppressedThenExtended() throws {
         let (alarms, clock, store) = try setUp()
         try alarms.setAlarmState("Maintenance", state: "ALARM", reason: "maintenance window")
@@ -286,7 +403,9 @@ struct ActionsSuppressorTests {
         #expect(try page(alarms).suppression.cause == .alarm && store.outbox(status: "held").count == 1)
         clock.set(Self.start + 600_000)
         try alarms.setAlarmState("Maintenance", state: "OK", reason: "window over")
-        #expect(try page(alarms).suppression == ActionsSuppression(cause: .extensionPeriod, until: Self.start + 780_000, held: true))
+        #expect(
+            try page(alarms).suppression
+                == ActionsSuppression(cause: .extensionPeriod, until: Self.start + 780_000, held: true))
         clock.set(Self.start + 780_000)
         try alarms.evaluate(at: clock.now)
         #expect(try store.outbox(status: nil).map(\.status) == ["pending"])
@@ -302,33 +421,70 @@ struct ActionsSuppressorTests {
         #expect(try page(alarms).suppression == ActionsSuppression(cause: .alarm, until: nil, held: false))
     }
 
-    @Test("ActionsSuppressor is checked: its periods are required with it and only with it, it must exist, and it cannot be deleted while in use")
+    @Test(
+        "ActionsSuppressor is checked: its periods are required with it and only with it, it must exist, and it cannot be deleted while in use"
+    )
     func refusals() throws {
         let (alarms, _, _) = try setUp()
-        func message(_ body: () throws -> Void) -> String? { do { try body(); return nil } catch { return (error as? ServiceError)?.message } }
-        #expect(message { try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance"]) }?
+        func message(_ body: () throws -> Void) -> String? {
+            do {
+                try body()
+                return nil
+            } catch { return (error as? ServiceError)?.message }
+        }
+        #expect(
+            message {
+                try alarms.putCompositeAlarm([
+                    "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance",
+                ])
+            }?
             .contains("ActionsSuppressorWaitPeriod is required") == true)
-        #expect(message { try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressorExtensionPeriod": 60]) }?
+        #expect(
+            message {
+                try alarms.putCompositeAlarm([
+                    "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressorExtensionPeriod": 60,
+                ])
+            }?
             .contains("only be given with ActionsSuppressor") == true)
-        #expect(message { try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Nope",
-                                                        "ActionsSuppressorWaitPeriod": 60, "ActionsSuppressorExtensionPeriod": 60]) }?
+        #expect(
+            message {
+                try alarms.putCompositeAlarm([
+                    "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Nope",
+                    "ActionsSuppressorWaitPeriod": 60, "ActionsSuppressorExtensionPeriod": 60,
+                ])
+            }?
             .contains("ActionsSuppressor Nope does not exist") == true)
-        #expect(message { try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance",
-                                                        "ActionsSuppressorWaitPeriod": -1, "ActionsSuppressorExtensionPeriod": 60]) }?
+        #expect(
+            message {
+                try alarms.putCompositeAlarm([
+                    "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance",
+                    "ActionsSuppressorWaitPeriod": -1, "ActionsSuppressorExtensionPeriod": 60,
+                ])
+            }?
             .contains("whole number of seconds") == true)
-        #expect(message { try alarms.deleteAlarms(["Maintenance"]) }?.contains("ActionsSuppressor of the composite alarm Page") == true)
+        #expect(
+            message { try alarms.deleteAlarms(["Maintenance"]) }?.contains(
+                "ActionsSuppressor of the composite alarm Page") == true)
         // By ARN, as AWS allows.
-        try alarms.putCompositeAlarm(["AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": AlarmsService.arn("Maintenance"),
-                                      "ActionsSuppressorWaitPeriod": 0, "ActionsSuppressorExtensionPeriod": 0])
+        try alarms.putCompositeAlarm([
+            "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": AlarmsService.arn("Maintenance"),
+            "ActionsSuppressorWaitPeriod": 0, "ActionsSuppressorExtensionPeriod": 0,
+        ])
     }
 
-    @Test("a composite's reason names the child that triggered it, and StateReasonData lists the triggering alarms, as CloudWatch writes them")
+    @Test(
+        "a composite's reason names the child that triggered it, and StateReasonData lists the triggering alarms, as CloudWatch writes them"
+    )
     func compositeReason() throws {
         let (alarms, _, _) = try setUp()
         try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
         let record = try page(alarms)
-        #expect(record.stateReason == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures transitioned to ALARM at Wednesday 25 November, 2026 09:50:00 UTC")
-        let data = try #require(try JSONSerialization.jsonObject(with: Data((record.stateReasonData ?? "").utf8)) as? [String: Any])
+        #expect(
+            record.stateReason
+                == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures transitioned to ALARM at Wednesday 25 November, 2026 09:50:00 UTC"
+        )
+        let data = try #require(
+            try JSONSerialization.jsonObject(with: Data((record.stateReasonData ?? "").utf8)) as? [String: Any])
         let triggering = try #require(data["triggeringAlarms"] as? [[String: Any]])
         #expect(triggering.count == 1 && triggering[0]["arn"] as? String == AlarmsService.arn("ConsoleSignInFailures"))
         #expect((triggering[0]["state"] as? [String: Any])?["value"] as? String == "ALARM")

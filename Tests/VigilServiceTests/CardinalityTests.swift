@@ -9,23 +9,31 @@ import VigilStore
 struct CardinalityTests {
     static let now: Int64 = 1_795_600_020_000
 
-    @Test("past 1,000 combinations in an hour, new ones count under OTHER; the sum stays whole and one warning is given")
+    @Test(
+        "past 1,000 combinations in an hour, new ones count under OTHER; the sum stays whole and one warning is given")
     func overflowIsCountedAndReported() throws {
         let s = LogsService(store: try SQLiteLogStore(path: ":memory:"), now: { Self.now })
         try s.createLogGroup("web")
         try s.createLogStream(group: "web", name: "access")
-        try s.putMetricFilter(group: "web", name: "bytes-by-client", pattern: "[ip, bytes]",
-                              transformations: [MetricTransformation(metricName: "Bytes", metricNamespace: "Web", metricValue: "$bytes", dimensions: ["Client": "$ip"])])
+        try s.putMetricFilter(
+            group: "web", name: "bytes-by-client", pattern: "[ip, bytes]",
+            transformations: [
+                MetricTransformation(
+                    metricName: "Bytes", metricNamespace: "Web", metricValue: "$bytes", dimensions: ["Client": "$ip"])
+            ])
         let hour = Period.floor(Self.now, to: 3_600_000)
         var warnings: [String] = []
         // 1,200 clients once each, then the first client again: 1,201 events of 10 bytes, in two batches.
         let lines = (0..<1_200).map { "10.0.\($0 / 256).\($0 % 256) 10" } + ["10.0.0.0 10"]
         for chunk in [lines[..<600], lines[600...]] {
-            let events = chunk.enumerated().map { NewLogEvent(timestamp: hour + Int64($0.offset), message: Array($0.element.utf8)) }
+            let events = chunk.enumerated().map {
+                NewLogEvent(timestamp: hour + Int64($0.offset), message: Array($0.element.utf8))
+            }
             warnings += try s.putLogEvents(group: "web", stream: "access", events: events).warnings
         }
         #expect(warnings.count == 1 && warnings[0].contains("more than 1000 dimension combinations"))
-        var count = 0, token: String? = nil
+        var count = 0
+        var token: String? = nil
         repeat {
             let page = try s.metrics.listMetrics(namespace: "Web", nextToken: token)
             count += page.metrics.count
@@ -33,8 +41,10 @@ struct CardinalityTests {
         } while token != nil
         #expect(count == 1_001)  // the first 1,000 clients and OTHER
         func sum(_ client: String) throws -> Double {
-            try s.metrics.getMetricStatistics(namespace: "Web", metricName: "Bytes", dimensions: [.init(name: "Client", value: client)],
-                                              startTime: hour, endTime: Self.now, period: 3600, statistics: ["Sum"]).datapoints.first?.values["Sum"] ?? 0
+            try s.metrics.getMetricStatistics(
+                namespace: "Web", metricName: "Bytes", dimensions: [.init(name: "Client", value: client)],
+                startTime: hour, endTime: Self.now, period: 3600, statistics: ["Sum"]
+            ).datapoints.first?.values["Sum"] ?? 0
         }
         #expect(try sum("OTHER") == 200 * 10)
         #expect(try sum("10.0.0.0") == 20)  // an admitted combination keeps counting after the overflow
@@ -46,22 +56,32 @@ struct CardinalityTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let hour = Period.floor(Self.now, to: 3_600_000)
         func events(_ clients: Range<Int>) -> [NewLogEvent] {
-            clients.enumerated().map { NewLogEvent(timestamp: hour + Int64($0.offset), message: Array("10.1.\($0.element / 256).\($0.element % 256) 10".utf8)) }
+            clients.enumerated().map {
+                NewLogEvent(
+                    timestamp: hour + Int64($0.offset),
+                    message: Array("10.1.\($0.element / 256).\($0.element % 256) 10".utf8))
+            }
         }
         do {
             let s = LogsService(store: try SQLiteLogStore(path: path), now: { Self.now })
             try s.createLogGroup("web")
             try s.createLogStream(group: "web", name: "access")
-            try s.putMetricFilter(group: "web", name: "bytes-by-client", pattern: "[ip, bytes]",
-                                  transformations: [MetricTransformation(metricName: "Bytes", metricNamespace: "Web", metricValue: "$bytes", dimensions: ["Client": "$ip"])])
+            try s.putMetricFilter(
+                group: "web", name: "bytes-by-client", pattern: "[ip, bytes]",
+                transformations: [
+                    MetricTransformation(
+                        metricName: "Bytes", metricNamespace: "Web", metricValue: "$bytes",
+                        dimensions: ["Client": "$ip"])
+                ])
             #expect(try s.putLogEvents(group: "web", stream: "access", events: events(0..<900)).warnings.isEmpty)
         }
         // A new process over the same database: 200 new clients in the same hour pass the limit.
         let s = LogsService(store: try SQLiteLogStore(path: path), now: { Self.now })
         let warnings = try s.putLogEvents(group: "web", stream: "access", events: events(900..<1_100)).warnings
         #expect(warnings.count == 1 && warnings[0].contains("more than 1000 dimension combinations"))
-        let total = try s.metrics.getMetricStatistics(namespace: "Web", metricName: "Bytes", dimensions: [.init(name: "Client", value: "OTHER")],
-                                                      startTime: hour, endTime: Self.now, period: 3600, statistics: ["Sum"])
+        let total = try s.metrics.getMetricStatistics(
+            namespace: "Web", metricName: "Bytes", dimensions: [.init(name: "Client", value: "OTHER")],
+            startTime: hour, endTime: Self.now, period: 3600, statistics: ["Sum"])
         #expect((total.datapoints.first?.values["Sum"] ?? 0) == 100 * 10)  // clients 1,000 to 1,099
         // And a third process sees that this hour already overflowed: no second warning.
         let again = LogsService(store: try SQLiteLogStore(path: path), now: { Self.now })

@@ -2,25 +2,34 @@ import Foundation
 import Testing
 import VigilMetrics
 import VigilPatterns
-@testable import VigilService
 import VigilStore
+
+@testable import VigilService
 
 /// CloudTrail log files, as delivered to S3, become log events as CloudTrail's delivery to CloudWatch Logs makes them.
 struct CloudTrailIngesterTests {
-    static func record(_ time: String, _ name: String, failed: Bool = false, account: String = "123456789012", region: String = "us-east-1",
-                       padding: Int = 0) -> String {
-        var fields = [#""eventVersion":"1.08""#, #""eventTime":"\#(time)""#, #""eventName":"\#(name)""#,
-                      #""awsRegion":"\#(region)""#, #""recipientAccountId":"\#(account)""#,
-                      #""userIdentity":{"type":"IAMUser","userName":"alice"}"#]
+    static func record(
+        _ time: String, _ name: String, failed: Bool = false, account: String = "123456789012",
+        region: String = "us-east-1",
+        padding: Int = 0
+    ) -> String {
+        var fields = [
+            #""eventVersion":"1.08""#, #""eventTime":"\#(time)""#, #""eventName":"\#(name)""#,
+            #""awsRegion":"\#(region)""#, #""recipientAccountId":"\#(account)""#,
+            #""userIdentity":{"type":"IAMUser","userName":"alice"}"#,
+        ]
         if failed { fields.append(#""errorMessage":"Failed authentication""#) }
         if padding > 0 { fields.append(#""requestParameters":{"blob":"\#(String(repeating: "x", count: padding))"}"#) }
         return "{" + fields.joined(separator: ",") + "}"
     }
 
-    static func logFile(_ records: [String]) -> [UInt8] { Array(#"{"Records":["#.utf8) + Array(records.joined(separator: ",").utf8) + Array("]}".utf8) }
+    static func logFile(_ records: [String]) -> [UInt8] {
+        Array(#"{"Records":["#.utf8) + Array(records.joined(separator: ",").utf8) + Array("]}".utf8)
+    }
 
     static func write(_ bytes: [UInt8], to path: String, gzip: Bool) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let compressed = gzip ? try GzipTests.compress(bytes, ["gzip", "-c", "-n"]) : bytes
         try Data(compressed).write(to: URL(fileURLWithPath: path))
     }
@@ -33,8 +42,13 @@ struct CloudTrailIngesterTests {
 
     @Test("a log file splits into its records byte for byte, with eventTime, account and region")
     func splitsRecords() throws {
-        let records = [Self.record("2025-11-24T10:00:00Z", "ConsoleLogin"), Self.record("2025-11-24T10:00:01.250Z", "CreateUser", region: "eu-west-1")]
-        let bytes = Array("  {\"Records\" : [ ".utf8) + Array(records.joined(separator: " ,\n").utf8) + Array(" ] , \"other\": [1, {\"a\": null}]}\n".utf8)
+        let records = [
+            Self.record("2025-11-24T10:00:00Z", "ConsoleLogin"),
+            Self.record("2025-11-24T10:00:01.250Z", "CreateUser", region: "eu-west-1"),
+        ]
+        let bytes =
+            Array("  {\"Records\" : [ ".utf8) + Array(records.joined(separator: " ,\n").utf8)
+            + Array(" ] , \"other\": [1, {\"a\": null}]}\n".utf8)
         let file = try CloudTrailLogFile(bytes: bytes)
         #expect(file.records.map { String(decoding: bytes[$0.range], as: UTF8.self) } == records)
         #expect(file.records.map(\.eventTime) == [1_763_978_400_000, 1_763_978_401_250])
@@ -42,67 +56,98 @@ struct CloudTrailIngesterTests {
         #expect(file.records.map(\.account) == ["123456789012", "123456789012"])
     }
 
-    @Test("eventTime parses like Foundation's ISO 8601 parser", arguments: ["2014-03-06T21:22:54Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z",
-                                                                         "2099-12-31T12:00:00Z", "1969-07-20T20:17:40Z"])
+    @Test(
+        "eventTime parses like Foundation's ISO 8601 parser",
+        arguments: [
+            "2014-03-06T21:22:54Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z",
+            "2099-12-31T12:00:00Z", "1969-07-20T20:17:40Z",
+        ])
     func parsesTimes(_ text: String) throws {
         let expected = try #require(ISO8601DateFormatter().date(from: text)).timeIntervalSince1970 * 1000
         #expect(CloudTrailLogFile.parseTime(Array(text.utf8)) == Int64(expected))
         #expect(CloudTrailLogFile.parseTime(Array(text.dropLast().utf8)) == nil)
     }
 
-    @Test("malformed files are refused with the byte offset of the problem", arguments: [
-        (#"{"Records":[{"eventTime":"x"}"#, "expected ',' or ']' at the end of the file"),
-        (#"{"records":[]}"#, "no \"Records\" array: not a CloudTrail log file"),
-        (#"{"Records":[{"a":tru}]}"#, "expected 'true' at byte 17"),
-        (#"{"Records":[]} x"#, "unexpected data after the JSON object at byte 15"),
-        (#"["Records"]"#, "expected '{' at byte 0"),
-    ])
+    @Test(
+        "malformed files are refused with the byte offset of the problem",
+        arguments: [
+            (#"{"Records":[{"eventTime":"x"}"#, "expected ',' or ']' at the end of the file"),
+            (#"{"records":[]}"#, "no \"Records\" array: not a CloudTrail log file"),
+            (#"{"Records":[{"a":tru}]}"#, "expected 'true' at byte 17"),
+            (#"{"Records":[]} x"#, "unexpected data after the JSON object at byte 15"),
+            (#"["Records"]"#, "expected '{' at byte 0"),
+        ])
     func refusesMalformed(_ text: String, _ message: String) throws {
-        let error = #expect(throws: CloudTrailLogFile.FormatError.self) { try CloudTrailLogFile(bytes: Array(text.utf8)) }
+        let error = #expect(throws: CloudTrailLogFile.FormatError.self) {
+            try CloudTrailLogFile(bytes: Array(text.utf8))
+        }
         #expect(error?.description == message)
     }
 
     @Test("stream names come from CloudTrail's log file names")
     func streamNames() {
-        #expect(CloudTrailLogFile.streamName(fileName: "123456789012_CloudTrail_us-east-1_20251124T1005Z_AbC123.json.gz") == "123456789012_CloudTrail_us-east-1")
+        #expect(
+            CloudTrailLogFile.streamName(fileName: "123456789012_CloudTrail_us-east-1_20251124T1005Z_AbC123.json.gz")
+                == "123456789012_CloudTrail_us-east-1")
         #expect(CloudTrailLogFile.streamName(fileName: "events.json") == nil)
         #expect(CloudTrailLogFile.streamName(fileName: "12345_CloudTrail_us-east-1_x.json") == nil)
     }
 
-    @Test("an AWSLogs tree is ingested once: streams per account and region, eventTime timestamps, filters counted, oversize and broken files skipped")
+    @Test(
+        "an AWSLogs tree is ingested once: streams per account and region, eventTime timestamps, filters counted, oversize and broken files skipped"
+    )
     func ingestsTree() throws {
         let dir = try Self.temporaryDirectory()
         let root = dir + "/AWSLogs/123456789012/CloudTrail"
         let east = root + "/us-east-1/2025/11/24/123456789012_CloudTrail_us-east-1_20251124T1005Z_a1.json.gz"
         let west = root + "/eu-west-1/2025/11/24/123456789012_CloudTrail_eu-west-1_20251124T1010Z_b2.json"
-        try Self.write(Self.logFile([Self.record("2025-11-24T10:04:00Z", "ConsoleLogin", failed: true),
-                                     Self.record("2025-11-24T10:01:00Z", "ConsoleLogin", failed: true),
-                                     Self.record("2025-11-24T10:02:00Z", "DescribeInstances"),
-                                     Self.record("2025-11-24T10:03:00Z", "PutObject", padding: 300_000)]), to: east, gzip: true)
-        try Self.write(Self.logFile([Self.record("2025-11-24T10:06:00Z", "ConsoleLogin", failed: true, region: "eu-west-1")]), to: west, gzip: false)
-        try Self.write(Array(#"{"Records":[{"eventTime":"#.utf8), to: root + "/us-east-1/2025/11/24/broken.json", gzip: false)
-        try Self.write(Array(#"{"digestStartTime":"2025-11-24T09:00:00Z"}"#.utf8),
-                       to: dir + "/AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2025/11/24/digest.json.gz", gzip: true)
+        try Self.write(
+            Self.logFile([
+                Self.record("2025-11-24T10:04:00Z", "ConsoleLogin", failed: true),
+                Self.record("2025-11-24T10:01:00Z", "ConsoleLogin", failed: true),
+                Self.record("2025-11-24T10:02:00Z", "DescribeInstances"),
+                Self.record("2025-11-24T10:03:00Z", "PutObject", padding: 300_000),
+            ]), to: east, gzip: true)
+        try Self.write(
+            Self.logFile([Self.record("2025-11-24T10:06:00Z", "ConsoleLogin", failed: true, region: "eu-west-1")]),
+            to: west, gzip: false)
+        try Self.write(
+            Array(#"{"Records":[{"eventTime":"#.utf8), to: root + "/us-east-1/2025/11/24/broken.json", gzip: false)
+        try Self.write(
+            Array(#"{"digestStartTime":"2025-11-24T09:00:00Z"}"#.utf8),
+            to: dir + "/AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2025/11/24/digest.json.gz", gzip: true)
 
         let service = LogsService(store: try SQLiteLogStore(path: dir + "/vigil.db"))
         let ingester = CloudTrailIngester(service: service)
         try service.createLogGroup(CloudTrailIngester.defaultGroup)
-        try service.putMetricFilter(group: CloudTrailIngester.defaultGroup, name: "ConsoleSignInFailures",
-                                    pattern: #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
-                                    transformations: [MetricTransformation(metricName: "ConsoleSignInFailureCount", metricNamespace: "CloudTrailMetrics", metricValue: "1")])
+        try service.putMetricFilter(
+            group: CloudTrailIngester.defaultGroup, name: "ConsoleSignInFailures",
+            pattern: #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
+            transformations: [
+                MetricTransformation(
+                    metricName: "ConsoleSignInFailureCount", metricNamespace: "CloudTrailMetrics", metricValue: "1")
+            ])
         var problems: [String] = []
         let first = try ingester.ingest(paths: [dir + "/AWSLogs"], report: { problems.append($0) })
         #expect(first.files == 2 && first.filesFailed == 1 && first.events == 4 && first.oversizeSkipped == 1)
-        #expect(problems.count == 1 && problems[0].hasSuffix("broken.json: expected a value at the end of the file; skipped"), "\(problems)")
+        #expect(
+            problems.count == 1
+                && problems[0].hasSuffix("broken.json: expected a value at the end of the file; skipped"), "\(problems)"
+        )
 
         let streams = try service.describeLogStreams(group: CloudTrailIngester.defaultGroup).streams.map(\.name)
         #expect(streams == ["123456789012_CloudTrail_eu-west-1", "123456789012_CloudTrail_us-east-1"])
-        let events = try service.getLogEvents(group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1", startFromHead: true).events
+        let events = try service.getLogEvents(
+            group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1", startFromHead: true
+        ).events
         #expect(events.map(\.timestamp) == [1_763_978_460_000, 1_763_978_520_000, 1_763_978_640_000])
-        #expect(String(decoding: events[0].message, as: UTF8.self) == Self.record("2025-11-24T10:01:00Z", "ConsoleLogin", failed: true))
+        #expect(
+            String(decoding: events[0].message, as: UTF8.self)
+                == Self.record("2025-11-24T10:01:00Z", "ConsoleLogin", failed: true))
 
         let key = MetricKey(namespace: "CloudTrailMetrics", name: "ConsoleSignInFailureCount")
-        let hour = try service.metricStatistics(key, start: 1_763_978_400_000 - 3_600_000, end: 1_763_978_400_000 + 3_600_000, periodSeconds: 3600)
+        let hour = try service.metricStatistics(
+            key, start: 1_763_978_400_000 - 3_600_000, end: 1_763_978_400_000 + 3_600_000, periodSeconds: 3600)
         #expect(hour.map(\.values.sum).reduce(0, +) == 3)
 
         // Again, and a copy under another name: nothing new.
@@ -126,12 +171,17 @@ struct CloudTrailIngesterTests {
         try service.createLogStream(group: CloudTrailIngester.defaultGroup, name: "123456789012_CloudTrail_us-east-1")
         // What a run killed after its first batch (the first two records, one day) leaves behind.
         let source = "cloudtrail:" + CloudTrailIngester.fingerprint(bytes)
-        _ = try service.importLogEvents(group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1",
-                                    events: try CloudTrailLogFile(bytes: bytes).records.prefix(2).map { NewLogEvent(timestamp: $0.eventTime!, message: Array(bytes[$0.range])) },
-                                    offset: IngestOffset(source: source, identity: "c3", offset: 2))
+        _ = try service.importLogEvents(
+            group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1",
+            events: try CloudTrailLogFile(bytes: bytes).records.prefix(2).map {
+                NewLogEvent(timestamp: $0.eventTime!, message: Array(bytes[$0.range]))
+            },
+            offset: IngestOffset(source: source, identity: "c3", offset: 2))
         let summary = try ingester.ingest(paths: [path])
         #expect(summary.events == 4 && summary.files == 1)
-        let names = try service.filterLogEvents(group: CloudTrailIngester.defaultGroup).events.map { String(decoding: $0.message, as: UTF8.self) }
+        let names = try service.filterLogEvents(group: CloudTrailIngester.defaultGroup).events.map {
+            String(decoding: $0.message, as: UTF8.self)
+        }
         #expect(names == records)
         #expect(try service.store.offset(source: source)?.offset == 6)
     }

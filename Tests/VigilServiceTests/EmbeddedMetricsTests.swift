@@ -13,14 +13,20 @@ struct EmbeddedMetricsTests {
         let s = LogsService(store: try SQLiteLogStore(path: ":memory:"), now: { Self.now })
         try s.createLogGroup("app")
         try s.createLogStream(group: "app", name: "emf")
-        try s.putLogEvents(group: "app", stream: "emf", events: messages.map { NewLogEvent(timestamp: Self.t, message: Array($0.utf8)) })
+        try s.putLogEvents(
+            group: "app", stream: "emf",
+            events: messages.map { NewLogEvent(timestamp: Self.t, message: Array($0.utf8)) })
         #expect(try s.filterLogEvents(group: "app").events.count == messages.count, "every event is stored, EMF or not")
         return s
     }
 
-    func sums(_ s: LogsService, _ name: String, _ dims: [MetricKey.Dimension] = [], unit: String? = nil, period: Int = 60) throws -> [Double] {
-        try s.metrics.getMetricStatistics(namespace: "App", metricName: name, dimensions: dims, startTime: Self.t, endTime: Self.now, period: period,
-                                          statistics: ["Sum"], unit: unit).datapoints.compactMap { $0.values["Sum"] }
+    func sums(
+        _ s: LogsService, _ name: String, _ dims: [MetricKey.Dimension] = [], unit: String? = nil, period: Int = 60
+    ) throws -> [Double] {
+        try s.metrics.getMetricStatistics(
+            namespace: "App", metricName: name, dimensions: dims, startTime: Self.t, endTime: Self.now, period: period,
+            statistics: ["Sum"], unit: unit
+        ).datapoints.compactMap { $0.values["Sum"] }
     }
 
     static func event(_ metadata: String, _ members: String) -> String {
@@ -29,25 +35,50 @@ struct EmbeddedMetricsTests {
 
     @Test("each dimension set of a directive makes a metric; arrays are several values; units and resolution apply")
     func extractsMetrics() throws {
-        let s = try ingest([Self.event(#"{"Namespace":"App","Dimensions":[["Service"],[]],"Metrics":[{"Name":"Latency","Unit":"Milliseconds"},{"Name":"Hits","StorageResolution":1}]}"#,
-                                       #""Service":"api","Latency":[12,30],"Hits":3,"requestId":"r-1""#)])
+        let s = try ingest([
+            Self.event(
+                #"{"Namespace":"App","Dimensions":[["Service"],[]],"Metrics":[{"Name":"Latency","Unit":"Milliseconds"},{"Name":"Hits","StorageResolution":1}]}"#,
+                #""Service":"api","Latency":[12,30],"Hits":3,"requestId":"r-1""#)
+        ])
         let api = [MetricKey.Dimension(name: "Service", value: "api")]
         #expect(try sums(s, "Latency", api) == [42] && sums(s, "Latency") == [42])
-        let p = try s.metrics.getMetricStatistics(namespace: "App", metricName: "Latency", dimensions: api, startTime: Self.t, endTime: Self.now, period: 60,
-                                                  extendedStatistics: ["p50"])
+        let p = try s.metrics.getMetricStatistics(
+            namespace: "App", metricName: "Latency", dimensions: api, startTime: Self.t, endTime: Self.now, period: 60,
+            extendedStatistics: ["p50"])
         #expect(p.datapoints.map(\.unit) == ["Milliseconds"] && p.datapoints.first?.values["p50"] == 12)
         #expect(try sums(s, "Hits", api, period: 1) == [3])  // StorageResolution 1: one-second periods
     }
 
-    @Test("broken metadata yields no metrics; a metric or dimension set with a bad member is skipped alone", arguments: [
-        (event(#"{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}"#, #""Latency":"slow","Other":1"#), 0),
-        (#"{"_aws":{"CloudWatchMetrics":[{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}]},"Latency":1}"#, 0),
-        (event(#"{"Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}"#, #""Latency":1"#), 0),
-        (event(#"{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"},{"Name":"Missing"}]}"#, #""Latency":7"#), 7),
-        (event(#"{"Namespace":"App","Dimensions":[["Service"],[]],"Metrics":[{"Name":"Latency"}]}"#, #""Service":5,"Latency":7"#), 7),
-        (event(#"{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}"#, #""Latency":[\#((0..<101).map { _ in "1" }.joined(separator: ","))]"#), 0),
-        (#"not JSON, but mentions "_aws" anyway"#, 0),
-    ])
+    @Test(
+        "broken metadata yields no metrics; a metric or dimension set with a bad member is skipped alone",
+        arguments: [
+            (
+                event(
+                    #"{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}"#,
+                    #""Latency":"slow","Other":1"#), 0
+            ),
+            (
+                #"{"_aws":{"CloudWatchMetrics":[{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}]},"Latency":1}"#,
+                0
+            ),
+            (event(#"{"Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}"#, #""Latency":1"#), 0),
+            (
+                event(
+                    #"{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"},{"Name":"Missing"}]}"#,
+                    #""Latency":7"#), 7
+            ),
+            (
+                event(
+                    #"{"Namespace":"App","Dimensions":[["Service"],[]],"Metrics":[{"Name":"Latency"}]}"#,
+                    #""Service":5,"Latency":7"#), 7
+            ),
+            (
+                event(
+                    #"{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}"#,
+                    #""Latency":[\#((0..<101).map { _ in "1" }.joined(separator: ","))]"#), 0
+            ),
+            (#"not JSON, but mentions "_aws" anyway"#, 0),
+        ])
     func skipsBroken(_ message: String, _ expectedSum: Double) throws {
         let s = try ingest([message])
         #expect(try sums(s, "Latency").reduce(0, +) == expectedSum)

@@ -1,8 +1,8 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilService
 import VigilStore
-import Synchronization
 
 /// Ingesting a file resumes from its saved offset and skips bad lines with a report.
 struct FileIngesterTests {
@@ -24,7 +24,9 @@ struct FileIngesterTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let second = try ingester.ingest(path: path)
         #expect(second.events == 2)
-        let messages = try service.filterLogEvents(group: "app").events.map { String(decoding: $0.message, as: UTF8.self) }
+        let messages = try service.filterLogEvents(group: "app").events.map {
+            String(decoding: $0.message, as: UTF8.self)
+        }
         #expect(messages == ["one", "two", "three", "partial line", "four"])
     }
 }
@@ -38,7 +40,9 @@ struct FileFollowTests {
     /// Waits (up to 20 s) until the group holds `count` events; returns their messages.
     static func waitFor(_ count: Int, _ service: LogsService) throws -> [String] {
         for _ in 0..<2_000 {
-            let messages = try service.filterLogEvents(group: "app").events.map { String(decoding: $0.message, as: UTF8.self) }
+            let messages = try service.filterLogEvents(group: "app").events.map {
+                String(decoding: $0.message, as: UTF8.self)
+            }
             if messages.count >= count { return messages }
             Thread.sleep(forTimeInterval: 0.01)
         }
@@ -64,7 +68,8 @@ struct FileFollowTests {
         let stop = Flag()
         let result = Mutex<FileIngester.Summary?>(nil)
         let thread = Thread {
-            let follow = FileIngester.Follow(pollInterval: .milliseconds(10), shouldStop: { stop.value.withLock { $0 } })
+            let follow = FileIngester.Follow(
+                pollInterval: .milliseconds(10), shouldStop: { stop.value.withLock { $0 } })
             let summary = try? ingester.ingest(path: path, follow: follow)
             result.withLock { $0 = summary }
         }

@@ -10,27 +10,54 @@ struct GroupFiltersTests {
     static let now: Int64 = 1_795_600_000_000
 
     static let filters: [(String, MetricTransformation)] = [
-        (#"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#, .init(metricName: "SignInFailures", metricNamespace: "T", metricValue: "1")),
-        (#"{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupIngress) }"#, .init(metricName: "SecurityGroups", metricNamespace: "T", metricValue: "1")),
-        (#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }"#, .init(metricName: "Root", metricNamespace: "T", metricValue: "1")),
+        (
+            #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
+            .init(metricName: "SignInFailures", metricNamespace: "T", metricValue: "1")
+        ),
+        (
+            #"{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupIngress) }"#,
+            .init(metricName: "SecurityGroups", metricNamespace: "T", metricValue: "1")
+        ),
+        (
+            #"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }"#,
+            .init(metricName: "Root", metricNamespace: "T", metricValue: "1")
+        ),
         (#"{ $.errorCode = "AccessDenied*" }"#, .init(metricName: "Denied", metricNamespace: "T", metricValue: "1")),
-        (#"{ $.eventName = ConsoleLogin }"#, .init(metricName: "LoginBytes", metricNamespace: "T", metricValue: "$.bytes")),
+        (
+            #"{ $.eventName = ConsoleLogin }"#,
+            .init(metricName: "LoginBytes", metricNamespace: "T", metricValue: "$.bytes")
+        ),
         ("ERROR", .init(metricName: "Errors", metricNamespace: "T", metricValue: "1", defaultValue: 0)),
         (#"?timeout ?"connection reset""#, .init(metricName: "Network", metricNamespace: "T", metricValue: "2")),
-        ("[level, user, bytes > 100]", .init(metricName: "BigTransfers", metricNamespace: "T", metricValue: "$bytes", dimensions: ["User": "$user"])),
+        (
+            "[level, user, bytes > 100]",
+            .init(
+                metricName: "BigTransfers", metricNamespace: "T", metricValue: "$bytes", dimensions: ["User": "$user"])
+        ),
         ("", .init(metricName: "All", metricNamespace: "T", metricValue: "1")),
     ]
 
     /// A mixed stream: CloudTrail-like JSON, delimited lines, free text, a multi-line event, broken JSON.
     static func messages(count: Int) -> [String] {
         var state: UInt64 = 42
-        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
-        let names = ["ConsoleLogin", "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress", "DescribeInstances", "PutObject"]
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let names = [
+            "ConsoleLogin", "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress", "DescribeInstances",
+            "PutObject",
+        ]
         return (0..<count).map { k in
             switch next(6) {
             case 0, 1:
-                let root = next(4) == 0 ? #""type":"Root""# + (next(2) == 0 ? #","invokedBy":"s3""# : "") : #""type":"IAMUser""#
-                let error = next(3) == 0 ? #","errorMessage":"Failed authentication""# : (next(3) == 0 ? #","errorCode":"AccessDenied\#(next(3))""# : "")
+                let root =
+                    next(4) == 0
+                    ? #""type":"Root""# + (next(2) == 0 ? #","invokedBy":"s3""# : "") : #""type":"IAMUser""#
+                let error =
+                    next(3) == 0
+                    ? #","errorMessage":"Failed authentication""#
+                    : (next(3) == 0 ? #","errorCode":"AccessDenied\#(next(3))""# : "")
                 let bytes = next(3) == 0 ? #","bytes":"many""# : #","bytes":\#(next(500))"#
                 return #"{"eventName":"\#(names[next(names.count)])","userIdentity":{\#(root)}\#(error)\#(bytes)}"#
             case 2: return "INFO user\(next(4)) \(next(300))"
@@ -53,19 +80,27 @@ struct GroupFiltersTests {
         let start = Self.now - 3_600_000
         // One event per second: 50 minutes, so default values appear only in minutes without an ERROR.
         for chunk in stride(from: 0, to: messages.count, by: 500) {
-            let events = (chunk..<min(chunk + 500, messages.count)).map { NewLogEvent(timestamp: start + Int64($0) * 1000, message: Array(messages[$0].utf8)) }
+            let events = (chunk..<min(chunk + 500, messages.count)).map {
+                NewLogEvent(timestamp: start + Int64($0) * 1000, message: Array(messages[$0].utf8))
+            }
             try s.putLogEvents(group: "g", stream: "s", events: events)
         }
         for (pattern, t) in Self.filters {
             let alone = try MetricFilter(pattern: pattern, transformation: t)
             var expected: [MetricKey: (count: Double, sum: Double)] = [:]
-            var minutesWith: Set<Int64> = [], minutesWithout: Set<Int64> = []
+            var minutesWith: Set<Int64> = []
+            var minutesWithout: Set<Int64> = []
             for (k, m) in messages.enumerated() {
                 let minute = (start + Int64(k) * 1000) / 60_000 * 60_000
                 guard let o = alone.observe(m) else { continue }
-                if o.isDefault { minutesWithout.insert(minute); continue }
+                if o.isDefault {
+                    minutesWithout.insert(minute)
+                    continue
+                }
                 minutesWith.insert(minute)
-                let key = MetricKey(namespace: "T", name: t.metricName, dimensions: o.dimensions.map { .init(name: $0.key, value: $0.value) })
+                let key = MetricKey(
+                    namespace: "T", name: t.metricName,
+                    dimensions: o.dimensions.map { .init(name: $0.key, value: $0.value) })
                 expected[key, default: (0, 0)].count += 1
                 expected[key, default: (0, 0)].sum += o.value
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import VigilService
 
 /// gzip/DEFLATE decoding, checked against the system's `gzip` (and Python's zlib for stored blocks).
@@ -26,9 +27,17 @@ struct GzipTests {
     /// Deterministic test data: text with repeats (dynamic Huffman) or noise (stored blocks).
     static func sample(seed: UInt64, size: Int, noisy: Bool) -> [UInt8] {
         var state = seed
-        func next() -> UInt64 { state &+= 0x9E37_79B9_7F4A_7C15; var z = state; z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; return z ^ (z >> 27) }
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            return z ^ (z >> 27)
+        }
         if noisy { return (0..<size).map { _ in UInt8(truncatingIfNeeded: next()) } }
-        let words = ["eventName", "ConsoleLogin", "\"userIdentity\":{", "arn:aws:iam::123456789012:user/", "AccessDenied", " ", ",", "\n", "sourceIPAddress"]
+        let words = [
+            "eventName", "ConsoleLogin", "\"userIdentity\":{", "arn:aws:iam::123456789012:user/", "AccessDenied", " ",
+            ",", "\n", "sourceIPAddress",
+        ]
         var out: [UInt8] = []
         while out.count < size {
             if next() % 5 == 0, out.count > 300 {  // a long back-reference
@@ -43,7 +52,10 @@ struct GzipTests {
 
     @Test("decodes what gzip -1 and -9 produce", arguments: [1, 9])
     func gzipLevels(level: Int) throws {
-        for (seed, size, noisy) in [(1, 0, false), (2, 1, false), (3, 100, false), (4, 300_000, false), (5, 70_000, true), (6, 1_000_003, false)] {
+        for (seed, size, noisy) in [
+            (1, 0, false), (2, 1, false), (3, 100, false), (4, 300_000, false), (5, 70_000, true),
+            (6, 1_000_003, false),
+        ] {
             let data = Self.sample(seed: UInt64(seed), size: size, noisy: noisy)
             let compressed = try Self.compress(data, ["gzip", "-\(level)", "-c", "-n"])
             #expect(try Gzip.decompress(compressed) == data, "seed \(seed), \(size) bytes")
@@ -53,20 +65,30 @@ struct GzipTests {
     @Test("decodes stored blocks, fixed Huffman codes and a member with a file name")
     func blockKinds() throws {
         let data = Self.sample(seed: 7, size: 150_000, noisy: false)
-        let script = "import sys, zlib; d = sys.stdin.buffer.read(); c = zlib.compressobj(LEVEL, zlib.DEFLATED, 31); sys.stdout.buffer.write(c.compress(d) + c.flush())"
+        let script =
+            "import sys, zlib; d = sys.stdin.buffer.read(); c = zlib.compressobj(LEVEL, zlib.DEFLATED, 31); sys.stdout.buffer.write(c.compress(d) + c.flush())"
         for level in [0, 6] {
-            let compressed = try Self.compress(data, ["python3", "-c", script.replacingOccurrences(of: "LEVEL", with: "\(level)")])
+            let compressed = try Self.compress(
+                data, ["python3", "-c", script.replacingOccurrences(of: "LEVEL", with: "\(level)")])
             #expect(try Gzip.decompress(compressed) == data, "zlib level \(level)")
         }
-        let fixed = try Self.compress(Array("abcabcabc".utf8), ["python3", "-c", "import sys, zlib; c = zlib.compressobj(9, zlib.DEFLATED, 31, 9, zlib.Z_FIXED); sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read()) + c.flush())"])
+        let fixed = try Self.compress(
+            Array("abcabcabc".utf8),
+            [
+                "python3", "-c",
+                "import sys, zlib; c = zlib.compressobj(9, zlib.DEFLATED, 31, 9, zlib.Z_FIXED); sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read()) + c.flush())",
+            ])
         #expect(try Gzip.decompress(fixed) == Array("abcabcabc".utf8))
-        let named = try Self.compress(Array("named".utf8), ["python3", "-c", "import sys, gzip; sys.stdout.buffer.write(gzip.compress(sys.stdin.buffer.read()))"])
+        let named = try Self.compress(
+            Array("named".utf8),
+            ["python3", "-c", "import sys, gzip; sys.stdout.buffer.write(gzip.compress(sys.stdin.buffer.read()))"])
         #expect(try Gzip.decompress(named) == Array("named".utf8))
     }
 
     @Test("concatenated members decode to the concatenation")
     func members() throws {
-        let a = Self.sample(seed: 8, size: 5_000, noisy: false), b = Self.sample(seed: 9, size: 7_000, noisy: false)
+        let a = Self.sample(seed: 8, size: 5_000, noisy: false)
+        let b = Self.sample(seed: 9, size: 7_000, noisy: false)
         let both = try Self.compress(a, ["gzip", "-c", "-n"]) + (try Self.compress(b, ["gzip", "-c", "-n"]))
         #expect(try Gzip.decompress(both) == a + b)
     }
@@ -77,8 +99,10 @@ struct GzipTests {
         let good = try Self.compress(data, ["gzip", "-c", "-n"])
         var badCRC = good
         badCRC[badCRC.count - 8] ^= 1
-        for (input, message) in [(badCRC, "CRC-32 mismatch"), (Array(good.prefix(good.count / 2)), "unexpected end of compressed data"),
-                                 (Array("{\"Records\":[]}".utf8), "bad magic number")] {
+        for (input, message) in [
+            (badCRC, "CRC-32 mismatch"), (Array(good.prefix(good.count / 2)), "unexpected end of compressed data"),
+            (Array("{\"Records\":[]}".utf8), "bad magic number"),
+        ] {
             let error = #expect(throws: Gzip.DecodeError.self) { try Gzip.decompress(input) }
             #expect(error?.description.contains(message) == true, "\(error?.description ?? "no error")")
         }

@@ -16,13 +16,16 @@ struct MaintenanceTests {
         try service.createLogGroup("short")
         try service.putRetentionPolicy("short", days: 1)
         try service.createLogStream(group: "short", name: "s")
-        try service.putLogEvents(group: "short", stream: "s", events: [NewLogEvent(timestamp: 100 * day - 2 * 3_600_000, message: Array("old".utf8))])
+        try service.putLogEvents(
+            group: "short", stream: "s",
+            events: [NewLogEvent(timestamp: 100 * day - 2 * 3_600_000, message: Array("old".utf8))])
         var old = MinuteAggregator()
         old.add(MetricDatapoint(key: MetricKey(namespace: "App", name: "m"), timestamp: 80 * day, value: 1))
         try store.record(old, now: 80 * day)
         let maintenance = Maintenance(service: service, intervalMilliseconds: 600_000)
         let first = try #require(try maintenance.runIfDue())
-        #expect(first.expiredEvents == 0 && first.metrics.rolledUp == 1)  // the event is two hours old: kept; the 20-day-old minute rolls up
+        // the event is two hours old: kept; the 20-day-old minute rolls up
+        #expect(first.expiredEvents == 0 && first.metrics.rolledUp == 1)
         clock.withLock { $0 += day }
         let summary = try maintenance.run()
         #expect(summary.expiredEvents == 1 && summary.metrics.rolledUp == 0)

@@ -22,13 +22,30 @@ struct PutLogEventsTests {
 
     static let failures: [(String, [NewLogEvent], String)] = [
         ("an empty batch", [], "length greater than or equal to 1"),
-        ("more than 10,000 events", (0..<10_001).map { _ in NewLogEvent(timestamp: now, message: [0x61]) }, "at most 10000"),
+        (
+            "more than 10,000 events", (0..<10_001).map { _ in NewLogEvent(timestamp: now, message: [0x61]) },
+            "at most 10000"
+        ),
         ("an empty message", [NewLogEvent(timestamp: now, message: [])], "logEvents.1.member.message"),
-        ("an event over 1 MB", [NewLogEvent(timestamp: now, message: Array(repeating: 0x61, count: 1_048_551))], "at most 1048550 bytes"),
-        ("a batch over 1,048,576 bytes counting 26 per event",
-         (0..<2).map { _ in NewLogEvent(timestamp: now, message: Array(repeating: 0x61, count: 524_263)) }, "1048578 bytes"),
-        ("events out of chronological order", [NewLogEvent(timestamp: now, message: [0x61]), NewLogEvent(timestamp: now - 1, message: [0x61])], "chronological order"),
-        ("a batch spanning more than 24 hours", [NewLogEvent(timestamp: now - 25 * hour, message: [0x61]), NewLogEvent(timestamp: now, message: [0x61])], "span more than 24 hours"),
+        (
+            "an event over 1 MB", [NewLogEvent(timestamp: now, message: Array(repeating: 0x61, count: 1_048_551))],
+            "at most 1048550 bytes"
+        ),
+        (
+            "a batch over 1,048,576 bytes counting 26 per event",
+            (0..<2).map { _ in NewLogEvent(timestamp: now, message: Array(repeating: 0x61, count: 524_263)) },
+            "1048578 bytes"
+        ),
+        (
+            "events out of chronological order",
+            [NewLogEvent(timestamp: now, message: [0x61]), NewLogEvent(timestamp: now - 1, message: [0x61])],
+            "chronological order"
+        ),
+        (
+            "a batch spanning more than 24 hours",
+            [NewLogEvent(timestamp: now - 25 * hour, message: [0x61]), NewLogEvent(timestamp: now, message: [0x61])],
+            "span more than 24 hours"
+        ),
         ("a negative timestamp", [NewLogEvent(timestamp: -1, message: [0x61])], "greater than or equal to 0"),
     ]
 
@@ -36,7 +53,8 @@ struct PutLogEventsTests {
     func rejectsBatch(_ name: String, _ events: [NewLogEvent], _ text: String) throws {
         let s = try service()
         #expect {
-            try s.putLogEvents(group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1", events: events)
+            try s.putLogEvents(
+                group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1", events: events)
         } throws: { error in
             guard let e = error as? ServiceError else { return false }
             return e.code == "InvalidParameterException" && e.message.contains(text)
@@ -47,11 +65,13 @@ struct PutLogEventsTests {
     @Test("a batch of exactly 1,048,576 bytes and 10,000 events is accepted")
     func limitsAreInclusive() throws {
         let s = try service()
-        let r = try s.putLogEvents(group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
-                                   events: [event(Self.now, String(repeating: "a", count: 1_048_550))])
+        let r = try s.putLogEvents(
+            group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
+            events: [event(Self.now, String(repeating: "a", count: 1_048_550))])
         #expect(r.accepted == 1 && !r.hasRejections)
-        let many = try s.putLogEvents(group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
-                                      events: (0..<10_000).map { _ in event(Self.now) })
+        let many = try s.putLogEvents(
+            group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
+            events: (0..<10_000).map { _ in event(Self.now) })
         #expect(many.accepted == 10_000)
     }
 
@@ -59,11 +79,21 @@ struct PutLogEventsTests {
     func rejectedInfo() throws {
         let s = try service()
         try s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 1)
-        let events = [event(Self.now - 15 * Self.day, "old"), event(Self.now - 2 * Self.day, "expired"), event(Self.now - Self.hour, "kept 1"),
-                      event(Self.now, "kept 2"), event(Self.now + 3 * Self.hour, "new")]
-        let r = try s.putLogEvents(group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1", events: events)
-        #expect(r == PutLogEventsResult(tooNewLogEventStartIndex: 4, tooOldLogEventEndIndex: 1, expiredLogEventEndIndex: 2, accepted: 2))
-        #expect(try s.filterLogEvents(group: "CloudTrail/DefaultLogGroup").events.map { String(decoding: $0.message, as: UTF8.self) } == ["kept 1", "kept 2"])
+        let events = [
+            event(Self.now - 15 * Self.day, "old"), event(Self.now - 2 * Self.day, "expired"),
+            event(Self.now - Self.hour, "kept 1"),
+            event(Self.now, "kept 2"), event(Self.now + 3 * Self.hour, "new"),
+        ]
+        let r = try s.putLogEvents(
+            group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1", events: events)
+        #expect(
+            r
+                == PutLogEventsResult(
+                    tooNewLogEventStartIndex: 4, tooOldLogEventEndIndex: 1, expiredLogEventEndIndex: 2, accepted: 2))
+        #expect(
+            try s.filterLogEvents(group: "CloudTrail/DefaultLogGroup").events.map {
+                String(decoding: $0.message, as: UTF8.self)
+            } == ["kept 1", "kept 2"])
     }
 
     @Test("rejects retention values AWS does not offer")
@@ -73,27 +103,40 @@ struct PutLogEventsTests {
         try s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 3653)
     }
 
-    @Test("log group and stream names follow AWS's rules", arguments: [
-        ("CloudTrail/DefaultLogGroup", true), ("a.b-c_d/e#f", true), ("with space", false), ("", false), ("é", false),
-        (String(repeating: "a", count: 512), true), (String(repeating: "a", count: 513), false),
-    ])
+    @Test(
+        "log group and stream names follow AWS's rules",
+        arguments: [
+            ("CloudTrail/DefaultLogGroup", true), ("a.b-c_d/e#f", true), ("with space", false), ("", false),
+            ("é", false),
+            (String(repeating: "a", count: 512), true), (String(repeating: "a", count: 513), false),
+        ])
     func groupNames(_ name: String, _ valid: Bool) throws {
         let s = LogsService(store: try SQLiteLogStore(path: ":memory:"))
-        if valid { try s.createLogGroup(name) } else { #expect(throws: ServiceError.self) { try s.createLogGroup(name) } }
-        #expect(LogsLimits.isValidStreamOrFilterName("a:b") == false && LogsLimits.isValidStreamOrFilterName("a*") == false)
+        if valid {
+            try s.createLogGroup(name)
+        } else {
+            #expect(throws: ServiceError.self) { try s.createLogGroup(name) }
+        }
+        #expect(
+            LogsLimits.isValidStreamOrFilterName("a:b") == false && LogsLimits.isValidStreamOrFilterName("a*") == false)
     }
 
     @Test("the guide's console sign-in filter counts failed logins into its metric")
     func metricFilterCounts() throws {
         let s = try service()
-        try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "ConsoleSignInFailures",
-                              pattern: #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
-                              transformations: [MetricTransformation(metricName: "ConsoleSignInFailureCount", metricNamespace: "CloudTrailMetrics", metricValue: "1")])
+        try s.putMetricFilter(
+            group: "CloudTrail/DefaultLogGroup", name: "ConsoleSignInFailures",
+            pattern: #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
+            transformations: [
+                MetricTransformation(
+                    metricName: "ConsoleSignInFailureCount", metricNamespace: "CloudTrailMetrics", metricValue: "1")
+            ])
         let failed = #"{"eventName":"ConsoleLogin","errorMessage":"Failed authentication"}"#
         let ok = #"{"eventName":"ConsoleLogin"}"#
         let t = Self.now - 10 * 60_000
-        try s.putLogEvents(group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
-                           events: [event(t, failed), event(t + 1, ok), event(t + 61_000, failed), event(t + 61_001, failed)])
+        try s.putLogEvents(
+            group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
+            events: [event(t, failed), event(t + 1, ok), event(t + 61_000, failed), event(t + 61_001, failed)])
         let key = MetricKey(namespace: "CloudTrailMetrics", name: "ConsoleSignInFailureCount")
         let perMinute = try s.metricStatistics(key, start: t - 60_000, end: Self.now, periodSeconds: 60)
         #expect(perMinute.map(\.values.sum) == [1, 2])
@@ -104,17 +147,27 @@ struct PutLogEventsTests {
     @Test("a default value is reported once per minute without a match; dimensions come from fields")
     func defaultValueAndDimensions() throws {
         let s = try service()
-        try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "errors", pattern: "ERROR",
-                              transformations: [MetricTransformation(metricName: "Errors", metricNamespace: "App", metricValue: "1", defaultValue: 0)])
-        try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "bytes", pattern: "[level, user, bytes]",
-                              transformations: [MetricTransformation(metricName: "Bytes", metricNamespace: "App", metricValue: "$bytes", dimensions: ["User": "$user"])])
+        try s.putMetricFilter(
+            group: "CloudTrail/DefaultLogGroup", name: "errors", pattern: "ERROR",
+            transformations: [
+                MetricTransformation(metricName: "Errors", metricNamespace: "App", metricValue: "1", defaultValue: 0)
+            ])
+        try s.putMetricFilter(
+            group: "CloudTrail/DefaultLogGroup", name: "bytes", pattern: "[level, user, bytes]",
+            transformations: [
+                MetricTransformation(
+                    metricName: "Bytes", metricNamespace: "App", metricValue: "$bytes", dimensions: ["User": "$user"])
+            ])
         let t = Self.now - 3 * 60_000 - Self.now % 60_000
-        try s.putLogEvents(group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
-                           events: [event(t, "INFO alice 10"), event(t + 1, "INFO alice 5"), event(t + 60_000, "ERROR bob 7")])
-        let errors = try s.metricStatistics(MetricKey(namespace: "App", name: "Errors"), start: t, end: Self.now, periodSeconds: 60)
+        try s.putLogEvents(
+            group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
+            events: [event(t, "INFO alice 10"), event(t + 1, "INFO alice 5"), event(t + 60_000, "ERROR bob 7")])
+        let errors = try s.metricStatistics(
+            MetricKey(namespace: "App", name: "Errors"), start: t, end: Self.now, periodSeconds: 60)
         #expect(errors.map { [$0.values.sum, $0.values.sampleCount] } == [[0, 1], [1, 1]])
-        let alice = try s.metricStatistics(MetricKey(namespace: "App", name: "Bytes", dimensions: [.init(name: "User", value: "alice")]),
-                                           start: t, end: Self.now, periodSeconds: 60)
+        let alice = try s.metricStatistics(
+            MetricKey(namespace: "App", name: "Bytes", dimensions: [.init(name: "User", value: "alice")]),
+            start: t, end: Self.now, periodSeconds: 60)
         #expect(alice.map(\.values.sum) == [15])
     }
 
@@ -123,25 +176,35 @@ struct PutLogEventsTests {
         let s = try service()
         let t = MetricTransformation(metricName: "M", metricNamespace: "N", metricValue: "1")
         #expect {
-            try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "bad", pattern: "{ $.eventName = }", transformations: [t])
+            try s.putMetricFilter(
+                group: "CloudTrail/DefaultLogGroup", name: "bad", pattern: "{ $.eventName = }", transformations: [t])
         } throws: { ($0 as? ServiceError)?.code == "InvalidParameterException" }
-        for k in 0..<100 { try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "f\(k)", pattern: "x\(k)", transformations: [t]) }
-        try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "f0", pattern: "updated", transformations: [t])  // an update is not a new filter
+        for k in 0..<100 {
+            try s.putMetricFilter(
+                group: "CloudTrail/DefaultLogGroup", name: "f\(k)", pattern: "x\(k)", transformations: [t])
+        }
+        // an update is not a new filter
+        try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "f0", pattern: "updated", transformations: [t])
         #expect {
             try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "f100", pattern: "x", transformations: [t])
         } throws: { ($0 as? ServiceError)?.code == "LimitExceededException" }
-        #expect(try s.describeMetricFilters(group: "CloudTrail/DefaultLogGroup", namePrefix: "f0").map(\.pattern) == ["updated"])
+        #expect(
+            try s.describeMetricFilters(group: "CloudTrail/DefaultLogGroup", namePrefix: "f0").map(\.pattern) == [
+                "updated"
+            ])
     }
 
     @Test("FilterLogEvents pages with nextToken without repeating or skipping events")
     func filterPaging() throws {
         let s = try service()
-        try s.putLogEvents(group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
-                           events: (0..<25).map { event(Self.now - 1000 + Int64($0), $0 % 2 == 0 ? "even \($0)" : "odd \($0)") })
+        try s.putLogEvents(
+            group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
+            events: (0..<25).map { event(Self.now - 1000 + Int64($0), $0 % 2 == 0 ? "even \($0)" : "odd \($0)") })
         var token: String?
         var seen: [String] = []
         repeat {
-            let page = try s.filterLogEvents(group: "CloudTrail/DefaultLogGroup", filterPattern: "even", limit: 4, nextToken: token)
+            let page = try s.filterLogEvents(
+                group: "CloudTrail/DefaultLogGroup", filterPattern: "even", limit: 4, nextToken: token)
             seen += page.events.map { String(decoding: $0.message, as: UTF8.self) }
             token = page.nextToken
         } while token != nil
@@ -157,7 +220,11 @@ struct GetLogEventsTests {
         try s.createLogGroup("g")
         for k in 0..<60 { try s.createLogStream(group: "g", name: "s\(k)") }
         try s.createLogStream(group: "g", name: "s")
-        try s.putLogEvents(group: "g", stream: "s", events: (0..<5).map { NewLogEvent(timestamp: PutLogEventsTests.now - 10 + Int64($0), message: Array("e\($0)".utf8)) })
+        try s.putLogEvents(
+            group: "g", stream: "s",
+            events: (0..<5).map {
+                NewLogEvent(timestamp: PutLogEventsTests.now - 10 + Int64($0), message: Array("e\($0)".utf8))
+            })
         let first = try s.getLogEvents(group: "g", stream: "s", startFromHead: true, limit: 3)
         #expect(first.events.map { String(decoding: $0.message, as: UTF8.self) } == ["e0", "e1", "e2"])
         let next = try s.getLogEvents(group: "g", stream: "s", limit: 3, nextToken: first.nextForwardToken)

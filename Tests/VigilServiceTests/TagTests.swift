@@ -13,7 +13,8 @@ struct TagTests {
     @Test("tags are added, replaced, removed and listed; ARNs name the group")
     func roundTrip() throws {
         let s = try service()
-        let group = try LogsService.logGroupName(arn: "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/DefaultLogGroup:*")
+        let group = try LogsService.logGroupName(
+            arn: "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/DefaultLogGroup:*")
         #expect(group == "CloudTrail/DefaultLogGroup")
         try s.tagLogGroup(group, tags: ["Env": "prod", "Team": "SecOps"])
         #expect(try s.listTags(group) == ["Env": "prod", "Team": "SecOps"])

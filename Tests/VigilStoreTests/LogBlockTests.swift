@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilMetrics
+
 @testable import VigilStore
 
 /// Events stored one block per batch read back exactly as one row per event would.
@@ -8,7 +9,10 @@ struct LogBlockTests {
     /// Random overlapping batches in three streams; returns the store and every event with its id, in (timestamp, id) order.
     static func populate(seed: UInt64) throws -> (SQLiteLogStore, [StoredLogEvent]) {
         var state = seed
-        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
         let store = try SQLiteLogStore(path: ":memory:")
         try store.createLogGroup(name: "g", retentionInDays: nil, tags: [:], now: 0)
         for s in ["a", "b", "c"] { try store.createLogStream(group: "g", name: s, now: 0) }
@@ -18,17 +22,25 @@ struct LogBlockTests {
             let stream = ["a", "b", "c"][next(3)]
             let base = Int64(next(50)) * 10
             let times = (0..<(1 + next(12))).map { _ in base + Int64(next(40)) }.sorted()
-            let events = times.enumerated().map { NewLogEvent(timestamp: $0.element, message: Array("\(stream)-\(batch)-\($0.offset)".utf8)) }
-            try store.append(group: "g", stream: stream, events: events, datapoints: MinuteAggregator(), ingestionTime: Int64(batch))
+            let events = times.enumerated().map {
+                NewLogEvent(timestamp: $0.element, message: Array("\(stream)-\(batch)-\($0.offset)".utf8))
+            }
+            try store.append(
+                group: "g", stream: stream, events: events, datapoints: MinuteAggregator(), ingestionTime: Int64(batch))
             for e in events {
-                all.append(StoredLogEvent(id: nextID, streamName: stream, timestamp: e.timestamp, ingestionTime: Int64(batch), message: e.message))
+                all.append(
+                    StoredLogEvent(
+                        id: nextID, streamName: stream, timestamp: e.timestamp, ingestionTime: Int64(batch),
+                        message: e.message))
                 nextID += 1
             }
         }
         return (store, all.sorted { ($0.timestamp, $0.id) < ($1.timestamp, $1.id) })
     }
 
-    @Test("reading forward or backward, in pages of any size, with time ranges and stream filters, equals sorting every event", arguments: [1, 2, 3] as [UInt64])
+    @Test(
+        "reading forward or backward, in pages of any size, with time ranges and stream filters, equals sorting every event",
+        arguments: [1, 2, 3] as [UInt64])
     func mergeMatchesSorting(seed: UInt64) throws {
         let (store, expected) = try Self.populate(seed: seed)
         #expect(try store.events(group: "g", EventQuery(limit: 10_000)) == expected)
@@ -38,7 +50,8 @@ struct LogBlockTests {
                 var got: [StoredLogEvent] = []
                 var cursor: EventCursor?
                 while true {
-                    let page = try store.events(group: "g", EventQuery(after: cursor, forward: forward, limit: pageSize))
+                    let page = try store.events(
+                        group: "g", EventQuery(after: cursor, forward: forward, limit: pageSize))
                     got += page
                     guard let last = page.last, page.count == pageSize else { break }
                     cursor = EventCursor(timestamp: last.timestamp, id: last.id)
@@ -46,8 +59,11 @@ struct LogBlockTests {
                 #expect(got == (forward ? expected : expected.reversed()), "page size \(pageSize), forward \(forward)")
             }
         }
-        let ranged = try store.events(group: "g", EventQuery(streamNames: ["a", "c"], startTime: 100, endTime: 300, limit: 10_000))
-        #expect(ranged == expected.filter { ["a", "c"].contains($0.streamName) && $0.timestamp >= 100 && $0.timestamp < 300 })
+        let ranged = try store.events(
+            group: "g", EventQuery(streamNames: ["a", "c"], startTime: 100, endTime: 300, limit: 10_000))
+        #expect(
+            ranged
+                == expected.filter { ["a", "c"].contains($0.streamName) && $0.timestamp >= 100 && $0.timestamp < 300 })
         let prefixed = try store.events(group: "g", EventQuery(streamNamePrefix: "b", forward: false, limit: 5))
         #expect(prefixed == Array(expected.filter { $0.streamName == "b" }.reversed().prefix(5)))
     }
@@ -59,8 +75,11 @@ struct LogBlockTests {
         try store.createLogStream(group: "g", name: "s", now: 0)
         let day: Int64 = 86_400_000
         let events = [0, 10, day + 5, day + 6].map { NewLogEvent(timestamp: $0, message: Array("e\($0)".utf8)) }
-        try store.append(group: "g", stream: "s", events: Array(events[..<2]), datapoints: MinuteAggregator(), ingestionTime: 0)
-        try store.append(group: "g", stream: "s", events: [events[0], events[2], events[3]].map { $0 }, datapoints: MinuteAggregator(), ingestionTime: 0)
+        try store.append(
+            group: "g", stream: "s", events: Array(events[..<2]), datapoints: MinuteAggregator(), ingestionTime: 0)
+        try store.append(
+            group: "g", stream: "s", events: [events[0], events[2], events[3]].map { $0 },
+            datapoints: MinuteAggregator(), ingestionTime: 0)
         #expect(try store.applyRetention(now: 2 * day + 5) == 3)  // the first block, and the oldest event of the second
         let left = try store.events(group: "g", EventQuery(limit: 100))
         #expect(left.map(\.timestamp) == [day + 5, day + 6] && left.map(\.id) == [4, 5])
@@ -73,15 +92,20 @@ struct LogBlockTests {
         let day: Int64 = 86_400_000
         for stream in ["old", "mixed", "new"] { try store.createLogStream(group: "g", name: stream, now: 0) }
         func put(_ stream: String, _ events: [(Int64, String)]) throws {
-            try store.append(group: "g", stream: stream, events: events.map { NewLogEvent(timestamp: $0.0, message: Array($0.1.utf8)) },
-                             datapoints: MinuteAggregator(), ingestionTime: 0)
+            try store.append(
+                group: "g", stream: stream,
+                events: events.map { NewLogEvent(timestamp: $0.0, message: Array($0.1.utf8)) },
+                datapoints: MinuteAggregator(), ingestionTime: 0)
         }
-        try put("old", [(1, "aaaa"), (2, "bbbbbb")])                    // 10 bytes, all expire
-        try put("mixed", [(3, "ccc"), (day + 10, "dddddddd")])         // 3 expire, 8 stay (one block across the cutoff)
-        try put("mixed", [(4, "ee")])                                  // 2 expire (a whole block)
-        try put("new", [(day + 20, "fffff")])                          // 5 stay
+        try put("old", [(1, "aaaa"), (2, "bbbbbb")])  // 10 bytes, all expire
+        try put("mixed", [(3, "ccc"), (day + 10, "dddddddd")])  // 3 expire, 8 stay (one block across the cutoff)
+        try put("mixed", [(4, "ee")])  // 2 expire (a whole block)
+        try put("new", [(day + 20, "fffff")])  // 5 stay
         func stored() throws -> [String: Int64] {
-            Dictionary(uniqueKeysWithValues: try store.logStreams(group: "g", prefix: nil, order: .logStreamName, descending: false, offset: 0, limit: 50)
+            Dictionary(
+                uniqueKeysWithValues: try store.logStreams(
+                    group: "g", prefix: nil, order: .logStreamName, descending: false, offset: 0, limit: 50
+                )
                 .map { ($0.name, $0.storedBytes) })
         }
         #expect(try stored() == ["old": 10, "mixed": 13, "new": 5])
@@ -99,13 +123,19 @@ struct LogBlockTests {
             try database.write { db in
                 try db.execute("INSERT INTO log_groups (id, name, creation_time) VALUES (1, 'g', 0)")
                 try db.execute("INSERT INTO log_streams (id, group_id, name, creation_time) VALUES (1, 1, 's', 0)")
-                try db.execute("INSERT INTO log_events (id, group_id, stream_id, timestamp, ingestion_time, message) VALUES (7, 1, 1, 500, 9, X'6869'), (8, 1, 1, 400, 9, X'6f6b')")
+                try db.execute(
+                    "INSERT INTO log_events (id, group_id, stream_id, timestamp, ingestion_time, message) VALUES (7, 1, 1, 500, 9, X'6869'), (8, 1, 1, 400, 9, X'6f6b')"
+                )
             }
         }
         let store = try SQLiteLogStore(path: path)
         let before = try store.events(group: "g", EventQuery(limit: 10))
-        #expect(before.map(\.id) == [8, 7] && before.map { String(decoding: $0.message, as: UTF8.self) } == ["ok", "hi"] && before[0].ingestionTime == 9)
-        try store.append(group: "g", stream: "s", events: [NewLogEvent(timestamp: 600, message: [0x21])], datapoints: MinuteAggregator(), ingestionTime: 10)
+        #expect(
+            before.map(\.id) == [8, 7] && before.map { String(decoding: $0.message, as: UTF8.self) } == ["ok", "hi"]
+                && before[0].ingestionTime == 9)
+        try store.append(
+            group: "g", stream: "s", events: [NewLogEvent(timestamp: 600, message: [0x21])],
+            datapoints: MinuteAggregator(), ingestionTime: 10)
         #expect(try store.events(group: "g", EventQuery(limit: 10)).map(\.id) == [8, 7, 9])
     }
 }

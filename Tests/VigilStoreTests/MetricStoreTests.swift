@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilMetrics
+
 @testable import VigilStore
 
 /// Metric aggregates: high resolution, roll-up on CloudWatch's schedule, RecentlyActive, migration.
@@ -8,9 +9,13 @@ struct MetricStoreTests {
     static let day: Int64 = 86_400_000
     let key = MetricKey(namespace: "App", name: "Latency", unit: "Milliseconds")
 
-    func record(_ store: SQLiteLogStore, _ points: [(Int64, Double)], highResolution: Bool = false, now: Int64 = 0) throws {
+    func record(_ store: SQLiteLogStore, _ points: [(Int64, Double)], highResolution: Bool = false, now: Int64 = 0)
+        throws
+    {
         var a = MinuteAggregator()
-        for (t, v) in points { a.add(MetricDatapoint(key: key, timestamp: t, value: v), highResolution: highResolution) }
+        for (t, v) in points {
+            a.add(MetricDatapoint(key: key, timestamp: t, value: v), highResolution: highResolution)
+        }
         try store.record(a, now: now)
     }
 
@@ -36,7 +41,9 @@ struct MetricStoreTests {
         let after = try [1, 20, 100, 500].map(totals)
         #expect(after.map(\.4) == [120, 24, 2, 0])  // minutes, 5-minute rows, hour rows, gone
         for k in 0..<3 {
-            #expect(after[k].0 == before[k].0 && after[k].1 == before[k].1 && after[k].2 == before[k].2 && after[k].3 == before[k].3)
+            #expect(
+                after[k].0 == before[k].0 && after[k].1 == before[k].1 && after[k].2 == before[k].2
+                    && after[k].3 == before[k].3)
         }
         #expect(summary.rolledUp == 120 + 120 + 24 + 120 + 24)  // each stage reads what the previous wrote
         #expect(try store.rollUp(now: now) == MetricRetention.Summary())  // nothing left to do
@@ -71,7 +78,9 @@ struct MetricStoreTests {
             let database = try SQLiteDatabase(path: path)
             try SchemaMigrator(migrations: Array(VigilSchema.migrator.migrations.prefix(1))).migrate(database)
             try database.write { db in
-                try db.execute("INSERT INTO metrics (namespace, name, dimensions, unit) VALUES ('App', 'Latency', '', 'Milliseconds')")
+                try db.execute(
+                    "INSERT INTO metrics (namespace, name, dimensions, unit) VALUES ('App', 'Latency', '', 'Milliseconds')"
+                )
                 try db.execute("INSERT INTO metric_minutes VALUES (1, 60000, 2, 10, 3, 7)")
             }
         }

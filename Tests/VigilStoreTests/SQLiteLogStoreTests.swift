@@ -26,15 +26,20 @@ struct SQLiteLogStoreTests {
     @Test("groups page by name with a prefix; deleting a group deletes its streams and events")
     func groups() throws {
         let store = try SQLiteLogStore(path: ":memory:")
-        for name in ["b", "a/1", "a/2", "a/3", "a_"] { try store.createLogGroup(name: name, retentionInDays: nil, tags: [:], now: 1) }
+        for name in ["b", "a/1", "a/2", "a/3", "a_"] {
+            try store.createLogGroup(name: name, retentionInDays: nil, tags: [:], now: 1)
+        }
         #expect(try store.logGroups(prefix: "a/", afterName: nil, limit: 2).map(\.name) == ["a/1", "a/2"])
         #expect(try store.logGroups(prefix: "a/", afterName: "a/2", limit: 2).map(\.name) == ["a/3"])
-        #expect(try store.logGroups(prefix: "a_", afterName: nil, limit: 9).map(\.name) == ["a_"])  // '_' is not a wildcard
+        // '_' is not a wildcard
+        #expect(try store.logGroups(prefix: "a_", afterName: nil, limit: 9).map(\.name) == ["a_"])
         #expect(throws: ServiceError.alreadyExists("The specified log group already exists")) {
             try store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 1)
         }
         try store.createLogStream(group: "b", name: "s", now: 1)
-        try store.append(group: "b", stream: "s", events: [NewLogEvent(timestamp: 5, message: Array("x".utf8))], datapoints: MinuteAggregator(), ingestionTime: 6)
+        try store.append(
+            group: "b", stream: "s", events: [NewLogEvent(timestamp: 5, message: Array("x".utf8))],
+            datapoints: MinuteAggregator(), ingestionTime: 6)
         try store.deleteLogGroup(name: "b")
         try store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 2)
         try store.createLogStream(group: "b", name: "s", now: 2)
@@ -47,17 +52,25 @@ struct SQLiteLogStoreTests {
         let store = try SQLiteLogStore(path: ":memory:")
         try store.createLogGroup(name: "g", retentionInDays: nil, tags: [:], now: 0)
         try store.createLogStream(group: "g", name: "s", now: 0)
-        let messages: [[UInt8]] = [Array("  padded  ".utf8), Array("tab\there".utf8), Array("ünïcode ✓".utf8), [0x7B, 0x0A, 0x7D]]
-        try store.append(group: "g", stream: "s", events: messages.enumerated().map { NewLogEvent(timestamp: Int64($0.offset * 10), message: $0.element) },
-                         datapoints: MinuteAggregator(), ingestionTime: 100)
+        let messages: [[UInt8]] = [
+            Array("  padded  ".utf8), Array("tab\there".utf8), Array("ünïcode ✓".utf8), [0x7B, 0x0A, 0x7D],
+        ]
+        try store.append(
+            group: "g", stream: "s",
+            events: messages.enumerated().map { NewLogEvent(timestamp: Int64($0.offset * 10), message: $0.element) },
+            datapoints: MinuteAggregator(), ingestionTime: 100)
         let all = try store.events(group: "g", EventQuery())
         #expect(all.map(\.message) == messages)
-        let second = try store.events(group: "g", EventQuery(after: EventCursor(timestamp: all[1].timestamp, id: all[1].id), limit: 1))
+        let second = try store.events(
+            group: "g", EventQuery(after: EventCursor(timestamp: all[1].timestamp, id: all[1].id), limit: 1))
         #expect(second.map(\.message) == [messages[2]])
         let backward = try store.events(group: "g", EventQuery(forward: false, limit: 2))
         #expect(backward.map(\.message) == [messages[3], messages[2]])
-        let stream = try store.logStreams(group: "g", prefix: nil, order: .logStreamName, descending: false, offset: 0, limit: 1)[0]
-        #expect(stream.firstEventTimestamp == 0 && stream.lastEventTimestamp == 30 && stream.storedBytes == Int64(messages.map(\.count).reduce(0, +)))
+        let stream = try store.logStreams(
+            group: "g", prefix: nil, order: .logStreamName, descending: false, offset: 0, limit: 1)[0]
+        #expect(
+            stream.firstEventTimestamp == 0 && stream.lastEventTimestamp == 30
+                && stream.storedBytes == Int64(messages.map(\.count).reduce(0, +)))
     }
 
     @Test("an append into a missing stream stores neither events nor datapoints")
@@ -68,7 +81,9 @@ struct SQLiteLogStoreTests {
         let key = MetricKey(namespace: "N", name: "M")
         points.add(MetricDatapoint(key: key, timestamp: 0, value: 1))
         #expect(throws: ServiceError.logStreamNotFound) {
-            try store.append(group: "g", stream: "missing", events: [NewLogEvent(timestamp: 0, message: [0x61])], datapoints: points, ingestionTime: 0)
+            try store.append(
+                group: "g", stream: "missing", events: [NewLogEvent(timestamp: 0, message: [0x61])], datapoints: points,
+                ingestionTime: 0)
         }
         #expect(try store.aggregates(key, start: 0, end: 1_000_000, highResolution: false).isEmpty)
         #expect(try store.metrics(namespace: nil, name: nil, activeSince: nil).isEmpty)
@@ -97,8 +112,10 @@ struct SQLiteLogStoreTests {
         try store.createLogGroup(name: "g", retentionInDays: 1, tags: [:], now: 0)
         try store.createLogStream(group: "g", name: "s", now: 0)
         let day: Int64 = 86_400_000
-        try store.append(group: "g", stream: "s", events: [NewLogEvent(timestamp: 0, message: [0x61]), NewLogEvent(timestamp: day + 5, message: [0x62])],
-                         datapoints: MinuteAggregator(), ingestionTime: 0)
+        try store.append(
+            group: "g", stream: "s",
+            events: [NewLogEvent(timestamp: 0, message: [0x61]), NewLogEvent(timestamp: day + 5, message: [0x62])],
+            datapoints: MinuteAggregator(), ingestionTime: 0)
         #expect(try store.applyRetention(now: 2 * day) == 1)
         #expect(try store.events(group: "g", EventQuery()).map(\.message) == [[0x62]])
     }
@@ -106,7 +123,9 @@ struct SQLiteLogStoreTests {
 
 /// Reads run on their own connection: they must see every committed write, however the previous read ended.
 struct ReadConnectionTests {
-    @Test("on a database file, each read sees the writes committed before it, also after reads that stopped at their first row")
+    @Test(
+        "on a database file, each read sees the writes committed before it, also after reads that stopped at their first row"
+    )
     func readsSeeCommittedWrites() throws {
         let path = NSTemporaryDirectory() + "vigil-reader-\(UUID().uuidString).db"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -131,13 +150,18 @@ struct AlarmHistoryOrderTests {
         let store = try SQLiteLogStore(path: ":memory:")
         // Written out of timestamp order (a tick stamped with its slot after a later configuration change).
         for (k, t) in [300, 100, 200, 100, 400].enumerated() {
-            _ = try store.putAlarm(name: "a", definition: "{}", namespace: "N", metricName: "M", actionsEnabled: true, now: Int64(t),
-                                   history: AlarmHistoryItem(alarmName: "a", timestamp: Int64(t), type: "ConfigurationUpdate", summary: "item \(k)", data: "{}"))
+            _ = try store.putAlarm(
+                name: "a", definition: "{}", namespace: "N", metricName: "M", actionsEnabled: true, now: Int64(t),
+                history: AlarmHistoryItem(
+                    alarmName: "a", timestamp: Int64(t), type: "ConfigurationUpdate", summary: "item \(k)", data: "{}"))
         }
         func all(_ ascending: Bool, pageSize: Int) throws -> [String] {
-            var out: [String] = [], after: Int64? = nil
+            var out: [String] = []
+            var after: Int64? = nil
             while true {
-                let page = try store.history(alarmName: nil, type: nil, start: nil, end: nil, ascending: ascending, limit: pageSize, afterID: after)
+                let page = try store.history(
+                    alarmName: nil, type: nil, start: nil, end: nil, ascending: ascending, limit: pageSize,
+                    afterID: after)
                 out += page.map(\.summary)
                 guard page.count == pageSize else { return out }
                 after = page.last!.id

@@ -16,22 +16,30 @@ struct AlarmCrashTests {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let base = now - now % 60_000 - 3_600_000
         let metrics = MetricsService(store: store)
-        try metrics.putMetricData(namespace: "App", data: (0..<12).map { k in
-            MetricDatum(metricName: "Load", timestamp: base + Int64(k) * 60_000 + 1_000, value: Double((k * 37) % 300))
-        })
+        try metrics.putMetricData(
+            namespace: "App",
+            data: (0..<12).map { k in
+                MetricDatum(
+                    metricName: "Load", timestamp: base + Int64(k) * 60_000 + 1_000, value: Double((k * 37) % 300))
+            })
         let alarms = AlarmsService(store: store)
         for k in 0..<300 {
-            try alarms.putMetricAlarm(["AlarmName": "load-\(k)", "Namespace": "App", "MetricName": "Load", "Statistic": "Maximum", "Period": 60,
-                                       "EvaluationPeriods": 1, "Threshold": k, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-                                       "TreatMissingData": "notBreaching", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:alarm-\(k)"],
-                                       "OKActions": ["arn:aws:sns:us-east-1:123456789012:ok-\(k)"]])
+            try alarms.putMetricAlarm([
+                "AlarmName": "load-\(k)", "Namespace": "App", "MetricName": "Load", "Statistic": "Maximum",
+                "Period": 60,
+                "EvaluationPeriods": 1, "Threshold": k, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                "TreatMissingData": "notBreaching", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:alarm-\(k)"],
+                "OKActions": ["arn:aws:sns:us-east-1:123456789012:ok-\(k)"],
+            ])
         }
         var generator = SystemRandomNumberGenerator()
         var killed = 0
         // How long one evaluation process takes here, so the kills land inside one, not after it.
         let clock = ContinuousClock()
         let started = clock.now
-        let first = try CLITests().run(["alarms", "evaluate", "--data-dir", dir, "--at", MetricsCommandFormat.iso(base)])
+        let first = try CLITests().run([
+            "alarms", "evaluate", "--data-dir", dir, "--at", MetricsCommandFormat.iso(base),
+        ])
         #expect(first.status == 0, "\(first.stderr)")
         let duration = (clock.now - started) / .seconds(1)
         for minute in 1...10 {
@@ -45,37 +53,55 @@ struct AlarmCrashTests {
             if minute % 2 == 0 {
                 // Kill the moment the first change of the tick is visible: a commit that was not one
                 // transaction would be caught half-done.
-                let before = try store.history(alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000, afterID: nil).count
+                let before = try store.history(
+                    alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000,
+                    afterID: nil
+                ).count
                 while victim.isRunning,
-                      try store.history(alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000, afterID: nil).count == before {
+                    try store.history(
+                        alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000,
+                        afterID: nil
+                    ).count == before
+                {
                     Thread.sleep(forTimeInterval: 0.0005)
                 }
             } else {
                 // Later ticks change fewer alarms than the first, so they are shorter: kill early in them.
                 Thread.sleep(forTimeInterval: Double.random(in: 0.05 * duration...0.5 * duration, using: &generator))
             }
-            if victim.isRunning { kill(victim.processIdentifier, SIGKILL); killed += 1 }
+            if victim.isRunning {
+                kill(victim.processIdentifier, SIGKILL)
+                killed += 1
+            }
             victim.waitUntilExit()
             let rerun = try CLITests().run(["alarms", "evaluate", "--data-dir", dir, "--at", at])
             #expect(rerun.status == 0, "\(rerun.stderr)")
         }
         #expect(killed > 0, "no evaluation was killed mid-tick; the ticks are too fast for this test")
-        let history = try store.history(alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000, afterID: nil)
+        let history = try store.history(
+            alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000, afterID: nil)
         let outbox = try store.outbox(status: nil)
         for record in try store.alarms(names: nil, prefix: nil, state: nil) {
             let changes = history.filter { $0.alarmName == record.name }
             let messages = outbox.filter { $0.alarmName == record.name }
             // Every change into ALARM or OK has exactly its one action, written at the same instant, and nothing else.
             let expected = changes.compactMap { h -> (Int64, String)? in
-                if h.summary.hasSuffix("to ALARM") { return (h.timestamp, "arn:aws:sns:us-east-1:123456789012:alarm-" + record.name.dropFirst(5)) }
-                if h.summary.hasSuffix("to OK") { return (h.timestamp, "arn:aws:sns:us-east-1:123456789012:ok-" + record.name.dropFirst(5)) }
+                if h.summary.hasSuffix("to ALARM") {
+                    return (h.timestamp, "arn:aws:sns:us-east-1:123456789012:alarm-" + record.name.dropFirst(5))
+                }
+                if h.summary.hasSuffix("to OK") {
+                    return (h.timestamp, "arn:aws:sns:us-east-1:123456789012:ok-" + record.name.dropFirst(5))
+                }
                 return nil
             }
-            #expect(messages.map { "\($0.created) \($0.action)" } == expected.map { "\($0.0) \($0.1)" }, "\(record.name)")
+            #expect(
+                messages.map { "\($0.created) \($0.action)" } == expected.map { "\($0.0) \($0.1)" }, "\(record.name)")
             // The state is the last change's new state; consecutive changes chain.
             if let last = changes.last { #expect(last.summary.hasSuffix("to \(record.state)"), "\(record.name)") }
             for (a, b) in zip(changes, changes.dropFirst()) {
-                #expect(b.summary.hasPrefix("Alarm updated from \(a.summary.split(separator: " ").last!) to"), "\(record.name)")
+                #expect(
+                    b.summary.hasPrefix("Alarm updated from \(a.summary.split(separator: " ").last!) to"),
+                    "\(record.name)")
             }
         }
         // The final states are what the last minute's datapoint says.
@@ -89,5 +115,7 @@ struct AlarmCrashTests {
 
 /// ISO 8601 for the CLI's --at.
 enum MetricsCommandFormat {
-    static func iso(_ ms: Int64) -> String { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(ms) / 1000)) }
+    static func iso(_ ms: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
 }

@@ -3,7 +3,8 @@ import Testing
 
 /// `vigil backtest` on the example alarm and datapoints, and on the store.
 struct BacktestCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
 
     func states(_ output: String) throws -> [String] {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
@@ -12,9 +13,11 @@ struct BacktestCommandTests {
 
     @Test("the example alarm over the example datapoints: OK, ALARM at 10:10, OK again")
     func exampleFiles() throws {
-        let r = try CLITests().run(["backtest", "--alarm", Self.root + "/examples/alarms/console-sign-in-failures.json",
-                                    "--metric-data", Self.root + "/examples/alarms/console-sign-in-failures-data.json",
-                                    "--evaluate-at", "2026-11-24T10:05:00Z,2026-11-24T10:10:00Z,2026-11-24T10:15:00Z"])
+        let r = try CLITests().run([
+            "backtest", "--alarm", Self.root + "/examples/alarms/console-sign-in-failures.json",
+            "--metric-data", Self.root + "/examples/alarms/console-sign-in-failures-data.json",
+            "--evaluate-at", "2026-11-24T10:05:00Z,2026-11-24T10:10:00Z,2026-11-24T10:15:00Z",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try states(r.stdout) == ["OK", "ALARM", "OK"])
     }
@@ -24,20 +27,33 @@ struct BacktestCommandTests {
         let dir = NSTemporaryDirectory() + "vigil-backtest-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cli = CLITests()
-        _ = try cli.run(["logs", "put-metric-filter", "--data-dir", dir, "--log-group-name", "CloudTrail/DefaultLogGroup", "--filter-name", "f",
-                         "--filter-pattern", #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#, "--metric-transformations",
-                         #"[{"metricName":"ConsoleSignInFailureCount","metricNamespace":"CloudTrailMetrics","metricValue":"1"}]"#])
+        _ = try cli.run([
+            "logs", "put-metric-filter", "--data-dir", dir, "--log-group-name", "CloudTrail/DefaultLogGroup",
+            "--filter-name", "f",
+            "--filter-pattern", #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
+            "--metric-transformations",
+            #"[{"metricName":"ConsoleSignInFailureCount","metricNamespace":"CloudTrailMetrics","metricValue":"1"}]"#,
+        ])
         let ingest = try cli.run(["ingest", "cloudtrail", "--data-dir", dir, Self.root + "/examples/AWSLogs"])
         #expect(ingest.status == 0, "\(ingest.stderr)")
         // The sample holds two failed sign-ins at 10:00:00 and 10:09:45: one per 5-minute period, under the threshold of 3.
-        let r = try cli.run(["backtest", "--alarm", Self.root + "/examples/alarms/console-sign-in-failures.json", "--data-dir", dir,
-                             "--from", "2026-11-24T10:05:00Z", "--to", "2026-11-24T10:15:00Z"])
+        let r = try cli.run([
+            "backtest", "--alarm", Self.root + "/examples/alarms/console-sign-in-failures.json", "--data-dir", dir,
+            "--from", "2026-11-24T10:05:00Z", "--to", "2026-11-24T10:15:00Z",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try states(r.stdout) == ["OK", "OK", "OK"])
         let badAlarm = dir + "/bad.json"
-        try Data(#"{"AlarmName":"x","Namespace":"N","MetricName":"M","Statistic":"Sum","Period":45,"EvaluationPeriods":1,"Threshold":1,"ComparisonOperator":"GreaterThanThreshold"}"#.utf8)
-            .write(to: URL(fileURLWithPath: badAlarm))
-        let bad = try cli.run(["backtest", "--alarm", badAlarm, "--data-dir", dir, "--evaluate-at", "2026-11-24T10:05:00Z"])
-        #expect(bad.status == 254 && bad.stderr.contains("(InvalidParameterValue) when calling the PutMetricAlarm operation"))
+        try Data(
+            #"{"AlarmName":"x","Namespace":"N","MetricName":"M","Statistic":"Sum","Period":45,"EvaluationPeriods":1,"Threshold":1,"ComparisonOperator":"GreaterThanThreshold"}"#
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: badAlarm))
+        let bad = try cli.run([
+            "backtest", "--alarm", badAlarm, "--data-dir", dir, "--evaluate-at", "2026-11-24T10:05:00Z",
+        ])
+        #expect(
+            bad.status == 254
+                && bad.stderr.contains("(InvalidParameterValue) when calling the PutMetricAlarm operation"))
     }
 }

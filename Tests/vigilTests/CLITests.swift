@@ -12,13 +12,19 @@ struct CLITests {
         return dir.appendingPathComponent("vigil")
     }
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
 
     func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
@@ -28,7 +34,9 @@ struct CLITests {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
     }
 
     /// Runs `arguments` against the store in `dataDirectory`, expects exit status 0, returns standard output.
@@ -40,28 +48,34 @@ struct CLITests {
 
     @Test("test-pattern prints the aws logs test-metric-filter JSON")
     func testPattern() throws {
-        let r = try run(["test-pattern", "--filter-pattern", "{ $.eventName = ConsoleLogin }",
-                         "--log-event-messages", #"{"eventName":"ConsoleLogin"}"#, #"{"eventName":"Other"}"#])
+        let r = try run([
+            "test-pattern", "--filter-pattern", "{ $.eventName = ConsoleLogin }",
+            "--log-event-messages", #"{"eventName":"ConsoleLogin"}"#, #"{"eventName":"Other"}"#,
+        ])
         #expect(r.status == 0)
-        #expect(r.stdout == """
-        {
-            "matches": [
+        #expect(
+            r.stdout == """
                 {
-                    "eventNumber": 1,
-                    "eventMessage": "{\\"eventName\\":\\"ConsoleLogin\\"}",
-                    "extractedValues": {}
+                    "matches": [
+                        {
+                            "eventNumber": 1,
+                            "eventMessage": "{\\"eventName\\":\\"ConsoleLogin\\"}",
+                            "extractedValues": {}
+                        }
+                    ]
                 }
-            ]
-        }
 
-        """)
+                """)
     }
 
     @Test("test-pattern reads messages from standard input with --log-events-file -")
     func testPatternStdin() throws {
-        let r = try run(["test-pattern", "--filter-pattern", "[a, b > 2]", "--log-events-file", "-"], stdin: "x 1\ny 3\n")
+        let r = try run(
+            ["test-pattern", "--filter-pattern", "[a, b > 2]", "--log-events-file", "-"], stdin: "x 1\ny 3\n")
         #expect(r.status == 0)
-        #expect(r.stdout.contains("\"eventNumber\": 2") && r.stdout.contains("\"$b\": \"3\"") && !r.stdout.contains("\"eventNumber\": 1"))
+        #expect(
+            r.stdout.contains("\"eventNumber\": 2") && r.stdout.contains("\"$b\": \"3\"")
+                && !r.stdout.contains("\"eventNumber\": 1"))
     }
 
     @Test("an invalid pattern exits non-zero with the AWS error name and the position")
@@ -69,7 +83,10 @@ struct CLITests {
         let r = try run(["test-pattern", "--filter-pattern", "{ $.eventName }", "--log-event-messages", "x"])
         #expect(r.status == 254)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr.contains("An error occurred (InvalidParameterException) when calling the TestMetricFilter operation: expected a comparison operator after '$.eventName' at 14"))
+        #expect(
+            r.stderr.contains(
+                "An error occurred (InvalidParameterException) when calling the TestMetricFilter operation: expected a comparison operator after '$.eventName' at 14"
+            ))
         #expect(r.stderr.contains("{ $.eventName }\n              ^"))
     }
 

@@ -10,13 +10,17 @@ struct CrashRecoveryTests {
         let dir = NSTemporaryDirectory() + "vigil-crash-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let lines = (0..<600_000).map { i in i % 3 == 0 ? "2026-11-25 ERROR request \(i) failed" : "2026-11-25 INFO request \(i) ok" }
+        let lines = (0..<600_000).map { i in
+            i % 3 == 0 ? "2026-11-25 ERROR request \(i) failed" : "2026-11-25 INFO request \(i) ok"
+        }
         let path = dir + "/app.log"
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
         let cli = CLITests()
-        let filter = try cli.run(["logs", "put-metric-filter", "--data-dir", dir, "--log-group-name", "app", "--filter-name", "errors",
-                                  "--filter-pattern", "ERROR", "--metric-transformations",
-                                  #"[{"metricName":"Errors","metricNamespace":"App","metricValue":"1"}]"#])
+        let filter = try cli.run([
+            "logs", "put-metric-filter", "--data-dir", dir, "--log-group-name", "app", "--filter-name", "errors",
+            "--filter-pattern", "ERROR", "--metric-transformations",
+            #"[{"metricName":"Errors","metricNamespace":"App","metricValue":"1"}]"#,
+        ])
         #expect(filter.status == 0, "\(filter.stderr)")
 
         let ingest = ["ingest", "file", "--data-dir", dir, "--log-group", "app", "--log-stream", "host-1", path]
@@ -35,7 +39,9 @@ struct CrashRecoveryTests {
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal, "the ingest finished before it could be killed; make the file larger")
+        #expect(
+            process.terminationReason == .uncaughtSignal,
+            "the ingest finished before it could be killed; make the file larger")
         let afterKill = try observer.events(group: "app", EventQuery(limit: 1_000_000)).count
         #expect(afterKill > 0 && afterKill < lines.count)
 
@@ -44,9 +50,12 @@ struct CrashRecoveryTests {
         let events = try observer.events(group: "app", EventQuery(limit: 1_000_000))
         #expect(events.count == lines.count)
         // The first line stored out of place or twice, if any (comparing whole arrays would print 600,000 lines).
-        let firstMisplaced = zip(events, lines).enumerated().first { String(decoding: $0.element.0.message, as: UTF8.self) != $0.element.1 }
+        let firstMisplaced = zip(events, lines).enumerated().first {
+            String(decoding: $0.element.0.message, as: UTF8.self) != $0.element.1
+        }
         #expect(firstMisplaced == nil, "line \(firstMisplaced?.offset ?? -1) is out of place")
-        let errors = try observer.aggregates(MetricKey(namespace: "App", name: "Errors"), start: 0, end: .max, highResolution: false)
+        let errors = try observer.aggregates(
+            MetricKey(namespace: "App", name: "Errors"), start: 0, end: .max, highResolution: false)
         #expect(errors.map(\.1.sum).reduce(0, +) == Double(lines.filter { $0.contains("ERROR") }.count))
     }
 }

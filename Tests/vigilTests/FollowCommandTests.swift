@@ -13,7 +13,9 @@ struct FollowCommandTests {
         try Data("first\n".utf8).write(to: URL(fileURLWithPath: path))
         let process = Process()
         process.executableURL = CLITests.binary
-        process.arguments = ["ingest", "file", "--follow", "--data-dir", dir, "--log-group", "app", "--log-stream", "host", path]
+        process.arguments = [
+            "ingest", "file", "--follow", "--data-dir", dir, "--log-group", "app", "--log-stream", "host", path,
+        ]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -12,7 +12,9 @@ public struct AlarmScheduler: Sendable {
     let sleep: @Sendable (Int64) -> Void
 
     /// `sleep` waits the given milliseconds.
-    public init(service: AlarmsService, now: @escaping @Sendable () -> Int64, sleep: @escaping @Sendable (Int64) -> Void) {
+    public init(
+        service: AlarmsService, now: @escaping @Sendable () -> Int64, sleep: @escaping @Sendable (Int64) -> Void
+    ) {
         self.service = service
         self.now = now
         self.sleep = sleep

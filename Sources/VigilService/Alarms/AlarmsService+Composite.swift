@@ -9,17 +9,25 @@ extension AlarmsService {
     /// stops evaluating them; Vigil does not let one be made). An ActionsSuppressor must exist too, and
     /// comes with its wait and extension periods.
     public func putCompositeAlarm(_ parameters: [String: Any]) throws {
-        guard let name = parameters["AlarmName"] as? String else { throw ServiceError("MissingParameter", "The parameter AlarmName is required.") }
+        guard let name = parameters["AlarmName"] as? String else {
+            throw ServiceError("MissingParameter", "The parameter AlarmName is required.")
+        }
         guard (1...255).contains(name.count), name.unicodeScalars.allSatisfy(\.isASCII) else {
             throw ServiceError("InvalidParameterValue", "The parameter AlarmName must be 1 to 255 ASCII characters.")
         }
-        guard let text = parameters["AlarmRule"] as? String else { throw ServiceError("MissingParameter", "The parameter AlarmRule is required.") }
+        guard let text = parameters["AlarmRule"] as? String else {
+            throw ServiceError("MissingParameter", "The parameter AlarmRule is required.")
+        }
         let rule: CompositeRule
         do { rule = try CompositeRule(parsing: text) } catch {
-            throw ServiceError("InvalidParameterValue", "AlarmRule is invalid: \(error.message) at character \(error.offset).")
+            throw ServiceError(
+                "InvalidParameterValue", "AlarmRule is invalid: \(error.message) at character \(error.offset).")
         }
         for key in ["AlarmActions", "OKActions", "InsufficientDataActions"] {
-            if let list = parameters[key] as? [String], list.count > 5 { throw ServiceError("InvalidParameterValue", "The collection \(key) must not have a size greater than 5.") }
+            if let list = parameters[key] as? [String], list.count > 5 {
+                throw ServiceError(
+                    "InvalidParameterValue", "The collection \(key) must not have a size greater than 5.")
+            }
         }
         let suppressor = try Self.checkedSuppressor(parameters)
         let all = try store.alarms(names: nil, prefix: nil, state: nil)
@@ -28,7 +36,9 @@ extension AlarmsService {
             throw ServiceError("InvalidParameterValue", "AlarmRule names the alarm \(child), which does not exist.")
         }
         if let suppressor {
-            guard suppressor.alarm != name else { throw ServiceError("InvalidParameterValue", "A composite alarm cannot be its own ActionsSuppressor.") }
+            guard suppressor.alarm != name else {
+                throw ServiceError("InvalidParameterValue", "A composite alarm cannot be its own ActionsSuppressor.")
+            }
             guard known.contains(suppressor.alarm) else {
                 throw ServiceError("InvalidParameterValue", "The ActionsSuppressor \(suppressor.alarm) does not exist.")
             }
@@ -36,16 +46,24 @@ extension AlarmsService {
         // Cycles: follow the rules of composite alarms from this one's children back to it.
         var rules = Dictionary(uniqueKeysWithValues: all.compactMap { r in compositeRule(r).map { (r.name, $0) } })
         rules[name] = rule
-        var stack = rule.children, seen: Set<String> = []
+        var stack = rule.children
+        var seen: Set<String> = []
         while let next = stack.popLast() {
-            if next == name { throw ServiceError("InvalidParameterValue", "AlarmRule makes \(name) depend on itself (through \(rule.children.joined(separator: ", "))): composite alarms cannot form a cycle.") }
+            if next == name {
+                throw ServiceError(
+                    "InvalidParameterValue",
+                    "AlarmRule makes \(name) depend on itself (through \(rule.children.joined(separator: ", "))): composite alarms cannot form a cycle."
+                )
+            }
             guard seen.insert(next).inserted else { continue }
             stack += rules[next]?.children ?? []
         }
         let definition = Self.json(parameters)
         let at = now()
         let history = AlarmMessages.configurationHistory(name, isNew: !known.contains(name), parameters, at: at)
-        try store.putAlarms([(name, definition, "", "", (parameters["ActionsEnabled"] as? NSNumber)?.boolValue ?? true, history)], now: at)
+        try store.putAlarms(
+            [(name, definition, "", "", (parameters["ActionsEnabled"] as? NSNumber)?.boolValue ?? true, history)],
+            now: at)
     }
 
     /// ActionsSuppressor with ActionsSuppressorWaitPeriod and ActionsSuppressorExtensionPeriod (both
@@ -54,19 +72,28 @@ extension AlarmsService {
         let periods = ["ActionsSuppressorWaitPeriod", "ActionsSuppressorExtensionPeriod"]
         guard let value = parameters["ActionsSuppressor"] else {
             if let given = periods.first(where: { parameters[$0] != nil }) {
-                throw ServiceError("InvalidParameterCombination", "The parameter \(given) can only be given with ActionsSuppressor.")
+                throw ServiceError(
+                    "InvalidParameterCombination", "The parameter \(given) can only be given with ActionsSuppressor.")
             }
             return nil
         }
         guard let alarm = value as? String, (1...1600).contains(alarm.count) else {
-            throw ServiceError("InvalidParameterValue", "The parameter ActionsSuppressor must be an alarm name or ARN of 1 to 1600 characters.")
+            throw ServiceError(
+                "InvalidParameterValue",
+                "The parameter ActionsSuppressor must be an alarm name or ARN of 1 to 1600 characters.")
         }
         var seconds: [Int] = []
         for key in periods {
-            guard let v = parameters[key] else { throw ServiceError("MissingParameter", "The parameter \(key) is required when ActionsSuppressor is given.") }
-            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue >= 0, n.doubleValue == n.doubleValue.rounded(),
-                  n.doubleValue <= Double(Int32.max) else {
-                throw ServiceError("InvalidParameterValue", "The parameter \(key) must be a whole number of seconds, at least 0.")
+            guard let v = parameters[key] else {
+                throw ServiceError(
+                    "MissingParameter", "The parameter \(key) is required when ActionsSuppressor is given.")
+            }
+            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue >= 0,
+                n.doubleValue == n.doubleValue.rounded(),
+                n.doubleValue <= Double(Int32.max)
+            else {
+                throw ServiceError(
+                    "InvalidParameterValue", "The parameter \(key) must be a whole number of seconds, at least 0.")
             }
             seconds.append(n.intValue)
         }
@@ -87,18 +114,25 @@ extension AlarmsService {
     /// StateReasonData lists the triggering alarms: those that changed in this evaluation, or, when none
     /// did (a new or updated composite), all its children.
     /// `excluding` names an alarm whose state was just set (SetAlarmState): it is not re-evaluated.
-    func compositeTransitions(_ records: [AlarmRecord], _ states: inout [String: AlarmState], at time: Int64,
-                              excluding: String? = nil) -> [AlarmTransition] {
+    func compositeTransitions(
+        _ records: [AlarmRecord], _ states: inout [String: AlarmState], at time: Int64,
+        excluding: String? = nil
+    ) -> [AlarmTransition] {
         let composites = records.compactMap { r in r.name == excluding ? nil : compositeRule(r).map { (r, $0) } }
         guard !composites.isEmpty else { return [] }
         let stored = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0) })
-        var done: Set<String> = [], out: [AlarmTransition] = []
+        var done: Set<String> = []
+        var out: [AlarmTransition] = []
         var changedAt: [String: Int64] = [:]
-        for (name, state) in states where stored[name].map({ $0.state != state.rawValue }) ?? false { changedAt[name] = time }
+        for (name, state) in states where stored[name].map({ $0.state != state.rawValue }) ?? false {
+            changedAt[name] = time
+        }
         var pending = composites
         while !pending.isEmpty {
             let names = Set(pending.map(\.0.name))
-            let ready = pending.filter { _, rule in rule.children.allSatisfy { !names.contains($0) || done.contains($0) } }
+            let ready = pending.filter { _, rule in
+                rule.children.allSatisfy { !names.contains($0) || done.contains($0) }
+            }
             guard !ready.isEmpty else { break }  // unreachable: cycles are refused when alarms are put
             for (record, rule) in ready {
                 done.insert(record.name)
@@ -107,16 +141,23 @@ extension AlarmsService {
                 var triggering = rule.children.filter { changedAt[$0] != nil }
                 if triggering.isEmpty { triggering = rule.children }
                 let entries = triggering.map { child in
-                    (arn: Self.arn(child), state: states[child] ?? .insufficientData, at: changedAt[child] ?? stored[child]?.stateUpdated ?? time)
+                    (
+                        arn: Self.arn(child), state: states[child] ?? .insufficientData,
+                        at: changedAt[child] ?? stored[child]?.stateUpdated ?? time
+                    )
                 }
-                let reason = entries.first.map { "\($0.arn) transitioned to \($0.state.rawValue) at \(UTCDateText.long($0.at))" }
+                let reason =
+                    entries.first.map { "\($0.arn) transitioned to \($0.state.rawValue) at \(UTCDateText.long($0.at))" }
                     ?? "The alarm rule \(new == .alarm ? "holds" : "does not hold") without any child alarm."
                 var data = JSONBuffer(capacity: 128 * entries.count + 32)
                 data.raw("{\"triggeringAlarms\":")
                 data.array(entries) { j, e in
-                    j.raw("{\"arn\":"); j.string(e.arn)
-                    j.raw(",\"state\":{\"value\":"); j.string(e.state.rawValue)
-                    j.raw(",\"timestamp\":"); j.timestamp(e.at)
+                    j.raw("{\"arn\":")
+                    j.string(e.arn)
+                    j.raw(",\"state\":{\"value\":")
+                    j.string(e.state.rawValue)
+                    j.raw(",\"timestamp\":")
+                    j.timestamp(e.at)
                     j.raw("}}")
                 }
                 data.raw("}")
@@ -133,21 +174,27 @@ extension AlarmsService {
     /// it): changes of suppressors, then of the composites they silence, then the end of wait and
     /// extension periods. Marks the transitions whose notifications are held, and returns the
     /// suppression changes to commit with them (releases of held notifications among them).
-    func suppress(_ records: [AlarmRecord], _ transitions: inout [AlarmTransition], _ states: [String: AlarmState], at time: Int64) -> [SuppressionUpdate] {
+    func suppress(
+        _ records: [AlarmRecord], _ transitions: inout [AlarmTransition], _ states: [String: AlarmState], at time: Int64
+    ) -> [SuppressionUpdate] {
         var updates: [SuppressionUpdate] = []
-        let changed = Dictionary(transitions.enumerated().map { ($1.alarmName, $0) }, uniquingKeysWith: { first, _ in first })
+        let changed = Dictionary(
+            transitions.enumerated().map { ($1.alarmName, $0) }, uniquingKeysWith: { first, _ in first })
         for record in records {
             guard let settings = suppressor(record) else { continue }
             var s = record.suppression
             let suppressorState = states[settings.alarm] ?? .insufficientData
             if changed[settings.alarm] != nil { s.suppressorChanged(to: suppressorState, at: time, settings) }
             if let i = changed[record.name] {
-                let runs = s.compositeChanged(to: states[record.name] ?? .insufficientData, suppressorState: suppressorState, at: time, settings)
+                let runs = s.compositeChanged(
+                    to: states[record.name] ?? .insufficientData, suppressorState: suppressorState, at: time, settings)
                 transitions[i].holdsNotifications = !runs
                 if transitions[i].notifications.isEmpty { s.held = false }
             }
             let release = s.advance(to: time) == .release
-            if s != record.suppression || release { updates.append(SuppressionUpdate(alarmName: record.name, suppression: s, release: release, at: time)) }
+            if s != record.suppression || release {
+                updates.append(SuppressionUpdate(alarmName: record.name, suppression: s, release: release, at: time))
+            }
         }
         return updates
     }

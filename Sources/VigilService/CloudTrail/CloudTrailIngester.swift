@@ -1,5 +1,5 @@
-import VigilStore
 import Foundation
+import VigilStore
 
 /// Ingests CloudTrail log files as delivered to S3 (`.json.gz` or `.json`, alone or in the
 /// `AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/` tree) into a log group, as CloudTrail's own
@@ -48,11 +48,16 @@ public struct CloudTrailIngester: Sendable {
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ServiceError.invalidParameter("'\(path)' does not exist")
             }
-            guard isDirectory.boolValue else { files.append(path); continue }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
             guard let walker = fm.enumerator(atPath: path) else { continue }
             var found: [String] = []
             for case let relative as String in walker {
-                guard relative.hasSuffix(".json") || relative.hasSuffix(".json.gz"), !relative.contains("CloudTrail-Digest") else { continue }
+                guard relative.hasSuffix(".json") || relative.hasSuffix(".json.gz"),
+                    !relative.contains("CloudTrail-Digest")
+                else { continue }
                 let full = (path as NSString).appendingPathComponent(relative)
                 var dir: ObjCBool = false
                 if fm.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue { found.append(full) }
@@ -64,8 +69,12 @@ public struct CloudTrailIngester: Sendable {
 
     /// Ingests every log file under `paths`. A file that cannot be read or parsed is reported through
     /// `report` and counted; the others proceed. `progress` gets the running totals after each file.
-    public func ingest(paths: [String], report: (String) -> Void = { _ in }, progress: (Summary, String) -> Void = { _, _ in }) throws -> Summary {
-        do { try service.createLogGroup(group) } catch let e as ServiceError where e.code == "ResourceAlreadyExistsException" {}
+    public func ingest(
+        paths: [String], report: (String) -> Void = { _ in }, progress: (Summary, String) -> Void = { _, _ in }
+    ) throws -> Summary {
+        do { try service.createLogGroup(group) } catch let e as ServiceError
+            where e.code == "ResourceAlreadyExistsException"
+        {}
         var summary = Summary()
         for file in try Self.discover(paths) {
             do {
@@ -91,7 +100,9 @@ public struct CloudTrailIngester: Sendable {
     }
 
     func ingest(file: String, into summary: inout Summary, report: (String) -> Void) throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ServiceError.invalidParameter("cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ServiceError.invalidParameter("cannot read the file")
+        }
         let raw = [UInt8](data)
         summary.bytes += Int64(raw.count)
         // A file is known by its content: a copy under another name is the same file.
@@ -103,8 +114,14 @@ public struct CloudTrailIngester: Sendable {
 
         var eligible: [CloudTrailLogFile.Record] = []
         for record in log.records {
-            if record.range.count > Self.maximumRecordBytes { summary.oversizeSkipped += 1; continue }
-            if record.eventTime == nil { summary.untimedSkipped += 1; continue }
+            if record.range.count > Self.maximumRecordBytes {
+                summary.oversizeSkipped += 1
+                continue
+            }
+            if record.eventTime == nil {
+                summary.untimedSkipped += 1
+                continue
+            }
             eligible.append(record)
         }
         if let saved, saved.offset >= Int64(eligible.count) {
@@ -113,11 +130,17 @@ public struct CloudTrailIngester: Sendable {
         }
         // PutLogEvents wants chronological batches; a stable sort keeps the order of equal times, so
         // the record index saved as progress means the same record on every run.
-        let records = eligible.enumerated().sorted { ($0.element.eventTime!, $0.offset) < ($1.element.eventTime!, $1.offset) }.map(\.element)
+        let records = eligible.enumerated().sorted {
+            ($0.element.eventTime!, $0.offset) < ($1.element.eventTime!, $1.offset)
+        }.map(\.element)
         let fileName = (file as NSString).lastPathComponent
-        let stream = CloudTrailLogFile.streamName(fileName: fileName)
-            ?? records.first.map { "\($0.account ?? "unknown")_CloudTrail_\($0.region ?? "unknown")" } ?? "unknown_CloudTrail_unknown"
-        do { try service.createLogStream(group: group, name: stream) } catch let e as ServiceError where e.code == "ResourceAlreadyExistsException" {}
+        let stream =
+            CloudTrailLogFile.streamName(fileName: fileName)
+            ?? records.first.map { "\($0.account ?? "unknown")_CloudTrail_\($0.region ?? "unknown")" }
+            ?? "unknown_CloudTrail_unknown"
+        do { try service.createLogStream(group: group, name: stream) } catch let e as ServiceError
+            where e.code == "ResourceAlreadyExistsException"
+        {}
 
         summary.files += 1
         if records.isEmpty {
@@ -127,14 +150,18 @@ public struct CloudTrailIngester: Sendable {
         }
         var start = Int(saved?.offset ?? 0)
         while start < records.count {
-            var end = start, batchBytes = 0
+            var end = start
+            var batchBytes = 0
             while end < records.count, end - start < LogsLimits.maximumBatchEvents,
-                  batchBytes + records[end].range.count + LogsLimits.perEventOverhead <= LogsLimits.maximumBatchBytes,
-                  records[end].eventTime! - records[start].eventTime! <= LogsLimits.maximumBatchSpan {
+                batchBytes + records[end].range.count + LogsLimits.perEventOverhead <= LogsLimits.maximumBatchBytes,
+                records[end].eventTime! - records[start].eventTime! <= LogsLimits.maximumBatchSpan
+            {
                 batchBytes += records[end].range.count + LogsLimits.perEventOverhead
                 end += 1
             }
-            let events = records[start..<end].map { NewLogEvent(timestamp: $0.eventTime!, message: Array(bytes[$0.range])) }
+            let events = records[start..<end].map {
+                NewLogEvent(timestamp: $0.eventTime!, message: Array(bytes[$0.range]))
+            }
             let offset = IngestOffset(source: source, identity: fileName, offset: Int64(end))
             let result = try service.importLogEvents(group: group, stream: stream, events: events, offset: offset)
             for warning in result.warnings { report(warning) }
@@ -146,7 +173,8 @@ public struct CloudTrailIngester: Sendable {
 
     /// A 128-bit content fingerprint (two FNV-1a-64 hashes with different seeds) plus the length.
     static func fingerprint(_ bytes: [UInt8]) -> String {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x8422_2325_cbf2_9ce4
         for byte in bytes {
             a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
             b = (b ^ UInt64(byte ^ 0x5c)) &* 0x100_0000_01b3

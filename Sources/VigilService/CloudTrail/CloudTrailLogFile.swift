@@ -40,7 +40,8 @@ public struct CloudTrailLogFile: Sendable {
     public static func streamName(fileName: String) -> String? {
         let parts = fileName.split(separator: "_", maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count >= 3, parts[1] == "CloudTrail", parts[0].count == 12, parts[0].allSatisfy(\.isNumber),
-              !parts[2].isEmpty, parts[2].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) else { return nil }
+            !parts[2].isEmpty, parts[2].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" })
+        else { return nil }
         return "\(parts[0])_CloudTrail_\(parts[2])"
     }
 
@@ -57,10 +58,11 @@ public struct CloudTrailLogFile: Sendable {
             return v
         }
         guard c.count >= 20, c[4] == UInt8(ascii: "-"), c[7] == UInt8(ascii: "-"), c[10] == UInt8(ascii: "T"),
-              c[13] == UInt8(ascii: ":"), c[16] == UInt8(ascii: ":"),
-              let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
-              let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            c[13] == UInt8(ascii: ":"), c[16] == UInt8(ascii: ":"),
+            let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
+            let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         var at = 19
         var millis: Int64 = 0
         if c[at] == UInt8(ascii: ".") {
@@ -107,7 +109,9 @@ public struct CloudTrailLogFile: Sendable {
             try expect(UInt8(ascii: "{"))
             var records: [Record]?
             space()
-            if i < p.count, p[i] == UInt8(ascii: "}") { i += 1 } else {
+            if i < p.count, p[i] == UInt8(ascii: "}") {
+                i += 1
+            } else {
                 while true {
                     let key = try string()
                     try expect(UInt8(ascii: ":"))
@@ -119,7 +123,11 @@ public struct CloudTrailLogFile: Sendable {
                     }
                     space()
                     guard i < p.count else { throw fail("expected ',' or '}'") }
-                    if p[i] == UInt8(ascii: ",") { i += 1; space(); continue }
+                    if p[i] == UInt8(ascii: ",") {
+                        i += 1
+                        space()
+                        continue
+                    }
                     guard p[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
                     i += 1
                     break
@@ -136,13 +144,19 @@ public struct CloudTrailLogFile: Sendable {
             i += 1
             space()
             var records: [Record] = []
-            if i < p.count, p[i] == UInt8(ascii: "]") { i += 1; return records }
+            if i < p.count, p[i] == UInt8(ascii: "]") {
+                i += 1
+                return records
+            }
             while true {
                 space()
                 records.append(try record())
                 space()
                 guard i < p.count else { throw fail("expected ',' or ']'") }
-                if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                if p[i] == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
                 guard p[i] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
                 i += 1
                 return records
@@ -153,16 +167,24 @@ public struct CloudTrailLogFile: Sendable {
             let start = i
             guard i < p.count, p[i] == UInt8(ascii: "{") else { throw fail("expected a record object") }
             i += 1
-            var time: Int64?, account: String?, region: String?
+            var time: Int64?
+            var account: String?
+            var region: String?
             space()
-            if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; return Record(range: start..<i, eventTime: nil, account: nil, region: nil) }
+            if i < p.count, p[i] == UInt8(ascii: "}") {
+                i += 1
+                return Record(range: start..<i, eventTime: nil, account: nil, region: nil)
+            }
             while true {
                 space()
                 let key = try string()
                 try expect(UInt8(ascii: ":"))
                 space()
-                let name = key.escaped ? "" : String(decoding: UnsafeBufferPointer(rebasing: p[key.range]), as: UTF8.self)
-                if ["eventTime", "recipientAccountId", "awsRegion"].contains(name), i < p.count, p[i] == UInt8(ascii: "\"") {
+                let name =
+                    key.escaped ? "" : String(decoding: UnsafeBufferPointer(rebasing: p[key.range]), as: UTF8.self)
+                if ["eventTime", "recipientAccountId", "awsRegion"].contains(name), i < p.count,
+                    p[i] == UInt8(ascii: "\"")
+                {
                     let value = try string()
                     let text = UnsafeBufferPointer(rebasing: p[value.range])
                     switch name {
@@ -175,7 +197,10 @@ public struct CloudTrailLogFile: Sendable {
                 }
                 space()
                 guard i < p.count else { throw fail("expected ',' or '}'") }
-                if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                if p[i] == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
                 guard p[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
                 i += 1
                 return Record(range: start..<i, eventTime: time, account: account, region: region)
@@ -191,9 +216,16 @@ public struct CloudTrailLogFile: Sendable {
             var escaped = false
             while i < p.count {
                 let c = p[i]
-                if c == UInt8(ascii: "\"") { i += 1; return (start..<i - 1, escaped) }
+                if c == UInt8(ascii: "\"") {
+                    i += 1
+                    return (start..<i - 1, escaped)
+                }
                 if c < 0x20 { throw fail("control character in a string") }
-                if c == UInt8(ascii: "\\") { escaped = true; i += 2; continue }
+                if c == UInt8(ascii: "\\") {
+                    escaped = true
+                    i += 2
+                    continue
+                }
                 i += 1
             }
             throw fail("unterminated string")
@@ -211,7 +243,10 @@ public struct CloudTrailLogFile: Sendable {
                 let isObject = close == UInt8(ascii: "}")
                 i += 1
                 space()
-                if i < p.count, p[i] == close { i += 1; return }
+                if i < p.count, p[i] == close {
+                    i += 1
+                    return
+                }
                 while true {
                     if isObject {
                         _ = try string()
@@ -220,7 +255,10 @@ public struct CloudTrailLogFile: Sendable {
                     try skip(depth: depth + 1)
                     space()
                     guard i < p.count else { throw fail("unterminated \(isObject ? "object" : "array")") }
-                    if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                    if p[i] == UInt8(ascii: ",") {
+                        i += 1
+                        continue
+                    }
                     guard p[i] == close else { throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
                     i += 1
                     return
@@ -230,15 +268,19 @@ public struct CloudTrailLogFile: Sendable {
             case UInt8(ascii: "n"): try word("null")
             default:
                 let start = i
-                while i < p.count, (p[i] >= 48 && p[i] <= 57) || p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")
-                    || p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") { i += 1 }
+                while i < p.count,
+                    (p[i] >= 48 && p[i] <= 57) || p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")
+                        || p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")
+                { i += 1 }
                 guard i > start else { throw fail("expected a value") }
             }
         }
 
         mutating func word(_ w: String) throws(FormatError) {
             let bytes = Array(w.utf8)
-            guard i + bytes.count <= p.count, p[i..<i + bytes.count].elementsEqual(bytes) else { throw fail("expected '\(w)'") }
+            guard i + bytes.count <= p.count, p[i..<i + bytes.count].elementsEqual(bytes) else {
+                throw fail("expected '\(w)'")
+            }
             i += bytes.count
         }
     }

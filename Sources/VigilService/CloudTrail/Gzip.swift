@@ -14,7 +14,9 @@ public enum Gzip {
     /// The decompressed bytes of every member of `bytes`, concatenated; at most `maximumSize` bytes.
     public static func decompress(_ bytes: [UInt8], maximumSize: Int = 1 << 30) throws(DecodeError) -> [UInt8] {
         var result: Result<[UInt8], DecodeError> = .success([])
-        bytes.withUnsafeBufferPointer { p in result = Result { () throws(DecodeError) in try decompress(p, maximumSize: maximumSize) } }
+        bytes.withUnsafeBufferPointer { p in
+            result = Result { () throws(DecodeError) in try decompress(p, maximumSize: maximumSize) }
+        }
         return try result.get()
     }
 
@@ -24,8 +26,12 @@ public enum Gzip {
         var member = 0
         repeat {
             member += 1
-            func fail(_ what: String) -> DecodeError { DecodeError(description: "gzip member \(member) at byte \(at): \(what)") }
-            guard p.count - at >= 2, p[at] == 0x1f, p[at + 1] == 0x8b else { throw fail("not gzip data (bad magic number)") }
+            func fail(_ what: String) -> DecodeError {
+                DecodeError(description: "gzip member \(member) at byte \(at): \(what)")
+            }
+            guard p.count - at >= 2, p[at] == 0x1f, p[at + 1] == 0x8b else {
+                throw fail("not gzip data (bad magic number)")
+            }
             guard p.count - at >= 18 else { throw fail("truncated header") }
             guard p[at + 2] == 8 else { throw fail("unknown compression method \(p[at + 2])") }
             let flags = p[at + 3]
@@ -46,9 +52,12 @@ public enum Gzip {
             let end = inflater.endOffset
             guard end + 8 <= p.count else { throw fail("truncated trailer (no CRC-32 and length)") }
             let crc = UInt32(p[end]) | UInt32(p[end + 1]) << 8 | UInt32(p[end + 2]) << 16 | UInt32(p[end + 3]) << 24
-            let size = UInt32(p[end + 4]) | UInt32(p[end + 5]) << 8 | UInt32(p[end + 6]) << 16 | UInt32(p[end + 7]) << 24
+            let size =
+                UInt32(p[end + 4]) | UInt32(p[end + 5]) << 8 | UInt32(p[end + 6]) << 16 | UInt32(p[end + 7]) << 24
             guard CRC32.checksum(inflater.output) == crc else { throw fail("CRC-32 mismatch: the data is corrupt") }
-            guard UInt32(truncatingIfNeeded: inflater.output.count) == size else { throw fail("length mismatch: the data is corrupt") }
+            guard UInt32(truncatingIfNeeded: inflater.output.count) == size else {
+                throw fail("length mismatch: the data is corrupt")
+            }
             out.append(contentsOf: inflater.output)
             at = end + 8
             // Zero padding after the last member (some writers add it) ends the data.

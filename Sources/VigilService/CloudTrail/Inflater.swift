@@ -88,7 +88,9 @@ struct Inflater {
         guard position + 4 <= p.count else { throw InflateError(description: "unexpected end of compressed data") }
         let length = Int(p[position]) | Int(p[position + 1]) << 8
         let check = Int(p[position + 2]) | Int(p[position + 3]) << 8
-        guard length == ~check & 0xFFFF else { throw InflateError(description: "stored block length does not match its complement") }
+        guard length == ~check & 0xFFFF else {
+            throw InflateError(description: "stored block length does not match its complement")
+        }
         position += 4
         guard position + length <= p.count else { throw InflateError(description: "unexpected end of compressed data") }
         guard output.count + length <= maximumOutput else { throw tooLarge }
@@ -98,11 +100,20 @@ struct Inflater {
 
     var tooLarge: InflateError { InflateError(description: "decompressed data is larger than \(maximumOutput) bytes") }
 
-    static let lengthBase: [Int] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-    static let lengthExtra: [Int] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    static let distanceBase: [Int] = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
-                                      4097, 6145, 8193, 12289, 16385, 24577]
-    static let distanceExtra: [Int] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
+    static let lengthBase: [Int] = [
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227,
+        258,
+    ]
+    static let lengthExtra: [Int] = [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    ]
+    static let distanceBase: [Int] = [
+        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
+        4097, 6145, 8193, 12289, 16385, 24577,
+    ]
+    static let distanceExtra: [Int] = [
+        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+    ]
 
     static let fixedLengths: HuffmanTable = {
         var lengths = [UInt8](repeating: 8, count: 288)
@@ -110,13 +121,16 @@ struct Inflater {
         for k in 256..<280 { lengths[k] = 7 }
         return try! HuffmanTable(lengths[...], incomplete: .forbidden)
     }()
-    static let fixedDistances: HuffmanTable = try! HuffmanTable([UInt8](repeating: 5, count: 30)[...], incomplete: .allowed)
+    static let fixedDistances: HuffmanTable = try! HuffmanTable(
+        [UInt8](repeating: 5, count: 30)[...], incomplete: .allowed)
 
     mutating func dynamicTables() throws(InflateError) -> (HuffmanTable, HuffmanTable) {
         let literalCount = try bits(5) + 257
         let distanceCount = try bits(5) + 1
         let codeLengthCount = try bits(4) + 4
-        guard literalCount <= 286, distanceCount <= 30 else { throw InflateError(description: "too many length or distance codes") }
+        guard literalCount <= 286, distanceCount <= 30 else {
+            throw InflateError(description: "too many length or distance codes")
+        }
         let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
         var codeLengths = [UInt8](repeating: 0, count: 19)
         for k in 0..<codeLengthCount { codeLengths[order[k]] = UInt8(try bits(3)) }
@@ -125,7 +139,11 @@ struct Inflater {
         var k = 0
         while k < lengths.count {
             let symbol = try decode(codeLengthTable)
-            if symbol < 16 { lengths[k] = UInt8(symbol); k += 1; continue }
+            if symbol < 16 {
+                lengths[k] = UInt8(symbol)
+                k += 1
+                continue
+            }
             var value: UInt8 = 0
             let repeatCount: Int
             switch symbol {
@@ -136,8 +154,13 @@ struct Inflater {
             case 17: repeatCount = 3 + (try bits(3))
             default: repeatCount = 11 + (try bits(7))
             }
-            guard k + repeatCount <= lengths.count else { throw InflateError(description: "code lengths overflow their table") }
-            for _ in 0..<repeatCount { lengths[k] = value; k += 1 }
+            guard k + repeatCount <= lengths.count else {
+                throw InflateError(description: "code lengths overflow their table")
+            }
+            for _ in 0..<repeatCount {
+                lengths[k] = value
+                k += 1
+            }
         }
         guard lengths[256] != 0 else { throw InflateError(description: "no end-of-block code") }
         let literal = try HuffmanTable(lengths[..<literalCount], incomplete: .singleCode)
@@ -160,7 +183,9 @@ struct Inflater {
             let d = try decode(distances)
             guard d < 30 else { throw InflateError(description: "invalid distance code \(d)") }
             let distance = Self.distanceBase[d] + (try bits(Self.distanceExtra[d]))
-            guard distance <= output.count else { throw InflateError(description: "distance \(distance) reaches before the start of the data") }
+            guard distance <= output.count else {
+                throw InflateError(description: "distance \(distance) reaches before the start of the data")
+            }
             guard output.count + length <= maximumOutput else { throw tooLarge }
             let from = output.count - distance
             if distance >= length {
@@ -183,7 +208,9 @@ struct Inflater {
             bitCount -= length
             return Int(entry >> 4)
         }
-        var code = 0, first = 0, index = 0
+        var code = 0
+        var first = 0
+        var index = 0
         for length in 1...15 {
             code |= try bits(1)
             let count = Int(table.counts[length])
@@ -234,7 +261,8 @@ struct HuffmanTable: Sendable {
             offsets[Int(l)] += 1
         }
         // Short codes into the lookup table, indexed by their bit-reversed code.
-        var code = 0, index = 0
+        var code = 0
+        var index = 0
         for length in 1...15 {
             for _ in 0..<Int(counts[length]) {
                 if length <= Inflater.fastBits {
@@ -242,7 +270,10 @@ struct HuffmanTable: Sendable {
                     for b in 0..<length where code & (1 << b) != 0 { reversed |= 1 << (length - 1 - b) }
                     let entry = UInt32(symbols[index]) << 4 | UInt32(length)
                     var slot = reversed
-                    while slot < fast.count { fast[slot] = entry; slot += 1 << length }
+                    while slot < fast.count {
+                        fast[slot] = entry
+                        slot += 1 << length
+                    }
                 }
                 code += 1
                 index += 1

@@ -14,9 +14,11 @@ public struct MetricDatum: Sendable {
     /// 1 (high resolution) or 60; nil: 60.
     public var storageResolution: Int?
 
-    public init(metricName: String, dimensions: [MetricKey.Dimension] = [], timestamp: Int64? = nil, value: Double? = nil,
-                statisticValues: StatisticSet? = nil, values: [Double]? = nil, counts: [Double]? = nil, unit: String? = nil,
-                storageResolution: Int? = nil) {
+    public init(
+        metricName: String, dimensions: [MetricKey.Dimension] = [], timestamp: Int64? = nil, value: Double? = nil,
+        statisticValues: StatisticSet? = nil, values: [Double]? = nil, counts: [Double]? = nil, unit: String? = nil,
+        storageResolution: Int? = nil
+    ) {
         self.metricName = metricName
         self.dimensions = dimensions
         self.timestamp = timestamp
@@ -41,7 +43,10 @@ public struct StatisticsDatapoint: Sendable, Equatable {
 public struct DimensionFilter: Sendable {
     public var name: String
     public var value: String?
-    public init(name: String, value: String? = nil) { self.name = name; self.value = value }
+    public init(name: String, value: String? = nil) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// One of GetMetricData's `MetricDataQueries` (MetricStat only: metric math is not built yet).
@@ -57,8 +62,10 @@ public struct MetricDataQuery: Sendable {
     /// Whether the unit was given in MetricStat (else every unit of the metric counts).
     public var unitGiven: Bool
 
-    public init(id: String, metric: MetricKey? = nil, period: Int? = nil, stat: String? = nil, expression: String? = nil,
-                label: String? = nil, returnData: Bool = true, unitGiven: Bool = false) {
+    public init(
+        id: String, metric: MetricKey? = nil, period: Int? = nil, stat: String? = nil, expression: String? = nil,
+        label: String? = nil, returnData: Bool = true, unitGiven: Bool = false
+    ) {
         self.id = id
         self.metric = metric
         self.period = period
