@@ -36,6 +36,11 @@ let package = Package(
             dependencies: ["VigilMetrics"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "VigilAPI",
+            dependencies: ["VigilPatterns", "VigilMetrics"],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "VigilStore",
@@ -63,6 +68,11 @@ let package = Package(
         .testTarget(
             name: "VigilPatternsTests",
             dependencies: ["VigilPatterns"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilAPITests",
+            dependencies: ["VigilAPI", "VigilPatterns"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

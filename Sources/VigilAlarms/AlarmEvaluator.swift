@@ -1,4 +1,5 @@
 import Foundation
+import VigilMetrics
 
 /// One period's value in an alarm's evaluation range: its start (epoch ms), the statistic's value and
 /// how many samples made it (for percentiles with low sample counts).

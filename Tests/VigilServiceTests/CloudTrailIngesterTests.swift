@@ -57,18 +57,6 @@ struct CloudTrailIngesterTests {
     }
 
     @Test(
-        "eventTime parses like Foundation's ISO 8601 parser",
-        arguments: [
-            "2014-03-06T21:22:54Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z",
-            "2099-12-31T12:00:00Z", "1969-07-20T20:17:40Z",
-        ])
-    func parsesTimes(_ text: String) throws {
-        let expected = try #require(ISO8601DateFormatter().date(from: text)).timeIntervalSince1970 * 1000
-        #expect(CloudTrailLogFile.parseTime(Array(text.utf8)) == Int64(expected))
-        #expect(CloudTrailLogFile.parseTime(Array(text.dropLast().utf8)) == nil)
-    }
-
-    @Test(
         "malformed files are refused with the byte offset of the problem",
         arguments: [
             (#"{"Records":[{"eventTime":"x"}"#, "expected ',' or ']' at the end of the file"),

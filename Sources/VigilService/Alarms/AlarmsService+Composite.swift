@@ -1,5 +1,6 @@
 import Foundation
 import VigilAlarms
+import VigilMetrics
 import VigilStore
 
 /// Composite alarms: PutCompositeAlarm, their evaluation after their children, and action suppression.

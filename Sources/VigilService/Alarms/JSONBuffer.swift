@@ -1,4 +1,5 @@
 import VigilAlarms
+import VigilMetrics
 import VigilPatterns
 
 /// JSON text written straight into bytes: the alarm messages of a busy tick (thousands of

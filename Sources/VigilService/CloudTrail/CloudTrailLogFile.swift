@@ -1,3 +1,5 @@
+import VigilMetrics
+
 /// One CloudTrail log file as CloudTrail delivers it to S3 — `{"Records":[{…},{…}]}` — split into its
 /// records, each kept byte for byte as a future log event.
 ///
@@ -43,46 +45,6 @@ public struct CloudTrailLogFile: Sendable {
             !parts[2].isEmpty, parts[2].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" })
         else { return nil }
         return "\(parts[0])_CloudTrail_\(parts[2])"
-    }
-
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` into milliseconds since the epoch.
-    public static func parseTime(_ s: some Collection<UInt8>) -> Int64? {
-        let c = Array(s)
-        func digits(_ at: Int, _ n: Int) -> Int64? {
-            guard at + n <= c.count else { return nil }
-            var v: Int64 = 0
-            for k in at..<at + n {
-                guard c[k] >= 48 && c[k] <= 57 else { return nil }
-                v = v * 10 + Int64(c[k] - 48)
-            }
-            return v
-        }
-        guard c.count >= 20, c[4] == UInt8(ascii: "-"), c[7] == UInt8(ascii: "-"), c[10] == UInt8(ascii: "T"),
-            c[13] == UInt8(ascii: ":"), c[16] == UInt8(ascii: ":"),
-            let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
-            let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
-        var at = 19
-        var millis: Int64 = 0
-        if c[at] == UInt8(ascii: ".") {
-            at += 1
-            var scale: Int64 = 100
-            while at < c.count, c[at] >= 48 && c[at] <= 57 {
-                millis += Int64(c[at] - 48) * scale
-                scale /= 10
-                at += 1
-            }
-        }
-        guard at == c.count - 1, c[at] == UInt8(ascii: "Z") else { return nil }
-        // Days from the civil date (Howard Hinnant's algorithm).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
     }
 
     /// A validating walk over the file's JSON that keeps only what ingest needs.
@@ -188,7 +150,7 @@ public struct CloudTrailLogFile: Sendable {
                     let value = try string()
                     let text = UnsafeBufferPointer(rebasing: p[value.range])
                     switch name {
-                    case "eventTime": time = CloudTrailLogFile.parseTime(text)
+                    case "eventTime": time = UTCDateText.parse(text)
                     case "recipientAccountId": account = String(decoding: text, as: UTF8.self)
                     default: region = String(decoding: text, as: UTF8.self)
                     }

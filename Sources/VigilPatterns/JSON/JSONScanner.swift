@@ -179,7 +179,7 @@ protocol JSONWhitespace {
 
 /// JSON's own whitespace: a whole log event, which may span lines.
 enum JSONEventWhitespace: JSONWhitespace {
-    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 10 || c == 13 || c == 9 }
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { JSONGrammar.isSpace(c) }
 }
 
 /// JSON's whitespace without the newline, which ends the event: a line of a file, scanned in place
@@ -436,87 +436,14 @@ struct JSONScanner<Whitespace: JSONWhitespace> {
         found.append(JSONValueRef(kind: kind, start: start, end: end, escaped: escaped, slot: slot))
     }
 
-    mutating func literal(_ word: StaticString) -> Bool {
-        let len = word.utf8CodeUnitCount
-        guard i + len <= n else { return false }
-        let w = word.utf8Start
-        for k in 0..<len where p[i + k] != w[k] { return false }
-        i += len
-        return true
-    }
+    @inline(__always) mutating func literal(_ word: StaticString) -> Bool { JSONGrammar.literal(word, p, n, &i) }
 
-    /// Validates a number per RFC 8259.
-    mutating func number() -> Bool {
-        if i < n && p[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < n else { return false }
-        if p[i] == UInt8(ascii: "0") {
-            i += 1
-        } else {
-            guard p[i] >= 49 && p[i] <= 57 else { return false }
-            while i < n && p[i] >= 48 && p[i] <= 57 { i += 1 }
-        }
-        if i < n && p[i] == UInt8(ascii: ".") {
-            i += 1
-            let s = i
-            while i < n && p[i] >= 48 && p[i] <= 57 { i += 1 }
-            guard i > s else { return false }
-        }
-        if i < n && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
-            i += 1
-            if i < n && (p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-")) { i += 1 }
-            let s = i
-            while i < n && p[i] >= 48 && p[i] <= 57 { i += 1 }
-            guard i > s else { return false }
-        }
-        return true
-    }
+    /// Validates a number per RFC 8259 (``JSONGrammar/number(_:_:_:)``).
+    @inline(__always) mutating func number() -> Bool { JSONGrammar.number(p, n, &i) }
 
     /// Scans a string body after the opening quote, leaving `i` after the closing quote.
-    /// Returns whether it had escapes, or nil when it is invalid.
-    mutating func string() -> Bool? {
-        var escaped = false
-        var j = i  // a local index keeps the loop in registers
-        defer { i = j }
-        let quote = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
-        let backslash = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
-        let control = SIMD16<UInt8>(repeating: 0x20)
-        while true {
-            // Jump 16 bytes at a time, then straight to the first quote, backslash or control byte.
-            while j + 16 <= n {
-                let block = UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<UInt8>.self)
-                let special = (block .== quote) .| (block .== backslash) .| (block .< control)
-                if ByteSearch.hasLane(special) {
-                    j += ByteSearch.firstLane(special)
-                    break
-                }
-                j += 16
-            }
-            guard j < n else { return nil }
-            let c = p[j]
-            if c == UInt8(ascii: "\"") {
-                j += 1
-                return escaped
-            }
-            if c < 0x20 { return nil }
-            if c == UInt8(ascii: "\\") {
-                escaped = true
-                guard j + 1 < n else { return nil }
-                switch p[j + 1] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    j += 2
-                case UInt8(ascii: "u"):
-                    guard j + 6 <= n else { return nil }
-                    for k in 2..<6 where JSONText.hexValue(p[j + k]) == nil { return nil }
-                    j += 6
-                default:
-                    return nil
-                }
-                continue
-            }
-            j += 1
-        }
-    }
+    /// Returns whether it had escapes, or nil when it is invalid (``JSONGrammar/stringBody(_:_:_:)``).
+    @inline(__always) mutating func string() -> Bool? { JSONGrammar.stringBody(p, n, &i) }
 
     /// Whether the key in `start..<end` is member `m`'s.
     @inline(__always) func keyEquals(_ m: Int, _ start: Int, _ end: Int, _ escaped: Bool) -> Bool {

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// Python 3 as a reference implementation: its `json` module reads and writes JSON as the aws CLI
+/// does (the CLI prints with `json.dumps(…, indent=4, ensure_ascii=False)`).
+enum Python {
+    /// Runs `script` with `input` on standard input; returns standard output.
+    static func run(_ script: String, input: [UInt8]) throws -> [UInt8] {
+        let dir = NSTemporaryDirectory() + "vigil-py-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(input).write(to: URL(fileURLWithPath: dir + "/in"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: dir + "/in"))
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "python3 failed")
+        return [UInt8](out)
+    }
+}
+
+/// A deterministic generator for test data (SplitMix64).
+struct Seeded: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
