@@ -38,7 +38,7 @@ let package = Package(
         ),
         .target(
             name: "VigilAPI",
-            dependencies: ["VigilPatterns", "VigilMetrics"],
+            dependencies: ["VigilPatterns", "VigilMetrics", "VigilAlarms"],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -49,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "VigilService",
-            dependencies: ["VigilPatterns", "VigilMetrics", "VigilStore", "VigilAlarms"],
+            dependencies: ["VigilPatterns", "VigilMetrics", "VigilStore", "VigilAlarms", "VigilAPI"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -60,6 +60,7 @@ let package = Package(
                 "VigilStore",
                 "VigilService",
                 "VigilAlarms",
+                "VigilAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -92,12 +93,12 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilServiceTests",
-            dependencies: ["VigilService", "VigilStore", "VigilMetrics", "VigilPatterns", "VigilAlarms"],
+            dependencies: ["VigilService", "VigilStore", "VigilMetrics", "VigilPatterns", "VigilAlarms", "VigilAPI"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "vigilTests",
-            dependencies: ["vigil", "VigilStore", "VigilMetrics", "VigilService"],
+            dependencies: ["vigil", "VigilStore", "VigilMetrics", "VigilService", "VigilAPI"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -25,7 +25,7 @@ public struct ActionsSuppressor: Sendable, Equatable {
 ///   state since; a newer state change replaces (drops) them.
 public struct ActionsSuppression: Sendable, Equatable {
     /// ActionsSuppressedBy, spelled as the API spells it.
-    public enum Cause: String, Sendable {
+    public enum Cause: String, Sendable, Codable, CaseIterable {
         case alarm = "Alarm"
         case waitPeriod = "WaitPeriod"
         case extensionPeriod = "ExtensionPeriod"

@@ -65,7 +65,7 @@ public struct StatisticSet: Sendable, Equatable {
 }
 
 /// CloudWatch's simple statistics, spelled as in the API.
-public enum Statistic: String, Sendable, CaseIterable {
+public enum Statistic: String, Sendable, Codable, CaseIterable {
     case sampleCount = "SampleCount"
     case average = "Average"
     case sum = "Sum"

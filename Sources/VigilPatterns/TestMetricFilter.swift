@@ -46,29 +46,6 @@ public enum TestMetricFilter {
         }
         return matches
     }
-
-    /// The response as the `aws` CLI prints it: JSON with four-space indentation.
-    public static func renderAWSCLI(_ matches: [Match]) -> String {
-        var out = "{\n    \"matches\": ["
-        if matches.isEmpty { return out + "]\n}" }
-        for (k, match) in matches.enumerated() {
-            out += k == 0 ? "\n" : ",\n"
-            out += "        {\n"
-            out += "            \"eventNumber\": \(match.eventNumber),\n"
-            out += "            \"eventMessage\": \(JSONString.quote(match.eventMessage)),\n"
-            if match.orderedExtractedValues.isEmpty {
-                out += "            \"extractedValues\": {}\n"
-            } else {
-                out += "            \"extractedValues\": {\n"
-                out += match.orderedExtractedValues.map {
-                    "                \(JSONString.quote($0.key)): \(JSONString.quote($0.value))"
-                }.joined(separator: ",\n")
-                out += "\n            }\n"
-            }
-            out += "        }"
-        }
-        return out + "\n    ]\n}"
-    }
 }
 
 /// JSON string quoting as Python's `json.dumps(ensure_ascii=False)` does it (what the `aws` CLI prints).

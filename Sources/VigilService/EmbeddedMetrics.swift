@@ -1,4 +1,4 @@
-import Foundation
+import VigilAPI
 public import VigilMetrics
 import VigilPatterns
 public import VigilStore
@@ -37,8 +37,11 @@ public enum EmbeddedMetrics {
 
     /// The metrics one event declares: key, timestamp, values, whether high resolution.
     public static func metrics(in message: [UInt8]) -> [(MetricKey, Int64, [Double], Bool)] {
-        guard let root = try? JSONDecoder().decode([String: JSONValue].self, from: Data(message)),
-            case .object(let aws)? = root["_aws"], case .number(let time)? = aws["Timestamp"], time.isFinite, time >= 0,
+        // A timestamp of milliseconds that does not fit (1e300) makes the event's metadata invalid:
+        // it yields no metrics, and the event is stored all the same.
+        guard let root = try? JSONValue(parsing: message), case .object(let aws)? = root["_aws"],
+            case .number(let text)? = aws["Timestamp"],
+            let time = try? CheckedNumber.integer(text, as: Int64.self, path: []), time >= 0,
             case .array(let directives)? = aws["CloudWatchMetrics"]
         else { return [] }
         var out: [(MetricKey, Int64, [Double], Bool)] = []
@@ -72,22 +75,22 @@ public enum EmbeddedMetrics {
                     unit = u
                 }
                 var resolution = 60.0
-                if case .number(let r)? = m["StorageResolution"] {
+                if let r = number(m["StorageResolution"]) {
                     guard r == 1 || r == 60 else { continue }
                     resolution = r
                 }
                 let values: [Double]
                 switch root[name] {
-                case .number(let v)?: values = [v]
-                case .array(let list)? where list.count <= 100:
-                    values = list.compactMap { if case .number(let v) = $0 { v } else { nil } }
-                    guard values.count == list.count else { continue }
+                case .number?: values = number(root[name]).map { [$0] } ?? []
+                case .array(let list)? where list.count <= 100: values = list.compactMap(number)
                 default: continue
                 }
+                guard !values.isEmpty || root[name] == .array([]) else { continue }
+                if case .array(let list)? = root[name], values.count != list.count { continue }
                 for dims in sets {
                     out.append(
                         (
-                            MetricKey(namespace: namespace, name: name, dimensions: dims, unit: unit), Int64(time),
+                            MetricKey(namespace: namespace, name: name, dimensions: dims, unit: unit), time,
                             values, resolution == 1
                         ))
                 }
@@ -95,31 +98,10 @@ public enum EmbeddedMetrics {
         }
         return out
     }
-}
 
-/// A JSON value, for the few places that read a whole document (EMF metadata).
-enum JSONValue: Decodable, Equatable {
-    case string(String)
-    case number(Double)
-    case bool(Bool)
-    case array([JSONValue])
-    case object([String: JSONValue])
-    case null
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() {
-            self = .null
-        } else if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
-        } else if let n = try? c.decode(Double.self) {
-            self = .number(n)
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
-        } else if let a = try? c.decode([JSONValue].self) {
-            self = .array(a)
-        } else {
-            self = .object(try c.decode([String: JSONValue].self))
-        }
+    /// A JSON number as a finite Double; nil for anything else.
+    static func number(_ v: JSONValue?) -> Double? {
+        guard case .number(let text)? = v, let d = Double(text), d.isFinite else { return nil }
+        return d
     }
 }

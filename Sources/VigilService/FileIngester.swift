@@ -1,4 +1,5 @@
 import Foundation
+import VigilAPI
 import VigilPatterns
 import VigilStore
 
@@ -53,12 +54,8 @@ public struct FileIngester: Sendable {
 
     /// Creates the group and stream when missing.
     public func prepare() throws {
-        do { try service.createLogGroup(group) } catch let e as ServiceError
-            where e.code == "ResourceAlreadyExistsException"
-        {}
-        do { try service.createLogStream(group: group, name: stream) } catch let e as ServiceError
-            where e.code == "ResourceAlreadyExistsException"
-        {}
+        try service.ensureLogGroup(group)
+        try service.ensureLogStream(group: group, name: stream)
     }
 
     /// The identity of a file: device and inode, so a rotated file (a new inode) starts from 0.
@@ -132,7 +129,7 @@ public struct FileIngester: Sendable {
             }
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             guard let h = FileHandle(forReadingAtPath: absolute) else {
-                throw ServiceError.invalidParameter("cannot open '\(path)' for reading")
+                throw CloudWatchLogsError.invalidParameter("cannot open '\(path)' for reading")
             }
             handle = h
             source = "file:" + absolute

@@ -22,8 +22,8 @@ final class GroupFilters: Sendable {
 
     init(_ records: [MetricFilterRecord]) throws {
         let filters = try records.flatMap { r in
-            try LogsService.decodeTransformations(r.transformations).map { t in
-                try MetricFilter(pattern: r.pattern, transformation: t)
+            try LogsService.storedTransformations(r.transformations).map { t in
+                try MetricFilter(pattern: r.pattern, transformation: LogsService.transformation(t))
             }
         }
         self.filters = filters

@@ -1,3 +1,4 @@
+public import VigilAPI
 public import VigilStore
 
 /// PutLogEvents' checks on one batch: the whole batch fails for a broken rule; events outside the
@@ -8,10 +9,9 @@ public enum LogEventBatch {
     public static func check(
         _ events: [NewLogEvent], now: Int64, retentionInDays: Int?,
         history: Bool = false
-    ) throws(ServiceError) -> (accepted: Range<Int>, result: PutLogEventsResult) {
+    ) throws(CloudWatchLogsError) -> (accepted: Range<Int>, result: PutLogEventsResult) {
         guard !events.isEmpty else {
-            throw .invalidParameter(
-                LogsLimits.constraint("[]", "logEvents", "Member must have length greater than or equal to 1"))
+            throw .constraint("[]", "logEvents", "Member must have length greater than or equal to 1")
         }
         guard events.count <= LogsLimits.maximumBatchEvents else {
             throw .invalidParameter(
@@ -20,9 +20,8 @@ public enum LogEventBatch {
         var bytes = 0
         for (k, e) in events.enumerated() {
             guard !e.message.isEmpty else {
-                throw .invalidParameter(
-                    LogsLimits.constraint(
-                        "", "logEvents.\(k + 1).member.message", "Member must have length greater than or equal to 1"))
+                throw .constraint(
+                    "", "logEvents.\(k + 1).member.message", "Member must have length greater than or equal to 1")
             }
             guard e.message.count <= LogsLimits.maximumMessageBytes else {
                 throw .invalidParameter(
@@ -30,10 +29,9 @@ public enum LogEventBatch {
                 )
             }
             guard e.timestamp >= 0 else {
-                throw .invalidParameter(
-                    LogsLimits.constraint(
-                        "\(e.timestamp)", "logEvents.\(k + 1).member.timestamp",
-                        "Member must have value greater than or equal to 0"))
+                throw .constraint(
+                    "\(e.timestamp)", "logEvents.\(k + 1).member.timestamp",
+                    "Member must have value greater than or equal to 0")
             }
             if k > 0 && e.timestamp < events[k - 1].timestamp {
                 throw .invalidParameter(

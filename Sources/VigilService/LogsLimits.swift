@@ -29,9 +29,4 @@ public enum LogsLimits {
     public static func isValidStreamOrFilterName(_ name: String) -> Bool {
         (1...512).contains(name.utf8.count) && !name.contains(":") && !name.contains("*")
     }
-
-    /// AWS's validation message, as its SDKs show it.
-    static func constraint(_ value: String, _ field: String, _ rule: String) -> String {
-        "1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: \(rule)"
-    }
 }

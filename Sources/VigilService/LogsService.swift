@@ -1,13 +1,15 @@
 import Foundation
 import Synchronization
+public import VigilAPI
 public import VigilMetrics
 public import VigilPatterns
 public import VigilStore
 
 /// CloudWatch Logs' operations with AWS's validation, names and errors, over a ``SQLiteLogStore``.
 ///
-/// Ingest applies every metric filter of the group to each accepted event and stores the events and
-/// the datapoints in one transaction.
+/// Each operation takes and returns its ``CloudWatchLogs`` input and output; refusals are
+/// ``CloudWatchLogsError``s. Ingest applies every metric filter of the group to each accepted event
+/// and stores the events and the datapoints in one transaction.
 public final class LogsService: Sendable {
     public let store: SQLiteLogStore
     let now: @Sendable () -> Int64
@@ -20,47 +22,141 @@ public final class LogsService: Sendable {
         self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
 
-    // MARK: groups and streams
+    // MARK: groups
 
-    public func createLogGroup(_ name: String, tags: [String: String] = [:]) throws {
-        try Self.checkGroupName(name)
+    /// CreateLogGroup, with its tags (at most 50).
+    public func createLogGroup(_ input: CloudWatchLogs.CreateLogGroupInput) throws {
+        try Self.checkGroupName(input.logGroupName)
+        let tags = input.tags ?? [:]
         try Self.checkTags(tags, field: "tags")
         guard tags.count <= TagRules.maximumTags else {
-            throw ServiceError.invalidParameter(
+            throw CloudWatchLogsError.invalidParameter(
                 "A log group can have at most \(TagRules.maximumTags) tags; \(tags.count) were given.")
         }
-        try store.createLogGroup(name: name, retentionInDays: nil, tags: tags, now: now())
+        try cloudWatchLogs {
+            try store.createLogGroup(name: input.logGroupName, retentionInDays: nil, tags: tags, now: now())
+        }
+    }
+
+    /// Creates the group unless it exists (file ingest, and the CLI's put-metric-filter).
+    public func ensureLogGroup(_ name: String) throws {
+        do { try createLogGroup(.init(logGroupName: name)) } catch let e as CloudWatchLogsError
+            where e.code == .resourceAlreadyExists
+        {}
+    }
+
+    /// Creates the stream unless it exists.
+    public func ensureLogStream(group: String, name: String) throws {
+        do { try createLogStream(.init(logGroupName: group, logStreamName: name)) } catch let e as CloudWatchLogsError
+            where e.code == .resourceAlreadyExists
+        {}
+    }
+
+    /// DeleteLogGroup: the group with its streams, events and metric filters.
+    public func deleteLogGroup(_ input: CloudWatchLogs.DeleteLogGroupInput) throws {
+        try Self.checkGroupName(input.logGroupName)
+        try cloudWatchLogs { try store.deleteLogGroup(name: input.logGroupName) }
+        compiled.withLock { _ = $0.removeValue(forKey: input.logGroupName) }
+    }
+
+    /// DescribeLogGroups: one page of groups in name order; `limit` 1…50 (default 50).
+    public func describeLogGroups(_ input: CloudWatchLogs.DescribeLogGroupsInput = .init()) throws
+        -> CloudWatchLogs.DescribeLogGroupsOutput
+    {
+        let limit = try Self.checkLimit(input.limit, maximum: 50, field: "limit")
+        let after = try input.nextToken.map { (t) throws -> String in
+            guard let name = PageToken.decode(t) else { throw PageToken.invalidLogsToken }
+            return name
+        }
+        let page = try store.logGroups(prefix: input.logGroupNamePrefix, afterName: after, limit: limit + 1)
+        let groups = page.prefix(limit)
+        return .init(
+            logGroups: groups.map { g in
+                CloudWatchLogs.LogGroup(
+                    logGroupName: g.name, creationTime: g.creationTime,
+                    retentionInDays: g.retentionInDays.map(Int32.init),
+                    metricFilterCount: Int32(clamping: g.metricFilterCount), arn: Self.arn(g.name) + ":*",
+                    storedBytes: g.storedBytes, logGroupArn: Self.arn(g.name))
+            },
+            nextToken: page.count > limit ? groups.last.map { PageToken.encode($0.name) } : nil)
+    }
+
+    /// A log group's ARN: `arn:aws:logs:us-east-1:000000000000:log-group:NAME` (docs/logs.md).
+    public static func arn(_ group: String) -> String { "arn:aws:logs:us-east-1:000000000000:log-group:\(group)" }
+
+    /// PutRetentionPolicy: one of AWS's retention periods.
+    public func putRetentionPolicy(_ input: CloudWatchLogs.PutRetentionPolicyInput) throws {
+        let days = Int(input.retentionInDays)
+        guard LogsLimits.retentionDays.contains(days) else {
+            throw CloudWatchLogsError.constraint(
+                "\(days)", "retentionInDays",
+                "Member must satisfy enum value set: \(LogsLimits.retentionDays.map(String.init).joined(separator: ", "))"
+            )
+        }
+        try cloudWatchLogs { try store.setRetention(group: input.logGroupName, days: days) }
+    }
+
+    /// DeleteRetentionPolicy: the group's events are kept forever.
+    public func deleteRetentionPolicy(_ input: CloudWatchLogs.DeleteRetentionPolicyInput) throws {
+        try cloudWatchLogs { try store.setRetention(group: input.logGroupName, days: nil) }
     }
 
     // MARK: tags
 
-    /// TagResource (and the older TagLogGroup): adds or replaces tags; at most 50 per group.
-    public func tagLogGroup(_ group: String, tags: [String: String]) throws {
+    /// TagResource: adds or replaces tags of the log group an ARN names; at most 50 per group.
+    public func tagResource(_ input: CloudWatchLogs.TagResourceInput) throws {
+        try tag(try Self.logGroupName(arn: input.resourceArn), input.tags)
+    }
+
+    /// TagLogGroup, the older form of TagResource.
+    public func tagLogGroup(_ input: CloudWatchLogs.TagLogGroupInput) throws { try tag(input.logGroupName, input.tags) }
+
+    func tag(_ group: String, _ tags: [String: String]) throws {
         guard !tags.isEmpty else {
-            throw ServiceError.invalidParameter(
-                LogsLimits.constraint("{}", "tags", "Member must have length greater than or equal to 1"))
+            throw CloudWatchLogsError.constraint("{}", "tags", "Member must have length greater than or equal to 1")
         }
         try Self.checkTags(tags, field: "tags")
-        try store.tag(group: group, tags, maximum: TagRules.maximumTags)
+        try cloudWatchLogs { try store.tag(group: group, tags, maximum: TagRules.maximumTags) }
     }
 
-    /// UntagResource (UntagLogGroup): removes the keys given; missing keys are ignored.
-    public func untagLogGroup(_ group: String, keys: [String]) throws {
+    /// UntagResource: removes the keys given; missing keys are ignored.
+    public func untagResource(_ input: CloudWatchLogs.UntagResourceInput) throws {
+        try untag(try Self.logGroupName(arn: input.resourceArn), input.tagKeys)
+    }
+
+    /// UntagLogGroup, the older form of UntagResource.
+    public func untagLogGroup(_ input: CloudWatchLogs.UntagLogGroupInput) throws {
+        try untag(input.logGroupName, input.tags)
+    }
+
+    func untag(_ group: String, _ keys: [String]) throws {
         guard !keys.isEmpty, keys.count <= 50 else {
-            throw ServiceError.invalidParameter(
-                LogsLimits.constraint("\(keys.count) items", "tagKeys", "Member must have length between 1 and 50"))
+            throw CloudWatchLogsError.constraint(
+                "\(keys.count) items", "tagKeys", "Member must have length between 1 and 50")
         }
-        try store.untag(group: group, keys: keys)
+        try cloudWatchLogs { try store.untag(group: group, keys: keys) }
     }
 
-    /// ListTagsForResource (ListTagsLogGroup).
-    public func listTags(_ group: String) throws -> [String: String] { try store.tags(group: group) }
+    /// ListTagsForResource.
+    public func listTagsForResource(_ input: CloudWatchLogs.ListTagsForResourceInput) throws
+        -> CloudWatchLogs.ListTagsForResourceOutput
+    {
+        let group = try Self.logGroupName(arn: input.resourceArn)
+        return .init(tags: try cloudWatchLogs { try store.tags(group: group) })
+    }
+
+    /// ListTagsLogGroup, the older form of ListTagsForResource.
+    public func listTagsLogGroup(_ input: CloudWatchLogs.ListTagsLogGroupInput) throws
+        -> CloudWatchLogs.ListTagsLogGroupOutput
+    {
+        .init(tags: try cloudWatchLogs { try store.tags(group: input.logGroupName) })
+    }
 
     /// The log group an ARN names: `arn:aws:logs:REGION:ACCOUNT:log-group:NAME` (a trailing `:*` allowed).
     public static func logGroupName(arn: String) throws -> String {
         let parts = arn.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false)
         guard parts.count == 7, parts[0] == "arn", parts[2] == "logs", parts[5] == "log-group" else {
-            throw ServiceError.invalidParameter(
+            throw CloudWatchLogsError.invalidParameter(
                 "The ARN \(arn) is not a log group ARN (arn:aws:logs:REGION:ACCOUNT:log-group:NAME).")
         }
         var name = String(parts[6])
@@ -72,78 +168,94 @@ public final class LogsService: Sendable {
     /// ``TagRules``, reported as CloudWatch Logs reports them.
     static func checkTags(_ tags: [String: String], field: String) throws {
         guard let (key, message) = TagRules.problem(tags) else { return }
-        throw ServiceError.invalidParameter(
+        throw CloudWatchLogsError.invalidParameter(
             key.count > 128 || key.isEmpty || (tags[key]?.count ?? 0) > 256
-                ? LogsLimits.constraint(
-                    key, "\(field).key", "Member must have length between 1 and 128 (values at most 256)") : message)
+                ? CloudWatchLogsError.constraint(
+                    key, "\(field).key", "Member must have length between 1 and 128 (values at most 256)"
+                ).message : message)
     }
 
-    public func deleteLogGroup(_ name: String) throws {
-        try Self.checkGroupName(name)
-        try store.deleteLogGroup(name: name)
-        compiled.withLock { _ = $0.removeValue(forKey: name) }
-    }
+    // MARK: streams
 
-    /// One page of DescribeLogGroups: `limit` 1…50 (default 50); `nextToken` continues after the last name.
-    public func describeLogGroups(prefix: String? = nil, limit: Int? = nil, nextToken: String? = nil) throws -> (
-        groups: [LogGroupRecord], nextToken: String?
-    ) {
-        let limit = try Self.checkLimit(limit, maximum: 50, field: "limit")
-        let after = try nextToken.map { try PageToken.decode($0) }
-        let page = try store.logGroups(prefix: prefix, afterName: after, limit: limit + 1)
-        let groups = Array(page.prefix(limit))
-        return (groups, page.count > limit ? PageToken.encode(groups.last!.name) : nil)
-    }
-
-    public func putRetentionPolicy(_ group: String, days: Int) throws {
-        guard LogsLimits.retentionDays.contains(days) else {
-            throw ServiceError.invalidParameter(
-                LogsLimits.constraint(
-                    "\(days)", "retentionInDays",
-                    "Member must satisfy enum value set: \(LogsLimits.retentionDays.map(String.init).joined(separator: ", "))"
-                ))
+    /// CreateLogStream.
+    public func createLogStream(_ input: CloudWatchLogs.CreateLogStreamInput) throws {
+        guard LogsLimits.isValidStreamOrFilterName(input.logStreamName) else {
+            throw CloudWatchLogsError.constraint(
+                input.logStreamName, "logStreamName",
+                "Member must satisfy regular expression pattern: [^:*]* and have length between 1 and 512")
         }
-        try store.setRetention(group: group, days: days)
-    }
-
-    public func deleteRetentionPolicy(_ group: String) throws { try store.setRetention(group: group, days: nil) }
-
-    public func createLogStream(group: String, name: String) throws {
-        guard LogsLimits.isValidStreamOrFilterName(name) else {
-            throw ServiceError.invalidParameter(
-                LogsLimits.constraint(
-                    name, "logStreamName",
-                    "Member must satisfy regular expression pattern: [^:*]* and have length between 1 and 512"))
+        try cloudWatchLogs {
+            try store.createLogStream(group: input.logGroupName, name: input.logStreamName, now: now())
         }
-        try store.createLogStream(group: group, name: name, now: now())
     }
 
-    public func deleteLogStream(group: String, name: String) throws {
-        try store.deleteLogStream(group: group, name: name)
+    /// DeleteLogStream: the stream and its events.
+    public func deleteLogStream(_ input: CloudWatchLogs.DeleteLogStreamInput) throws {
+        try cloudWatchLogs { try store.deleteLogStream(group: input.logGroupName, name: input.logStreamName) }
     }
 
-    /// One page of DescribeLogStreams; `limit` 1…50 (default 50). AWS forbids a prefix with LastEventTime order.
-    public func describeLogStreams(
-        group: String, prefix: String? = nil, orderBy: StreamOrder = .logStreamName, descending: Bool = false,
-        limit: Int? = nil, nextToken: String? = nil
-    ) throws -> (streams: [LogStreamRecord], nextToken: String?) {
-        if prefix != nil && orderBy == .lastEventTime {
-            throw ServiceError.invalidParameter("Cannot order by LastEventTime with a logStreamNamePrefix.")
+    /// DescribeLogStreams: one page; `limit` 1…50 (default 50). AWS forbids a prefix with LastEventTime order.
+    public func describeLogStreams(_ input: CloudWatchLogs.DescribeLogStreamsInput) throws
+        -> CloudWatchLogs.DescribeLogStreamsOutput
+    {
+        let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
+        let order: StreamOrder = input.orderBy == .lastEventTime ? .lastEventTime : .logStreamName
+        if input.logStreamNamePrefix != nil && order == .lastEventTime {
+            throw CloudWatchLogsError.invalidParameter("Cannot order by LastEventTime with a logStreamNamePrefix.")
         }
-        let limit = try Self.checkLimit(limit, maximum: 50, field: "limit")
+        let limit = try Self.checkLimit(input.limit, maximum: 50, field: "limit")
         let offset =
-            try nextToken.map {
-                try PageToken.decodeOffset($0, invalid: .invalidParameter("The specified nextToken is invalid."))
+            try input.nextToken.map { (t) throws -> Int in
+                guard let n = PageToken.decodeOffset(t) else { throw PageToken.invalidLogsToken }
+                return n
             } ?? 0
-        let page = try store.logStreams(
-            group: group, prefix: prefix, order: orderBy, descending: descending, offset: offset, limit: limit + 1)
-        let streams = Array(page.prefix(limit))
-        return (streams, page.count > limit ? PageToken.encodeOffset(offset + limit) : nil)
+        let page = try cloudWatchLogs {
+            try store.logStreams(
+                group: group, prefix: input.logStreamNamePrefix, order: order, descending: input.descending ?? false,
+                offset: offset, limit: limit + 1)
+        }
+        let streams = page.prefix(limit)
+        return .init(
+            logStreams: streams.map { s in
+                CloudWatchLogs.LogStream(
+                    logStreamName: s.name, creationTime: s.creationTime, firstEventTimestamp: s.firstEventTimestamp,
+                    lastEventTimestamp: s.lastEventTimestamp, lastIngestionTime: s.lastIngestionTime,
+                    arn: Self.arn(group) + ":log-stream:" + s.name, storedBytes: s.storedBytes)
+            },
+            nextToken: page.count > limit ? PageToken.encodeOffset(offset + limit) : nil)
+    }
+
+    /// The group an operation names by `logGroupName` or by `logGroupIdentifier` (a name or an ARN), not both.
+    static func group(_ name: String?, _ identifier: String?) throws -> String {
+        switch (name, identifier) {
+        case (let name?, nil): return name
+        case (nil, let identifier?):
+            return identifier.hasPrefix("arn:") ? try logGroupName(arn: identifier) : identifier
+        case (nil, nil):
+            throw CloudWatchLogsError.invalidParameter("Either logGroupName or logGroupIdentifier must be specified.")
+        default:
+            throw CloudWatchLogsError.invalidParameter("logGroupName and logGroupIdentifier cannot both be specified.")
+        }
     }
 
     // MARK: events
 
-    /// PutLogEvents: validates the batch, applies the group's metric filters and stores both in one transaction.
+    /// PutLogEvents as the API takes it: the messages become the events' bytes, then
+    /// ``putLogEvents(group:stream:events:offset:)``.
+    public func putLogEvents(_ input: CloudWatchLogs.PutLogEventsInput) throws -> CloudWatchLogs.PutLogEventsOutput {
+        let result = try putLogEvents(
+            group: input.logGroupName, stream: input.logStreamName,
+            events: input.logEvents.map { NewLogEvent(timestamp: $0.timestamp, message: Array($0.message.utf8)) })
+        guard result.hasRejections else { return .init() }
+        return .init(
+            rejectedLogEventsInfo: .init(
+                tooNewLogEventStartIndex: result.tooNewLogEventStartIndex.map { Int32(clamping: $0) },
+                tooOldLogEventEndIndex: result.tooOldLogEventEndIndex.map { Int32(clamping: $0) },
+                expiredLogEventEndIndex: result.expiredLogEventEndIndex.map { Int32(clamping: $0) }))
+    }
+
+    /// PutLogEvents on bytes (files and the API alike): validates the batch, applies the group's
+    /// metric filters and stores both in one transaction, with `offset` when a file source is read.
     @discardableResult
     public func putLogEvents(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset? = nil) throws
         -> PutLogEventsResult
@@ -162,141 +274,199 @@ public final class LogsService: Sendable {
     func append(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset?, history: Bool) throws
         -> PutLogEventsResult
     {
-        let retention = try store.retention(group: group)
-        let at = now()
-        let (accepted, result) = try LogEventBatch.check(events, now: at, retentionInDays: retention, history: history)
-        var (datapoints, warnings) = try filters(for: group).datapoints(for: events[accepted]) { key, hour in
-            try store.dimensionCombinations(
-                namespace: key.namespace, name: key.name, unit: key.unit, start: hour, end: hour + 3_600_000)
+        try cloudWatchLogs {
+            let retention = try store.retention(group: group)
+            let at = now()
+            let (accepted, result) = try LogEventBatch.check(
+                events, now: at, retentionInDays: retention, history: history)
+            var (datapoints, warnings) = try filters(for: group).datapoints(for: events[accepted]) { key, hour in
+                try store.dimensionCombinations(
+                    namespace: key.namespace, name: key.name, unit: key.unit, start: hour, end: hour + 3_600_000)
+            }
+            EmbeddedMetrics.extract(from: events[accepted], into: &datapoints)
+            try store.append(
+                group: group, stream: stream, events: Array(events[accepted]), datapoints: datapoints,
+                ingestionTime: at,
+                offset: offset)
+            var answer = result
+            answer.warnings = warnings
+            return answer
         }
-        EmbeddedMetrics.extract(from: events[accepted], into: &datapoints)
-        try store.append(
-            group: group, stream: stream, events: Array(events[accepted]), datapoints: datapoints, ingestionTime: at,
-            offset: offset)
-        var answer = result
-        answer.warnings = warnings
-        return answer
     }
 
     /// GetLogEvents: one stream, oldest first from the head or newest last from the tail, with tokens.
-    public func getLogEvents(
-        group: String, stream: String, startTime: Int64? = nil, endTime: Int64? = nil, startFromHead: Bool = false,
-        limit: Int? = nil, nextToken: String? = nil
-    ) throws -> (events: [StoredLogEvent], nextForwardToken: String, nextBackwardToken: String) {
-        let limit = try Self.checkLimit(limit, maximum: 10_000, field: "limit", defaultValue: 10_000)
-        var forward = startFromHead
+    public func getLogEvents(_ input: CloudWatchLogs.GetLogEventsInput) throws -> CloudWatchLogs.GetLogEventsOutput {
+        let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
+        let limit = try Self.checkLimit(input.limit, maximum: 10_000, field: "limit", defaultValue: 10_000)
+        var forward = input.startFromHead ?? false
         var after: EventCursor?
-        if let nextToken {
+        if let nextToken = input.nextToken {
             let (direction, cursor) = try EventToken.decode(nextToken)
             forward = direction
             after = cursor
         }
-        guard try store.hasLogStream(group: group, name: stream) else { throw ServiceError.logStreamNotFound }
-        var page = try store.events(
-            group: group,
-            EventQuery(
-                streamNames: [stream], startTime: startTime, endTime: endTime, after: after,
-                forward: forward, limit: limit))
-        if !forward { page.reverse() }
-        // Tokens point past each end of the page; on an empty page they stay where they were.
-        let first = page.first.map { EventCursor(timestamp: $0.timestamp, id: $0.id) } ?? after
-        let last = page.last.map { EventCursor(timestamp: $0.timestamp, id: $0.id) } ?? after
-        return (page, EventToken.encode(forward: true, last), EventToken.encode(forward: false, first))
+        return try cloudWatchLogs {
+            guard try store.hasLogStream(group: group, name: input.logStreamName) else {
+                throw CloudWatchLogsError.logStreamNotFound
+            }
+            var page = try store.events(
+                group: group,
+                EventQuery(
+                    streamNames: [input.logStreamName], startTime: input.startTime, endTime: input.endTime,
+                    after: after,
+                    forward: forward, limit: limit))
+            if !forward { page.reverse() }
+            // Tokens point past each end of the page; on an empty page they stay where they were.
+            let first = page.first.map { EventCursor(timestamp: $0.timestamp, id: $0.id) } ?? after
+            let last = page.last.map { EventCursor(timestamp: $0.timestamp, id: $0.id) } ?? after
+            return .init(
+                events: page.map {
+                    CloudWatchLogs.OutputLogEvent(
+                        timestamp: $0.timestamp, message: String(decoding: $0.message, as: UTF8.self),
+                        ingestionTime: $0.ingestionTime)
+                }, nextForwardToken: EventToken.encode(forward: true, last),
+                nextBackwardToken: EventToken.encode(forward: false, first))
+        }
     }
 
     /// FilterLogEvents: events of the group matching `filterPattern`, in time order, paged by `nextToken`.
-    public func filterLogEvents(
-        group: String, filterPattern: String? = nil, streamNames: [String]? = nil, streamNamePrefix: String? = nil,
-        startTime: Int64? = nil, endTime: Int64? = nil, limit: Int? = nil,
-        nextToken: String? = nil
-    ) throws -> (events: [StoredLogEvent], nextToken: String?) {
-        if streamNames != nil && streamNamePrefix != nil {
-            throw ServiceError.invalidParameter("logStreamNames and logStreamNamePrefix cannot both be specified.")
+    public func filterLogEvents(_ input: CloudWatchLogs.FilterLogEventsInput) throws
+        -> CloudWatchLogs.FilterLogEventsOutput
+    {
+        let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
+        if input.logStreamNames != nil && input.logStreamNamePrefix != nil {
+            throw CloudWatchLogsError.invalidParameter(
+                "logStreamNames and logStreamNamePrefix cannot both be specified.")
         }
-        let limit = try Self.checkLimit(limit, maximum: 10_000, field: "limit", defaultValue: 10_000)
+        let limit = try Self.checkLimit(input.limit, maximum: 10_000, field: "limit", defaultValue: 10_000)
         var pattern: FilterPattern?
-        if let filterPattern {
+        if let filterPattern = input.filterPattern {
             do { pattern = try FilterPattern(filterPattern) } catch {
-                throw ServiceError.invalidParameter("Invalid filter pattern: \(error.message) at \(error.offset)")
+                throw CloudWatchLogsError.invalidParameter(
+                    "Invalid filter pattern: \(error.message) at \(error.offset)")
             }
         }
-        var after = try nextToken.map { try EventToken.decode($0).1 } ?? nil
+        var after = try input.nextToken.map { try EventToken.decode($0).1 } ?? nil
         var out: [StoredLogEvent] = []
+        func output(_ token: String?) -> CloudWatchLogs.FilterLogEventsOutput {
+            .init(
+                events: out.map { e in
+                    CloudWatchLogs.FilteredLogEvent(
+                        logStreamName: e.streamName, timestamp: e.timestamp,
+                        message: String(decoding: e.message, as: UTF8.self), ingestionTime: e.ingestionTime,
+                        eventId: String(e.id))
+                }, nextToken: token)
+        }
         // Scan in pages until `limit` matches or the end; the token is the position of the last event examined.
         while out.count < limit {
-            let page = try store.events(
-                group: group,
-                EventQuery(
-                    streamNames: streamNames, streamNamePrefix: streamNamePrefix, startTime: startTime,
-                    endTime: endTime, after: after, limit: 1_000))
+            let page = try cloudWatchLogs {
+                try store.events(
+                    group: group,
+                    EventQuery(
+                        streamNames: input.logStreamNames, streamNamePrefix: input.logStreamNamePrefix,
+                        startTime: input.startTime, endTime: input.endTime, after: after, limit: 1_000))
+            }
             for e in page {
                 after = EventCursor(timestamp: e.timestamp, id: e.id)
                 if pattern.map({ p in e.message.withUnsafeBufferPointer { p.matches($0) } }) ?? true {
                     out.append(e)
-                    if out.count == limit { return (out, EventToken.encode(forward: true, after)) }
+                    if out.count == limit { return output(EventToken.encode(forward: true, after)) }
                 }
             }
             if page.count < 1_000 { break }
         }
-        return (out, nil)
+        return output(nil)
     }
 
     // MARK: metric filters
 
     /// PutMetricFilter: compiles the pattern and transformations first; at most 100 filters per group.
-    public func putMetricFilter(group: String, name: String, pattern: String, transformations: [MetricTransformation])
-        throws
-    {
-        guard LogsLimits.isValidStreamOrFilterName(name) else {
-            throw ServiceError.invalidParameter(
-                LogsLimits.constraint(
-                    name, "filterName",
-                    "Member must satisfy regular expression pattern: [^:*]* and have length between 1 and 512"))
+    public func putMetricFilter(_ input: CloudWatchLogs.PutMetricFilterInput) throws {
+        guard LogsLimits.isValidStreamOrFilterName(input.filterName) else {
+            throw CloudWatchLogsError.constraint(
+                input.filterName, "filterName",
+                "Member must satisfy regular expression pattern: [^:*]* and have length between 1 and 512")
         }
+        let transformations = input.metricTransformations
         guard transformations.count == 1 else {
-            throw ServiceError.invalidParameter(
-                LogsLimits.constraint(
-                    "\(transformations.count) items", "metricTransformations",
-                    "Member must have length less than or equal to 1"))
+            throw CloudWatchLogsError.constraint(
+                "\(transformations.count) items", "metricTransformations",
+                "Member must have length less than or equal to 1")
         }
         for t in transformations {
-            do { _ = try MetricFilter(pattern: pattern, transformation: t) } catch {
-                throw ServiceError.invalidParameter(
+            do { _ = try MetricFilter(pattern: input.filterPattern, transformation: Self.transformation(t)) } catch {
+                throw CloudWatchLogsError.invalidParameter(
                     "Invalid metric filter: \(error.message)\(error.offset > 0 ? " at \(error.offset)" : "")")
             }
         }
-        try store.putMetricFilter(
-            MetricFilterRecord(
-                logGroupName: group, name: name, pattern: pattern,
-                transformations: Self.encodeTransformations(transformations), creationTime: now()),
-            maximumPerGroup: LogsLimits.maximumMetricFiltersPerGroup)
-        compiled.withLock { _ = $0.removeValue(forKey: group) }
+        try cloudWatchLogs {
+            try store.putMetricFilter(
+                MetricFilterRecord(
+                    logGroupName: input.logGroupName, name: input.filterName, pattern: input.filterPattern,
+                    transformations: (try? AWSCLIJSON.compact(transformations)) ?? "[]", creationTime: now()),
+                maximumPerGroup: LogsLimits.maximumMetricFiltersPerGroup)
+        }
+        compiled.withLock { _ = $0.removeValue(forKey: input.logGroupName) }
     }
 
-    public func deleteMetricFilter(group: String, name: String) throws {
-        try store.deleteMetricFilter(group: group, name: name)
-        compiled.withLock { _ = $0.removeValue(forKey: group) }
+    /// DeleteMetricFilter (its metrics stay).
+    public func deleteMetricFilter(_ input: CloudWatchLogs.DeleteMetricFilterInput) throws {
+        try cloudWatchLogs { try store.deleteMetricFilter(group: input.logGroupName, name: input.filterName) }
+        compiled.withLock { _ = $0.removeValue(forKey: input.logGroupName) }
     }
 
     /// DescribeMetricFilters: by group, name prefix, or metric name and namespace.
-    public func describeMetricFilters(
-        group: String? = nil, namePrefix: String? = nil, metricName: String? = nil,
-        metricNamespace: String? = nil
-    ) throws -> [MetricFilterRecord] {
-        if (metricName == nil) != (metricNamespace == nil) {
-            throw ServiceError.invalidParameter("metricName and metricNamespace must be specified together.")
+    public func describeMetricFilters(_ input: CloudWatchLogs.DescribeMetricFiltersInput = .init()) throws
+        -> CloudWatchLogs.DescribeMetricFiltersOutput
+    {
+        if (input.metricName == nil) != (input.metricNamespace == nil) {
+            throw CloudWatchLogsError.invalidParameter("metricName and metricNamespace must be specified together.")
         }
-        if namePrefix != nil && group == nil {
-            throw ServiceError.invalidParameter("filterNamePrefix requires logGroupName.")
+        if input.filterNamePrefix != nil && input.logGroupName == nil {
+            throw CloudWatchLogsError.invalidParameter("filterNamePrefix requires logGroupName.")
         }
-        return try store.metricFilters(group: group).filter { f in
-            (namePrefix.map { f.name.hasPrefix($0) } ?? true)
-                && (metricName.map { n in
-                    (try? Self.decodeTransformations(f.transformations))?.contains {
-                        $0.metricName == n && $0.metricNamespace == metricNamespace
-                    } ?? false
-                } ?? true)
+        let filters = try cloudWatchLogs { try store.metricFilters(group: input.logGroupName) }.compactMap {
+            f -> CloudWatchLogs.MetricFilter? in
+            let transformations = Self.storedTransformations(f.transformations)
+            if let prefix = input.filterNamePrefix, !f.name.hasPrefix(prefix) { return nil }
+            if let name = input.metricName,
+                !transformations.contains(where: {
+                    $0.metricName == name && $0.metricNamespace == input.metricNamespace
+                })
+            {
+                return nil
+            }
+            return CloudWatchLogs.MetricFilter(
+                filterName: f.name, filterPattern: f.pattern, metricTransformations: transformations,
+                creationTime: f.creationTime, logGroupName: f.logGroupName)
         }
+        return .init(metricFilters: filters)
+    }
+
+    /// TestMetricFilter: which of the messages the pattern matches and what it extracts (no store).
+    public static func testMetricFilter(_ input: CloudWatchLogs.TestMetricFilterInput) throws(FilterPatternError)
+        -> CloudWatchLogs.TestMetricFilterOutput
+    {
+        let matches = try TestMetricFilter.run(
+            filterPattern: input.filterPattern, logEventMessages: input.logEventMessages)
+        return .init(
+            matches: matches.map { m in
+                CloudWatchLogs.MetricFilterMatchRecord(
+                    eventNumber: Int64(m.eventNumber), eventMessage: m.eventMessage,
+                    extractedValues: OrderedMap(m.orderedExtractedValues))
+            })
+    }
+
+    /// The transformations of a stored filter (written by ``putMetricFilter(_:)``).
+    static func storedTransformations(_ text: String) -> [CloudWatchLogs.MetricTransformation] {
+        (try? APIDecoder.decode([CloudWatchLogs.MetricTransformation].self, from: Array(text.utf8))) ?? []
+    }
+
+    /// The API's transformation as the pattern compiler takes it.
+    static func transformation(_ t: CloudWatchLogs.MetricTransformation) -> MetricTransformation {
+        MetricTransformation(
+            metricName: t.metricName, metricNamespace: t.metricNamespace, metricValue: t.metricValue,
+            defaultValue: t.defaultValue, dimensions: t.dimensions, unit: t.unit?.rawValue)
     }
 
     func filters(for group: String) throws -> GroupFilters {
@@ -322,30 +492,18 @@ public final class LogsService: Sendable {
 
     static func checkGroupName(_ name: String) throws {
         guard LogsLimits.isValidLogGroupName(name) else {
-            throw ServiceError.invalidParameter(
-                LogsLimits.constraint(
-                    name, "logGroupName",
-                    "Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+ and have length between 1 and 512"
-                ))
+            throw CloudWatchLogsError.constraint(
+                name, "logGroupName",
+                "Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+ and have length between 1 and 512"
+            )
         }
     }
 
-    static func checkLimit(_ limit: Int?, maximum: Int, field: String, defaultValue: Int? = nil) throws -> Int {
+    static func checkLimit(_ limit: Int32?, maximum: Int, field: String, defaultValue: Int? = nil) throws -> Int {
         guard let limit else { return defaultValue ?? maximum }
-        guard (1...maximum).contains(limit) else {
-            throw ServiceError.invalidParameter(
-                LogsLimits.constraint("\(limit)", field, "Member must have value between 1 and \(maximum)"))
+        guard (1...maximum).contains(Int(limit)) else {
+            throw CloudWatchLogsError.constraint("\(limit)", field, "Member must have value between 1 and \(maximum)")
         }
-        return limit
-    }
-
-    static func encodeTransformations(_ t: [MetricTransformation]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(t), as: UTF8.self)
-    }
-
-    static func decodeTransformations(_ text: String) throws -> [MetricTransformation] {
-        try JSONDecoder().decode([MetricTransformation].self, from: Data(text.utf8))
+        return Int(limit)
     }
 }

@@ -7,7 +7,7 @@ public struct AlarmRecord: Sendable, Equatable {
     public let definition: String
     public let namespace: String
     public let metricName: String
-    public let state: String
+    public let state: AlarmState
     public let stateReason: String
     public let stateReasonData: String?
     public let stateUpdated: Int64
@@ -18,7 +18,7 @@ public struct AlarmRecord: Sendable, Equatable {
     public let suppression: ActionsSuppression
 
     public init(
-        name: String, definition: String, namespace: String, metricName: String, state: String, stateReason: String,
+        name: String, definition: String, namespace: String, metricName: String, state: AlarmState, stateReason: String,
         stateReasonData: String?, stateUpdated: Int64, actionsEnabled: Bool, configurationUpdated: Int64,
         suppression: ActionsSuppression = ActionsSuppression()
     ) {
@@ -57,13 +57,19 @@ public struct AlarmHistoryItem: Sendable, Equatable {
     public let id: Int64
     public let alarmName: String
     public let timestamp: Int64
-    /// `ConfigurationUpdate`, `StateUpdate` or `Action`.
-    public let type: String
+    public let type: Kind
     public let summary: String
     /// HistoryData: JSON.
     public let data: String
 
-    public init(id: Int64 = 0, alarmName: String, timestamp: Int64, type: String, summary: String, data: String) {
+    /// What an item records, stored as DescribeAlarmHistory's HistoryItemType spells it.
+    public enum Kind: String, Sendable, CaseIterable {
+        case configurationUpdate = "ConfigurationUpdate"
+        case stateUpdate = "StateUpdate"
+        case action = "Action"
+    }
+
+    public init(id: Int64 = 0, alarmName: String, timestamp: Int64, type: Kind, summary: String, data: String) {
         self.id = id
         self.alarmName = alarmName
         self.timestamp = timestamp
@@ -81,13 +87,23 @@ public struct OutboxMessage: Sendable, Equatable {
     /// The action (a topic ARN or webhook) to notify.
     public let action: String
     public let payload: String
-    public let status: String
+    public let status: Status
+
+    /// Where a message stands, stored as these words.
+    public enum Status: String, Sendable, CaseIterable {
+        /// Waiting for delivery.
+        case pending
+        /// Held back by a composite alarm's ActionsSuppressor.
+        case held
+        /// Replaced by a newer change while held; never sent.
+        case dropped
+    }
 }
 
 /// A state change to commit: the alarm's new state, its history item and its notifications, together.
 public struct AlarmTransition: Sendable {
     public let alarmName: String
-    public let state: String
+    public let state: AlarmState
     public let reason: String
     public let reasonData: String?
     public let at: Int64
@@ -98,7 +114,7 @@ public struct AlarmTransition: Sendable {
     public var holdsNotifications = false
 
     public init(
-        alarmName: String, state: String, reason: String, reasonData: String?, at: Int64, history: AlarmHistoryItem,
+        alarmName: String, state: AlarmState, reason: String, reasonData: String?, at: Int64, history: AlarmHistoryItem,
         notifications: [(action: String, payload: String)]
     ) {
         self.alarmName = alarmName
@@ -125,7 +141,7 @@ public protocol AlarmStore: Sendable {
             history: AlarmHistoryItem
         )],
         now: Int64) throws
-    func alarms(names: [String]?, prefix: String?, state: String?) throws -> [AlarmRecord]
+    func alarms(names: [String]?, prefix: String?, state: AlarmState?) throws -> [AlarmRecord]
     /// Replaces an alarm's stored definition without it counting as a configuration change (tags).
     func setDefinition(name: String, definition: String) throws
     /// Deletes the alarms; fails (deleting none) if one does not exist.
@@ -141,7 +157,8 @@ public protocol AlarmStore: Sendable {
     /// History items in timestamp order (oldest or newest first; items of one timestamp in the order
     /// written), from after the item `afterID` when given.
     func history(
-        alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?
+        alarmName: String?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?, ascending: Bool, limit: Int,
+        afterID: Int64?
     ) throws -> [AlarmHistoryItem]
-    func outbox(status: String?) throws -> [OutboxMessage]
+    func outbox(status: OutboxMessage.Status?) throws -> [OutboxMessage]
 }

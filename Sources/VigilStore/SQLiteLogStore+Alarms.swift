@@ -1,4 +1,4 @@
-import VigilAlarms
+public import VigilAlarms
 
 extension SQLiteLogStore: AlarmStore {
     public func putAlarm(
@@ -58,10 +58,10 @@ extension SQLiteLogStore: AlarmStore {
         try db.statement(
             "INSERT INTO alarm_history (alarm_name, timestamp, type, summary, data) VALUES (?, ?, ?, ?, ?)"
         )
-        .bind(.text(h.alarmName), .integer(h.timestamp), .text(h.type), .text(h.summary), .text(h.data)).run()
+        .bind(.text(h.alarmName), .integer(h.timestamp), .text(h.type.rawValue), .text(h.summary), .text(h.data)).run()
     }
 
-    public func alarms(names: [String]?, prefix: String?, state: String?) throws -> [AlarmRecord] {
+    public func alarms(names: [String]?, prefix: String?, state: AlarmState?) throws -> [AlarmRecord] {
         try database.read { db in
             let s = try db.statement(
                 """
@@ -70,7 +70,7 @@ extension SQLiteLogStore: AlarmStore {
                        EXISTS (SELECT 1 FROM notification_outbox o WHERE o.alarm_name = alarms.name AND o.status = 'held')
                 FROM alarms WHERE (?1 IS NULL OR substr(name, 1, length(?1)) = ?1) AND (?2 IS NULL OR state = ?2) ORDER BY name
                 """
-            ).bind(prefix.map { .text($0) } ?? .null, state.map { .text($0) } ?? .null)
+            ).bind(prefix.map { .text($0) } ?? .null, state.map { .text($0.rawValue) } ?? .null)
             var out: [AlarmRecord] = []
             while try s.step() {
                 let name = s.text(0)
@@ -78,7 +78,7 @@ extension SQLiteLogStore: AlarmStore {
                 out.append(
                     AlarmRecord(
                         name: name, definition: s.text(1), namespace: s.text(2), metricName: s.text(3),
-                        state: s.text(4),
+                        state: try Self.stored(AlarmState.self, s.text(4), "alarm state"),
                         stateReason: s.text(5), stateReasonData: s.isNull(6) ? nil : s.text(6),
                         stateUpdated: s.int64(7),
                         actionsEnabled: s.int64(8) != 0, configurationUpdated: s.int64(9),
@@ -95,7 +95,7 @@ extension SQLiteLogStore: AlarmStore {
         try database.write { db in
             try db.statement("UPDATE alarms SET definition = ? WHERE name = ?").bind(.text(definition), .text(name))
                 .run()
-            if db.changes == 0 { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
+            if db.changes == 0 { throw StoreError.notFound(.alarm(name)) }
         }
     }
 
@@ -104,7 +104,7 @@ extension SQLiteLogStore: AlarmStore {
             for name in names {
                 try db.statement("DELETE FROM alarms WHERE name = ?").bind(.text(name)).run()
                 // Checked inside the transaction: one missing name deletes none.
-                if db.changes == 0 { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
+                if db.changes == 0 { throw StoreError.notFound(.alarm(name)) }
             }
         }
     }
@@ -130,11 +130,11 @@ extension SQLiteLogStore: AlarmStore {
                     "UPDATE alarms SET state = ?, state_reason = ?, state_reason_data = ?, state_updated = ? WHERE name = ?"
                 )
                 .bind(
-                    .text(t.state), .text(t.reason), t.reasonData.map { .text($0) } ?? .null, .integer(t.at),
+                    .text(t.state.rawValue), .text(t.reason), t.reasonData.map { .text($0) } ?? .null, .integer(t.at),
                     .text(t.alarmName)
                 ).run()
                 if db.changes == 0 {
-                    throw ServiceError("ResourceNotFound", "The alarm \(t.alarmName) does not exist.")
+                    throw StoreError.notFound(.alarm(t.alarmName))
                 }
                 try insertHistory(db, t.history)
                 // A change replaces what an earlier one still holds back (only suppressed composites hold any).
@@ -147,7 +147,7 @@ extension SQLiteLogStore: AlarmStore {
                     )
                     .bind(
                         .integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload),
-                        .text(t.holdsNotifications ? "held" : "pending")
+                        .text((t.holdsNotifications ? OutboxMessage.Status.held : .pending).rawValue)
                     ).run()
                     if !t.holdsNotifications {
                         try insertHistory(db, actionHistory(t.alarmName, n.action, n.payload, t.at))
@@ -176,7 +176,8 @@ extension SQLiteLogStore: AlarmStore {
     }
 
     public func history(
-        alarmName: String?, type: String?, start: Int64?, end: Int64?, ascending: Bool, limit: Int, afterID: Int64?
+        alarmName: String?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?, ascending: Bool, limit: Int,
+        afterID: Int64?
     ) throws -> [AlarmHistoryItem] {
         try database.read { db in
             let s = try db.statement(
@@ -187,34 +188,43 @@ extension SQLiteLogStore: AlarmStore {
                 ORDER BY \(ascending ? "timestamp, id" : "timestamp DESC, id DESC") LIMIT ?6
                 """
             ).bind(
-                alarmName.map { .text($0) } ?? .null, type.map { .text($0) } ?? .null,
+                alarmName.map { .text($0) } ?? .null, type.map { .text($0.rawValue) } ?? .null,
                 start.map { .integer($0) } ?? .null,
                 end.map { .integer($0) } ?? .null, afterID.map { .integer($0) } ?? .null, .integer(Int64(limit)))
             var out: [AlarmHistoryItem] = []
             while try s.step() {
                 out.append(
                     AlarmHistoryItem(
-                        id: s.int64(0), alarmName: s.text(1), timestamp: s.int64(2), type: s.text(3),
+                        id: s.int64(0), alarmName: s.text(1), timestamp: s.int64(2),
+                        type: try Self.stored(AlarmHistoryItem.Kind.self, s.text(3), "history item type"),
                         summary: s.text(4), data: s.text(5)))
             }
             return out
         }
     }
 
-    public func outbox(status: String?) throws -> [OutboxMessage] {
+    public func outbox(status: OutboxMessage.Status?) throws -> [OutboxMessage] {
         try database.read { db in
             let s = try db.statement(
                 "SELECT id, created, alarm_name, action, payload, status FROM notification_outbox WHERE ?1 IS NULL OR status = ?1 ORDER BY id"
             )
-            .bind(status.map { .text($0) } ?? .null)
+            .bind(status.map { .text($0.rawValue) } ?? .null)
             var out: [OutboxMessage] = []
             while try s.step() {
                 out.append(
                     OutboxMessage(
                         id: s.int64(0), created: s.int64(1), alarmName: s.text(2), action: s.text(3),
-                        payload: s.text(4), status: s.text(5)))
+                        payload: s.text(4),
+                        status: try Self.stored(OutboxMessage.Status.self, s.text(5), "outbox status")))
             }
             return out
         }
+    }
+
+    /// A stored word read back as its enum; a word no version of Vigil writes means damage.
+    static func stored<T: RawRepresentable>(_ type: T.Type, _ text: String, _ what: String) throws -> T
+    where T.RawValue == String {
+        guard let value = T(rawValue: text) else { throw StoreError.corrupt("unknown \(what) '\(text)'") }
+        return value
     }
 }

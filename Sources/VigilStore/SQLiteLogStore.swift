@@ -15,14 +15,14 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
     func groupID(_ db: SQLiteConnection, _ name: String) throws -> Int64 {
         let s = try db.statement("SELECT id FROM log_groups WHERE name = ?").bind(.text(name))
-        guard try s.step() else { throw ServiceError.logGroupNotFound }
+        guard try s.step() else { throw StoreError.notFound(.logGroup(name)) }
         return s.int64(0)
     }
 
     func streamID(_ db: SQLiteConnection, _ group: Int64, _ name: String) throws -> Int64 {
         let s = try db.statement("SELECT id FROM log_streams WHERE group_id = ? AND name = ?").bind(
             .integer(group), .text(name))
-        guard try s.step() else { throw ServiceError.logStreamNotFound }
+        guard try s.step() else { throw StoreError.notFound(.logStream(name)) }
         return s.int64(0)
     }
 
@@ -31,7 +31,7 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     public func createLogGroup(name: String, retentionInDays: Int?, tags: [String: String], now: Int64) throws {
         try database.write { db in
             let exists = try db.statement("SELECT 1 FROM log_groups WHERE name = ?").bind(.text(name))
-            if try exists.step() { throw ServiceError.alreadyExists("The specified log group already exists") }
+            if try exists.step() { throw StoreError.alreadyExists(.logGroup(name)) }
             try db.statement("INSERT INTO log_groups (name, creation_time, retention_days) VALUES (?, ?, ?)")
                 .bind(.text(name), .integer(now), retentionInDays.map { .integer(Int64($0)) } ?? .null).run()
             let id = db.lastInsertRowID
@@ -96,7 +96,7 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
     public func retention(group: String) throws -> Int? {
         try database.read { db in
             let s = try db.statement("SELECT retention_days FROM log_groups WHERE name = ?").bind(.text(group))
-            guard try s.step() else { throw ServiceError.logGroupNotFound }
+            guard try s.step() else { throw StoreError.notFound(.logGroup(group)) }
             return s.isNull(0) ? nil : s.int(0)
         }
     }
@@ -126,9 +126,7 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             count.reset()
             // Checked inside the transaction, so the error rolls every tag of the call back.
             guard total <= maximum else {
-                throw ServiceError(
-                    "TooManyTagsException",
-                    "A resource can have no more than \(maximum) tags; this request would leave it with \(total).")
+                throw StoreError.limitExceeded(.tagsPerResource, maximum: maximum, count: total)
             }
         }
     }
@@ -151,7 +149,7 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             let id = try groupID(db, group)
             let exists = try db.statement("SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?").bind(
                 .integer(id), .text(name))
-            if try exists.step() { throw ServiceError.alreadyExists("The specified log stream already exists") }
+            if try exists.step() { throw StoreError.alreadyExists(.logStream(name)) }
             try db.statement("INSERT INTO log_streams (group_id, name, creation_time) VALUES (?, ?, ?)").bind(
                 .integer(id), .text(name), .integer(now)
             ).run()
@@ -443,8 +441,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             let count = try db.statement("SELECT count(*) FROM metric_filters WHERE group_id = ?").bind(.integer(gid))
             _ = try count.step()
             if !exists && count.int(0) >= maximumPerGroup {
-                throw ServiceError.limitExceeded(
-                    "Resource limit exceeded: a log group can have at most \(maximumPerGroup) metric filters.")
+                throw StoreError.limitExceeded(
+                    .metricFiltersPerGroup, maximum: maximumPerGroup, count: count.int(0) + 1)
             }
             // An update keeps the creation time: the filter still applies to events ingested since then.
             try db.statement(
@@ -463,7 +461,7 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             try db.statement("DELETE FROM metric_filters WHERE group_id = ? AND name = ?").bind(
                 .integer(gid), .text(name)
             ).run()
-            if db.changes == 0 { throw ServiceError.notFound("The specified metric filter does not exist.") }
+            if db.changes == 0 { throw StoreError.notFound(.metricFilter(name)) }
         }
     }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
+import VigilAPI
+import VigilMetrics
 import VigilService
-import VigilStore
 
 /// `vigil alarms`: metric alarms on the local store (aws cloudwatch put-metric-alarm, describe-alarms, …).
 struct AlarmsCommand: ParsableCommand {
@@ -20,15 +20,21 @@ struct AlarmsCommand: ParsableCommand {
         AlarmsService(store: try store.openService().store)
     }
 
-    static func time(_ ms: Int64) -> String { MetricsCommand.format(ms) }
+    static let bothTypes: [CloudWatch.AlarmType] = [.metricAlarm, .compositeAlarm]
 
-    /// `--cli-input-json`: inline JSON, `file://path`, or a path, holding one object.
-    static func parameters(_ input: String) throws -> [String: Any] {
-        let text = input.hasPrefix("{") || input.hasPrefix("file://") ? input : "file://" + input
-        guard let parameters = try MetricsCommand.json(text, "--cli-input-json") as? [String: Any] else {
-            throw ValidationError("--cli-input-json must be a JSON object.")
-        }
-        return parameters
+    /// Every alarm DescribeAlarms returns for `input`, page after page.
+    static func all(_ service: AlarmsService, _ input: CloudWatch.DescribeAlarmsInput) throws
+        -> CloudWatch.DescribeAlarmsOutput
+    {
+        var input = input
+        var out = CloudWatch.DescribeAlarmsOutput(compositeAlarms: [], metricAlarms: [])
+        repeat {
+            let page = try service.describeAlarms(input)
+            out.compositeAlarms? += page.compositeAlarms ?? []
+            out.metricAlarms? += page.metricAlarms ?? []
+            input.nextToken = page.nextToken
+        } while input.nextToken != nil
+        return out
     }
 
     /// Prints rows as a table whose columns are as wide as their widest cell.
@@ -42,22 +48,7 @@ struct AlarmsCommand: ParsableCommand {
         }
     }
 
-    /// An alarm as `aws cloudwatch describe-alarms` prints it: its definition and its state.
-    static func json(_ r: AlarmRecord) -> [String: Any] {
-        var d = (try? JSONSerialization.jsonObject(with: Data(r.definition.utf8))) as? [String: Any] ?? [:]
-        d["StateValue"] = r.state
-        d["StateReason"] = r.stateReason
-        if let data = r.stateReasonData { d["StateReasonData"] = data }
-        d["StateUpdatedTimestamp"] = time(r.stateUpdated)
-        d["AlarmConfigurationUpdatedTimestamp"] = time(r.configurationUpdated)
-        d["ActionsEnabled"] = r.actionsEnabled
-        d["AlarmArn"] = AlarmsService.arn(r.name)
-        if d["ActionsSuppressor"] != nil {
-            d["ActionsSuppressedBy"] = r.suppression.cause?.rawValue ?? NSNull()
-            if let reason = r.suppression.reason { d["ActionsSuppressedReason"] = reason }
-        }
-        return d
-    }
+    static func time(_ t: Timestamp?) -> String { t?.description ?? "" }
 }
 
 /// Output format of the listing commands.
@@ -70,12 +61,15 @@ struct PutMetricAlarmCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(
         name: .customLong("cli-input-json"),
-        help: "PutMetricAlarm's parameters as JSON: inline, file://path, or a path.") var input: String
+        help: "PutMetricAlarm's parameters as JSON: inline, file://path, or a path.")
+    var input: String
 
     func run() throws {
-        let parameters = try AlarmsCommand.parameters(input)
-        let service = try AlarmsCommand.open(store)
-        try ServiceErrorExit.run("PutMetricAlarm") { try service.putMetricAlarm(parameters) }
+        try AWSErrorExit.run("PutMetricAlarm") {
+            let parameters = try CLIJSON.cloudWatch(
+                CloudWatch.PutMetricAlarmInput.self, input, option: "--cli-input-json", bareFilePath: true)
+            try AlarmsCommand.open(store).putMetricAlarm(parameters)
+        }
     }
 }
 
@@ -87,12 +81,15 @@ struct PutCompositeAlarmCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(
         name: .customLong("cli-input-json"),
-        help: "PutCompositeAlarm's parameters as JSON: inline, file://path, or a path.") var input: String
+        help: "PutCompositeAlarm's parameters as JSON: inline, file://path, or a path.")
+    var input: String
 
     func run() throws {
-        let parameters = try AlarmsCommand.parameters(input)
-        let service = try AlarmsCommand.open(store)
-        try ServiceErrorExit.run("PutCompositeAlarm") { try service.putCompositeAlarm(parameters) }
+        try AWSErrorExit.run("PutCompositeAlarm") {
+            let parameters = try CLIJSON.cloudWatch(
+                CloudWatch.PutCompositeAlarmInput.self, input, option: "--cli-input-json", bareFilePath: true)
+            try AlarmsCommand.open(store).putCompositeAlarm(parameters)
+        }
     }
 }
 
@@ -101,39 +98,37 @@ struct AlarmsListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List alarms with their state (a table, or --output json).")
     @OptionGroup var store: StoreOptions
-    @Option(name: .customLong("alarm-name-prefix"), help: "Only alarms whose name starts with this.") var prefix:
-        String?
+    @Option(name: .customLong("alarm-name-prefix"), help: "Only alarms whose name starts with this.")
+    var prefix: String?
     @Option(name: .customLong("state-value"), help: "Only alarms in this state: OK, ALARM or INSUFFICIENT_DATA.")
     var state: String?
     @Option(name: .customLong("output"), help: "table or json.") var output: OutputFormat = .table
 
     func run() throws {
-        let service = try AlarmsCommand.open(store)
-        try ServiceErrorExit.run("DescribeAlarms") {
-            var all: [AlarmRecord] = []
-            var token: String?
-            repeat {
-                let page = try service.describeAlarms(
-                    prefix: prefix, state: state, alarmTypes: ["MetricAlarm", "CompositeAlarm"], nextToken: token)
-                all += page.alarms
-                token = page.nextToken
-            } while token != nil
-            if output == .json {
-                ServiceErrorExit.printJSON([
-                    "MetricAlarms": all.filter { !$0.namespace.isEmpty }.map(AlarmsCommand.json),
-                    "CompositeAlarms": all.filter { $0.namespace.isEmpty }.map(AlarmsCommand.json),
-                ])
-                return
+        try AWSErrorExit.run("DescribeAlarms") {
+            let service = try AlarmsCommand.open(store)
+            let all = try AlarmsCommand.all(
+                service,
+                .init(
+                    alarmNamePrefix: prefix, alarmTypes: AlarmsCommand.bothTypes,
+                    stateValue: try state.map {
+                        try CLIJSON.cloudWatchValue(CloudWatch.StateValue.self, $0, member: "StateValue")
+                    }))
+            if output == .json { return try CLIJSON.print(all) }
+            let metric = (all.metricAlarms ?? []).map { a in
+                [
+                    a.alarmName ?? "", a.stateValue?.rawValue ?? "", AlarmsCommand.time(a.stateUpdatedTimestamp),
+                    "\(a.namespace ?? "")/\(a.metricName ?? "")", String((a.stateReason ?? "").prefix(80)),
+                ]
+            }
+            let composite = (all.compositeAlarms ?? []).map { a in
+                [
+                    a.alarmName ?? "", a.stateValue?.rawValue ?? "", AlarmsCommand.time(a.stateUpdatedTimestamp),
+                    "(composite)", String((a.stateReason ?? "").prefix(80)),
+                ]
             }
             AlarmsCommand.table(
-                ["NAME", "STATE", "SINCE", "METRIC", "REASON"],
-                all.map { r in
-                    [
-                        r.name, r.state, AlarmsCommand.time(r.stateUpdated),
-                        r.namespace.isEmpty ? "(composite)" : "\(r.namespace)/\(r.metricName)",
-                        String(r.stateReason.prefix(80)),
-                    ]
-                })
+                ["NAME", "STATE", "SINCE", "METRIC", "REASON"], (metric + composite).sorted { $0[0] < $1[0] })
         }
     }
 }
@@ -146,13 +141,12 @@ struct AlarmsDescribeCommand: ParsableCommand {
     @Argument(help: "The alarm's name.") var name: String
 
     func run() throws {
-        let service = try AlarmsCommand.open(store)
-        try ServiceErrorExit.run("DescribeAlarms") {
-            guard
-                let r = try service.describeAlarms(names: [name], alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms
-                    .first
-            else { throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.") }
-            ServiceErrorExit.printJSON(AlarmsCommand.json(r))
+        try AWSErrorExit.run("DescribeAlarms") {
+            let page = try AlarmsCommand.open(store).describeAlarms(
+                .init(alarmNames: [name], alarmTypes: AlarmsCommand.bothTypes))
+            if let alarm = page.metricAlarms?.first { return try CLIJSON.print(alarm) }
+            if let alarm = page.compositeAlarms?.first { return try CLIJSON.print(alarm) }
+            throw CloudWatchError.alarmNotFound(name)
         }
     }
 }
@@ -163,30 +157,28 @@ struct AlarmsHistoryCommand: ParsableCommand {
         commandName: "history", abstract: "An alarm's history, newest first (a table, or --output json).")
     @OptionGroup var store: StoreOptions
     @Argument(help: "The alarm (default: every alarm).") var name: String?
-    @Option(name: .customLong("history-item-type"), help: "ConfigurationUpdate, StateUpdate or Action.") var type:
-        String?
-    @Option(name: .customLong("max-records"), help: "At most this many items (1 to 100).") var limit = 100
+    @Option(name: .customLong("history-item-type"), help: "ConfigurationUpdate, StateUpdate or Action.")
+    var type: String?
+    @Option(name: .customLong("max-records"), help: "At most this many items (1 to 100).") var limit: Int32 = 100
     @Option(name: .customLong("output"), help: "table or json.") var output: OutputFormat = .table
 
     func run() throws {
-        let service = try AlarmsCommand.open(store)
-        try ServiceErrorExit.run("DescribeAlarmHistory") {
-            let items = try service.describeAlarmHistory(name: name, type: type, maxRecords: limit).items
-            if output == .json {
-                ServiceErrorExit.printJSON([
-                    "AlarmHistoryItems": items.map { i in
-                        [
-                            "AlarmName": i.alarmName, "AlarmType": "MetricAlarm",
-                            "Timestamp": AlarmsCommand.time(i.timestamp), "HistoryItemType": i.type,
-                            "HistorySummary": i.summary, "HistoryData": i.data,
-                        ]
-                    }
-                ])
-                return
-            }
+        try AWSErrorExit.run("DescribeAlarmHistory") {
+            let history = try AlarmsCommand.open(store).describeAlarmHistory(
+                .init(
+                    alarmName: name,
+                    historyItemType: try type.map {
+                        try CLIJSON.cloudWatchValue(CloudWatch.HistoryItemType.self, $0, member: "HistoryItemType")
+                    }, maxRecords: limit))
+            if output == .json { return try CLIJSON.print(history) }
             AlarmsCommand.table(
                 ["TIME", "ALARM", "TYPE", "SUMMARY"],
-                items.map { [AlarmsCommand.time($0.timestamp), $0.alarmName, $0.type, $0.summary] })
+                (history.alarmHistoryItems ?? []).map {
+                    [
+                        AlarmsCommand.time($0.timestamp), $0.alarmName ?? "", $0.historyItemType?.rawValue ?? "",
+                        $0.historySummary ?? "",
+                    ]
+                })
         }
     }
 }
@@ -202,9 +194,10 @@ struct SetAlarmStateCommand: ParsableCommand {
     @Option(name: .customLong("state-reason-data"), help: "Why, as JSON.") var reasonData: String?
 
     func run() throws {
-        let service = try AlarmsCommand.open(store)
-        try ServiceErrorExit.run("SetAlarmState") {
-            try service.setAlarmState(name, state: state, reason: reason, reasonData: reasonData)
+        try AWSErrorExit.run("SetAlarmState") {
+            let value = try CLIJSON.cloudWatchValue(CloudWatch.StateValue.self, state, member: "StateValue")
+            try AlarmsCommand.open(store).setAlarmState(
+                .init(alarmName: name, stateValue: value, stateReason: reason, stateReasonData: reasonData))
         }
     }
 }
@@ -217,8 +210,7 @@ struct DeleteAlarmsCommand: ParsableCommand {
     @Option(name: .customLong("alarm-names"), parsing: .upToNextOption, help: "The alarms.") var names: [String]
 
     func run() throws {
-        let service = try AlarmsCommand.open(store)
-        try ServiceErrorExit.run("DeleteAlarms") { try service.deleteAlarms(names) }
+        try AWSErrorExit.run("DeleteAlarms") { try AlarmsCommand.open(store).deleteAlarms(.init(alarmNames: names)) }
     }
 }
 
@@ -235,12 +227,12 @@ struct AlarmActionsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let service = try AlarmsCommand.open(store)
-        try ServiceErrorExit.run(change == "enable" ? "EnableAlarmActions" : "DisableAlarmActions") {
+        try AWSErrorExit.run(change == "enable" ? "EnableAlarmActions" : "DisableAlarmActions") {
+            let service = try AlarmsCommand.open(store)
             if change == "enable" {
-                try service.enableAlarmActions(names)
+                try service.enableAlarmActions(.init(alarmNames: names))
             } else {
-                try service.disableAlarmActions(names)
+                try service.disableAlarmActions(.init(alarmNames: names))
             }
         }
     }
@@ -254,12 +246,11 @@ struct AlarmsEvaluateCommand: ParsableCommand {
     @Option(name: .customLong("at"), help: "The evaluation instant (ISO 8601); default now.") var at: String?
 
     func run() throws {
-        let service = try AlarmsCommand.open(store)
-        let time = try MetricsCommand.parseTime(at, default: Date())
-        try ServiceErrorExit.run("EvaluateAlarms") {
-            let changed = try service.evaluate(at: time)
-            let records = try service.records(changed)
-            for r in records { print("\(r.name): \(r.state): \(r.stateReason)") }
+        try AWSErrorExit.run("EvaluateAlarms") {
+            let time = try at.map { try CLIJSON.timestamp($0, member: "at") } ?? MetricsCommand.now()
+            let service = try AlarmsCommand.open(store)
+            let changed = try service.evaluate(at: time.millisecondsSinceEpoch)
+            for r in try service.records(changed) { print("\(r.name): \(r.state.rawValue): \(r.stateReason)") }
             if changed.isEmpty { print("no alarm changed state") }
         }
     }
@@ -272,20 +263,24 @@ struct AlarmTagsCommand: ParsableCommand {
         abstract: "Print an alarm's tags as JSON, after adding (--add) or removing (--remove) some.")
     @OptionGroup var store: StoreOptions
     @Argument(help: "The alarm's name or ARN.") var alarm: String
-    @Option(name: .customLong("add"), parsing: .upToNextOption, help: "Key=value pairs to add or replace.") var add:
-        [String] = []
+    @Option(name: .customLong("add"), parsing: .upToNextOption, help: "Key=value pairs to add or replace.")
+    var add: [String] = []
     @Option(name: .customLong("remove"), parsing: .upToNextOption, help: "Keys to remove.") var remove: [String] = []
 
     func run() throws {
         let tags = try TagResourceCommand.parseTags(add)
-        let service = try AlarmsCommand.open(store)
-        try ServiceErrorExit.run(
+        try AWSErrorExit.run(
             add.isEmpty && remove.isEmpty ? "ListTagsForResource" : add.isEmpty ? "UntagResource" : "TagResource"
         ) {
-            if !tags.isEmpty { try service.tagAlarm(alarm, tags: tags) }
-            if !remove.isEmpty { try service.untagAlarm(alarm, keys: remove) }
-            let current = try service.alarmTags(alarm)
-            ServiceErrorExit.printJSON(["Tags": current.keys.sorted().map { ["Key": $0, "Value": current[$0]!] }])
+            let service = try AlarmsCommand.open(store)
+            if !tags.isEmpty {
+                try service.tagResource(
+                    .init(
+                        resourceARN: alarm,
+                        tags: tags.keys.sorted().map { CloudWatch.Tag(key: $0, value: tags[$0] ?? "") }))
+            }
+            if !remove.isEmpty { try service.untagResource(.init(resourceARN: alarm, tagKeys: remove)) }
+            try CLIJSON.print(try service.listTagsForResource(.init(resourceARN: alarm)))
         }
     }
 }

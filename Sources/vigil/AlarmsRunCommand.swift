@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Synchronization
+import VigilMetrics
 import VigilService
 
 /// `vigil alarms run`: the scheduler, evaluating every alarm at each minute boundary until stopped.
@@ -24,15 +25,15 @@ struct AlarmsRunCommand: ParsableCommand {
             sleep: { ms in Thread.sleep(forTimeInterval: Double(ms) / 1000) })
         FileHandle.standardError.write(
             Data("vigil alarms run: evaluating at each minute boundary; SIGINT or SIGTERM stops\n".utf8))
-        try ServiceErrorExit.run("EvaluateAlarms") {
+        try AWSErrorExit.run("EvaluateAlarms") {
             try scheduler.run(shouldStop: { StopSignals.stopRequested }) { slot, changed in
                 // One structured line per state change, written straight away (no stdout buffering).
                 var lines = changed.map { r in
-                    "time=\(MetricsCommand.format(slot)) alarm=\(r.name) state=\(r.state) reason=\(String(reflecting: r.stateReason))\n"
+                    "time=\(UTCDateText.seconds(slot)) alarm=\(r.name) state=\(r.state.rawValue) reason=\(String(reflecting: r.stateReason))\n"
                 }
                 if let s = try? maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
                     lines.append(
-                        "time=\(MetricsCommand.format(slot)) maintenance expired_events=\(s.expiredEvents) rolled_up=\(s.metrics.rolledUp) deleted=\(s.metrics.deleted)\n"
+                        "time=\(UTCDateText.seconds(slot)) maintenance expired_events=\(s.expiredEvents) rolled_up=\(s.metrics.rolledUp) deleted=\(s.metrics.deleted)\n"
                     )
                 }
                 if !lines.isEmpty { FileHandle.standardOutput.write(Data(lines.joined().utf8)) }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import VigilAPI
 import VigilAlarms
 import VigilMetrics
 import VigilService
@@ -44,80 +44,47 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let alarmJSON = try MetricsCommand.json("file://" + alarmPath, "--alarm") as? [String: Any] else {
-            throw ValidationError("--alarm must hold a JSON object.")
+        var alarm: MetricAlarm?
+        try AWSErrorExit.run("PutMetricAlarm") {
+            alarm = try MetricAlarm(
+                validating: try CLIJSON.cloudWatch(
+                    CloudWatch.PutMetricAlarmInput.self, "file://" + alarmPath, option: "--alarm"))
         }
-        let alarm: MetricAlarm
-        do { alarm = try MetricAlarm.fromPutMetricAlarm(alarmJSON) } catch {
-            FileHandle.standardError.write(
-                Data(
-                    "An error occurred (\(error.code)) when calling the PutMetricAlarm operation: \(error.message)\n"
-                        .utf8))
-            throw ExitCode(254)
+        guard let alarm else { return }
+        try AWSErrorExit.run("PutMetricData") {
+            let times = try instants(period: alarm.rule.periodSeconds)
+            let datapoints: [MetricDatapoint]
+            if let metricDataPath {
+                datapoints = try MetricsService.datapoints(
+                    of: try CLIJSON.cloudWatch(
+                        CloudWatch.PutMetricDataInput.self, "file://" + metricDataPath, option: "--metric-data"))
+            } else {
+                let length = Int64(alarm.rule.periodSeconds) * 1000
+                let first = (times.min() ?? 0) - Int64(alarm.rule.evaluationRange + 1) * length
+                datapoints = try MetricsService(store: try SQLiteLogStore(path: (dataDirectory ?? ".") + "/vigil.db"))
+                    .storedDatapoints(
+                        namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions,
+                        unit: alarm.unit, start: first, end: times.max() ?? 0,
+                        highResolution: alarm.rule.periodSeconds < 60)
+            }
+            try CLIJSON.print(AlarmsService.backtest(alarm, datapoints: datapoints, at: times))
         }
-        var times: [Int64]
+    }
+
+    /// The instants to evaluate at: those given, or a sweep from `--from` to `--to` by the step.
+    func instants(period: Int) throws -> [Int64] {
         if let evaluateAt {
-            times = try evaluateAt.split(separator: ",").map {
-                try MetricsCommand.parseTime(String($0).trimmingCharacters(in: .whitespaces), default: Date())
-            }
-        } else {
-            let start = try MetricsCommand.parseTime(from, default: Date())
-            let end = try MetricsCommand.parseTime(to, default: Date())
-            let stride = Int64(step ?? alarm.rule.periodSeconds) * 1000
-            guard end >= start, (end - start) / stride < 100_000 else {
-                throw ValidationError("--from must not be after --to, and the sweep holds at most 100,000 instants.")
-            }
-            times = Array(Swift.stride(from: start, through: end, by: Int(stride)).map { Int64($0) })
-        }
-        let datapoints: [MetricDatapoint]
-        if let metricDataPath {
-            datapoints = try Self.datapoints(file: metricDataPath)
-        } else {
-            let length = Int64(alarm.rule.periodSeconds) * 1000
-            let first = (times.min() ?? 0) - Int64(alarm.rule.evaluationRange + 1) * length
-            let last = times.max() ?? 0
-            datapoints = try Self.stored(alarm, dataDirectory!, from: first, to: last)
-        }
-        let backtest = AlarmBacktest(alarm: alarm, datapoints: datapoints)
-        ServiceErrorExit.printJSON([
-            "evaluations": backtest.run(at: times).map { t, e in
-                ["timestamp": MetricsCommand.format(t), "state": e.state.rawValue, "reason": e.reason]
-            }
-        ])
-    }
-
-    /// PutMetricData JSON: every datum checked as PutMetricData checks it (timestamps of any age).
-    static func datapoints(file: String) throws -> [MetricDatapoint] {
-        guard let root = try MetricsCommand.json("file://" + file, "--metric-data") as? [String: Any],
-            let namespace = root["Namespace"] as? String,
-            let list = root["MetricData"] as? [[String: Any]]
-        else {
-            throw ValidationError("--metric-data must hold {\"Namespace\": …, \"MetricData\": [ … ]}.")
-        }
-        var out: [MetricDatapoint] = []
-        for (k, o) in list.enumerated() {
-            let d = try PutMetricDataCommand.datum(o)
-            guard let time = d.timestamp else {
-                throw ValidationError("MetricData.member.\(k + 1) needs a Timestamp for a backtest.")
-            }
-            let key = MetricKey(
-                namespace: namespace, name: d.metricName, dimensions: d.dimensions, unit: d.unit ?? "None")
-            do {
-                for set in try d.statisticSets(field: "MetricData.member.\(k + 1)") {
-                    out.append(MetricDatapoint(key: key, timestamp: time, values: set))
-                }
-            } catch let error as ServiceError {
-                throw ValidationError("\(error.code): \(error.message)")
+            return try evaluateAt.split(separator: ",").map {
+                try CLIJSON.timestamp($0.trimmingCharacters(in: .whitespaces), member: "evaluate-at")
+                    .millisecondsSinceEpoch
             }
         }
-        return out
-    }
-
-    /// The alarm's metric as stored: its aggregates (every unit, or the alarm's) between `from` and `to`.
-    static func stored(_ alarm: MetricAlarm, _ directory: String, from: Int64, to: Int64) throws -> [MetricDatapoint] {
-        try MetricsService(store: try SQLiteLogStore(path: directory + "/vigil.db"))
-            .storedDatapoints(
-                namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions, unit: alarm.unit,
-                start: from, end: to, highResolution: alarm.rule.periodSeconds < 60)
+        let start = try CLIJSON.timestamp(from ?? "", member: "from").millisecondsSinceEpoch
+        let end = try CLIJSON.timestamp(to ?? "", member: "to").millisecondsSinceEpoch
+        let stride = Int64(step ?? period) * 1000
+        guard end >= start, (end - start) / stride < 100_000 else {
+            throw ValidationError("--from must not be after --to, and the sweep holds at most 100,000 instants.")
+        }
+        return Array(Swift.stride(from: start, through: end, by: Int(stride)).map { Int64($0) })
     }
 }

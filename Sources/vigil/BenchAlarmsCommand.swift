@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Synchronization
+import VigilAPI
 import VigilMetrics
 import VigilService
 import VigilStore
@@ -68,12 +69,10 @@ struct BenchAlarmsCommand: ParsableCommand {
         let service = AlarmsService(store: store)
         try service.putMetricAlarms(
             (0..<size).map { k in
-                [
-                    "AlarmName": "alarm-\(k)", "Namespace": "Bench", "MetricName": "m\(k)", "Statistic": "Sum",
-                    "Period": 60, "EvaluationPeriods": 5,
-                    "DatapointsToAlarm": 3, "Threshold": 4, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-                    "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:bench"],
-                ] as [String: Any]
+                CloudWatch.PutMetricAlarmInput(
+                    alarmName: "alarm-\(k)", alarmActions: ["arn:aws:sns:us-east-1:123456789012:bench"],
+                    metricName: "m\(k)", namespace: "Bench", statistic: .sum, period: 60, evaluationPeriods: 5,
+                    datapointsToAlarm: 3, threshold: 4, comparisonOperator: .greaterThanOrEqualToThreshold)
             })
         // Live ingest: another thread publishes datapoints for random metrics while ticks run.
         let stop = Atomic<Bool>(false)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilAPI
 import VigilMetrics
 import VigilPatterns
 import VigilService
@@ -154,14 +155,15 @@ struct BenchIngestCommand: ParsableCommand {
                 let seconds: Double
                 if let filters {
                     let service = LogsService(store: try SQLiteLogStore(path: path))
-                    try service.createLogGroup("bench")
-                    try service.createLogStream(group: "bench", name: "stream")
+                    try service.createLogGroup(.init(logGroupName: "bench"))
+                    try service.createLogStream(.init(logGroupName: "bench", logStreamName: "stream"))
                     for (n, f) in filters.enumerated() {
                         try service.putMetricFilter(
-                            group: "bench", name: "f\(n)", pattern: f,
-                            transformations: [
-                                MetricTransformation(metricName: "m\(n)", metricNamespace: "Bench", metricValue: "1")
-                            ])
+                            .init(
+                                logGroupName: "bench", filterName: "f\(n)", filterPattern: f,
+                                metricTransformations: [
+                                    .init(metricName: "m\(n)", metricNamespace: "Bench", metricValue: "1")
+                                ]))
                     }
                     seconds = try Self.time {
                         for b in batches { try service.putLogEvents(group: "bench", stream: "stream", events: b) }
@@ -239,11 +241,15 @@ struct BenchIngestCommand: ParsableCommand {
             var sum = 0.0
             for _ in 0..<20 {
                 let seconds = try Self.time {
-                    sum = try service.metrics.getMetricStatistics(
-                        namespace: key.namespace, metricName: key.name, startTime: start, endTime: end,
-                        period: period, statistics: ["Sum", "SampleCount"]
-                    )
-                    .datapoints.compactMap { $0.values["Sum"] }.reduce(0, +)
+                    sum =
+                        try service.metrics.getMetricStatistics(
+                            .init(
+                                namespace: key.namespace, metricName: key.name,
+                                startTime: Timestamp(millisecondsSinceEpoch: start),
+                                endTime: Timestamp(millisecondsSinceEpoch: end), period: Int32(period),
+                                statistics: [.sum, .sampleCount])
+                        )
+                        .datapoints?.compactMap(\.sum).reduce(0, +) ?? 0
                 }
                 fastest = min(fastest, seconds)
             }

@@ -27,7 +27,7 @@ struct IngestCloudTrailCommand: ParsableCommand {
         let ingester = CloudTrailIngester(service: service, group: group)
         let tty = isatty(STDERR_FILENO) == 1
         let start = Date()
-        try ServiceErrorExit.run("PutLogEvents") {
+        try AWSErrorExit.run("PutLogEvents") {
             let s = try ingester.ingest(
                 paths: paths,
                 report: { problem in

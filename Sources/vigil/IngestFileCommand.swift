@@ -61,7 +61,7 @@ struct IngestFileCommand: ParsableCommand {
                 })
         }
         defer { for source in sources { source.cancel() } }
-        try ServiceErrorExit.run("PutLogEvents") {
+        try AWSErrorExit.run("PutLogEvents") {
             try ingester.prepare()
             for path in paths {
                 let start = Date()

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import VigilMetrics
+import VigilAPI
 import VigilService
 
 /// `vigil metrics list-metrics`, printed as `aws cloudwatch list-metrics` prints it.
@@ -15,29 +14,23 @@ struct ListMetricsCommand: ParsableCommand {
         name: .customLong("dimensions"), parsing: .upToNextOption,
         help: "Name or Name=value: metrics that have these dimensions.")
     var dimensions: [String] = []
-    @Option(name: .customLong("recently-active"), help: "PT3H: only metrics published to in the past three hours.")
+    @Option(
+        name: .customLong("recently-active"), help: "PT3H: only metrics published to in the past three hours.")
     var recentlyActive: String?
     @Option(name: .customLong("next-token"), help: "The NextToken of the previous page.") var nextToken: String?
 
     func run() throws {
-        let service = try store.openService().metrics
-        let filters = try KeyValueArguments.pairs(dimensions, what: "dimension", valueOptional: true).map {
-            DimensionFilter(name: $0.key, value: $0.value)
-        }
-        try ServiceErrorExit.run("ListMetrics") {
-            let r = try service.listMetrics(
-                namespace: namespace, metricName: name, dimensions: filters, recentlyActive: recentlyActive,
-                nextToken: nextToken)
-            var out: [String: Any] = [
-                "Metrics": r.metrics.map { m in
-                    [
-                        "Namespace": m.namespace, "MetricName": m.name,
-                        "Dimensions": m.dimensions.map { ["Name": $0.name, "Value": $0.value] },
-                    ] as [String: Any]
-                }
-            ]
-            if let token = r.nextToken { out["NextToken"] = token }
-            ServiceErrorExit.printJSON(out)
+        try AWSErrorExit.run("ListMetrics") {
+            let filters = try KeyValueArguments.pairs(dimensions, what: "dimension", valueOptional: true).map {
+                CloudWatch.DimensionFilter(name: $0.key, value: $0.value)
+            }
+            let input = CloudWatch.ListMetricsInput(
+                namespace: namespace, metricName: name, dimensions: filters, nextToken: nextToken,
+                recentlyActive: try recentlyActive.map {
+                    try CLIJSON.cloudWatchValue(CloudWatch.RecentlyActive.self, $0, member: "RecentlyActive")
+                })
+            let service = try store.openService().metrics
+            try CLIJSON.print(try service.listMetrics(input))
         }
     }
 }

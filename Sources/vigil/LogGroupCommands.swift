@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import VigilAPI
 import VigilService
 
 /// `vigil logs create-log-group`.
@@ -11,8 +11,9 @@ struct CreateLogGroupCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try TagResourceCommand.parseTags(tags)
-        let service = try store.openService()
-        try ServiceErrorExit.run("CreateLogGroup") { try service.createLogGroup(group, tags: parsed) }
+        try AWSErrorExit.run("CreateLogGroup") {
+            try store.openService().createLogGroup(.init(logGroupName: group, tags: parsed.isEmpty ? nil : parsed))
+        }
     }
 }
 
@@ -24,8 +25,7 @@ struct DeleteLogGroupCommand: ParsableCommand {
     @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("DeleteLogGroup") { try service.deleteLogGroup(group) }
+        try AWSErrorExit.run("DeleteLogGroup") { try store.openService().deleteLogGroup(.init(logGroupName: group)) }
     }
 }
 
@@ -41,11 +41,12 @@ struct PutRetentionPolicyCommand: ParsableCommand {
         help:
             "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
     )
-    var days: Int
+    var days: Int32
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("PutRetentionPolicy") { try service.putRetentionPolicy(group, days: days) }
+        try AWSErrorExit.run("PutRetentionPolicy") {
+            try store.openService().putRetentionPolicy(.init(logGroupName: group, retentionInDays: days))
+        }
     }
 }
 
@@ -57,7 +58,8 @@ struct DeleteRetentionPolicyCommand: ParsableCommand {
     @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("DeleteRetentionPolicy") { try service.deleteRetentionPolicy(group) }
+        try AWSErrorExit.run("DeleteRetentionPolicy") {
+            try store.openService().deleteRetentionPolicy(.init(logGroupName: group))
+        }
     }
 }

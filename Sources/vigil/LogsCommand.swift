@@ -1,8 +1,6 @@
 import ArgumentParser
-import Foundation
-import VigilPatterns
+import VigilAPI
 import VigilService
-import VigilStore
 
 /// `vigil logs`: CloudWatch Logs operations on the local store, named as in the aws CLI.
 struct LogsCommand: ParsableCommand {
@@ -25,7 +23,8 @@ struct LogsCommand: ParsableCommand {
 struct PutMetricFilterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put-metric-filter",
-        abstract: "Create or update a metric filter (the group is created when missing).")
+        abstract: "Create or update a metric filter (the group is created when missing)."
+    )
 
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The log group.") var group: String
@@ -34,54 +33,43 @@ struct PutMetricFilterCommand: ParsableCommand {
     @Option(
         name: .customLong("metric-transformations"),
         help:
-            "JSON list as the API takes it, e.g. '[{\"metricName\":\"M\",\"metricNamespace\":\"N\",\"metricValue\":\"1\"}]'."
+            "JSON list as the API takes it, e.g. '[{\"metricName\":\"M\",\"metricNamespace\":\"N\",\"metricValue\":\"1\"}]', or file://path."
     )
     var transformations: String
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("PutMetricFilter") {
-            let list: [MetricTransformation]
-            do { list = try JSONDecoder().decode([MetricTransformation].self, from: Data(transformations.utf8)) } catch
-            {
-                throw ServiceError.invalidParameter(
-                    "--metric-transformations is not a JSON list of metric transformations: \(error)")
-            }
-            do { try service.createLogGroup(group) } catch let e as ServiceError
-                where e.code == "ResourceAlreadyExistsException"
-            {}
-            try service.putMetricFilter(group: group, name: name, pattern: pattern, transformations: list)
+        try AWSErrorExit.run("PutMetricFilter") {
+            let list = try CLIJSON.cloudWatchLogs(
+                [CloudWatchLogs.MetricTransformation].self, transformations, option: "--metric-transformations",
+                at: [.member("metricTransformations")])
+            let service = try store.openService()
+            try service.ensureLogGroup(group)
+            try service.putMetricFilter(
+                .init(logGroupName: group, filterName: name, filterPattern: pattern, metricTransformations: list))
         }
     }
 }
 
-/// `vigil logs describe-log-groups`.
+/// `vigil logs describe-log-groups`, every page, printed as the aws CLI prints it.
 struct DescribeLogGroupsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe-log-groups", abstract: "List log groups as JSON.")
 
     @OptionGroup var store: StoreOptions
-    @Option(name: .customLong("log-group-name-prefix"), help: "Only groups whose name starts with this.") var prefix:
-        String?
+    @Option(name: .customLong("log-group-name-prefix"), help: "Only groups whose name starts with this.")
+    var prefix: String?
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("DescribeLogGroups") {
-            var token: String?
-            var all: [[String: Any]] = []
+        try AWSErrorExit.run("DescribeLogGroups") {
+            let service = try store.openService()
+            var input = CloudWatchLogs.DescribeLogGroupsInput(logGroupNamePrefix: prefix)
+            var all: [CloudWatchLogs.LogGroup] = []
             repeat {
-                let page = try service.describeLogGroups(prefix: prefix, nextToken: token)
-                all += page.groups.map { g in
-                    var d: [String: Any] = [
-                        "logGroupName": g.name, "creationTime": g.creationTime,
-                        "metricFilterCount": g.metricFilterCount, "storedBytes": g.storedBytes,
-                    ]
-                    if let r = g.retentionInDays { d["retentionInDays"] = r }
-                    return d
-                }
-                token = page.nextToken
-            } while token != nil
-            ServiceErrorExit.printJSON(["logGroups": all])
+                let page = try service.describeLogGroups(input)
+                all += page.logGroups ?? []
+                input.nextToken = page.nextToken
+            } while input.nextToken != nil
+            try CLIJSON.print(CloudWatchLogs.DescribeLogGroupsOutput(logGroups: all))
         }
     }
 }
@@ -93,24 +81,16 @@ struct FilterLogEventsCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The log group.") var group: String
-    @Option(name: .customLong("filter-pattern"), help: "The filter pattern (all events when omitted).") var pattern:
-        String?
-    @Option(name: .customLong("limit"), help: "At most this many events (1 to 10000).") var limit: Int?
+    @Option(name: .customLong("filter-pattern"), help: "The filter pattern (all events when omitted).")
+    var pattern: String?
+    @Option(name: .customLong("limit"), help: "At most this many events (1 to 10000).") var limit: Int32?
+    @Option(name: .customLong("next-token"), help: "The nextToken of the previous page.") var nextToken: String?
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("FilterLogEvents") {
-            let page = try service.filterLogEvents(group: group, filterPattern: pattern, limit: limit)
-            var out: [String: Any] = [
-                "events": page.events.map { e in
-                    [
-                        "logStreamName": e.streamName, "timestamp": e.timestamp, "ingestionTime": e.ingestionTime,
-                        "message": String(decoding: e.message, as: UTF8.self), "eventId": String(e.id),
-                    ] as [String: Any]
-                }
-            ]
-            if let t = page.nextToken { out["nextToken"] = t }
-            ServiceErrorExit.printJSON(out)
+        try AWSErrorExit.run("FilterLogEvents") {
+            try CLIJSON.print(
+                try store.openService().filterLogEvents(
+                    .init(logGroupName: group, filterPattern: pattern, nextToken: nextToken, limit: limit)))
         }
     }
 }

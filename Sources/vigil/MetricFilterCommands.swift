@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import VigilAPI
 import VigilService
 
 /// `vigil logs describe-metric-filters`.
@@ -17,19 +17,12 @@ struct DescribeMetricFiltersCommand: ParsableCommand {
     var metricNamespace: String?
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("DescribeMetricFilters") {
-            let filters = try service.describeMetricFilters(
-                group: group, namePrefix: prefix, metricName: metricName, metricNamespace: metricNamespace)
-            ServiceErrorExit.printJSON([
-                "metricFilters": try filters.map { f in
-                    [
-                        "filterName": f.name, "filterPattern": f.pattern, "logGroupName": f.logGroupName,
-                        "creationTime": f.creationTime,
-                        "metricTransformations": try JSONSerialization.jsonObject(with: Data(f.transformations.utf8)),
-                    ] as [String: Any]
-                }
-            ])
+        try AWSErrorExit.run("DescribeMetricFilters") {
+            try CLIJSON.print(
+                try store.openService().describeMetricFilters(
+                    .init(
+                        logGroupName: group, filterNamePrefix: prefix, metricName: metricName,
+                        metricNamespace: metricNamespace)))
         }
     }
 }
@@ -43,7 +36,8 @@ struct DeleteMetricFilterCommand: ParsableCommand {
     @Option(name: .customLong("filter-name"), help: "The filter's name.") var name: String
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("DeleteMetricFilter") { try service.deleteMetricFilter(group: group, name: name) }
+        try AWSErrorExit.run("DeleteMetricFilter") {
+            try store.openService().deleteMetricFilter(.init(logGroupName: group, filterName: name))
+        }
     }
 }

@@ -24,24 +24,3 @@ struct StoreOptions: ParsableArguments {
         }
     }
 }
-
-/// Prints AWS-shaped errors like the aws CLI does and exits 254, as it does for service errors.
-enum ServiceErrorExit {
-    static func run(_ command: String, _ body: () throws -> Void) throws {
-        do { try body() } catch let error as ServiceError {
-            FileHandle.standardError.write(
-                Data(
-                    "\nAn error occurred (\(error.code)) when calling the \(command) operation: \(error.message)\n".utf8
-                ))
-            throw ExitCode(254)
-        }
-    }
-
-    static func printJSON(_ object: Any) {
-        guard
-            let data = try? JSONSerialization.data(
-                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        else { return }
-        print(String(decoding: data, as: UTF8.self))
-    }
-}

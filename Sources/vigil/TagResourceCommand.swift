@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import VigilAPI
 import VigilService
 
 /// A log group named by `--resource-arn` (aws logs tag-resource) or `--log-group-name` (tag-log-group).
@@ -13,7 +13,8 @@ struct LogGroupTarget: ParsableArguments {
         }
     }
 
-    func group() throws -> String { try name ?? LogsService.logGroupName(arn: arn!) }
+    /// The ARN the operation takes: the one given, or the group's.
+    func resourceArn() -> String { arn ?? LogsService.arn(name ?? "") }
 }
 
 /// `vigil logs tag-resource` (alias `tag-log-group`).
@@ -28,8 +29,9 @@ struct TagResourceCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try Self.parseTags(tags)
-        let service = try store.openService()
-        try ServiceErrorExit.run("TagResource") { try service.tagLogGroup(try target.group(), tags: parsed) }
+        try AWSErrorExit.run("TagResource") {
+            try store.openService().tagResource(.init(resourceArn: target.resourceArn(), tags: parsed))
+        }
     }
 
     /// `Key=value` pairs, also comma-separated as the aws CLI's shorthand allows.
@@ -50,8 +52,9 @@ struct UntagResourceCommand: ParsableCommand {
     @Option(name: .customLong("tag-keys"), parsing: .upToNextOption, help: "The keys to remove.") var keys: [String]
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("UntagResource") { try service.untagLogGroup(try target.group(), keys: keys) }
+        try AWSErrorExit.run("UntagResource") {
+            try store.openService().untagResource(.init(resourceArn: target.resourceArn(), tagKeys: keys))
+        }
     }
 }
 
@@ -65,9 +68,8 @@ struct ListTagsCommand: ParsableCommand {
     @OptionGroup var target: LogGroupTarget
 
     func run() throws {
-        let service = try store.openService()
-        try ServiceErrorExit.run("ListTagsForResource") {
-            ServiceErrorExit.printJSON(["tags": try service.listTags(try target.group())])
+        try AWSErrorExit.run("ListTagsForResource") {
+            try CLIJSON.print(try store.openService().listTagsForResource(.init(resourceArn: target.resourceArn())))
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilPatterns
+import VigilService
 
 /// `vigil test-pattern`: the `aws logs test-metric-filter` operation, offline.
 struct TestPatternCommand: ParsableCommand {
@@ -46,9 +47,9 @@ struct TestPatternCommand: ParsableCommand {
             messages += lines
         }
         do {
-            let matches = try TestMetricFilter.run(filterPattern: filterPattern, logEventMessages: messages)
-            print(TestMetricFilter.renderAWSCLI(matches))
-        } catch {
+            try CLIJSON.print(
+                try LogsService.testMetricFilter(.init(filterPattern: filterPattern, logEventMessages: messages)))
+        } catch let error as FilterPatternError {
             AWSErrorReport.print(error, operation: "TestMetricFilter", pattern: filterPattern)
             throw ExitCode(254)
         }

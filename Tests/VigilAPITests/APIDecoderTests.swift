@@ -163,7 +163,8 @@ struct APIDecoderTests {
             path: [.member("Period")], .outOfRange(text: "1e20", range: "-2147483648 to 2147483647"))
         #expect(
             CloudWatchError(range)
-                == .invalid("The parameter Period is invalid: 1e20 is out of range (-2147483648 to 2147483647)."))
+                == .invalid(
+                    "The value 1e20 for parameter Period is out of range: it must be from -2147483648 to 2147483647."))
         #expect(CloudWatchError(APIInputError(path: [.member("Namespace")], .missing)) == .missing("Namespace"))
         let logs = CloudWatchLogsError(
             APIInputError(path: [.member("logEvents"), .index(0), .member("timestamp")], .missing))

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VigilAPI
 import VigilAlarms
 import VigilMetrics
 import VigilService
@@ -16,16 +17,13 @@ struct AlarmsServiceTests {
         func set(_ t: Int64) { value.withLock { $0 = t } }
     }
 
-    static func parameters(actions: Bool = true) -> [String: Any] {
-        [
-            "AlarmName": "ConsoleSignInFailures", "Namespace": "CloudTrailMetrics",
-            "MetricName": "ConsoleSignInFailureCount", "Statistic": "Sum",
-            "Period": 300, "EvaluationPeriods": 1, "Threshold": 3,
-            "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
-            "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:security"],
-            "OKActions": ["arn:aws:sns:us-east-1:123456789012:security-ok"],
-            "ActionsEnabled": actions,
-        ]
+    static func parameters(actions: Bool = true) -> CloudWatch.PutMetricAlarmInput {
+        CloudWatch.PutMetricAlarmInput(
+            alarmName: "ConsoleSignInFailures", actionsEnabled: actions,
+            okActions: ["arn:aws:sns:us-east-1:123456789012:security-ok"],
+            alarmActions: ["arn:aws:sns:us-east-1:123456789012:security"], metricName: "ConsoleSignInFailureCount",
+            namespace: "CloudTrailMetrics", statistic: .sum, period: 300, evaluationPeriods: 1, threshold: 3,
+            comparisonOperator: .greaterThanOrEqualToThreshold, treatMissingData: .notBreaching)
     }
 
     func setUp() throws -> (AlarmsService, MetricsService, Clock, SQLiteLogStore) {
@@ -40,7 +38,7 @@ struct AlarmsServiceTests {
     func failures(_ metrics: MetricsService, _ count: Double, at t: Int64) throws {
         try metrics.putMetricData(
             namespace: "CloudTrailMetrics",
-            data: [MetricDatum(metricName: "ConsoleSignInFailureCount", timestamp: t, value: count)])
+            data: [.at("ConsoleSignInFailureCount", timestamp: t, value: count)])
     }
 
     @Test(
@@ -49,14 +47,14 @@ struct AlarmsServiceTests {
     func lifecycle() throws {
         let (alarms, metrics, clock, store) = try setUp()
         try alarms.putMetricAlarm(Self.parameters())
-        #expect(try alarms.describeAlarms().alarms.map(\.state) == ["INSUFFICIENT_DATA"])
+        #expect(try alarms.describeAlarms().metricAlarms?.map(\.stateValue) == [.insufficientData])
         try failures(metrics, 4, at: Self.start + 60_000)
         clock.set(Self.start + 300_000)
         #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
-        let record = try #require(try alarms.describeAlarms().alarms.first)
+        let record = try #require(try alarms.describeAlarms().metricAlarms?.first)
         #expect(
-            record.state == "ALARM"
-                && record.stateReason.hasPrefix("Threshold Crossed: 1 out of the last 1 datapoints [4.0"))
+            record.stateValue == .alarm
+                && record.stateReason?.hasPrefix("Threshold Crossed: 1 out of the last 1 datapoints [4.0") == true)
         let data = try #require(
             try JSONSerialization.jsonObject(with: Data((record.stateReasonData ?? "").utf8)) as? [String: Any])
         #expect(
@@ -100,12 +98,15 @@ struct AlarmsServiceTests {
         #expect(
             outbox.count == 2 && outbox[1].action.hasSuffix(":security-ok")
                 && outbox[1].payload.contains(#""OldStateValue":"ALARM""#))
-        let history = try alarms.describeAlarmHistory(name: "ConsoleSignInFailures").items
+        let history = try alarms.describeAlarmHistory(.init(alarmName: "ConsoleSignInFailures")).alarmHistoryItems ?? []
         // Newest first; each queued notification is an Action item after its StateUpdate, as on AWS.
-        #expect(history.map(\.type) == ["Action", "StateUpdate", "Action", "StateUpdate", "ConfigurationUpdate"])
-        #expect(history[1].summary == "Alarm updated from ALARM to OK" && history[1].data.contains(#""oldState""#))
-        #expect(history[0].summary == "Successfully executed action \(outbox[1].action)")
-        let action = try #require(try JSONSerialization.jsonObject(with: Data(history[0].data.utf8)) as? [String: Any])
+        #expect(history.map(\.historyItemType) == [.action, .stateUpdate, .action, .stateUpdate, .configurationUpdate])
+        #expect(
+            history[1].historySummary == "Alarm updated from ALARM to OK"
+                && history[1].historyData?.contains(#""oldState""#) == true)
+        #expect(history[0].historySummary == "Successfully executed action \(outbox[1].action)")
+        let action = try #require(
+            try JSONSerialization.jsonObject(with: Data((history[0].historyData ?? "").utf8)) as? [String: Any])
         #expect(
             action["actionState"] as? String == "Succeeded"
                 && action["notificationResource"] as? String == outbox[1].action
@@ -124,12 +125,15 @@ struct AlarmsServiceTests {
         try alarms.evaluate(at: clock.now)
         #expect(try store.outbox(status: nil).isEmpty)
         try alarms.putMetricAlarm(Self.parameters(actions: true))
-        #expect(try alarms.describeAlarms().alarms.first?.state == "ALARM")
-        try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "testing the OK action")
+        #expect(try alarms.describeAlarms().metricAlarms?.first?.stateValue == .alarm)
+        try alarms.setAlarmState(
+            .init(alarmName: "ConsoleSignInFailures", stateValue: .ok, stateReason: "testing the OK action"))
         #expect(try store.outbox(status: nil).map(\.action) == ["arn:aws:sns:us-east-1:123456789012:security-ok"])
         #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])  // the data still says ALARM
         #expect(
-            try alarms.describeAlarmHistory(name: "ConsoleSignInFailures", type: "ConfigurationUpdate").items.count == 2
+            try alarms.describeAlarmHistory(
+                .init(alarmName: "ConsoleSignInFailures", historyItemType: .configurationUpdate)
+            ).alarmHistoryItems?.count == 2
         )
     }
 
@@ -139,36 +143,47 @@ struct AlarmsServiceTests {
     func errorsAndAtomicity() throws {
         let (alarms, _, _, store) = try setUp()
         try alarms.putMetricAlarm(Self.parameters())
-        #expect(throws: ServiceError.self) { try alarms.deleteAlarms(["ConsoleSignInFailures", "missing"]) }
-        #expect(try alarms.describeAlarms().alarms.count == 1)
-        #expect(throws: ServiceError.self) {
-            try alarms.setAlarmState("ConsoleSignInFailures", state: "BROKEN", reason: "x")
+        #expect(throws: CloudWatchError.self) {
+            try alarms.deleteAlarms(.init(alarmNames: ["ConsoleSignInFailures", "missing"]))
         }
-        #expect(throws: ServiceError.self) {
-            try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "x", reasonData: "{not json")
+        #expect(try alarms.describeAlarms().metricAlarms?.count == 1)
+        #expect(throws: CloudWatchError.self) {
+            try alarms.setAlarmState(
+                try APIInputs.cloudWatch(
+                    CloudWatch.SetAlarmStateInput.self,
+                    #"{"AlarmName": "ConsoleSignInFailures", "StateValue": "BROKEN", "StateReason": "x"}"#))
         }
-        #expect(throws: ServiceError.self) { try alarms.putMetricAlarm(["AlarmName": "x"]) }
+        #expect(throws: CloudWatchError.self) {
+            try alarms.setAlarmState(
+                .init(
+                    alarmName: "ConsoleSignInFailures", stateValue: .ok, stateReason: "x", stateReasonData: "{not json")
+            )
+        }
+        #expect(throws: CloudWatchError.self) {
+            try alarms.putMetricAlarm(
+                try APIInputs.cloudWatch(CloudWatch.PutMetricAlarmInput.self, #"{"AlarmName": "x"}"#))
+        }
         let before = try store.history(
             alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil
         ).count
-        #expect(throws: ServiceError.self) {
+        #expect(throws: StoreError.self) {
             // A valid change first, then one for a missing alarm: the whole commit rolls back.
             let ok = try #require(try store.alarms(names: nil, prefix: nil, state: nil).first)
             try store.commit(
                 [
                     AlarmTransition(
-                        alarmName: ok.name, state: "ALARM", reason: "r", reasonData: nil, at: 0,
+                        alarmName: ok.name, state: .alarm, reason: "r", reasonData: nil, at: 0,
                         history: AlarmHistoryItem(
-                            alarmName: ok.name, timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
+                            alarmName: ok.name, timestamp: 0, type: .stateUpdate, summary: "s", data: "{}"),
                         notifications: [("arn:y", "{}")]),
                     AlarmTransition(
-                        alarmName: "missing", state: "ALARM", reason: "r", reasonData: nil, at: 0,
+                        alarmName: "missing", state: .alarm, reason: "r", reasonData: nil, at: 0,
                         history: AlarmHistoryItem(
-                            alarmName: "missing", timestamp: 0, type: "StateUpdate", summary: "s", data: "{}"),
+                            alarmName: "missing", timestamp: 0, type: .stateUpdate, summary: "s", data: "{}"),
                         notifications: [("arn:x", "{}")]),
                 ],
                 actionHistory: { name, action, _, at in
-                    AlarmHistoryItem(alarmName: name, timestamp: at, type: "Action", summary: action, data: "{}")
+                    AlarmHistoryItem(alarmName: name, timestamp: at, type: .action, summary: action, data: "{}")
                 })
         }
         #expect(try store.outbox(status: nil).isEmpty)
@@ -176,9 +191,9 @@ struct AlarmsServiceTests {
             try store.history(
                 alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil
             ).count == before)
-        #expect(try alarms.describeAlarms().alarms.first?.state == "INSUFFICIENT_DATA")
-        try alarms.deleteAlarms(["ConsoleSignInFailures"])
-        #expect(try alarms.describeAlarms().alarms.isEmpty)
+        #expect(try alarms.describeAlarms().metricAlarms?.first?.stateValue == .insufficientData)
+        try alarms.deleteAlarms(.init(alarmNames: ["ConsoleSignInFailures"]))
+        #expect(try alarms.describeAlarms().metricAlarms?.isEmpty == true)
     }
 }
 
@@ -199,8 +214,7 @@ struct AlarmSchedulerTests {
             .putMetricData(
                 namespace: "CloudTrailMetrics",
                 data: [
-                    MetricDatum(
-                        metricName: "ConsoleSignInFailureCount", timestamp: AlarmsServiceTests.start + 1_000, value: 9)
+                    .at("ConsoleSignInFailureCount", timestamp: AlarmsServiceTests.start + 1_000, value: 9)
                 ])
         let scheduler = AlarmScheduler(
             service: alarms, now: { clock.time.withLock { $0 } },
@@ -212,7 +226,7 @@ struct AlarmSchedulerTests {
             shouldStop: { clock.time.withLock { $0 } > AlarmsServiceTests.start + 6 * 60_000 + 30_000 },
             report: { slot, changed in
                 clock.ticks.withLock { $0.append(slot) }
-                changes.append((slot, changed.map(\.state)))
+                changes.append((slot, changed.map(\.state.rawValue)))
             })
         let ticks = clock.ticks.withLock { $0 }
         #expect(ticks == (0...6).map { AlarmsServiceTests.start + Int64($0) * 60_000 })
@@ -232,17 +246,21 @@ struct CompositeAlarmTests {
         let alarms = AlarmsService(store: store, now: { AlarmsServiceTests.start })
         try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
         var second = AlarmsServiceTests.parameters()
-        second["AlarmName"] = "Deploying"
+        second.alarmName = "Deploying"
         try alarms.putMetricAlarm(second)
-        try alarms.putCompositeAlarm([
-            "AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)",
-            "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"],
-        ])
-        try alarms.putCompositeAlarm(["AlarmName": "Escalate", "AlarmRule": "ALARM(Page)"])
+        try alarms.putCompositeAlarm(
+            try APIInputs.cloudWatch(
+                CloudWatch.PutCompositeAlarmInput.self,
+                #"{"AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"]}"#
+            ))
+        try alarms.putCompositeAlarm(
+            try APIInputs.cloudWatch(
+                CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "Escalate", "AlarmRule": "ALARM(Page)"}"#))
         func state(_ n: String) throws -> String? {
-            try alarms.describeAlarms(names: [n], alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.first?.state
+            let page = try alarms.describeAlarms(.init(alarmNames: [n], alarmTypes: [.metricAlarm, .compositeAlarm]))
+            return (page.metricAlarms?.first?.stateValue ?? page.compositeAlarms?.first?.stateValue)?.rawValue
         }
-        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
+        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
         #expect(try state("Page") == "ALARM" && state("Escalate") == "ALARM")
         #expect(try store.outbox(status: nil).map(\.action).contains("arn:aws:sns:us-east-1:123456789012:page"))
         let page = try #require(try store.outbox(status: nil).first { $0.action.hasSuffix(":page") })
@@ -250,10 +268,11 @@ struct CompositeAlarmTests {
         #expect(
             message["AlarmRule"] as? String == "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)"
                 && message["Trigger"] == nil)
-        try alarms.setAlarmState("Deploying", state: "ALARM", reason: "deploy started")
+        try alarms.setAlarmState(.init(alarmName: "Deploying", stateValue: .alarm, stateReason: "deploy started"))
         #expect(try state("Page") == "OK" && state("Escalate") == "OK")
         #expect(
-            try alarms.describeAlarmHistory(name: "Page", type: "StateUpdate").items.first?.summary
+            try alarms.describeAlarmHistory(.init(alarmName: "Page", historyItemType: .stateUpdate)).alarmHistoryItems?
+                .first?.historySummary
                 == "Alarm updated from ALARM to OK")
     }
 
@@ -261,54 +280,80 @@ struct CompositeAlarmTests {
     func refusals() throws {
         let alarms = AlarmsService(store: try SQLiteLogStore(path: ":memory:"))
         try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
-        try alarms.putCompositeAlarm(["AlarmName": "A", "AlarmRule": "ALARM(ConsoleSignInFailures)"])
-        try alarms.putCompositeAlarm(["AlarmName": "B", "AlarmRule": "ALARM(A)"])
+        try alarms.putCompositeAlarm(
+            try APIInputs.cloudWatch(
+                CloudWatch.PutCompositeAlarmInput.self,
+                #"{"AlarmName": "A", "AlarmRule": "ALARM(ConsoleSignInFailures)"}"#))
+        try alarms.putCompositeAlarm(
+            try APIInputs.cloudWatch(
+                CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "B", "AlarmRule": "ALARM(A)"}"#))
         func code(_ body: () throws -> Void) -> String? {
             do {
                 try body()
                 return nil
-            } catch { return (error as? ServiceError)?.message }
+            } catch { return (error as? CloudWatchError)?.message }
         }
         #expect(
-            code { try alarms.putCompositeAlarm(["AlarmName": "A", "AlarmRule": "ALARM(B)"]) }?.contains(
+            code {
+                try alarms.putCompositeAlarm(
+                    try APIInputs.cloudWatch(
+                        CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "A", "AlarmRule": "ALARM(B)"}"#))
+            }?.contains(
                 "cannot form a cycle") == true)
         #expect(
-            code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(C)"]) }?.contains(
+            code {
+                try alarms.putCompositeAlarm(
+                    try APIInputs.cloudWatch(
+                        CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "C", "AlarmRule": "ALARM(C)"}"#))
+            }?.contains(
                 "cannot form a cycle") == true)
         #expect(
-            code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(Nope)"]) }?.contains(
+            code {
+                try alarms.putCompositeAlarm(
+                    try APIInputs.cloudWatch(
+                        CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "C", "AlarmRule": "ALARM(Nope)"}"#))
+            }?.contains(
                 "does not exist") == true)
         #expect(
-            code { try alarms.putCompositeAlarm(["AlarmName": "C", "AlarmRule": "ALARM(A) AND"]) }?.contains(
+            code {
+                try alarms.putCompositeAlarm(
+                    try APIInputs.cloudWatch(
+                        CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "C", "AlarmRule": "ALARM(A) AND"}"#))
+            }?.contains(
                 "AlarmRule is invalid") == true)
-        #expect(code { try alarms.deleteAlarms(["A"]) }?.contains("composite alarm B depends on it") == true)
-        // metric alarms only, as AWS without AlarmTypes
-        #expect(try alarms.describeAlarms().alarms.map(\.name) == ["ConsoleSignInFailures"])
-        #expect(try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"]).alarms.map(\.name) == ["A", "B"])
-        #expect(try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"], childrenOf: "A").alarms.isEmpty)
-        #expect(try alarms.describeAlarms(childrenOf: "A").alarms.map(\.name) == ["ConsoleSignInFailures"])
         #expect(
-            try alarms.describeAlarms(alarmTypes: ["MetricAlarm", "CompositeAlarm"], childrenOf: "B").alarms.map(\.name)
+            code { try alarms.deleteAlarms(.init(alarmNames: ["A"])) }?.contains("composite alarm B depends on it")
+                == true)
+        // metric alarms only, as AWS without AlarmTypes
+        #expect(try alarms.describeAlarms().names == ["ConsoleSignInFailures"])
+        #expect(try alarms.describeAlarms(.init(alarmTypes: [.compositeAlarm])).names == ["A", "B"])
+        #expect(try alarms.describeAlarms(.init(alarmTypes: [.compositeAlarm], childrenOfAlarmName: "A")).names.isEmpty)
+        #expect(try alarms.describeAlarms(.init(childrenOfAlarmName: "A")).names == ["ConsoleSignInFailures"])
+        #expect(
+            try alarms.describeAlarms(.init(alarmTypes: [.metricAlarm, .compositeAlarm], childrenOfAlarmName: "B"))
+                .names
                 == ["A"])
         #expect(
-            try alarms.describeAlarms(alarmTypes: ["CompositeAlarm"], parentsOf: "ConsoleSignInFailures").alarms.map(
-                \.name) == ["A"])
+            try alarms.describeAlarms(.init(alarmTypes: [.compositeAlarm], parentsOfAlarmName: "ConsoleSignInFailures"))
+                .names == ["A"])
         #expect(
-            try alarms.describeAlarms(actionPrefix: "arn:aws:sns:us-east-1:123456789012:security-ok").alarms.map(\.name)
+            try alarms.describeAlarms(.init(actionPrefix: "arn:aws:sns:us-east-1:123456789012:security-ok")).names
                 == ["ConsoleSignInFailures"])
-        #expect(try alarms.describeAlarms(actionPrefix: "arn:aws:sns:eu").alarms.isEmpty)
+        #expect(try alarms.describeAlarms(.init(actionPrefix: "arn:aws:sns:eu")).names.isEmpty)
         #expect(
             try alarms.describeAlarmsForMetric(
-                namespace: "CloudTrailMetrics", metricName: "ConsoleSignInFailureCount", statistic: "Sum", period: 300
-            ).map(\.name)
+                .init(
+                    metricName: "ConsoleSignInFailureCount", namespace: "CloudTrailMetrics", statistic: .sum,
+                    period: 300)
+            ).metricAlarms?.compactMap(\.alarmName)
                 == ["ConsoleSignInFailures"])
         #expect(
             try alarms.describeAlarmsForMetric(
-                namespace: "CloudTrailMetrics", metricName: "ConsoleSignInFailureCount", period: 60
-            ).isEmpty)
-        try alarms.deleteAlarms(["A", "B"])
+                .init(metricName: "ConsoleSignInFailureCount", namespace: "CloudTrailMetrics", period: 60)
+            ).metricAlarms?.isEmpty == true)
+        try alarms.deleteAlarms(.init(alarmNames: ["A", "B"]))
         #expect(
-            try alarms.describeAlarms(alarmTypes: ["MetricAlarm", "CompositeAlarm"]).alarms.map(\.name) == [
+            try alarms.describeAlarms(.init(alarmTypes: [.metricAlarm, .compositeAlarm])).names == [
                 "ConsoleSignInFailures"
             ])
     }
@@ -320,26 +365,30 @@ struct AlarmTagTests {
     func tags() throws {
         let alarms = AlarmsService(store: try SQLiteLogStore(path: ":memory:"))
         var parameters = AlarmsServiceTests.parameters()
-        parameters["Tags"] = [["Key": "Team", "Value": "Security"]]
+        parameters.tags = [.init(key: "Team", value: "Security")]
         try alarms.putMetricAlarm(parameters)
-        parameters["Tags"] = [["Key": "Team", "Value": "Other"]]
-        parameters["Threshold"] = 5
+        parameters.tags = [.init(key: "Team", value: "Other")]
+        parameters.threshold = 5
         try alarms.putMetricAlarm(parameters)
-        #expect(try alarms.alarmTags("ConsoleSignInFailures") == ["Team": "Security"])
-        try alarms.tagAlarm(
-            "arn:aws:cloudwatch:us-east-1:123456789012:alarm:ConsoleSignInFailures", tags: ["Env": "prod"])
-        #expect(try alarms.alarmTags("ConsoleSignInFailures") == ["Team": "Security", "Env": "prod"])
-        try alarms.untagAlarm("ConsoleSignInFailures", keys: ["Team"])
-        #expect(try alarms.alarmTags("ConsoleSignInFailures") == ["Env": "prod"])
-        #expect(throws: ServiceError.self) { try alarms.tagAlarm("ConsoleSignInFailures", tags: ["aws:x": "y"]) }
-        #expect(throws: ServiceError.self) {
-            try alarms.tagAlarm(
-                "ConsoleSignInFailures", tags: Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") }))
+        func tags() throws -> [String: String] {
+            try alarms.listTagsForResource(.init(resourceARN: "ConsoleSignInFailures")).tags?.dictionary ?? [:]
         }
-        #expect(throws: ServiceError.self) { try alarms.tagAlarm("missing", tags: ["a": "b"]) }
+        func tag(_ alarm: String, _ tags: [String: String]) throws {
+            try alarms.tagResource(.init(resourceARN: alarm, tags: tags.map { .init(key: $0.key, value: $0.value) }))
+        }
+        #expect(try tags() == ["Team": "Security"])
+        try tag("arn:aws:cloudwatch:us-east-1:123456789012:alarm:ConsoleSignInFailures", ["Env": "prod"])
+        #expect(try tags() == ["Team": "Security", "Env": "prod"])
+        try alarms.untagResource(.init(resourceARN: "ConsoleSignInFailures", tagKeys: ["Team"]))
+        #expect(try tags() == ["Env": "prod"])
+        #expect(throws: CloudWatchError.self) { try tag("ConsoleSignInFailures", ["aws:x": "y"]) }
+        #expect(throws: CloudWatchError.self) {
+            try tag("ConsoleSignInFailures", Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") }))
+        }
+        #expect(throws: CloudWatchError.self) { try tag("missing", ["a": "b"]) }
         // Tags are not configuration: the alarm keeps evaluating with its definition (threshold 5).
-        let record = try #require(try alarms.describeAlarms().alarms.first)
-        #expect(record.definition.contains(#""Threshold":5"#))
+        let record = try #require(try alarms.describeAlarms().metricAlarms?.first)
+        #expect(record.threshold == 5)
     }
 }
 
@@ -353,22 +402,21 @@ struct ActionsSuppressorTests {
         let alarms = AlarmsService(store: store, now: { clock.now })
         // With no data, evaluations keep the child in ALARM (breaching) and the suppressor in OK.
         var child = AlarmsServiceTests.parameters(actions: false)
-        child["TreatMissingData"] = "breaching"
+        child.treatMissingData = .breaching
         try alarms.putMetricAlarm(child)
         var maintenance = AlarmsServiceTests.parameters(actions: false)
-        maintenance["AlarmName"] = "Maintenance"
+        maintenance.alarmName = "Maintenance"
         try alarms.putMetricAlarm(maintenance)
-        try alarms.putCompositeAlarm([
-            "AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)",
-            "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"],
-            "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": 120,
-            "ActionsSuppressorExtensionPeriod": 180,
-        ])
+        try alarms.putCompositeAlarm(
+            try APIInputs.cloudWatch(
+                CloudWatch.PutCompositeAlarmInput.self,
+                #"{"AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"], "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": 120, "ActionsSuppressorExtensionPeriod": 180}"#
+            ))
         return (alarms, clock, store)
     }
 
     func page(_ alarms: AlarmsService) throws -> AlarmRecord {
-        try #require(try alarms.describeAlarms(names: ["Page"], alarmTypes: ["CompositeAlarm"]).alarms.first)
+        try #require(try alarms.store.alarms(names: ["Page"], prefix: nil, state: nil).first)
     }
 
     @Test(
@@ -376,21 +424,25 @@ struct ActionsSuppressorTests {
     )
     func waitPeriod() throws {
         let (alarms, clock, store) = try setUp()
-        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
-        #expect(try page(alarms).state == "ALARM" && page(alarms).suppression.cause == .waitPeriod)
-        #expect(try store.outbox(status: nil).map(\.status) == ["held"])
-        #expect(try alarms.describeAlarmHistory(name: "Page", type: "Action").items.isEmpty)
+        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
+        #expect(try page(alarms).state == .alarm && page(alarms).suppression.cause == .waitPeriod)
+        #expect(try store.outbox(status: nil).map(\.status) == [.held])
+        #expect(
+            try alarms.describeAlarmHistory(.init(alarmName: "Page", historyItemType: .action)).alarmHistoryItems?
+                .isEmpty == true)
         clock.set(Self.start + 60_000)
         try alarms.evaluate(at: clock.now)
-        #expect(try store.outbox(status: nil).map(\.status) == ["held"])
+        #expect(try store.outbox(status: nil).map(\.status) == [.held])
         clock.set(Self.start + 180_000)
         try alarms.evaluate(at: clock.now)
-        #expect(try store.outbox(status: nil).map(\.status) == ["pending"])
+        #expect(try store.outbox(status: nil).map(\.status) == [.pending])
         #expect(try page(alarms).suppression == ActionsSuppression())
-        let action = try #require(try alarms.describeAlarmHistory(name: "Page", type: "Action").items.first)
+        let action = try #require(
+            try alarms.describeAlarmHistory(.init(alarmName: "Page", historyItemType: .action)).alarmHistoryItems?.first
+        )
         #expect(
-            action.summary == "Successfully executed action arn:aws:sns:us-east-1:123456789012:page"
-                && action.timestamp == Self.start + 180_000)
+            action.historySummary == "Successfully executed action arn:aws:sns:us-east-1:123456789012:page"
+                && action.timestamp?.millisecondsSinceEpoch == Self.start + 180_000)
     }
 
     @Test(
@@ -398,26 +450,26 @@ struct ActionsSuppressorTests {
     )
     func suppressedThenExtended() throws {
         let (alarms, clock, store) = try setUp()
-        try alarms.setAlarmState("Maintenance", state: "ALARM", reason: "maintenance window")
-        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
-        #expect(try page(alarms).suppression.cause == .alarm && store.outbox(status: "held").count == 1)
+        try alarms.setAlarmState(.init(alarmName: "Maintenance", stateValue: .alarm, stateReason: "maintenance window"))
+        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
+        #expect(try page(alarms).suppression.cause == .alarm && store.outbox(status: .held).count == 1)
         clock.set(Self.start + 600_000)
-        try alarms.setAlarmState("Maintenance", state: "OK", reason: "window over")
+        try alarms.setAlarmState(.init(alarmName: "Maintenance", stateValue: .ok, stateReason: "window over"))
         #expect(
             try page(alarms).suppression
                 == ActionsSuppression(cause: .extensionPeriod, until: Self.start + 780_000, held: true))
         clock.set(Self.start + 780_000)
         try alarms.evaluate(at: clock.now)
-        #expect(try store.outbox(status: nil).map(\.status) == ["pending"])
+        #expect(try store.outbox(status: nil).map(\.status) == [.pending])
     }
 
     @Test("a newer change of the composite drops the message still held for the older one")
     func newerChangeDrops() throws {
         let (alarms, _, store) = try setUp()
-        try alarms.setAlarmState("Maintenance", state: "ALARM", reason: "maintenance window")
-        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
-        try alarms.setAlarmState("ConsoleSignInFailures", state: "OK", reason: "test over")
-        #expect(try page(alarms).state == "OK" && store.outbox(status: nil).map(\.status) == ["dropped"])
+        try alarms.setAlarmState(.init(alarmName: "Maintenance", stateValue: .alarm, stateReason: "maintenance window"))
+        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
+        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .ok, stateReason: "test over"))
+        #expect(try page(alarms).state == .ok && store.outbox(status: nil).map(\.status) == [.dropped])
         #expect(try page(alarms).suppression == ActionsSuppression(cause: .alarm, until: nil, held: false))
     }
 
@@ -430,46 +482,51 @@ struct ActionsSuppressorTests {
             do {
                 try body()
                 return nil
-            } catch { return (error as? ServiceError)?.message }
+            } catch { return (error as? CloudWatchError)?.message }
         }
         #expect(
             message {
-                try alarms.putCompositeAlarm([
-                    "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance",
-                ])
+                try alarms.putCompositeAlarm(
+                    try APIInputs.cloudWatch(
+                        CloudWatch.PutCompositeAlarmInput.self,
+                        #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance"}"#))
             }?
             .contains("ActionsSuppressorWaitPeriod is required") == true)
         #expect(
             message {
-                try alarms.putCompositeAlarm([
-                    "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressorExtensionPeriod": 60,
-                ])
+                try alarms.putCompositeAlarm(
+                    try APIInputs.cloudWatch(
+                        CloudWatch.PutCompositeAlarmInput.self,
+                        #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressorExtensionPeriod": 60}"#))
             }?
             .contains("only be given with ActionsSuppressor") == true)
         #expect(
             message {
-                try alarms.putCompositeAlarm([
-                    "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Nope",
-                    "ActionsSuppressorWaitPeriod": 60, "ActionsSuppressorExtensionPeriod": 60,
-                ])
+                try alarms.putCompositeAlarm(
+                    try APIInputs.cloudWatch(
+                        CloudWatch.PutCompositeAlarmInput.self,
+                        #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Nope", "ActionsSuppressorWaitPeriod": 60, "ActionsSuppressorExtensionPeriod": 60}"#
+                    ))
             }?
             .contains("ActionsSuppressor Nope does not exist") == true)
         #expect(
             message {
-                try alarms.putCompositeAlarm([
-                    "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance",
-                    "ActionsSuppressorWaitPeriod": -1, "ActionsSuppressorExtensionPeriod": 60,
-                ])
+                try alarms.putCompositeAlarm(
+                    try APIInputs.cloudWatch(
+                        CloudWatch.PutCompositeAlarmInput.self,
+                        #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": -1, "ActionsSuppressorExtensionPeriod": 60}"#
+                    ))
             }?
             .contains("whole number of seconds") == true)
         #expect(
-            message { try alarms.deleteAlarms(["Maintenance"]) }?.contains(
+            message { try alarms.deleteAlarms(.init(alarmNames: ["Maintenance"])) }?.contains(
                 "ActionsSuppressor of the composite alarm Page") == true)
         // By ARN, as AWS allows.
-        try alarms.putCompositeAlarm([
-            "AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": AlarmsService.arn("Maintenance"),
-            "ActionsSuppressorWaitPeriod": 0, "ActionsSuppressorExtensionPeriod": 0,
-        ])
+        try alarms.putCompositeAlarm(
+            try APIInputs.cloudWatch(
+                CloudWatch.PutCompositeAlarmInput.self,
+                #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "arn:aws:cloudwatch:us-east-1:000000000000:alarm:Maintenance", "ActionsSuppressorWaitPeriod": 0, "ActionsSuppressorExtensionPeriod": 0}"#
+            ))
     }
 
     @Test(
@@ -477,7 +534,7 @@ struct ActionsSuppressorTests {
     )
     func compositeReason() throws {
         let (alarms, _, _) = try setUp()
-        try alarms.setAlarmState("ConsoleSignInFailures", state: "ALARM", reason: "test")
+        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
         let record = try page(alarms)
         #expect(
             record.stateReason

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilAPI
 import VigilMetrics
 import VigilPatterns
 import VigilService

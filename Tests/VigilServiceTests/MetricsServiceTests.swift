@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilAPI
 import VigilMetrics
 import VigilService
 import VigilStore
@@ -13,79 +14,79 @@ struct MetricsServiceTests {
         MetricsService(store: try SQLiteLogStore(path: ":memory:"), now: { Self.now })
     }
 
-    static let invalidData: [(String, String, [MetricDatum], String, String)] = [
+    static let invalidData: [(String, String, [CloudWatch.MetricDatum], String, String)] = [
         (
-            "a namespace starting with AWS/", "AWS/EC2", [MetricDatum(metricName: "m", value: 1)],
+            "a namespace starting with AWS/", "AWS/EC2", [CloudWatch.MetricDatum.at("m", value: 1)],
             "InvalidParameterValue", "reserved for AWS services"
         ),
         (
-            "an empty namespace", "", [MetricDatum(metricName: "m", value: 1)], "InvalidParameterValue",
+            "an empty namespace", "", [CloudWatch.MetricDatum.at("m", value: 1)], "InvalidParameterValue",
             "Namespace must be 1 to 255"
         ),
         ("no data", "App", [], "MissingParameter", "MetricData is required"),
         (
-            "more than 1000 data", "App", Array(repeating: MetricDatum(metricName: "m", value: 1), count: 1001),
+            "more than 1000 data", "App", Array(repeating: CloudWatch.MetricDatum.at("m", value: 1), count: 1001),
             "InvalidParameterValue", "greater than 1000"
         ),
         (
-            "an empty metric name", "App", [MetricDatum(metricName: "", value: 1)], "InvalidParameterValue",
+            "an empty metric name", "App", [CloudWatch.MetricDatum.at("", value: 1)], "InvalidParameterValue",
             "MetricData.member.2.MetricName"
         ),
         (
             "31 dimensions", "App",
-            [MetricDatum(metricName: "m", dimensions: (0..<31).map { .init(name: "d\($0)", value: "v") }, value: 1)],
+            [CloudWatch.MetricDatum.at("m", dimensions: (0..<31).map { .init(name: "d\($0)", value: "v") }, value: 1)],
             "InvalidParameterValue", "greater than 30"
         ),
         (
             "a repeated dimension", "App",
             [
-                MetricDatum(
-                    metricName: "m", dimensions: [.init(name: "a", value: "1"), .init(name: "a", value: "2")], value: 1)
+                CloudWatch.MetricDatum.at(
+                    "m", dimensions: [.init(name: "a", value: "1"), .init(name: "a", value: "2")], value: 1)
             ],
             "InvalidParameterValue", "more than once"
         ),
         (
-            "Value and Values together", "App", [MetricDatum(metricName: "m", value: 1, values: [1])],
+            "Value and Values together", "App", [CloudWatch.MetricDatum.at("m", value: 1, values: [1])],
             "InvalidParameterCombination", "mutually exclusive"
         ),
         (
-            "Counts without Values", "App", [MetricDatum(metricName: "m", value: 1, counts: [1])],
+            "Counts without Values", "App", [CloudWatch.MetricDatum.at("m", value: 1, counts: [1])],
             "InvalidParameterCombination", "Counts requires"
         ),
         (
-            "Values and Counts of different sizes", "App", [MetricDatum(metricName: "m", values: [1, 2], counts: [1])],
+            "Values and Counts of different sizes", "App",
+            [CloudWatch.MetricDatum.at("m", values: [1, 2], counts: [1])],
             "InvalidParameterCombination", "same size"
         ),
         (
-            "more than 150 values", "App", [MetricDatum(metricName: "m", values: Array(repeating: 1, count: 151))],
+            "more than 150 values", "App", [CloudWatch.MetricDatum.at("m", values: Array(repeating: 1, count: 151))],
             "InvalidParameterValue", "greater than 150"
         ),
-        ("no value at all", "App", [MetricDatum(metricName: "m")], "InvalidParameterCombination", "must be specified"),
-        ("NaN", "App", [MetricDatum(metricName: "m", value: .nan)], "InvalidParameterValue", "-2^360 to 2^360"),
-        ("2^361", "App", [MetricDatum(metricName: "m", value: 0x1p361)], "InvalidParameterValue", "-2^360 to 2^360"),
+        (
+            "no value at all", "App", [CloudWatch.MetricDatum.at("m")], "InvalidParameterCombination",
+            "must be specified"
+        ),
+        ("NaN", "App", [CloudWatch.MetricDatum.at("m", value: .nan)], "InvalidParameterValue", "-2^360 to 2^360"),
+        ("2^361", "App", [CloudWatch.MetricDatum.at("m", value: 0x1p361)], "InvalidParameterValue", "-2^360 to 2^360"),
         (
             "a statistic set with minimum above maximum", "App",
             [
-                MetricDatum(
-                    metricName: "m", statisticValues: StatisticSet(sampleCount: 2, sum: 3, minimum: 2, maximum: 1))
+                CloudWatch.MetricDatum.at(
+                    "m", statisticValues: StatisticSet(sampleCount: 2, sum: 3, minimum: 2, maximum: 1))
             ], "InvalidParameterValue", "Minimum"
         ),
         (
             "a timestamp more than two weeks old", "App",
-            [MetricDatum(metricName: "m", timestamp: now - 15 * 86_400_000, value: 1)],
+            [CloudWatch.MetricDatum.at("m", timestamp: now - 15 * 86_400_000, value: 1)],
             "InvalidParameterValue", "two weeks in the past"
         ),
         (
             "a timestamp more than two hours ahead", "App",
-            [MetricDatum(metricName: "m", timestamp: now + 3 * 3_600_000, value: 1)],
+            [CloudWatch.MetricDatum.at("m", timestamp: now + 3 * 3_600_000, value: 1)],
             "InvalidParameterValue", "two hours in the future"
         ),
         (
-            "an unknown unit", "App", [MetricDatum(metricName: "m", value: 1, unit: "Furlongs")],
-            "InvalidParameterValue", "Unit must be a value in the set"
-        ),
-        (
-            "StorageResolution 5", "App", [MetricDatum(metricName: "m", value: 1, storageResolution: 5)],
+            "StorageResolution 5", "App", [CloudWatch.MetricDatum.at("m", value: 1, storageResolution: 5)],
             "InvalidParameterValue", "StorageResolution"
         ),
     ]
@@ -93,14 +94,31 @@ struct MetricsServiceTests {
     @Test(
         "PutMetricData refuses invalid data with CloudWatch's error and stores nothing of the request",
         arguments: invalidData)
-    func rejects(_ name: String, _ namespace: String, _ data: [MetricDatum], _ code: String, _ text: String) throws {
+    func rejects(_ name: String, _ namespace: String, _ data: [CloudWatch.MetricDatum], _ code: String, _ text: String)
+        throws
+    {
         let s = try service()
-        let good = MetricDatum(metricName: "ok", value: 1)
+        let good = CloudWatch.MetricDatum.at("ok", value: 1)
         // A valid datum first: it must not be stored either.
-        let error = #expect(throws: ServiceError.self) {
+        let error = #expect(throws: CloudWatchError.self) {
             try s.putMetricData(namespace: namespace, data: data.isEmpty ? [] : [good] + data)
         }
-        #expect(error?.code == code && error?.message.contains(text) == true, "\(error?.message ?? "")")
+        #expect(error?.code.queryCode == code && error?.message.contains(text) == true, "\(error?.message ?? "")")
+        #expect(try s.listMetrics().metrics.isEmpty)
+    }
+
+    @Test("PutMetricData refuses an unknown unit as the request arrives, naming the datum, and stores nothing of it")
+    func rejectsUnknownUnit() throws {
+        let s = try service()
+        let error = #expect(throws: CloudWatchError.self) {
+            try s.putMetricData(
+                try APIInputs.cloudWatch(
+                    CloudWatch.PutMetricDataInput.self,
+                    #"{"Namespace": "App", "MetricData": [{"MetricName": "ok", "Value": 1}, {"MetricName": "m", "Value": 1, "Unit": "Furlongs"}]}"#
+                ))
+        }
+        #expect(error?.code.queryCode == "InvalidParameterValue", "\(error?.message ?? "")")
+        #expect(error?.message.contains("MetricData.member.2.Unit must be a value in the set") == true)
         #expect(try s.listMetrics().metrics.isEmpty)
     }
 
@@ -111,14 +129,14 @@ struct MetricsServiceTests {
         try s.putMetricData(
             namespace: "App",
             data: [
-                MetricDatum(metricName: "Latency", timestamp: t, value: 10, unit: "Milliseconds"),
-                MetricDatum(
-                    metricName: "Latency", timestamp: t + 1_000, values: [20, 30, 400], counts: [5, 3, 1],
-                    unit: "Milliseconds"),
-                MetricDatum(
-                    metricName: "Latency", timestamp: t + 2_000,
+                CloudWatch.MetricDatum.at("Latency", timestamp: t, value: 10, unit: .milliseconds),
+                CloudWatch.MetricDatum.at(
+                    "Latency", timestamp: t + 1_000, values: [20, 30, 400], counts: [5, 3, 1],
+                    unit: .milliseconds),
+                CloudWatch.MetricDatum.at(
+                    "Latency", timestamp: t + 2_000,
                     statisticValues: StatisticSet(sampleCount: 2, sum: 100, minimum: 50, maximum: 50),
-                    unit: "Milliseconds"),
+                    unit: .milliseconds),
             ])
         let r = try s.getMetricStatistics(
             namespace: "App", metricName: "Latency", startTime: t - Self.minute, endTime: Self.now, period: 3600,
@@ -141,8 +159,8 @@ struct MetricsServiceTests {
         try s.putMetricData(
             namespace: "App",
             data: [
-                MetricDatum(
-                    metricName: "m", statisticValues: StatisticSet(sampleCount: 3, sum: 6, minimum: 1, maximum: 3))
+                CloudWatch.MetricDatum.at(
+                    "m", statisticValues: StatisticSet(sampleCount: 3, sum: 6, minimum: 1, maximum: 3))
             ])
         let p = try s.getMetricStatistics(
             namespace: "App", metricName: "m", startTime: Self.now - 3_600_000, endTime: Self.now + 60_000, period: 60,
@@ -156,8 +174,8 @@ struct MetricsServiceTests {
         try s.putMetricData(
             namespace: "App",
             data: [
-                MetricDatum(metricName: "m", value: 1, unit: "Count"),
-                MetricDatum(metricName: "m", value: 5, unit: "Seconds"),
+                CloudWatch.MetricDatum.at("m", value: 1, unit: .count),
+                CloudWatch.MetricDatum.at("m", value: 5, unit: .seconds),
             ])
         let all = try s.getMetricStatistics(
             namespace: "App", metricName: "m", startTime: Self.now - 3_600_000, endTime: Self.now + 60_000, period: 60,
@@ -177,7 +195,7 @@ struct MetricsServiceTests {
             do {
                 try body()
                 return nil
-            } catch { return (error as? ServiceError)?.code }
+            } catch { return (error as? CloudWatchError)?.code.queryCode }
         }
         let start = Self.now - 3_600_000
         #expect(
@@ -230,9 +248,9 @@ struct MetricsServiceTests {
         try s.putMetricData(
             namespace: "App",
             data: [1, 4, 12, 15].map {
-                MetricDatum(metricName: "hr", timestamp: t + Int64($0) * 1000, value: 1, storageResolution: 1)
+                CloudWatch.MetricDatum.at("hr", timestamp: t + Int64($0) * 1000, value: 1, storageResolution: 1)
             }
-                + [MetricDatum(metricName: "lr", timestamp: t, value: 1)])
+                + [CloudWatch.MetricDatum.at("lr", timestamp: t, value: 1)])
         let hr = try s.getMetricStatistics(
             namespace: "App", metricName: "hr", startTime: t, endTime: t + 60_000, period: 10, statistics: ["Sum"])
         #expect(hr.datapoints.map(\.timestamp) == [t, t + 10_000] && hr.datapoints.map { $0.values["Sum"] } == [2, 2])
@@ -265,18 +283,18 @@ struct MetricsServiceTests {
         try s.putMetricData(
             namespace: "App",
             data: [
-                MetricDatum(
-                    metricName: "Errors", dimensions: [.init(name: "Service", value: "api")], value: 1, unit: "Count"),
-                MetricDatum(
-                    metricName: "Errors", dimensions: [.init(name: "Service", value: "api")], value: 1, unit: "None"),
-                MetricDatum(metricName: "Errors", dimensions: [.init(name: "Service", value: "web")], value: 1),
-                MetricDatum(metricName: "Latency", value: 1),
+                CloudWatch.MetricDatum.at(
+                    "Errors", dimensions: [.init(name: "Service", value: "api")], value: 1, unit: .count),
+                CloudWatch.MetricDatum.at(
+                    "Errors", dimensions: [.init(name: "Service", value: "api")], value: 1, unit: .noUnit),
+                CloudWatch.MetricDatum.at("Errors", dimensions: [.init(name: "Service", value: "web")], value: 1),
+                CloudWatch.MetricDatum.at("Latency", value: 1),
             ])
         #expect(try s.listMetrics(namespace: "App").metrics.count == 3)
         #expect(
-            try s.listMetrics(metricName: "Errors", dimensions: [DimensionFilter(name: "Service")]).metrics.count == 2)
+            try s.listMetrics(metricName: "Errors", dimensions: [(name: "Service", value: nil)]).metrics.count == 2)
         #expect(
-            try s.listMetrics(dimensions: [DimensionFilter(name: "Service", value: "web")]).metrics.map(
+            try s.listMetrics(dimensions: [(name: "Service", value: "web")]).metrics.map(
                 \.dimensions[0].value) == ["web"])
         var old = MinuteAggregator()
         old.add(
@@ -293,7 +311,7 @@ struct MetricsServiceTests {
         #expect(first.metrics.count == 500 && first.nextToken != nil)
         let second = try s.listMetrics(namespace: "Many", nextToken: first.nextToken)
         #expect(second.metrics.count == 1 && second.nextToken == nil)
-        #expect(throws: ServiceError("InvalidNextToken", "The NextToken is not one this service issued.")) {
+        #expect(throws: CloudWatchError(.invalidNextToken, "The NextToken is not one this service issued.")) {
             try s.listMetrics(nextToken: "bogus")
         }
     }
@@ -305,7 +323,7 @@ struct MetricsServiceTests {
         try s.putMetricData(
             namespace: "App",
             data: (0..<10).map {
-                MetricDatum(metricName: "Latency", timestamp: t + Int64($0) * Self.minute, value: Double($0 + 1))
+                CloudWatch.MetricDatum.at("Latency", timestamp: t + Int64($0) * Self.minute, value: Double($0 + 1))
             })
         let metric = MetricKey(namespace: "App", name: "Latency")
         let queries = [
@@ -333,7 +351,9 @@ struct MetricsServiceTests {
             MetricDataQuery(id: "m1", metric: metric, period: 60, stat: "p101"),
             MetricDataQuery(id: "e1", expression: "SUM(METRICS())"),
         ] {
-            #expect(throws: ServiceError.self) { try s.getMetricData(queries: [bad], startTime: t, endTime: Self.now) }
+            #expect(throws: CloudWatchError.self) {
+                try s.getMetricData(queries: [bad], startTime: t, endTime: Self.now)
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilAPI
 import VigilMetrics
 import VigilPatterns
 import VigilService
@@ -56,8 +57,8 @@ struct PutLogEventsTests {
             try s.putLogEvents(
                 group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1", events: events)
         } throws: { error in
-            guard let e = error as? ServiceError else { return false }
-            return e.code == "InvalidParameterException" && e.message.contains(text)
+            guard let e = error as? CloudWatchLogsError else { return false }
+            return e.code.queryCode == "InvalidParameterException" && e.message.contains(text)
         }
         #expect(try s.filterLogEvents(group: "CloudTrail/DefaultLogGroup").events.isEmpty)
     }
@@ -99,7 +100,7 @@ struct PutLogEventsTests {
     @Test("rejects retention values AWS does not offer")
     func retentionValues() throws {
         let s = try service()
-        #expect(throws: ServiceError.self) { try s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 2) }
+        #expect(throws: CloudWatchLogsError.self) { try s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 2) }
         try s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 3653)
     }
 
@@ -115,7 +116,7 @@ struct PutLogEventsTests {
         if valid {
             try s.createLogGroup(name)
         } else {
-            #expect(throws: ServiceError.self) { try s.createLogGroup(name) }
+            #expect(throws: CloudWatchLogsError.self) { try s.createLogGroup(name) }
         }
         #expect(
             LogsLimits.isValidStreamOrFilterName("a:b") == false && LogsLimits.isValidStreamOrFilterName("a*") == false)
@@ -178,7 +179,7 @@ struct PutLogEventsTests {
         #expect {
             try s.putMetricFilter(
                 group: "CloudTrail/DefaultLogGroup", name: "bad", pattern: "{ $.eventName = }", transformations: [t])
-        } throws: { ($0 as? ServiceError)?.code == "InvalidParameterException" }
+        } throws: { ($0 as? CloudWatchLogsError)?.code.queryCode == "InvalidParameterException" }
         for k in 0..<100 {
             try s.putMetricFilter(
                 group: "CloudTrail/DefaultLogGroup", name: "f\(k)", pattern: "x\(k)", transformations: [t])
@@ -187,7 +188,7 @@ struct PutLogEventsTests {
         try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "f0", pattern: "updated", transformations: [t])
         #expect {
             try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "f100", pattern: "x", transformations: [t])
-        } throws: { ($0 as? ServiceError)?.code == "LimitExceededException" }
+        } throws: { ($0 as? CloudWatchLogsError)?.code.queryCode == "LimitExceededException" }
         #expect(
             try s.describeMetricFilters(group: "CloudTrail/DefaultLogGroup", namePrefix: "f0").map(\.pattern) == [
                 "updated"
@@ -231,6 +232,6 @@ struct GetLogEventsTests {
         #expect(next.events.map { String(decoding: $0.message, as: UTF8.self) } == ["e3", "e4"])
         let tail = try s.getLogEvents(group: "g", stream: "s", limit: 2)
         #expect(tail.events.map { String(decoding: $0.message, as: UTF8.self) } == ["e3", "e4"])
-        #expect(throws: ServiceError.logStreamNotFound) { try s.getLogEvents(group: "g", stream: "missing") }
+        #expect(throws: CloudWatchLogsError.logStreamNotFound) { try s.getLogEvents(group: "g", stream: "missing") }
     }
 }

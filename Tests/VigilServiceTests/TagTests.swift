@@ -1,4 +1,5 @@
 import Testing
+import VigilAPI
 import VigilService
 import VigilStore
 
@@ -27,13 +28,15 @@ struct TagTests {
         let s = try service()
         let g = "CloudTrail/DefaultLogGroup"
         let many = Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") })
-        #expect(throws: ServiceError.self) { try s.tagLogGroup(g, tags: many) }  // 50 + the existing one
+        #expect(throws: CloudWatchLogsError.self) { try s.tagLogGroup(g, tags: many) }  // 50 + the existing one
         #expect(try s.listTags(g) == ["Team": "Security"])
-        #expect(throws: ServiceError.self) { try s.tagLogGroup(g, tags: ["aws:owner": "x"]) }
-        #expect(throws: ServiceError.self) { try s.tagLogGroup(g, tags: [String(repeating: "k", count: 129): "x"]) }
-        #expect(throws: ServiceError.logGroupNotFound) { try s.tagLogGroup("missing", tags: ["a": "b"]) }
-        #expect(throws: ServiceError.self) { try LogsService.logGroupName(arn: "arn:aws:s3:::bucket") }
-        let error = #expect(throws: ServiceError.self) { try s.tagLogGroup(g, tags: many) }
-        #expect(error?.code == "TooManyTagsException")
+        #expect(throws: CloudWatchLogsError.self) { try s.tagLogGroup(g, tags: ["aws:owner": "x"]) }
+        #expect(throws: CloudWatchLogsError.self) {
+            try s.tagLogGroup(g, tags: [String(repeating: "k", count: 129): "x"])
+        }
+        #expect(throws: CloudWatchLogsError.logGroupNotFound) { try s.tagLogGroup("missing", tags: ["a": "b"]) }
+        #expect(throws: CloudWatchLogsError.self) { try LogsService.logGroupName(arn: "arn:aws:s3:::bucket") }
+        let error = #expect(throws: CloudWatchLogsError.self) { try s.tagLogGroup(g, tags: many) }
+        #expect(error?.code.queryCode == "TooManyTagsException")
     }
 }

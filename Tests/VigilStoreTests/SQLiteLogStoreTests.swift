@@ -33,7 +33,7 @@ struct SQLiteLogStoreTests {
         #expect(try store.logGroups(prefix: "a/", afterName: "a/2", limit: 2).map(\.name) == ["a/3"])
         // '_' is not a wildcard
         #expect(try store.logGroups(prefix: "a_", afterName: nil, limit: 9).map(\.name) == ["a_"])
-        #expect(throws: ServiceError.alreadyExists("The specified log group already exists")) {
+        #expect(throws: StoreError.alreadyExists(.logGroup("b"))) {
             try store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 1)
         }
         try store.createLogStream(group: "b", name: "s", now: 1)
@@ -44,7 +44,7 @@ struct SQLiteLogStoreTests {
         try store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 2)
         try store.createLogStream(group: "b", name: "s", now: 2)
         #expect(try store.events(group: "b", EventQuery()).isEmpty)
-        #expect(throws: ServiceError.logGroupNotFound) { try store.deleteLogGroup(name: "nope") }
+        #expect(throws: StoreError.notFound(.logGroup("nope"))) { try store.deleteLogGroup(name: "nope") }
     }
 
     @Test("events come back byte-exact, in time order, paged by cursor in both directions")
@@ -80,7 +80,7 @@ struct SQLiteLogStoreTests {
         var points = MinuteAggregator()
         let key = MetricKey(namespace: "N", name: "M")
         points.add(MetricDatapoint(key: key, timestamp: 0, value: 1))
-        #expect(throws: ServiceError.logStreamNotFound) {
+        #expect(throws: StoreError.notFound(.logStream("missing"))) {
             try store.append(
                 group: "g", stream: "missing", events: [NewLogEvent(timestamp: 0, message: [0x61])], datapoints: points,
                 ingestionTime: 0)
@@ -153,7 +153,7 @@ struct AlarmHistoryOrderTests {
             _ = try store.putAlarm(
                 name: "a", definition: "{}", namespace: "N", metricName: "M", actionsEnabled: true, now: Int64(t),
                 history: AlarmHistoryItem(
-                    alarmName: "a", timestamp: Int64(t), type: "ConfigurationUpdate", summary: "item \(k)", data: "{}"))
+                    alarmName: "a", timestamp: Int64(t), type: .configurationUpdate, summary: "item \(k)", data: "{}"))
         }
         func all(_ ascending: Bool, pageSize: Int) throws -> [String] {
             var out: [String] = []

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilAPI
 import VigilMetrics
 import VigilService
 import VigilStore
@@ -17,20 +18,23 @@ struct AlarmCrashTests {
         let base = now - now % 60_000 - 3_600_000
         let metrics = MetricsService(store: store)
         try metrics.putMetricData(
-            namespace: "App",
-            data: (0..<12).map { k in
-                MetricDatum(
-                    metricName: "Load", timestamp: base + Int64(k) * 60_000 + 1_000, value: Double((k * 37) % 300))
-            })
+            .init(
+                namespace: "App",
+                metricData: (0..<12).map { k in
+                    CloudWatch.MetricDatum(
+                        metricName: "Load",
+                        timestamp: Timestamp(millisecondsSinceEpoch: base + Int64(k) * 60_000 + 1_000),
+                        value: Double((k * 37) % 300))
+                }))
         let alarms = AlarmsService(store: store)
         for k in 0..<300 {
-            try alarms.putMetricAlarm([
-                "AlarmName": "load-\(k)", "Namespace": "App", "MetricName": "Load", "Statistic": "Maximum",
-                "Period": 60,
-                "EvaluationPeriods": 1, "Threshold": k, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-                "TreatMissingData": "notBreaching", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:alarm-\(k)"],
-                "OKActions": ["arn:aws:sns:us-east-1:123456789012:ok-\(k)"],
-            ])
+            try alarms.putMetricAlarm(
+                .init(
+                    alarmName: "load-\(k)", okActions: ["arn:aws:sns:us-east-1:123456789012:ok-\(k)"],
+                    alarmActions: ["arn:aws:sns:us-east-1:123456789012:alarm-\(k)"], metricName: "Load",
+                    namespace: "App",
+                    statistic: .maximum, period: 60, evaluationPeriods: 1, threshold: Double(k),
+                    comparisonOperator: .greaterThanOrEqualToThreshold, treatMissingData: .notBreaching))
         }
         var generator = SystemRandomNumberGenerator()
         var killed = 0
@@ -54,12 +58,12 @@ struct AlarmCrashTests {
                 // Kill the moment the first change of the tick is visible: a commit that was not one
                 // transaction would be caught half-done.
                 let before = try store.history(
-                    alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000,
+                    alarmName: nil, type: .stateUpdate, start: nil, end: nil, ascending: true, limit: 1_000_000,
                     afterID: nil
                 ).count
                 while victim.isRunning,
                     try store.history(
-                        alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000,
+                        alarmName: nil, type: .stateUpdate, start: nil, end: nil, ascending: true, limit: 1_000_000,
                         afterID: nil
                     ).count == before
                 {
@@ -79,7 +83,7 @@ struct AlarmCrashTests {
         }
         #expect(killed > 0, "no evaluation was killed mid-tick; the ticks are too fast for this test")
         let history = try store.history(
-            alarmName: nil, type: "StateUpdate", start: nil, end: nil, ascending: true, limit: 1_000_000, afterID: nil)
+            alarmName: nil, type: .stateUpdate, start: nil, end: nil, ascending: true, limit: 1_000_000, afterID: nil)
         let outbox = try store.outbox(status: nil)
         for record in try store.alarms(names: nil, prefix: nil, state: nil) {
             let changes = history.filter { $0.alarmName == record.name }
@@ -97,7 +101,9 @@ struct AlarmCrashTests {
             #expect(
                 messages.map { "\($0.created) \($0.action)" } == expected.map { "\($0.0) \($0.1)" }, "\(record.name)")
             // The state is the last change's new state; consecutive changes chain.
-            if let last = changes.last { #expect(last.summary.hasSuffix("to \(record.state)"), "\(record.name)") }
+            if let last = changes.last {
+                #expect(last.summary.hasSuffix("to \(record.state.rawValue)"), "\(record.name)")
+            }
             for (a, b) in zip(changes, changes.dropFirst()) {
                 #expect(
                     b.summary.hasPrefix("Alarm updated from \(a.summary.split(separator: " ").last!) to"),
@@ -108,7 +114,7 @@ struct AlarmCrashTests {
         let lastValue = Double((10 - 1) * 37 % 300)
         for record in try store.alarms(names: nil, prefix: nil, state: nil) {
             let threshold = Double(record.name.dropFirst(5))!
-            #expect(record.state == (lastValue >= threshold ? "ALARM" : "OK"), "\(record.name)")
+            #expect(record.state == (lastValue >= threshold ? .alarm : .ok), "\(record.name)")
         }
     }
 }

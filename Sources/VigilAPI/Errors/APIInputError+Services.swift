@@ -10,9 +10,15 @@ extension CloudWatchError {
             self = .missing(e.queryPath)
         case .notInSet(let value, let allowed):
             self = .invalid(
-                "The value \(value) for parameter \(e.queryPath) is invalid: it must be one of [ \(allowed.joined(separator: ", ")) ]."
+                "The value \(value) for parameter \(e.queryPath) is invalid: \(e.queryPath) must be a value in the set [ \(allowed.joined(separator: ", ")) ]."
             )
-        default:
+        case .typeMismatch(let expected, let found):
+            self = .invalid("The parameter \(e.queryPath) must be \(expected), not \(found).")
+        case .outOfRange(let text, let range):
+            self = .invalid("The value \(text) for parameter \(e.queryPath) is out of range: it must be from \(range).")
+        case .notWhole(let text):
+            self = .invalid("The value \(text) for parameter \(e.queryPath) is not a whole number.")
+        case .invalidTimestamp, .invalid:
             self = .invalid("The parameter \(e.queryPath) is invalid: \(e.reason).")
         }
     }

@@ -20,10 +20,12 @@ public enum APIDecoder {
         return try decode(type, from: value)
     }
 
-    /// Decodes `T` from a parsed value.
-    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(APIInputError) -> T {
+    /// Decodes `T` from a parsed value that stands at `path` of a request (for the errors' paths).
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from value: JSONValue, at path: [APIInputError.PathElement] = []
+    ) throws(APIInputError) -> T {
         do {
-            return try ValueDecoder(value: value, path: []).decodeValue(T.self)
+            return try ValueDecoder(value: value, path: path).decodeValue(T.self)
         } catch let error as APIInputError {
             throw error
         } catch {

@@ -24,6 +24,40 @@ public enum AWSCLIJSON {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `value` as compact JSON text (no whitespace), members in declaration order: how a stored
+    /// document (an alarm's definition) is written.
+    public static func compact(_ value: some Encodable) throws -> String {
+        var out: [UInt8] = []
+        writeCompact(try Self.value(value), into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` as compact JSON text.
+    public static func writeCompact(_ value: JSONValue, into out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
+        case .string(let s): JSONString.append(s, quotedTo: &out)
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (k, e) in elements.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                writeCompact(e, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            for (k, m) in object.members.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                JSONString.append(m.key, quotedTo: &out)
+                out.append(UInt8(ascii: ":"))
+                writeCompact(m.value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
     /// `value` as a JSON value (numbers already in their printed form).
     public static func value(_ value: some Encodable) throws -> JSONValue {
         let root = EncodingNode()
@@ -158,9 +192,22 @@ enum TreeScalar {
         case let i as Int32: node.content = integer(i)
         case let i as Int64: node.content = integer(i)
         case let e as any APIEnumeration: node.content = .string(e.apiValue)
+        case let map as any StringKeyedMap:
+            // Dictionaries have no order of their own: members are written in key order, so output is stable.
+            node.beginObject()
+            for (key, element) in map.sortedMembers() { try encode(element, into: node.member(key), path: path) }
         default: try value.encode(to: TreeEncoder(node: node, codingPath: path))
         }
     }
+}
+
+/// A dictionary keyed by strings, encoded in key order.
+protocol StringKeyedMap {
+    func sortedMembers() -> [(String, any Encodable)]
+}
+
+extension Dictionary: StringKeyedMap where Key == String, Value: Encodable {
+    func sortedMembers() -> [(String, any Encodable)] { sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
 }
 
 struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {

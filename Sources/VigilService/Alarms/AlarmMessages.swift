@@ -1,4 +1,5 @@
 import Foundation
+import VigilAPI
 import VigilAlarms
 import VigilMetrics
 import VigilPatterns
@@ -69,11 +70,11 @@ enum AlarmMessages {
         j.raw("},\"oldState\":{\"stateReason\":")
         j.string(record.stateReason)
         j.raw(",\"stateValue\":")
-        j.string(record.state)
+        j.string(record.state.rawValue)
         j.raw("},\"version\":\"1.0\"}")
         return AlarmHistoryItem(
-            alarmName: record.name, timestamp: at, type: "StateUpdate",
-            summary: "Alarm updated from \(record.state) to \(state.rawValue)", data: j.text)
+            alarmName: record.name, timestamp: at, type: .stateUpdate,
+            summary: "Alarm updated from \(record.state.rawValue) to \(state.rawValue)", data: j.text)
     }
 
     /// The Action history item CloudWatch writes when an action has run: here, when the notification is
@@ -88,20 +89,21 @@ enum AlarmMessages {
         j.string(payload)
         j.raw("}")
         return AlarmHistoryItem(
-            alarmName: alarmName, timestamp: at, type: "Action", summary: "Successfully executed action \(action)",
+            alarmName: alarmName, timestamp: at, type: .action, summary: "Successfully executed action \(action)",
             data: j.text)
     }
 
-    /// The history item of a created or updated alarm (HistoryData holds the parameters given).
-    static func configurationHistory(_ name: String, isNew: Bool, _ parameters: [String: Any], at: Int64)
-        -> AlarmHistoryItem
-    {
-        AlarmHistoryItem(
-            alarmName: name, timestamp: at, type: "ConfigurationUpdate",
-            summary: isNew ? "Alarm \"\(name)\" created" : "Alarm \"\(name)\" updated",
-            data: AlarmsService.json([
-                "version": "1.0", "type": isNew ? "Create" : "Update", "createdAlarm": parameters,
-            ]))
+    /// The history item of a created or updated alarm (HistoryData holds the definition given).
+    static func configurationHistory(_ name: String, isNew: Bool, definition: String, at: Int64) -> AlarmHistoryItem {
+        var j = JSONBuffer(capacity: definition.utf8.count + 64)
+        j.raw("{\"version\":\"1.0\",\"type\":")
+        j.string(isNew ? "Create" : "Update")
+        j.raw(",\"createdAlarm\":")
+        j.raw(definition)
+        j.raw("}")
+        return AlarmHistoryItem(
+            alarmName: name, timestamp: at, type: .configurationUpdate,
+            summary: isNew ? "Alarm \"\(name)\" created" : "Alarm \"\(name)\" updated", data: j.text)
     }
 
     /// The actions of an alarm, per state, as its notification lists them.
@@ -112,12 +114,9 @@ enum AlarmMessages {
             (ok, alarm, insufficientData) = (a.okActions, a.alarmActions, a.insufficientDataActions)
         }
 
-        /// From a composite alarm's PutCompositeAlarm parameters.
-        init(parameters p: [String: Any]) {
-            (ok, alarm, insufficientData) = (
-                p["OKActions"] as? [String] ?? [], p["AlarmActions"] as? [String] ?? [],
-                p["InsufficientDataActions"] as? [String] ?? []
-            )
+        /// A composite alarm's, from its PutCompositeAlarm input.
+        init(_ p: CloudWatch.PutCompositeAlarmInput) {
+            (ok, alarm, insufficientData) = (p.okActions ?? [], p.alarmActions ?? [], p.insufficientDataActions ?? [])
         }
 
         /// The actions run on entering `state`.
@@ -133,7 +132,7 @@ enum AlarmMessages {
     /// The message SNS publishes for a metric alarm's state change: ``message(name:description:configurationUpdated:actions:old:new:reason:at:subject:)``
     /// with the Trigger (the alarm's metric and rule).
     static func notification(
-        _ a: MetricAlarm, configurationUpdated: Int64, old: String, new: AlarmState, reason: String, at: Int64
+        _ a: MetricAlarm, configurationUpdated: Int64, old: AlarmState, new: AlarmState, reason: String, at: Int64
     ) -> String {
         message(
             name: a.name, description: a.description, configurationUpdated: configurationUpdated,
@@ -184,7 +183,8 @@ enum AlarmMessages {
     /// The fields every alarm notification has, in CloudWatch's order (with the alarm's ARN, Vigil's
     /// account and region), then what `subject` writes: a metric alarm's Trigger, a composite's AlarmRule.
     static func message(
-        name: String, description: String?, configurationUpdated: Int64, actions: Actions, old: String, new: AlarmState,
+        name: String, description: String?, configurationUpdated: Int64, actions: Actions, old: AlarmState,
+        new: AlarmState,
         reason: String, at: Int64, subject: (inout JSONBuffer) -> Void
     ) -> String {
         func list(_ items: [String], _ j: inout JSONBuffer) { j.array(items) { j, item in j.string(item) } }
@@ -208,7 +208,7 @@ enum AlarmMessages {
         j.raw(",\"AlarmArn\":")
         j.string(AlarmsService.arn(name))
         j.raw(",\"OldStateValue\":")
-        j.string(old)
+        j.string(old.rawValue)
         j.raw(",\"OKActions\":")
         list(actions.ok, &j)
         j.raw(",\"AlarmActions\":")

@@ -1,4 +1,4 @@
-import Foundation
+public import VigilAPI
 import VigilAlarms
 import VigilMetrics
 import VigilStore
@@ -9,39 +9,35 @@ extension AlarmsService {
     /// that would make alarms depend on themselves is refused (CloudWatch allows such cycles and then
     /// stops evaluating them; Vigil does not let one be made). An ActionsSuppressor must exist too, and
     /// comes with its wait and extension periods.
-    public func putCompositeAlarm(_ parameters: [String: Any]) throws {
-        guard let name = parameters["AlarmName"] as? String else {
-            throw ServiceError("MissingParameter", "The parameter AlarmName is required.")
-        }
+    public func putCompositeAlarm(_ input: CloudWatch.PutCompositeAlarmInput) throws {
+        let name = input.alarmName
         guard (1...255).contains(name.count), name.unicodeScalars.allSatisfy(\.isASCII) else {
-            throw ServiceError("InvalidParameterValue", "The parameter AlarmName must be 1 to 255 ASCII characters.")
-        }
-        guard let text = parameters["AlarmRule"] as? String else {
-            throw ServiceError("MissingParameter", "The parameter AlarmRule is required.")
+            throw CloudWatchError.invalid("The parameter AlarmName must be 1 to 255 ASCII characters.")
         }
         let rule: CompositeRule
-        do { rule = try CompositeRule(parsing: text) } catch {
-            throw ServiceError(
-                "InvalidParameterValue", "AlarmRule is invalid: \(error.message) at character \(error.offset).")
+        do { rule = try CompositeRule(parsing: input.alarmRule) } catch {
+            throw CloudWatchError.invalid("AlarmRule is invalid: \(error.message) at character \(error.offset).")
         }
-        for key in ["AlarmActions", "OKActions", "InsufficientDataActions"] {
-            if let list = parameters[key] as? [String], list.count > 5 {
-                throw ServiceError(
-                    "InvalidParameterValue", "The collection \(key) must not have a size greater than 5.")
+        for (key, list) in [
+            ("AlarmActions", input.alarmActions), ("OKActions", input.okActions),
+            ("InsufficientDataActions", input.insufficientDataActions),
+        ] {
+            if let list, list.count > 5 {
+                throw CloudWatchError.invalid("The collection \(key) must not have a size greater than 5.")
             }
         }
-        let suppressor = try Self.checkedSuppressor(parameters)
+        let suppressor = try Self.checkedSuppressor(input)
         let all = try store.alarms(names: nil, prefix: nil, state: nil)
         let known = Set(all.map(\.name))
         for child in rule.children where !known.contains(child) && child != name {
-            throw ServiceError("InvalidParameterValue", "AlarmRule names the alarm \(child), which does not exist.")
+            throw CloudWatchError.invalid("AlarmRule names the alarm \(child), which does not exist.")
         }
         if let suppressor {
             guard suppressor.alarm != name else {
-                throw ServiceError("InvalidParameterValue", "A composite alarm cannot be its own ActionsSuppressor.")
+                throw CloudWatchError.invalid("A composite alarm cannot be its own ActionsSuppressor.")
             }
             guard known.contains(suppressor.alarm) else {
-                throw ServiceError("InvalidParameterValue", "The ActionsSuppressor \(suppressor.alarm) does not exist.")
+                throw CloudWatchError.invalid("The ActionsSuppressor \(suppressor.alarm) does not exist.")
             }
         }
         // Cycles: follow the rules of composite alarms from this one's children back to it.
@@ -51,52 +47,56 @@ extension AlarmsService {
         var seen: Set<String> = []
         while let next = stack.popLast() {
             if next == name {
-                throw ServiceError(
-                    "InvalidParameterValue",
+                throw CloudWatchError.invalid(
                     "AlarmRule makes \(name) depend on itself (through \(rule.children.joined(separator: ", "))): composite alarms cannot form a cycle."
                 )
             }
             guard seen.insert(next).inserted else { continue }
             stack += rules[next]?.children ?? []
         }
-        let definition = Self.json(parameters)
+        var stored = input
+        if let previous = all.first(where: { $0.name == name }) {
+            // As for metric alarms, an update ignores Tags.
+            let tags = StoredDefinition(previous)?.tags ?? []
+            stored.tags = tags.isEmpty ? nil : tags
+        } else {
+            try Self.checkTags(input.tags ?? [])
+        }
+        let definition = StoredDefinition.text(stored)
         let at = now()
-        let history = AlarmMessages.configurationHistory(name, isNew: !known.contains(name), parameters, at: at)
-        try store.putAlarms(
-            [(name, definition, "", "", (parameters["ActionsEnabled"] as? NSNumber)?.boolValue ?? true, history)],
-            now: at)
+        let history = AlarmMessages.configurationHistory(
+            name, isNew: !known.contains(name), definition: definition, at: at)
+        try store.putAlarms([(name, definition, "", "", input.actionsEnabled ?? true, history)], now: at)
     }
 
     /// ActionsSuppressor with ActionsSuppressorWaitPeriod and ActionsSuppressorExtensionPeriod (both
     /// required with it, and only with it; whole seconds, at least 0).
-    static func checkedSuppressor(_ parameters: [String: Any]) throws -> ActionsSuppressor? {
-        let periods = ["ActionsSuppressorWaitPeriod", "ActionsSuppressorExtensionPeriod"]
-        guard let value = parameters["ActionsSuppressor"] else {
-            if let given = periods.first(where: { parameters[$0] != nil }) {
-                throw ServiceError(
-                    "InvalidParameterCombination", "The parameter \(given) can only be given with ActionsSuppressor.")
+    static func checkedSuppressor(_ input: CloudWatch.PutCompositeAlarmInput) throws(CloudWatchError)
+        -> ActionsSuppressor?
+    {
+        let periods = [
+            ("ActionsSuppressorWaitPeriod", input.actionsSuppressorWaitPeriod),
+            ("ActionsSuppressorExtensionPeriod", input.actionsSuppressorExtensionPeriod),
+        ]
+        guard let alarm = input.actionsSuppressor else {
+            if let given = periods.first(where: { $0.1 != nil }) {
+                throw .combination("The parameter \(given.0) can only be given with ActionsSuppressor.")
             }
             return nil
         }
-        guard let alarm = value as? String, (1...1600).contains(alarm.count) else {
-            throw ServiceError(
-                "InvalidParameterValue",
-                "The parameter ActionsSuppressor must be an alarm name or ARN of 1 to 1600 characters.")
+        guard (1...1600).contains(alarm.count) else {
+            throw .invalid("The parameter ActionsSuppressor must be an alarm name or ARN of 1 to 1600 characters.")
         }
         var seconds: [Int] = []
-        for key in periods {
-            guard let v = parameters[key] else {
-                throw ServiceError(
-                    "MissingParameter", "The parameter \(key) is required when ActionsSuppressor is given.")
+        for (key, value) in periods {
+            guard let value else {
+                throw CloudWatchError(
+                    .missingParameter, "The parameter \(key) is required when ActionsSuppressor is given.")
             }
-            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue >= 0,
-                n.doubleValue == n.doubleValue.rounded(),
-                n.doubleValue <= Double(Int32.max)
-            else {
-                throw ServiceError(
-                    "InvalidParameterValue", "The parameter \(key) must be a whole number of seconds, at least 0.")
+            guard value >= 0 else {
+                throw .invalid("The parameter \(key) must be a whole number of seconds, at least 0.")
             }
-            seconds.append(n.intValue)
+            seconds.append(Int(value))
         }
         return ActionsSuppressor(alarm: alarmName(alarm), waitPeriod: seconds[0], extensionPeriod: seconds[1])
     }
@@ -125,7 +125,7 @@ extension AlarmsService {
         var done: Set<String> = []
         var out: [AlarmTransition] = []
         var changedAt: [String: Int64] = [:]
-        for (name, state) in states where stored[name].map({ $0.state != state.rawValue }) ?? false {
+        for (name, state) in states where stored[name].map({ $0.state != state }) ?? false {
             changedAt[name] = time
         }
         var pending = composites

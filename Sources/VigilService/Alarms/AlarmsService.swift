@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+public import VigilAPI
 import VigilAlarms
 public import VigilMetrics
 import VigilPatterns
@@ -21,47 +21,44 @@ public struct AlarmsService: Sendable {
         self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
 
-    static func error(_ e: AlarmDefinitionError) -> ServiceError { ServiceError(e.code, e.message) }
-
     /// PutMetricAlarm: creates the alarm in INSUFFICIENT_DATA, or updates it keeping its state and history.
-    public func putMetricAlarm(_ parameters: [String: Any]) throws {
-        try putMetricAlarms([parameters])
+    public func putMetricAlarm(_ input: CloudWatch.PutMetricAlarmInput) throws {
+        try putMetricAlarms([input])
     }
 
     /// PutMetricAlarm for many alarms: every one is checked first, then all are stored in one
     /// transaction (a template's alarms, a benchmark's thousands).
-    public func putMetricAlarms(_ list: [[String: Any]]) throws {
+    public func putMetricAlarms(_ inputs: [CloudWatch.PutMetricAlarmInput]) throws {
         let at = now()
         var names: Set<String> = []
-        var definitions: [(MetricAlarm, String)] = []
+        var definitions: [(MetricAlarm, CloudWatch.PutMetricAlarmInput, String)] = []
         var rows:
             [(
                 name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool,
                 history: AlarmHistoryItem
             )] = []
         let stored = Dictionary(
-            uniqueKeysWithValues: try store.alarms(names: nil, prefix: nil, state: nil).map { ($0.name, $0.definition) }
-        )
-        for var parameters in list {
-            let alarm: MetricAlarm
-            do { alarm = try MetricAlarm.fromPutMetricAlarm(parameters) } catch { throw Self.error(error) }
+            uniqueKeysWithValues: try store.alarms(names: nil, prefix: nil, state: nil).map { ($0.name, $0) })
+        for var input in inputs {
+            let alarm = try MetricAlarm(validating: input)
             if let previous = stored[alarm.name] {
                 // As on AWS, an update ignores Tags: TagResource and UntagResource change them.
-                parameters["Tags"] = Self.parameters(previous)["Tags"]
+                let tags = StoredDefinition(previous)?.tags ?? []
+                input.tags = tags.isEmpty ? nil : tags
             } else {
-                try Self.checkTags(Self.tags(parameters))
+                try Self.checkTags(input.tags ?? [])
             }
             guard names.insert(alarm.name).inserted else {
-                throw ServiceError("InvalidParameterValue", "The alarm \(alarm.name) is given twice.")
+                throw CloudWatchError.invalid("The alarm \(alarm.name) is given twice.")
             }
-            let definition = Self.json(parameters)
-            definitions.append((alarm, definition))
+            let definition = StoredDefinition.text(input)
+            definitions.append((alarm, input, definition))
             let history = AlarmMessages.configurationHistory(
-                alarm.name, isNew: stored[alarm.name] == nil, parameters, at: at)
+                alarm.name, isNew: stored[alarm.name] == nil, definition: definition, at: at)
             rows.append((alarm.name, definition, alarm.namespace, alarm.metricName, alarm.actionsEnabled, history))
         }
         try store.putAlarms(rows, now: at)
-        for (alarm, definition) in definitions { cache.store(alarm, definition: definition) }
+        for (alarm, input, definition) in definitions { cache.store(alarm, input: input, definition: definition) }
     }
 
     // MARK: tags
@@ -74,124 +71,68 @@ public struct AlarmsService: Sendable {
         return nameOrARN
     }
 
+    /// The stored alarm an ARN (or a name) points to.
+    func record(_ nameOrARN: String) throws -> AlarmRecord {
+        let name = Self.alarmName(nameOrARN)
+        guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else {
+            throw CloudWatchError(.resourceNotFoundException, "The alarm \(name) does not exist.")
+        }
+        return record
+    }
+
     /// TagResource for an alarm: adds or replaces tags (at most 50 in all).
-    public func tagAlarm(_ nameOrARN: String, tags: [String: String]) throws {
-        let name = Self.alarmName(nameOrARN)
-        guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else {
-            throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.")
+    public func tagResource(_ input: CloudWatch.TagResourceInput) throws {
+        let record = try record(input.resourceARN)
+        let definition = try Self.definition(record)
+        var merged = definition.tags
+        for tag in input.tags {
+            if let i = merged.firstIndex(where: { $0.key == tag.key }) { merged[i] = tag } else { merged.append(tag) }
         }
-        var merged = Self.tags(Self.parameters(record.definition))
-        for (k, v) in tags { merged[k] = v }
         try Self.checkTags(merged)
-        try store.setDefinition(name: name, definition: Self.withTags(record.definition, merged))
-    }
-
-    /// UntagResource for an alarm.
-    public func untagAlarm(_ nameOrARN: String, keys: [String]) throws {
-        let name = Self.alarmName(nameOrARN)
-        guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else {
-            throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.")
+        try cloudWatch {
+            try store.setDefinition(name: record.name, definition: definition.with(tags: Self.sorted(merged)))
         }
-        var tags = Self.tags(Self.parameters(record.definition))
-        for k in keys { tags[k] = nil }
-        try store.setDefinition(name: name, definition: Self.withTags(record.definition, tags))
     }
 
-    /// ListTagsForResource for an alarm.
-    public func alarmTags(_ nameOrARN: String) throws -> [String: String] {
-        let name = Self.alarmName(nameOrARN)
-        guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else {
-            throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.")
+    /// UntagResource for an alarm; keys it does not have are ignored.
+    public func untagResource(_ input: CloudWatch.UntagResourceInput) throws {
+        let record = try record(input.resourceARN)
+        let definition = try Self.definition(record)
+        let kept = definition.tags.filter { !input.tagKeys.contains($0.key) }
+        try cloudWatch {
+            try store.setDefinition(
+                name: record.name, definition: definition.with(tags: kept.isEmpty ? nil : Self.sorted(kept)))
         }
-        return Self.tags(Self.parameters(record.definition))
     }
 
-    static func parameters(_ definition: String) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(definition.utf8))) as? [String: Any] ?? [:]
+    /// ListTagsForResource for an alarm, in key order.
+    public func listTagsForResource(_ input: CloudWatch.ListTagsForResourceInput) throws
+        -> CloudWatch.ListTagsForResourceOutput
+    {
+        .init(tags: Self.sorted(try Self.definition(try record(input.resourceARN)).tags))
     }
 
-    /// The `Tags` parameter ([{Key, Value}]) as a dictionary.
-    static func tags(_ parameters: [String: Any]) -> [String: String] {
-        var out: [String: String] = [:]
-        for t in parameters["Tags"] as? [[String: Any]] ?? [] {
-            if let k = t["Key"] as? String { out[k] = t["Value"] as? String ?? "" }
+    static func sorted(_ tags: [CloudWatch.Tag]) -> [CloudWatch.Tag] { tags.sorted { $0.key < $1.key } }
+
+    /// A record's stored definition (an InternalServiceFault if it cannot be read back).
+    static func definition(_ record: AlarmRecord) throws -> StoredDefinition {
+        guard let d = StoredDefinition(record) else {
+            throw CloudWatchError(
+                .internalServiceFault, "The stored definition of the alarm \(record.name) cannot be read.")
         }
-        return out
-    }
-
-    static func withTags(_ definition: String, _ tags: [String: String]) -> String {
-        var p = parameters(definition)
-        p["Tags"] = tags.isEmpty ? nil : tags.keys.sorted().map { ["Key": $0, "Value": tags[$0]!] }
-        return json(p)
+        return d
     }
 
     /// ``TagRules``, reported as CloudWatch reports them.
-    static func checkTags(_ tags: [String: String]) throws {
-        guard tags.count <= TagRules.maximumTags else {
-            throw ServiceError(
-                "LimitExceeded",
-                "A resource can have at most \(TagRules.maximumTags) tags; this would leave \(tags.count).")
+    static func checkTags(_ tags: [CloudWatch.Tag]) throws {
+        var map: [String: String] = [:]
+        for t in tags { map[t.key] = t.value }
+        guard map.count <= TagRules.maximumTags else {
+            throw CloudWatchError(
+                .limitExceeded,
+                "A resource can have at most \(TagRules.maximumTags) tags; this would leave \(map.count).")
         }
-        if let (_, message) = TagRules.problem(tags) { throw ServiceError("InvalidParameterValue", message) }
-    }
-
-    /// DescribeAlarms: by names (at most 100), name prefix and state, 100 per page by default.
-    public func describeAlarms(
-        names: [String]? = nil, prefix: String? = nil, state: String? = nil, actionPrefix: String? = nil,
-        alarmTypes: [String]? = nil, childrenOf: String? = nil, parentsOf: String? = nil, maxRecords: Int? = nil,
-        nextToken: String? = nil
-    ) throws -> (alarms: [AlarmRecord], nextToken: String?) {
-        if names != nil && prefix != nil {
-            throw ServiceError(
-                "InvalidParameterCombination", "AlarmNames and AlarmNamePrefix cannot both be specified.")
-        }
-        if let names, names.count > 100 {
-            throw ServiceError(
-                "InvalidParameterValue", "The collection AlarmNames must not have a size greater than 100.")
-        }
-        if let state, AlarmState(rawValue: state) == nil {
-            throw ServiceError(
-                "InvalidParameterValue", "The parameter StateValue must be OK, ALARM or INSUFFICIENT_DATA.")
-        }
-        let limit = maxRecords ?? 100
-        guard (1...100).contains(limit) else {
-            throw ServiceError("InvalidParameterValue", "The parameter MaxRecords must be between 1 and 100.")
-        }
-        if let alarmTypes, !alarmTypes.allSatisfy({ ["MetricAlarm", "CompositeAlarm"].contains($0) }) {
-            throw ServiceError(
-                "InvalidParameterValue", "The parameter AlarmTypes takes MetricAlarm and CompositeAlarm.")
-        }
-        if (childrenOf != nil || parentsOf != nil) && (names != nil || prefix != nil) {
-            throw ServiceError(
-                "InvalidParameterCombination",
-                "ChildrenOfAlarmName and ParentsOfAlarmName cannot be combined with AlarmNames or AlarmNamePrefix.")
-        }
-        let offset = try nextToken.map { try PageToken.decodeOffset($0) } ?? 0
-        var all = try store.alarms(names: names, prefix: prefix, state: state)
-        // As on AWS, without AlarmTypes only metric alarms are described.
-        let types = Set(alarmTypes ?? ["MetricAlarm"])
-        if let childrenOf {
-            let children = Set(
-                try store.alarms(names: [childrenOf], prefix: nil, state: nil).first.flatMap(compositeRule)?.children
-                    ?? [])
-            all = all.filter { children.contains($0.name) }
-        }
-        if let parentsOf {
-            let everything = try store.alarms(names: nil, prefix: nil, state: nil)
-            let parents = Set(everything.filter { compositeRule($0)?.children.contains(parentsOf) == true }.map(\.name))
-            all = all.filter { parents.contains($0.name) }
-        }
-        all = all.filter { types.contains($0.namespace.isEmpty ? "CompositeAlarm" : "MetricAlarm") }
-        if let actionPrefix {
-            all = all.filter { r in
-                let p = Self.parameters(r.definition)
-                return ["AlarmActions", "OKActions", "InsufficientDataActions"].contains {
-                    ((p[$0] as? [String]) ?? []).contains { $0.hasPrefix(actionPrefix) }
-                }
-            }
-        }
-        let page = Array(all.dropFirst(offset).prefix(limit))
-        return (page, offset + page.count < all.count ? PageToken.encodeOffset(offset + page.count) : nil)
+        if let (_, message) = TagRules.problem(map) { throw CloudWatchError.invalid(message) }
     }
 
     /// The stored alarms named (no API limit on their number: for the scheduler's reports).
@@ -199,101 +140,94 @@ public struct AlarmsService: Sendable {
         names.isEmpty ? [] : try store.alarms(names: names, prefix: nil, state: nil)
     }
 
-    /// DescribeAlarmsForMetric: the metric alarms on one metric (dimensions exact; statistic, period
-    /// and unit, when given, must match too).
-    public func describeAlarmsForMetric(
-        namespace: String, metricName: String, dimensions: [MetricKey.Dimension] = [], statistic: String? = nil,
-        extendedStatistic: String? = nil, period: Int? = nil, unit: String? = nil
-    ) throws -> [AlarmRecord] {
-        let wanted = MetricKey(namespace: namespace, name: metricName, dimensions: dimensions).canonicalDimensions
-        return try store.alarms(names: nil, prefix: nil, state: nil).filter { r in
-            guard r.namespace == namespace, r.metricName == metricName, let alarm = cache.alarm(r),
-                MetricKey(namespace: namespace, name: metricName, dimensions: alarm.dimensions).canonicalDimensions
-                    == wanted
-            else { return false }
-            if let statistic, alarm.statistic.description != statistic { return false }
-            if let extendedStatistic, alarm.statistic.description != extendedStatistic { return false }
-            if let period, alarm.rule.periodSeconds != period { return false }
-            if let unit, alarm.unit != unit { return false }
-            return true
-        }
-    }
-
     /// DeleteAlarms: all or none.
-    public func deleteAlarms(_ names: [String]) throws {
-        guard !names.isEmpty, names.count <= 100 else {
-            throw ServiceError("InvalidParameterValue", "Give 1 to 100 AlarmNames.")
-        }
+    public func deleteAlarms(_ input: CloudWatch.DeleteAlarmsInput) throws {
+        let names = input.alarmNames
+        guard !names.isEmpty, names.count <= 100 else { throw CloudWatchError.invalid("Give 1 to 100 AlarmNames.") }
         let deleting = Set(names)
         for r in try store.alarms(names: nil, prefix: nil, state: nil) where !deleting.contains(r.name) {
             if let rule = compositeRule(r), let child = rule.children.first(where: deleting.contains) {
-                throw ServiceError(
-                    "InvalidParameterValue",
+                throw CloudWatchError.invalid(
                     "The alarm \(child) cannot be deleted: the composite alarm \(r.name) depends on it.")
             }
             if let suppressor = suppressor(r), deleting.contains(suppressor.alarm) {
-                throw ServiceError(
-                    "InvalidParameterValue",
+                throw CloudWatchError.invalid(
                     "The alarm \(suppressor.alarm) cannot be deleted: it is the ActionsSuppressor of the composite alarm \(r.name)."
                 )
             }
         }
-        try store.deleteAlarms(names: names)
+        try cloudWatch { try store.deleteAlarms(names: names) }
     }
 
-    public func enableAlarmActions(_ names: [String]) throws {
-        try store.setActionsEnabled(names: names, enabled: true)
+    /// EnableAlarmActions.
+    public func enableAlarmActions(_ input: CloudWatch.EnableAlarmActionsInput) throws {
+        try store.setActionsEnabled(names: input.alarmNames, enabled: true)
     }
-    public func disableAlarmActions(_ names: [String]) throws {
-        try store.setActionsEnabled(names: names, enabled: false)
+
+    /// DisableAlarmActions.
+    public func disableAlarmActions(_ input: CloudWatch.DisableAlarmActionsInput) throws {
+        try store.setActionsEnabled(names: input.alarmNames, enabled: false)
     }
 
     /// SetAlarmState: the state holds until the next evaluation; a change runs the actions, as on AWS.
-    public func setAlarmState(_ name: String, state: String, reason: String, reasonData: String? = nil) throws {
-        guard let newState = AlarmState(rawValue: state) else {
-            throw ServiceError(
-                "InvalidParameterValue", "The parameter StateValue must be OK, ALARM or INSUFFICIENT_DATA.")
+    public func setAlarmState(_ input: CloudWatch.SetAlarmStateInput) throws {
+        let name = input.alarmName
+        let newState = input.stateValue
+        guard input.stateReason.count <= 1023 else {
+            throw CloudWatchError.invalid("The parameter StateReason must be at most 1023 characters.")
         }
-        guard reason.count <= 1023 else {
-            throw ServiceError("InvalidParameterValue", "The parameter StateReason must be at most 1023 characters.")
-        }
-        if let reasonData, (try? JSONSerialization.jsonObject(with: Data(reasonData.utf8))) == nil {
-            throw ServiceError("InvalidFormat", "The parameter StateReasonData is not valid JSON.")
+        if let reasonData = input.stateReasonData, (try? JSONValue(parsing: Array(reasonData.utf8))) == nil {
+            throw CloudWatchError(.invalidFormat, "The parameter StateReasonData is not valid JSON.")
         }
         guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else {
-            throw ServiceError("ResourceNotFound", "The alarm \(name) does not exist.")
+            throw CloudWatchError.alarmNotFound(name)
         }
         let at = now()
         // Composite alarms that name this one follow it in the same commit.
         let records = try store.alarms(names: nil, prefix: nil, state: nil)
-        var states = Dictionary(
-            uniqueKeysWithValues: records.map { ($0.name, AlarmState(rawValue: $0.state) ?? .insufficientData) })
+        var states = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0.state) })
         states[name] = newState
         let followers = compositeTransitions(records, &states, at: at, excluding: name)
         try commit(
-            [transition(record, to: newState, reason: reason, reasonData: reasonData, at: at)] + followers, records,
-            states, at: at)
+            [transition(record, to: newState, reason: input.stateReason, reasonData: input.stateReasonData, at: at)]
+                + followers, records, states, at: at)
     }
 
     /// DescribeAlarmHistory: newest first by default, 100 per page.
-    public func describeAlarmHistory(
-        name: String? = nil, type: String? = nil, start: Int64? = nil, end: Int64? = nil, ascending: Bool = false,
-        maxRecords: Int? = nil, nextToken: String? = nil
-    ) throws -> (items: [AlarmHistoryItem], nextToken: String?) {
-        if let type, !["ConfigurationUpdate", "StateUpdate", "Action"].contains(type) {
-            throw ServiceError(
-                "InvalidParameterValue",
-                "The parameter HistoryItemType must be ConfigurationUpdate, StateUpdate or Action.")
-        }
-        let limit = maxRecords ?? 100
+    public func describeAlarmHistory(_ input: CloudWatch.DescribeAlarmHistoryInput = .init()) throws
+        -> CloudWatch.DescribeAlarmHistoryOutput
+    {
+        let limit = Int(input.maxRecords ?? 100)
         guard (1...100).contains(limit) else {
-            throw ServiceError("InvalidParameterValue", "The parameter MaxRecords must be between 1 and 100.")
+            throw CloudWatchError.invalid("The parameter MaxRecords must be between 1 and 100.")
         }
-        let after = try nextToken.map { Int64(try PageToken.decodeOffset($0)) }
+        var type: AlarmHistoryItem.Kind?
+        if let wanted = input.historyItemType {
+            // The contributor item types are never written here: a filter on them finds nothing.
+            guard let kind = AlarmHistoryItem.Kind(rawValue: wanted.rawValue) else {
+                return .init(alarmHistoryItems: [])
+            }
+            type = kind
+        }
+        let after = try input.nextToken.map { Int64(try PageToken.cloudWatchOffset($0)) }
         let items = try store.history(
-            alarmName: name, type: type, start: start, end: end, ascending: ascending, limit: limit + 1, afterID: after)
-        let page = Array(items.prefix(limit))
-        return (page, items.count > limit ? PageToken.encodeOffset(Int(page.last!.id)) : nil)
+            alarmName: input.alarmName, type: type, start: input.startDate?.millisecondsSinceEpoch,
+            end: input.endDate?.millisecondsSinceEpoch, ascending: input.scanBy == .timestampAscending,
+            limit: limit + 1,
+            afterID: after)
+        let page = items.prefix(limit)
+        let composites = Set(
+            try store.alarms(names: nil, prefix: nil, state: nil).filter(\.namespace.isEmpty).map(\.name))
+        return .init(
+            alarmHistoryItems: page.map { i in
+                CloudWatch.AlarmHistoryItem(
+                    alarmName: i.alarmName,
+                    alarmType: composites.contains(i.alarmName) ? .compositeAlarm : .metricAlarm,
+                    timestamp: Timestamp(millisecondsSinceEpoch: i.timestamp),
+                    historyItemType: CloudWatch.HistoryItemType(rawValue: i.type.rawValue), historySummary: i.summary,
+                    historyData: i.data)
+            },
+            nextToken: items.count > limit ? page.last.map { PageToken.encodeOffset(Int($0.id)) } : nil)
     }
 
     // MARK: evaluation
@@ -313,10 +247,12 @@ public struct AlarmsService: Sendable {
         for highResolution in [false, true] {
             let group = parsed.filter { ($0.1.rule.periodSeconds < 60) == highResolution }
             guard !group.isEmpty else { continue }
-            let from = group.map {
-                Period.floor(time, to: Int64($0.1.rule.periodSeconds) * 1000) - Int64($0.1.rule.evaluationRange + 1)
-                    * Int64($0.1.rule.periodSeconds) * 1000
-            }.min()!
+            guard
+                let from = group.map({
+                    Period.floor(time, to: Int64($0.1.rule.periodSeconds) * 1000) - Int64($0.1.rule.evaluationRange + 1)
+                        * Int64($0.1.rule.periodSeconds) * 1000
+                }).min()
+            else { continue }
             let percentiles = group.contains { if case .percentile = $0.1.statistic { true } else { false } }
             for metric in try store.allAggregates(
                 start: from, end: time, highResolution: highResolution, distributions: percentiles)
@@ -332,10 +268,9 @@ public struct AlarmsService: Sendable {
             }
         }
         var transitions: [AlarmTransition] = []
-        var states = Dictionary(
-            uniqueKeysWithValues: records.map { ($0.name, AlarmState(rawValue: $0.state) ?? .insufficientData) })
+        var states = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0.state) })
         for (record, alarm, id) in parsed {
-            let current = AlarmState(rawValue: record.state) ?? .insufficientData
+            let current = record.state
             let range = AlarmBacktest(alarm: alarm, datapointsOfItsMetric: byMetric[id] ?? []).range(at: time)
             let evaluation = AlarmEvaluator.evaluate(alarm.rule, range: range, current: current)
             guard evaluation.state != current else { continue }
@@ -357,7 +292,7 @@ public struct AlarmsService: Sendable {
     ) throws {
         var transitions = transitions
         let suppression = suppress(records, &transitions, states, at: time)
-        try store.commit(transitions, suppression: suppression, actionHistory: AlarmMessages.action)
+        try cloudWatch { try store.commit(transitions, suppression: suppression, actionHistory: AlarmMessages.action) }
     }
 
     static func metricID(_ namespace: String, _ name: String, _ dimensions: String, _ highResolution: Bool) -> String {
@@ -382,90 +317,26 @@ public struct AlarmsService: Sendable {
                         alarm, configurationUpdated: record.configurationUpdated, old: old,
                         new: state, reason: reason, at: at)
                 notifications = actions.map { ($0, payload) }
-            } else {
+            } else if let composite = cache.composite(record)?.input {
                 // A composite alarm: the message names its rule instead of a metric.
-                let parameters = Self.parameters(record.definition)
-                let all = AlarmMessages.Actions(parameters: parameters)
+                let all = AlarmMessages.Actions(composite)
                 let payload =
                     all[state].isEmpty
                     ? ""
                     : AlarmMessages.message(
-                        name: record.name, description: parameters["AlarmDescription"] as? String,
+                        name: record.name, description: composite.alarmDescription,
                         configurationUpdated: record.configurationUpdated, actions: all,
                         old: old, new: state, reason: reason, at: at
                     ) { j in
                         j.raw("\"AlarmRule\":")
-                        j.string(parameters["AlarmRule"] as? String ?? "")
+                        j.string(composite.alarmRule)
                     }
                 notifications = all[state].map { ($0, payload) }
             }
         }
         return AlarmTransition(
-            alarmName: record.name, state: state.rawValue, reason: reason, reasonData: reasonData, at: at,
+            alarmName: record.name, state: state, reason: reason, reasonData: reasonData, at: at,
             history: history, notifications: notifications)
     }
 
-    static func json(_ object: Any) -> String {
-        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map {
-            String(decoding: $0, as: UTF8.self)
-        } ?? "{}"
-    }
-}
-
-/// Parsed alarm definitions by name, reused while the stored definition is unchanged: a metric alarm
-/// with the key of its metric's aggregates, a composite alarm with its rule and suppressor.
-/// PutMetricAlarm fills it, so a server's first tick does not parse.
-final class AlarmDefinitionCache: Sendable {
-    struct Entry {
-        let definition: String
-        let alarm: MetricAlarm
-        /// ``AlarmsService/metricID(_:_:_:_:)`` of the alarm's metric.
-        let metricID: String
-    }
-
-    struct CompositeEntry {
-        let definition: String
-        let rule: CompositeRule
-        let suppressor: ActionsSuppressor?
-    }
-
-    let entries = Mutex<[String: Entry]>([:])
-    let composites = Mutex<[String: CompositeEntry]>([:])
-
-    func alarm(_ record: AlarmRecord) -> MetricAlarm? { entry(record)?.alarm }
-
-    /// A metric alarm's parsed definition; nil for a composite alarm.
-    func entry(_ record: AlarmRecord) -> Entry? {
-        guard !record.namespace.isEmpty else { return nil }
-        if let entry = entries.withLock({ $0[record.name] }), entry.definition == record.definition { return entry }
-        guard let alarm = try? MetricAlarm.fromPutMetricAlarm(AlarmsService.parameters(record.definition)) else {
-            return nil
-        }
-        return store(alarm, definition: record.definition)
-    }
-
-    @discardableResult
-    func store(_ alarm: MetricAlarm, definition: String) -> Entry {
-        let id = AlarmsService.metricID(
-            alarm.namespace, alarm.metricName,
-            MetricKey(namespace: "", name: "", dimensions: alarm.dimensions).canonicalDimensions,
-            alarm.rule.periodSeconds < 60)
-        let entry = Entry(definition: definition, alarm: alarm, metricID: id)
-        entries.withLock { $0[alarm.name] = entry }
-        return entry
-    }
-
-    /// A composite alarm's rule and suppressor; nil for a metric alarm.
-    func composite(_ record: AlarmRecord) -> CompositeEntry? {
-        guard record.namespace.isEmpty else { return nil }
-        if let entry = composites.withLock({ $0[record.name] }), entry.definition == record.definition { return entry }
-        let parameters = AlarmsService.parameters(record.definition)
-        guard let text = parameters["AlarmRule"] as? String, let rule = try? CompositeRule(parsing: text) else {
-            return nil
-        }
-        let entry = CompositeEntry(
-            definition: record.definition, rule: rule, suppressor: try? AlarmsService.checkedSuppressor(parameters))
-        composites.withLock { $0[record.name] = entry }
-        return entry
-    }
 }

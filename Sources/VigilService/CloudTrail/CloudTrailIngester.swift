@@ -1,4 +1,5 @@
 import Foundation
+import VigilAPI
 import VigilStore
 
 /// Ingests CloudTrail log files as delivered to S3 (`.json.gz` or `.json`, alone or in the
@@ -46,7 +47,7 @@ public struct CloudTrailIngester: Sendable {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ServiceError.invalidParameter("'\(path)' does not exist")
+                throw CloudWatchLogsError.invalidParameter("'\(path)' does not exist")
             }
             guard isDirectory.boolValue else {
                 files.append(path)
@@ -72,14 +73,12 @@ public struct CloudTrailIngester: Sendable {
     public func ingest(
         paths: [String], report: (String) -> Void = { _ in }, progress: (Summary, String) -> Void = { _, _ in }
     ) throws -> Summary {
-        do { try service.createLogGroup(group) } catch let e as ServiceError
-            where e.code == "ResourceAlreadyExistsException"
-        {}
+        try service.ensureLogGroup(group)
         var summary = Summary()
         for file in try Self.discover(paths) {
             do {
                 try ingest(file: file, into: &summary, report: { report("\(file): \($0)") })
-            } catch let error as ServiceError where error.code != "InvalidParameterException" {
+            } catch let error as CloudWatchLogsError where error.code != .invalidParameter {
                 throw error  // the store or the group is broken: stop
             } catch {
                 summary.filesFailed += 1
@@ -94,14 +93,14 @@ public struct CloudTrailIngester: Sendable {
         switch error {
         case let e as Gzip.DecodeError: return e.description
         case let e as CloudTrailLogFile.FormatError: return e.description
-        case let e as ServiceError: return e.message
+        case let e as CloudWatchLogsError: return e.message
         default: return "\(error)"
         }
     }
 
     func ingest(file: String, into summary: inout Summary, report: (String) -> Void) throws {
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw ServiceError.invalidParameter("cannot read the file")
+            throw CloudWatchLogsError.invalidParameter("cannot read the file")
         }
         let raw = [UInt8](data)
         summary.bytes += Int64(raw.count)
@@ -138,9 +137,7 @@ public struct CloudTrailIngester: Sendable {
             CloudTrailLogFile.streamName(fileName: fileName)
             ?? records.first.map { "\($0.account ?? "unknown")_CloudTrail_\($0.region ?? "unknown")" }
             ?? "unknown_CloudTrail_unknown"
-        do { try service.createLogStream(group: group, name: stream) } catch let e as ServiceError
-            where e.code == "ResourceAlreadyExistsException"
-        {}
+        try service.ensureLogStream(group: group, name: stream)
 
         summary.files += 1
         if records.isEmpty {

@@ -1,4 +1,5 @@
 import Foundation
+public import VigilAPI
 public import VigilMetrics
 public import VigilStore
 
@@ -16,11 +17,9 @@ public struct MetricsService: Sendable {
     static let hour: Int64 = 3_600_000
     static let day: Int64 = 86_400_000
 
-    static func invalid(_ message: String) -> ServiceError { ServiceError("InvalidParameterValue", message) }
-    static func combination(_ message: String) -> ServiceError { ServiceError("InvalidParameterCombination", message) }
-    static func missing(_ name: String) -> ServiceError {
-        ServiceError("MissingParameter", "The parameter \(name) is required.")
-    }
+    static func invalid(_ message: String) -> CloudWatchError { .invalid(message) }
+    static func combination(_ message: String) -> CloudWatchError { .combination(message) }
+    static func missing(_ name: String) -> CloudWatchError { .missing(name) }
 
     // MARK: PutMetricData
 
@@ -28,8 +27,9 @@ public struct MetricsService: Sendable {
     static let maximumMagnitude = Double(sign: .plus, exponent: 360, significand: 1)
 
     /// PutMetricData: every datum is checked before any is stored; then all are stored in one transaction.
-    public func putMetricData(namespace: String, data: [MetricDatum]) throws {
-        try Self.checkNamespace(namespace, field: "Namespace", forWriting: true)
+    public func putMetricData(_ input: CloudWatch.PutMetricDataInput) throws {
+        try Self.checkNamespace(input.namespace, field: "Namespace", forWriting: true)
+        let data = input.metricData ?? []
         guard !data.isEmpty else { throw Self.missing("MetricData") }
         guard data.count <= 1000 else {
             throw Self.invalid("The collection MetricData must not have a size greater than 1000.")
@@ -38,19 +38,12 @@ public struct MetricsService: Sendable {
         var aggregator = MinuteAggregator()
         for (k, d) in data.enumerated() {
             let field = "MetricData.member.\(k + 1)"
-            try Self.checkName(d.metricName, field: "\(field).MetricName")
-            try Self.checkDimensions(d.dimensions, field: "\(field).Dimensions")
-            if let unit = d.unit, !MetricUnits.all.contains(unit) {
-                throw Self.invalid(
-                    "The parameter \(field).Unit must be a value in the set [ \(MetricUnits.all.sorted().joined(separator: ", ")) ]."
-                )
-            }
             let resolution = d.storageResolution ?? 60
             guard resolution == 1 || resolution == 60 else {
                 throw Self.invalid(
                     "The value \(resolution) for parameter \(field).StorageResolution is invalid; it must be 1 or 60.")
             }
-            let timestamp = d.timestamp ?? at
+            let timestamp = d.timestamp?.millisecondsSinceEpoch ?? at
             guard timestamp >= at - 14 * Self.day else {
                 throw Self.invalid(
                     "The parameter \(field).Timestamp must specify a time no more than two weeks in the past.")
@@ -59,10 +52,8 @@ public struct MetricsService: Sendable {
                 throw Self.invalid(
                     "The parameter \(field).Timestamp must specify a time no more than two hours in the future.")
             }
-            let sets = try Self.sets(d, field: field)
-            let key = MetricKey(
-                namespace: namespace, name: d.metricName, dimensions: d.dimensions, unit: d.unit ?? "None")
-            for set in sets {
+            let key = try Self.key(input.namespace, d, field: field)
+            for set in try Self.statisticSets(of: d, field: field) {
                 aggregator.add(
                     MetricDatapoint(key: key, timestamp: timestamp, values: set), highResolution: resolution == 1)
             }
@@ -70,8 +61,39 @@ public struct MetricsService: Sendable {
         try store.record(aggregator, now: at)
     }
 
+    /// The series a datum belongs to, its name and dimensions checked as PutMetricData checks them.
+    static func key(_ namespace: String, _ d: CloudWatch.MetricDatum, field: String) throws -> MetricKey {
+        try checkName(d.metricName, field: "\(field).MetricName")
+        let dimensions = Self.dimensions(d.dimensions)
+        try checkDimensions(dimensions, field: "\(field).Dimensions")
+        return MetricKey(
+            namespace: namespace, name: d.metricName, dimensions: dimensions, unit: d.unit?.rawValue ?? "None")
+    }
+
+    /// CloudWatch's `Dimensions` as the metric store's.
+    static func dimensions(_ list: [CloudWatch.Dimension]?) -> [MetricKey.Dimension] {
+        (list ?? []).map { MetricKey.Dimension(name: $0.name, value: $0.value) }
+    }
+
+    /// The datapoints of PutMetricData's input, checked as PutMetricData checks them except for the age
+    /// of their timestamps, which each must have: what a backtest replays.
+    public static func datapoints(of input: CloudWatch.PutMetricDataInput) throws -> [MetricDatapoint] {
+        var out: [MetricDatapoint] = []
+        for (k, d) in (input.metricData ?? []).enumerated() {
+            let field = "MetricData.member.\(k + 1)"
+            guard let time = d.timestamp?.millisecondsSinceEpoch else {
+                throw CloudWatchError.missing("\(field).Timestamp")
+            }
+            let key = try key(input.namespace, d, field: field)
+            for set in try statisticSets(of: d, field: field) {
+                out.append(MetricDatapoint(key: key, timestamp: time, values: set))
+            }
+        }
+        return out
+    }
+
     /// The statistic sets one datum contributes: exactly one of Value, StatisticValues, Values (+Counts).
-    static func sets(_ d: MetricDatum, field: String) throws -> [StatisticSet] {
+    public static func statisticSets(of d: CloudWatch.MetricDatum, field: String) throws -> [StatisticSet] {
         let given = [d.value != nil, d.statisticValues != nil, d.values != nil].filter { $0 }.count
         guard given <= 1 else {
             throw combination(
@@ -116,7 +138,7 @@ public struct MetricsService: Sendable {
             var out: [StatisticSet] = []
             for (i, v) in values.enumerated() {
                 try check(v, "\(field).Values.member.\(i + 1)")
-                let count = d.counts?[i] ?? 1
+                let count = d.counts.map { $0[i] } ?? 1
                 try check(count, "\(field).Counts.member.\(i + 1)")
                 guard count >= 0 else {
                     throw invalid("The parameter \(field).Counts.member.\(i + 1) must not be negative.")
@@ -171,16 +193,17 @@ public struct MetricsService: Sendable {
 
     // MARK: GetMetricStatistics
 
-    /// GetMetricStatistics. Without `unit`, every unit the metric was published with is returned, each
+    /// GetMetricStatistics. Without `Unit`, every unit the metric was published with is returned, each
     /// datapoint with its unit, as CloudWatch does.
-    public func getMetricStatistics(
-        namespace: String, metricName: String, dimensions: [MetricKey.Dimension] = [], startTime: Int64, endTime: Int64,
-        period: Int, statistics: [String] = [], extendedStatistics: [String] = [],
-        unit: String? = nil
-    ) throws -> (label: String, datapoints: [StatisticsDatapoint]) {
-        try Self.checkNamespace(namespace, field: "Namespace", forWriting: false)
-        try Self.checkName(metricName, field: "MetricName")
+    public func getMetricStatistics(_ input: CloudWatch.GetMetricStatisticsInput) throws
+        -> CloudWatch.GetMetricStatisticsOutput
+    {
+        try Self.checkNamespace(input.namespace, field: "Namespace", forWriting: false)
+        try Self.checkName(input.metricName, field: "MetricName")
+        let dimensions = Self.dimensions(input.dimensions)
         try Self.checkDimensions(dimensions, field: "Dimensions")
+        let statistics = input.statistics ?? []
+        let extendedStatistics = input.extendedStatistics ?? []
         if statistics.isEmpty && extendedStatistics.isEmpty {
             throw Self.combination("Must specify either Statistics or ExtendedStatistics.")
         }
@@ -191,42 +214,43 @@ public struct MetricsService: Sendable {
         guard statistics.count <= 5, extendedStatistics.count <= 10 else {
             throw Self.invalid("At most 5 Statistics and 10 ExtendedStatistics may be requested.")
         }
-        var wanted: [MetricStatistic] = []
-        for (i, s) in statistics.enumerated() {
-            guard let st = Statistic(rawValue: s) else {
-                throw Self.invalid(
-                    "The parameter Statistics.member.\(i + 1) must be a value in the set [ Average, Maximum, Minimum, SampleCount, Sum ]."
-                )
-            }
-            wanted.append(.simple(st))
-        }
+        var percentiles: [MetricStatistic] = []
         for (i, s) in extendedStatistics.enumerated() {
             guard let st = MetricStatistic(s), case .percentile = st else {
                 throw Self.invalid(
                     "The value \(s) for parameter ExtendedStatistics.member.\(i + 1) is invalid: percentiles are written p0.0 to p100, with at most two decimals."
                 )
             }
-            wanted.append(st)
+            percentiles.append(st)
         }
-        if let unit, !MetricUnits.all.contains(unit) {
-            throw Self.invalid(
-                "The parameter Unit must be a value in the set [ \(MetricUnits.all.sorted().joined(separator: ", ")) ]."
-            )
-        }
-        let (start, end) = try checkRange(startTime, endTime, period: period, field: "Period")
+        let period = Int(input.period)
+        let (start, end) = try checkRange(
+            input.startTime.millisecondsSinceEpoch, input.endTime.millisecondsSinceEpoch, period: period,
+            field: "Period")
         try Self.checkCount(start, end, period)
-        guard periodAllowed(period, start: start) else { return (metricName, []) }
-        var out: [StatisticsDatapoint] = []
-        for key in try series(namespace: namespace, name: metricName, dimensions: dimensions, unit: unit) {
-            for p in try periods(key, start: start, end: end, period: period, percentiles: !extendedStatistics.isEmpty)
-            {
-                var values: [String: Double] = [:]
-                for st in wanted { if let v = st.value(p.values) { values[st.description] = v } }
-                out.append(StatisticsDatapoint(timestamp: p.timestamp, unit: key.unit, values: values))
+        let label = input.metricName
+        guard periodAllowed(period, start: start) else { return .init(label: label, datapoints: []) }
+        var out: [CloudWatch.Datapoint] = []
+        for key in try series(
+            namespace: input.namespace, name: input.metricName, dimensions: dimensions, unit: input.unit?.rawValue)
+        {
+            for p in try periods(key, start: start, end: end, period: period, percentiles: !percentiles.isEmpty) {
+                func value(_ s: Statistic) -> Double? { statistics.contains(s) ? p.values.value(of: s) : nil }
+                var extended: [String: Double] = [:]
+                for st in percentiles { if let v = st.value(p.values) { extended[st.description] = v } }
+                out.append(
+                    CloudWatch.Datapoint(
+                        timestamp: Timestamp(millisecondsSinceEpoch: p.timestamp), sampleCount: value(.sampleCount),
+                        average: value(.average), sum: value(.sum), minimum: value(.minimum), maximum: value(.maximum),
+                        unit: CloudWatch.StandardUnit(rawValue: key.unit),
+                        extendedStatistics: percentiles.isEmpty ? nil : extended))
             }
         }
-        out.sort { ($0.timestamp, $0.unit) < ($1.timestamp, $1.unit) }
-        return (metricName, out)
+        out.sort {
+            ($0.timestamp?.millisecondsSinceEpoch ?? 0, $0.unit?.rawValue ?? "")
+                < ($1.timestamp?.millisecondsSinceEpoch ?? 0, $1.unit?.rawValue ?? "")
+        }
+        return .init(label: label, datapoints: out)
     }
 
     /// The periods of one series: GetMetricStatistics' core, for callers that hold a ``MetricKey``.
@@ -309,52 +333,53 @@ public struct MetricsService: Sendable {
     // MARK: ListMetrics
 
     /// ListMetrics: metrics (namespace, name, dimensions; units merged) in a stable order, 500 per page.
-    public func listMetrics(
-        namespace: String? = nil, metricName: String? = nil, dimensions: [DimensionFilter] = [],
-        recentlyActive: String? = nil, nextToken: String? = nil
-    ) throws -> (metrics: [MetricKey], nextToken: String?) {
-        if let namespace { try Self.checkNamespace(namespace, field: "Namespace", forWriting: false) }
-        if let metricName { try Self.checkName(metricName, field: "MetricName") }
-        guard dimensions.count <= 10 else {
+    public func listMetrics(_ input: CloudWatch.ListMetricsInput = .init()) throws -> CloudWatch.ListMetricsOutput {
+        if let namespace = input.namespace { try Self.checkNamespace(namespace, field: "Namespace", forWriting: false) }
+        if let metricName = input.metricName { try Self.checkName(metricName, field: "MetricName") }
+        let filters = input.dimensions ?? []
+        guard filters.count <= 10 else {
             throw Self.invalid("The collection Dimensions must not have a size greater than 10.")
         }
-        if let recentlyActive, recentlyActive != "PT3H" {
-            throw Self.invalid(
-                "The value \(recentlyActive) for parameter RecentlyActive is invalid; the only valid value is PT3H.")
-        }
-        let offset = try nextToken.map { try PageToken.decodeOffset($0) } ?? 0
+        let offset = try PageToken.cloudWatchOffset(input.nextToken)
         var seen: Set<String> = []
         let all = try store.metrics(
-            namespace: namespace, name: metricName, activeSince: recentlyActive == nil ? nil : now() - 3 * Self.hour
+            namespace: input.namespace, name: input.metricName,
+            activeSince: input.recentlyActive == nil ? nil : now() - 3 * Self.hour
         )
         .filter { key in
-            dimensions.allSatisfy { f in
+            filters.allSatisfy { f in
                 key.dimensions.contains { $0.name == f.name && (f.value == nil || $0.value == f.value) }
             }
         }
         .map { MetricKey(namespace: $0.namespace, name: $0.name, dimensions: $0.dimensions) }
         .filter { seen.insert("\($0.namespace)\u{0}\($0.name)\u{0}\($0.canonicalDimensions)").inserted }
-        let page = Array(all.dropFirst(offset).prefix(500))
-        return (page, offset + page.count < all.count ? PageToken.encodeOffset(offset + page.count) : nil)
+        let page = all.dropFirst(offset).prefix(500).map { key in
+            CloudWatch.Metric(
+                namespace: key.namespace, metricName: key.name,
+                dimensions: key.dimensions.map { CloudWatch.Dimension(name: $0.name, value: $0.value) })
+        }
+        return .init(
+            metrics: page,
+            nextToken: offset + page.count < all.count ? PageToken.encodeOffset(offset + page.count) : nil)
     }
 
     // MARK: GetMetricData
 
     /// GetMetricData with MetricStat queries: timestamps newest first (or oldest first with
-    /// `ascending`), at most `maxDatapoints` values in all per page.
-    public func getMetricData(
-        queries: [MetricDataQuery], startTime: Int64, endTime: Int64, ascending: Bool = false,
-        maxDatapoints: Int? = nil,
-        nextToken: String? = nil
-    ) throws -> (results: [MetricDataResult], nextToken: String?) {
+    /// `ScanBy` TimestampAscending), at most `MaxDatapoints` values in all per page.
+    public func getMetricData(_ input: CloudWatch.GetMetricDataInput) throws -> CloudWatch.GetMetricDataOutput {
+        let queries = input.metricDataQueries
         guard !queries.isEmpty else { throw Self.missing("MetricDataQueries") }
         guard queries.count <= 500 else {
             throw Self.invalid("The collection MetricDataQueries must not have a size greater than 500.")
         }
-        let limit = maxDatapoints ?? 100_800
+        let limit = Int(input.maxDatapoints ?? 100_800)
         guard limit >= 1 else { throw Self.invalid("The parameter MaxDatapoints must be greater than 0.") }
+        let ascending = input.scanBy == .timestampAscending
+        let startTime = input.startTime.millisecondsSinceEpoch
+        let endTime = input.endTime.millisecondsSinceEpoch
         var ids: Set<String> = []
-        var computed: [(MetricDataQuery, [(Int64, Double)])] = []
+        var computed: [(CloudWatch.MetricDataQuery, String, [(Int64, Double)])] = []
         for (i, q) in queries.enumerated() {
             let field = "MetricDataQueries.member.\(i + 1)"
             guard let first = q.id.unicodeScalars.first, ("a"..."z").contains(first),
@@ -371,7 +396,7 @@ public struct MetricsService: Sendable {
                 throw Self.invalid("The value \(q.id) for parameter \(field).Id is used more than once.")
             }
             if q.expression != nil {
-                guard q.metric == nil else {
+                guard q.metricStat == nil else {
                     throw Self.combination(
                         "The parameters \(field).MetricStat and \(field).Expression are mutually exclusive.")
                 }
@@ -379,46 +404,48 @@ public struct MetricsService: Sendable {
                     "The parameter \(field).Expression is not supported by this Vigil: metric math is not built yet; use MetricStat."
                 )
             }
-            guard let metric = q.metric, let period = q.period, let stat = q.stat else {
+            guard let stat = q.metricStat, let namespace = stat.metric.namespace, let name = stat.metric.metricName
+            else {
                 throw Self.combination(
-                    "Exactly one of the parameters \(field).MetricStat and \(field).Expression must be specified, and MetricStat needs Metric, Period and Stat."
+                    "Exactly one of the parameters \(field).MetricStat and \(field).Expression must be specified, and MetricStat needs Metric (Namespace, MetricName), Period and Stat."
                 )
             }
-            try Self.checkNamespace(metric.namespace, field: "\(field).MetricStat.Metric.Namespace", forWriting: false)
-            try Self.checkDimensions(metric.dimensions, field: "\(field).MetricStat.Metric.Dimensions")
-            guard let statistic = MetricStatistic(stat) else {
+            try Self.checkNamespace(namespace, field: "\(field).MetricStat.Metric.Namespace", forWriting: false)
+            let dimensions = Self.dimensions(stat.metric.dimensions)
+            try Self.checkDimensions(dimensions, field: "\(field).MetricStat.Metric.Dimensions")
+            guard let statistic = MetricStatistic(stat.stat) else {
                 throw Self.invalid(
-                    "The value \(stat) for parameter \(field).MetricStat.Stat is invalid: use SampleCount, Average, Sum, Minimum, Maximum or pNN.NN."
+                    "The value \(stat.stat) for parameter \(field).MetricStat.Stat is invalid: use SampleCount, Average, Sum, Minimum, Maximum or pNN.NN."
                 )
             }
+            let period = Int(stat.period)
             let (start, end) = try checkRange(startTime, endTime, period: period, field: "\(field).MetricStat.Period")
             var points: [(Int64, Double)] = []
             if periodAllowed(period, start: start) {
                 // All units of the metric merge when the query gives none.
                 var merged: [Int64: StatisticSet] = [:]
                 for key in try series(
-                    namespace: metric.namespace, name: metric.name, dimensions: metric.dimensions,
-                    unit: q.unitGiven ? metric.unit : nil)
+                    namespace: namespace, name: name, dimensions: dimensions, unit: stat.unit?.rawValue)
                 {
                     let percentile = if case .percentile = statistic { true } else { false }
                     for p in try periods(key, start: start, end: end, period: period, percentiles: percentile) {
                         merged[p.timestamp, default: .empty].merge(p.values)
                     }
                 }
-                for t in merged.keys.sorted() { if let v = statistic.value(merged[t]!) { points.append((t, v)) } }
+                for (t, set) in merged.sorted(by: { $0.key < $1.key }) {
+                    if let v = statistic.value(set) { points.append((t, v)) }
+                }
             }
             if !ascending { points.reverse() }
-            computed.append((q, points))
+            computed.append((q, name, points))
         }
         // Page over the concatenated values of the queries that return data.
-        let offset = try nextToken.map { try PageToken.decodeOffset($0) } ?? 0
+        let offset = try PageToken.cloudWatchOffset(input.nextToken)
         var skip = offset
         var budget = limit
-        var total = 0
-        var results: [MetricDataResult] = []
+        var results: [CloudWatch.MetricDataResult] = []
         var partial = false
-        for (q, points) in computed where q.returnData {
-            total += points.count
+        for (q, name, points) in computed where q.returnData ?? true {
             let from = min(skip, points.count)
             skip -= from
             let take = min(budget, points.count - from)
@@ -427,10 +454,12 @@ public struct MetricsService: Sendable {
             let complete = from + take == points.count
             if !complete { partial = true }
             results.append(
-                MetricDataResult(
-                    id: q.id, label: q.label ?? q.metric!.name, timestamps: slice.map(\.0), values: slice.map(\.1),
-                    statusCode: complete ? "Complete" : "PartialData"))
+                CloudWatch.MetricDataResult(
+                    id: q.id, label: q.label ?? name,
+                    timestamps: slice.map { Timestamp(millisecondsSinceEpoch: $0.0) }, values: slice.map(\.1),
+                    statusCode: complete ? .complete : .partialData))
         }
-        return (results, partial ? PageToken.encodeOffset(offset + limit) : nil)
+        return .init(
+            metricDataResults: results, nextToken: partial ? PageToken.encodeOffset(offset + limit) : nil, messages: [])
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import VigilAPI
 import VigilAlarms
 import VigilMetrics
+import VigilService
 
 /// PutMetricAlarm's parameters, checked as CloudWatch checks them; backtests over datapoints.
 struct MetricAlarmTests {
@@ -14,12 +16,18 @@ struct MetricAlarmTests {
         ]
     }
 
-    /// `base` with the changes of a JSON object applied (`null` removes a parameter).
-    static func with(json: String) -> [String: Any] {
+    /// `base` with the changes of a JSON object applied (`null` removes a parameter), as PutMetricAlarm's
+    /// JSON decoded by the API decoder and checked: what the aws CLI's `--cli-input-json` and the server get.
+    static func with(json: String) throws -> MetricAlarm {
         var p = base
         let changes = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
         for (k, v) in changes { p[k] = v is NSNull ? nil : v }
-        return p
+        let text = try JSONSerialization.data(withJSONObject: p)
+        let input: CloudWatch.PutMetricAlarmInput
+        do { input = try APIDecoder.decode(CloudWatch.PutMetricAlarmInput.self, from: [UInt8](text)) } catch {
+            throw CloudWatchError(error)
+        }
+        return try MetricAlarm(validating: input)
     }
 
     @Test(
@@ -46,28 +54,29 @@ struct MetricAlarmTests {
         ])
     func refuses(_ changes: String, _ code: String, _ text: String) {
         do {
-            _ = try MetricAlarm.fromPutMetricAlarm(Self.with(json: changes))
+            _ = try Self.with(json: changes)
             Issue.record("accepted \(changes)")
+        } catch let error as CloudWatchError {
+            #expect(error.code.queryCode == code && error.message.contains(text), "\(error)")
         } catch {
-            #expect(error.code == code && error.message.contains(text), "\(error)")
+            Issue.record("\(error)")
         }
     }
 
     @Test("accepts the high-resolution periods 10, 20 and 30 seconds", arguments: [10, 20, 30])
     func highResolutionPeriods(_ period: Int) throws {
-        let a = try MetricAlarm.fromPutMetricAlarm(Self.with(json: #"{"Period": \#(period)}"#))
+        let a = try Self.with(json: #"{"Period": \#(period)}"#)
         #expect(a.rule.periodSeconds == period)
     }
 
     @Test("accepts the guide's alarm and a percentile alarm with its options")
     func accepts() throws {
-        let a = try MetricAlarm.fromPutMetricAlarm(Self.base)
+        let a = try Self.with(json: "{}")
         #expect(a.rule.datapointsToAlarm == 1 && a.rule.treatMissingData == .missing && a.statistic == .simple(.sum))
-        let p = try MetricAlarm.fromPutMetricAlarm(
-            Self.with(
-                json:
-                    #"{"Statistic": null, "ExtendedStatistic": "p99", "EvaluateLowSampleCountPercentile": "ignore", "EvaluationPeriods": 5, "DatapointsToAlarm": 3, "TreatMissingData": "breaching"}"#
-            ))
+        let p = try Self.with(
+            json:
+                #"{"Statistic": null, "ExtendedStatistic": "p99", "EvaluateLowSampleCountPercentile": "ignore", "EvaluationPeriods": 5, "DatapointsToAlarm": 3, "TreatMissingData": "breaching"}"#
+        )
         #expect(
             p.rule.percentile == 99 && !p.rule.evaluateLowSampleCountPercentile && p.rule.datapointsToAlarm == 3
                 && p.rule.treatMissingData == .breaching)
@@ -77,7 +86,7 @@ struct MetricAlarmTests {
         "a backtest carries the state between instants, judges the last finished period, and keeps the reason of the last transition"
     )
     func backtest() throws {
-        let alarm = try MetricAlarm.fromPutMetricAlarm(Self.with(json: #"{"TreatMissingData": "notBreaching"}"#))
+        let alarm = try Self.with(json: #"{"TreatMissingData": "notBreaching"}"#)
         let key = MetricKey(namespace: "CloudTrailMetrics", name: "ConsoleSignInFailureCount")
         let t0: Int64 = 1_795_600_200_000  // a 5-minute boundary
         let points =
