@@ -34,11 +34,11 @@ public struct FileIngester: Sendable {
         /// Asked between polls; tailing ends (after a last flush) once it returns true.
         public var shouldStop: @Sendable () -> Bool
         /// Called between polls (e.g. for the retention sweep).
-        public var idle: @Sendable () -> Void
+        public var idle: @Sendable () async -> Void
 
         public init(
             pollInterval: Duration = .milliseconds(250), shouldStop: @escaping @Sendable () -> Bool,
-            idle: @escaping @Sendable () -> Void = {}
+            idle: @escaping @Sendable () async -> Void = {}
         ) {
             self.pollInterval = pollInterval
             self.shouldStop = shouldStop
@@ -53,9 +53,9 @@ public struct FileIngester: Sendable {
     }
 
     /// Creates the group and stream when missing.
-    public func prepare() throws {
-        try service.ensureLogGroup(group)
-        try service.ensureLogStream(group: group, name: stream)
+    public func prepare() async throws {
+        try await service.ensureLogGroup(group)
+        try await service.ensureLogStream(group: group, name: stream)
     }
 
     /// The identity of a file: device and inode, so a rotated file (a new inode) starts from 0.
@@ -74,26 +74,24 @@ public struct FileIngester: Sendable {
     public func ingest(
         path: String, follow: Follow? = nil, report: @escaping (String) -> Void = { _ in },
         progress: @escaping (Summary) -> Void = { _ in }
-    ) throws -> Summary {
-        var reader = try Reader(ingester: self, path: path, report: report, progress: progress)
+    ) async throws -> Summary {
+        var reader = try await Reader(ingester: self, path: path, report: report, progress: progress)
         defer { reader.close() }
-        try reader.readToEnd()
+        try await reader.readToEnd()
         if path == "-" {
             // Standard input ended: its last line needs no newline.
-            try reader.finishPartialLine()
-            try reader.flush()
+            try await reader.finishPartialLine()
+            try await reader.flush()
             return reader.summary
         }
-        try reader.flush()
+        try await reader.flush()
         guard let follow else { return reader.summary }
         while !follow.shouldStop() {
-            follow.idle()
-            Thread.sleep(
-                forTimeInterval: Double(follow.pollInterval.components.seconds) + Double(
-                    follow.pollInterval.components.attoseconds) / 1e18)
-            try reader.readToEnd()
-            try reader.checkRotationAndTruncation()
-            try reader.flush()
+            await follow.idle()
+            try? await Task.sleep(for: follow.pollInterval)
+            try await reader.readToEnd()
+            try await reader.checkRotationAndTruncation()
+            try await reader.flush()
         }
         return reader.summary
     }
@@ -118,7 +116,7 @@ public struct FileIngester: Sendable {
         init(
             ingester: FileIngester, path: String, report: @escaping (String) -> Void,
             progress: @escaping (Summary) -> Void
-        ) throws {
+        ) async throws {
             self.ingester = ingester
             self.path = path
             self.report = report
@@ -134,7 +132,7 @@ public struct FileIngester: Sendable {
             handle = h
             source = "file:" + absolute
             identity = FileIngester.identity(absolute) ?? "unknown"
-            if let saved = try ingester.service.store.offset(source: source!), saved.identity == identity {
+            if let saved = try await ingester.service.store.offset(source: source!), saved.identity == identity {
                 // A file shorter than the saved offset was truncated: start over.
                 consumed = saved.offset <= (FileIngester.size(absolute) ?? 0) ? saved.offset : 0
             }
@@ -143,10 +141,10 @@ public struct FileIngester: Sendable {
 
         func close() { if path != "-" { try? handle.close() } }
 
-        mutating func flush() throws {
+        mutating func flush() async throws {
             if pending.isEmpty { return }
             let offset = source.map { IngestOffset(source: $0, identity: identity, offset: consumed) }
-            let result = try ingester.service.putLogEvents(
+            let result = try await ingester.service.putLogEvents(
                 group: ingester.group, stream: ingester.stream, events: pending, offset: offset)
             for warning in result.warnings { report(warning) }
             summary.events += pending.count
@@ -156,7 +154,7 @@ public struct FileIngester: Sendable {
             progress(summary)
         }
 
-        mutating func line(_ bytes: ArraySlice<UInt8>) throws {
+        mutating func line(_ bytes: ArraySlice<UInt8>) async throws {
             lineNumber += 1
             var content = bytes
             if content.last == 13 { content = content.dropLast() }
@@ -179,14 +177,14 @@ public struct FileIngester: Sendable {
             if pending.count == LogsLimits.maximumBatchEvents
                 || pendingBytes + content.count + LogsLimits.perEventOverhead > LogsLimits.maximumBatchBytes
             {
-                try flush()
+                try await flush()
             }
             pending.append(NewLogEvent(timestamp: ingester.service.now(), message: Array(content)))
             pendingBytes += content.count + LogsLimits.perEventOverhead
         }
 
         /// Reads and ingests every complete line up to the current end of the file.
-        mutating func readToEnd() throws {
+        mutating func readToEnd() async throws {
             while true {
                 let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
                 if chunk.isEmpty { return }
@@ -199,7 +197,7 @@ public struct FileIngester: Sendable {
                     ByteSearch.firstIndex(of: 10, in: $0, from: searchFrom)
                 }) {
                     // A batch flushed inside line() ends before this line, so the offset advances after it.
-                    try line(carry[lineStart..<newline])
+                    try await line(carry[lineStart..<newline])
                     consumed += Int64(newline - lineStart + 1)
                     lineStart = newline + 1
                     searchFrom = lineStart
@@ -209,22 +207,22 @@ public struct FileIngester: Sendable {
         }
 
         /// A last line without a newline, taken as it is (the file is finished with).
-        mutating func finishPartialLine() throws {
+        mutating func finishPartialLine() async throws {
             guard !carry.isEmpty else { return }
-            try line(carry[...])
+            try await line(carry[...])
             consumed += Int64(carry.count)
             carry.removeAll()
         }
 
         /// Follows the path to a new file after rotation, or back to the start after truncation.
-        mutating func checkRotationAndTruncation() throws {
+        mutating func checkRotationAndTruncation() async throws {
             let absolute = String(source!.dropFirst("file:".count))
             guard let current = FileIngester.identity(absolute) else { return }  // moved away, not yet recreated: wait
             if current != identity {
                 // Rotated: the old file is complete (what was written before the rename has been read).
-                try readToEnd()
-                try finishPartialLine()
-                try flush()
+                try await readToEnd()
+                try await finishPartialLine()
+                try await flush()
                 guard let next = FileHandle(forReadingAtPath: absolute) else { return }
                 try? handle.close()
                 handle = next
@@ -233,17 +231,17 @@ public struct FileIngester: Sendable {
                 lineNumber = 0
                 summary.rotations += 1
                 report("\(path) was rotated; reading the new file from its start")
-                try readToEnd()
+                try await readToEnd()
             } else if let size = FileIngester.size(absolute), size < consumed + Int64(carry.count) {
                 // Truncated in place (`> file`, copytruncate): read it again from its start.
-                try flush()
+                try await flush()
                 carry.removeAll()
                 consumed = 0
                 lineNumber = 0
                 try handle.seek(toOffset: 0)
                 summary.truncations += 1
                 report("\(path) was truncated; reading it again from its start")
-                try readToEnd()
+                try await readToEnd()
             }
         }
     }

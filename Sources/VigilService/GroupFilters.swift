@@ -37,16 +37,27 @@ final class GroupFilters: Sendable {
         withDefault = filters.indices.filter { filters[$0].transformation.defaultValue != nil }
     }
 
-    /// The datapoints `events` produce (events already accepted, in time order), and warnings.
-    /// `stored(key, hour)` gives the dimension combinations the store already holds for a filter's
-    /// metric in an hour, so that the cardinality guard counts on where it was before a restart.
-    func datapoints(for events: ArraySlice<NewLogEvent>, stored: (MetricKey, Int64) throws -> [String] = { _, _ in [] })
-        throws
-        -> (MinuteAggregator, [String])
-    {
-        var storeError: (any Error)?
-        // Per filter, the hour whose stored combinations the guard already has (asked once per hour, not per event).
-        var seededHour = [Int64](repeating: .min, count: filters.count)
+    /// Starts the cardinality guard of every filter with dimensions, for every hour of `events`, from
+    /// the combinations the store already holds (`stored(key, hour)`), so that the guard counts on
+    /// where it was before a restart. Asked once per filter and hour; the scan itself then needs no store.
+    func seedCardinality(
+        for events: ArraySlice<NewLogEvent>, stored: (MetricKey, Int64) async throws -> [String]
+    ) async throws {
+        let dimensioned = filters.indices.filter { !(filters[$0].transformation.dimensions ?? [:]).isEmpty }
+        guard !dimensioned.isEmpty else { return }
+        var hours: Set<Int64> = []
+        for e in events { hours.insert(Period.floor(e.timestamp, to: 3_600_000)) }
+        for k in dimensioned {
+            for hour in hours.sorted() where cardinality.withLock({ !$0.knows(filter: k, hour: hour) }) {
+                let combinations = try await stored(keys[k], hour)
+                cardinality.withLock { $0.seed(filter: k, hour: hour, combinations: combinations) }
+            }
+        }
+    }
+
+    /// The datapoints `events` produce (events already accepted, in time order), and warnings. The
+    /// cardinality guard counts on from ``seedCardinality(for:stored:)``.
+    func datapoints(for events: ArraySlice<NewLogEvent>) -> (MinuteAggregator, [String]) {
         var out = MinuteAggregator()
         var warnings: [String] = []
         guard !filters.isEmpty else { return (out, warnings) }
@@ -84,17 +95,6 @@ final class GroupFilters: Sendable {
                     var key = keys[k]
                     if !o.dimensions.isEmpty {
                         let hour = Period.floor(e.timestamp, to: 3_600_000)
-                        if seededHour[k] != hour {
-                            seededHour[k] = hour
-                            if cardinality.withLock({ !$0.knows(filter: k, hour: hour) }) {
-                                do {
-                                    let combinations = try stored(keys[k], hour)
-                                    cardinality.withLock { $0.seed(filter: k, hour: hour, combinations: combinations) }
-                                } catch {
-                                    storeError = error
-                                }
-                            }
-                        }
                         let admitted = cardinality.withLock {
                             $0.admit(filter: k, hour: hour, dimensions: o.dimensions)
                         }
@@ -122,7 +122,6 @@ final class GroupFilters: Sendable {
             }
             for k in matchedInEvent.indices where matchedInEvent[k] { matchedInEvent[k] = false }
         }
-        if let storeError { throw storeError }
         for k in filters.indices { flushRun(k) }
         for k in withDefault {
             let d = filters[k].transformation.defaultValue!

@@ -5,19 +5,19 @@ public import VigilMetrics
 public import VigilPatterns
 public import VigilStore
 
-/// CloudWatch Logs' operations with AWS's validation, names and errors, over a ``SQLiteLogStore``.
+/// CloudWatch Logs' operations with AWS's validation, names and errors, over a storage backend.
 ///
 /// Each operation takes and returns its ``CloudWatchLogs`` input and output; refusals are
 /// ``CloudWatchLogsError``s. Ingest applies every metric filter of the group to each accepted event
 /// and stores the events and the datapoints in one transaction.
 public final class LogsService: Sendable {
-    public let store: SQLiteLogStore
+    public let store: any StoreBackend
     let now: @Sendable () -> Int64
     /// Compiled filters per group, dropped whenever a filter of the group changes.
     let compiled = Mutex<[String: GroupFilters]>([:])
 
     /// `now` returns milliseconds since the epoch (injectable for tests).
-    public init(store: SQLiteLogStore, now: (@Sendable () -> Int64)? = nil) {
+    public init(store: any StoreBackend, now: (@Sendable () -> Int64)? = nil) {
         self.store = store
         self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
@@ -25,7 +25,7 @@ public final class LogsService: Sendable {
     // MARK: groups
 
     /// CreateLogGroup, with its tags (at most 50).
-    public func createLogGroup(_ input: CloudWatchLogs.CreateLogGroupInput) throws {
+    public func createLogGroup(_ input: CloudWatchLogs.CreateLogGroupInput) async throws {
         try Self.checkGroupName(input.logGroupName)
         let tags = input.tags ?? [:]
         try Self.checkTags(tags, field: "tags")
@@ -33,34 +33,35 @@ public final class LogsService: Sendable {
             throw CloudWatchLogsError.invalidParameter(
                 "A log group can have at most \(TagRules.maximumTags) tags; \(tags.count) were given.")
         }
-        try cloudWatchLogs {
-            try store.createLogGroup(name: input.logGroupName, retentionInDays: nil, tags: tags, now: now())
+        try await cloudWatchLogs {
+            try await store.createLogGroup(name: input.logGroupName, retentionInDays: nil, tags: tags, now: now())
         }
     }
 
     /// Creates the group unless it exists (file ingest, and the CLI's put-metric-filter).
-    public func ensureLogGroup(_ name: String) throws {
-        do { try createLogGroup(.init(logGroupName: name)) } catch let e as CloudWatchLogsError
+    public func ensureLogGroup(_ name: String) async throws {
+        do { try await createLogGroup(.init(logGroupName: name)) } catch let e as CloudWatchLogsError
             where e.code == .resourceAlreadyExists
         {}
     }
 
     /// Creates the stream unless it exists.
-    public func ensureLogStream(group: String, name: String) throws {
-        do { try createLogStream(.init(logGroupName: group, logStreamName: name)) } catch let e as CloudWatchLogsError
+    public func ensureLogStream(group: String, name: String) async throws {
+        do { try await createLogStream(.init(logGroupName: group, logStreamName: name)) } catch let e
+            as CloudWatchLogsError
             where e.code == .resourceAlreadyExists
         {}
     }
 
     /// DeleteLogGroup: the group with its streams, events and metric filters.
-    public func deleteLogGroup(_ input: CloudWatchLogs.DeleteLogGroupInput) throws {
+    public func deleteLogGroup(_ input: CloudWatchLogs.DeleteLogGroupInput) async throws {
         try Self.checkGroupName(input.logGroupName)
-        try cloudWatchLogs { try store.deleteLogGroup(name: input.logGroupName) }
+        try await cloudWatchLogs { try await store.deleteLogGroup(name: input.logGroupName) }
         compiled.withLock { _ = $0.removeValue(forKey: input.logGroupName) }
     }
 
     /// DescribeLogGroups: one page of groups in name order; `limit` 1…50 (default 50).
-    public func describeLogGroups(_ input: CloudWatchLogs.DescribeLogGroupsInput = .init()) throws
+    public func describeLogGroups(_ input: CloudWatchLogs.DescribeLogGroupsInput = .init()) async throws
         -> CloudWatchLogs.DescribeLogGroupsOutput
     {
         let limit = try Self.checkLimit(input.limit, maximum: 50, field: "limit")
@@ -68,7 +69,7 @@ public final class LogsService: Sendable {
             guard let name = PageToken.decode(t) else { throw PageToken.invalidLogsToken }
             return name
         }
-        let page = try store.logGroups(prefix: input.logGroupNamePrefix, afterName: after, limit: limit + 1)
+        let page = try await store.logGroups(prefix: input.logGroupNamePrefix, afterName: after, limit: limit + 1)
         let groups = page.prefix(limit)
         return .init(
             logGroups: groups.map { g in
@@ -85,7 +86,7 @@ public final class LogsService: Sendable {
     public static func arn(_ group: String) -> String { "arn:aws:logs:us-east-1:000000000000:log-group:\(group)" }
 
     /// PutRetentionPolicy: one of AWS's retention periods.
-    public func putRetentionPolicy(_ input: CloudWatchLogs.PutRetentionPolicyInput) throws {
+    public func putRetentionPolicy(_ input: CloudWatchLogs.PutRetentionPolicyInput) async throws {
         let days = Int(input.retentionInDays)
         guard LogsLimits.retentionDays.contains(days) else {
             throw CloudWatchLogsError.constraint(
@@ -93,63 +94,65 @@ public final class LogsService: Sendable {
                 "Member must satisfy enum value set: \(LogsLimits.retentionDays.map(String.init).joined(separator: ", "))"
             )
         }
-        try cloudWatchLogs { try store.setRetention(group: input.logGroupName, days: days) }
+        try await cloudWatchLogs { try await store.setRetention(group: input.logGroupName, days: days) }
     }
 
     /// DeleteRetentionPolicy: the group's events are kept forever.
-    public func deleteRetentionPolicy(_ input: CloudWatchLogs.DeleteRetentionPolicyInput) throws {
-        try cloudWatchLogs { try store.setRetention(group: input.logGroupName, days: nil) }
+    public func deleteRetentionPolicy(_ input: CloudWatchLogs.DeleteRetentionPolicyInput) async throws {
+        try await cloudWatchLogs { try await store.setRetention(group: input.logGroupName, days: nil) }
     }
 
     // MARK: tags
 
     /// TagResource: adds or replaces tags of the log group an ARN names; at most 50 per group.
-    public func tagResource(_ input: CloudWatchLogs.TagResourceInput) throws {
-        try tag(try Self.logGroupName(arn: input.resourceArn), input.tags)
+    public func tagResource(_ input: CloudWatchLogs.TagResourceInput) async throws {
+        try await tag(try Self.logGroupName(arn: input.resourceArn), input.tags)
     }
 
     /// TagLogGroup, the older form of TagResource.
-    public func tagLogGroup(_ input: CloudWatchLogs.TagLogGroupInput) throws { try tag(input.logGroupName, input.tags) }
+    public func tagLogGroup(_ input: CloudWatchLogs.TagLogGroupInput) async throws {
+        try await tag(input.logGroupName, input.tags)
+    }
 
-    func tag(_ group: String, _ tags: [String: String]) throws {
+    func tag(_ group: String, _ tags: [String: String]) async throws {
         guard !tags.isEmpty else {
             throw CloudWatchLogsError.constraint("{}", "tags", "Member must have length greater than or equal to 1")
         }
         try Self.checkTags(tags, field: "tags")
-        try cloudWatchLogs { try store.tag(group: group, tags, maximum: TagRules.maximumTags) }
+        try await cloudWatchLogs { try await store.tag(group: group, tags, maximum: TagRules.maximumTags) }
     }
 
     /// UntagResource: removes the keys given; missing keys are ignored.
-    public func untagResource(_ input: CloudWatchLogs.UntagResourceInput) throws {
-        try untag(try Self.logGroupName(arn: input.resourceArn), input.tagKeys)
+    public func untagResource(_ input: CloudWatchLogs.UntagResourceInput) async throws {
+        try await untag(try Self.logGroupName(arn: input.resourceArn), input.tagKeys)
     }
 
     /// UntagLogGroup, the older form of UntagResource.
-    public func untagLogGroup(_ input: CloudWatchLogs.UntagLogGroupInput) throws {
-        try untag(input.logGroupName, input.tags)
+    public func untagLogGroup(_ input: CloudWatchLogs.UntagLogGroupInput) async throws {
+        try await untag(input.logGroupName, input.tags)
     }
 
-    func untag(_ group: String, _ keys: [String]) throws {
+    func untag(_ group: String, _ keys: [String]) async throws {
         guard !keys.isEmpty, keys.count <= 50 else {
             throw CloudWatchLogsError.constraint(
                 "\(keys.count) items", "tagKeys", "Member must have length between 1 and 50")
         }
-        try cloudWatchLogs { try store.untag(group: group, keys: keys) }
+        try await cloudWatchLogs { try await store.untag(group: group, keys: keys) }
     }
 
     /// ListTagsForResource.
-    public func listTagsForResource(_ input: CloudWatchLogs.ListTagsForResourceInput) throws
+    public func listTagsForResource(_ input: CloudWatchLogs.ListTagsForResourceInput) async throws
         -> CloudWatchLogs.ListTagsForResourceOutput
     {
         let group = try Self.logGroupName(arn: input.resourceArn)
-        return .init(tags: try cloudWatchLogs { try store.tags(group: group) })
+        return .init(tags: try await cloudWatchLogs { try await store.tags(group: group) })
     }
 
     /// ListTagsLogGroup, the older form of ListTagsForResource.
-    public func listTagsLogGroup(_ input: CloudWatchLogs.ListTagsLogGroupInput) throws
+    public func listTagsLogGroup(_ input: CloudWatchLogs.ListTagsLogGroupInput) async throws
         -> CloudWatchLogs.ListTagsLogGroupOutput
     {
-        .init(tags: try cloudWatchLogs { try store.tags(group: input.logGroupName) })
+        .init(tags: try await cloudWatchLogs { try await store.tags(group: input.logGroupName) })
     }
 
     /// The log group an ARN names: `arn:aws:logs:REGION:ACCOUNT:log-group:NAME` (a trailing `:*` allowed).
@@ -178,24 +181,26 @@ public final class LogsService: Sendable {
     // MARK: streams
 
     /// CreateLogStream.
-    public func createLogStream(_ input: CloudWatchLogs.CreateLogStreamInput) throws {
+    public func createLogStream(_ input: CloudWatchLogs.CreateLogStreamInput) async throws {
         guard LogsLimits.isValidStreamOrFilterName(input.logStreamName) else {
             throw CloudWatchLogsError.constraint(
                 input.logStreamName, "logStreamName",
                 "Member must satisfy regular expression pattern: [^:*]* and have length between 1 and 512")
         }
-        try cloudWatchLogs {
-            try store.createLogStream(group: input.logGroupName, name: input.logStreamName, now: now())
+        try await cloudWatchLogs {
+            try await store.createLogStream(group: input.logGroupName, name: input.logStreamName, now: now())
         }
     }
 
     /// DeleteLogStream: the stream and its events.
-    public func deleteLogStream(_ input: CloudWatchLogs.DeleteLogStreamInput) throws {
-        try cloudWatchLogs { try store.deleteLogStream(group: input.logGroupName, name: input.logStreamName) }
+    public func deleteLogStream(_ input: CloudWatchLogs.DeleteLogStreamInput) async throws {
+        try await cloudWatchLogs {
+            try await store.deleteLogStream(group: input.logGroupName, name: input.logStreamName)
+        }
     }
 
     /// DescribeLogStreams: one page; `limit` 1…50 (default 50). AWS forbids a prefix with LastEventTime order.
-    public func describeLogStreams(_ input: CloudWatchLogs.DescribeLogStreamsInput) throws
+    public func describeLogStreams(_ input: CloudWatchLogs.DescribeLogStreamsInput) async throws
         -> CloudWatchLogs.DescribeLogStreamsOutput
     {
         let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
@@ -209,8 +214,8 @@ public final class LogsService: Sendable {
                 guard let n = PageToken.decodeOffset(t) else { throw PageToken.invalidLogsToken }
                 return n
             } ?? 0
-        let page = try cloudWatchLogs {
-            try store.logStreams(
+        let page = try await cloudWatchLogs {
+            try await store.logStreams(
                 group: group, prefix: input.logStreamNamePrefix, order: order, descending: input.descending ?? false,
                 offset: offset, limit: limit + 1)
         }
@@ -242,8 +247,10 @@ public final class LogsService: Sendable {
 
     /// PutLogEvents as the API takes it: the messages become the events' bytes, then
     /// ``putLogEvents(group:stream:events:offset:)``.
-    public func putLogEvents(_ input: CloudWatchLogs.PutLogEventsInput) throws -> CloudWatchLogs.PutLogEventsOutput {
-        let result = try putLogEvents(
+    public func putLogEvents(_ input: CloudWatchLogs.PutLogEventsInput) async throws
+        -> CloudWatchLogs.PutLogEventsOutput
+    {
+        let result = try await putLogEvents(
             group: input.logGroupName, stream: input.logStreamName,
             events: input.logEvents.map { NewLogEvent(timestamp: $0.timestamp, message: Array($0.message.utf8)) })
         guard result.hasRejections else { return .init() }
@@ -257,34 +264,37 @@ public final class LogsService: Sendable {
     /// PutLogEvents on bytes (files and the API alike): validates the batch, applies the group's
     /// metric filters and stores both in one transaction, with `offset` when a file source is read.
     @discardableResult
-    public func putLogEvents(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset? = nil) throws
+    public func putLogEvents(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset? = nil)
+        async throws
         -> PutLogEventsResult
     {
-        try append(group: group, stream: stream, events: events, offset: offset, history: false)
+        try await append(group: group, stream: stream, events: events, offset: offset, history: false)
     }
 
     /// PutLogEvents for archived logs (CloudTrail files): events of any age are accepted, except those
     /// older than the group's retention, which are reported as expired. Every other check applies.
     public func importLogEvents(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset? = nil)
-        throws -> PutLogEventsResult
+        async throws -> PutLogEventsResult
     {
-        try append(group: group, stream: stream, events: events, offset: offset, history: true)
+        try await append(group: group, stream: stream, events: events, offset: offset, history: true)
     }
 
-    func append(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset?, history: Bool) throws
+    func append(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset?, history: Bool) async throws
         -> PutLogEventsResult
     {
-        try cloudWatchLogs {
-            let retention = try store.retention(group: group)
+        try await cloudWatchLogs {
+            let retention = try await store.retention(group: group)
             let at = now()
             let (accepted, result) = try LogEventBatch.check(
                 events, now: at, retentionInDays: retention, history: history)
-            var (datapoints, warnings) = try filters(for: group).datapoints(for: events[accepted]) { key, hour in
-                try store.dimensionCombinations(
+            let filters = try await filters(for: group)
+            try await filters.seedCardinality(for: events[accepted]) { key, hour in
+                try await store.dimensionCombinations(
                     namespace: key.namespace, name: key.name, unit: key.unit, start: hour, end: hour + 3_600_000)
             }
+            var (datapoints, warnings) = filters.datapoints(for: events[accepted])
             EmbeddedMetrics.extract(from: events[accepted], into: &datapoints)
-            try store.append(
+            try await store.append(
                 group: group, stream: stream, events: Array(events[accepted]), datapoints: datapoints,
                 ingestionTime: at,
                 offset: offset)
@@ -295,7 +305,9 @@ public final class LogsService: Sendable {
     }
 
     /// GetLogEvents: one stream, oldest first from the head or newest last from the tail, with tokens.
-    public func getLogEvents(_ input: CloudWatchLogs.GetLogEventsInput) throws -> CloudWatchLogs.GetLogEventsOutput {
+    public func getLogEvents(_ input: CloudWatchLogs.GetLogEventsInput) async throws
+        -> CloudWatchLogs.GetLogEventsOutput
+    {
         let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
         let limit = try Self.checkLimit(input.limit, maximum: 10_000, field: "limit", defaultValue: 10_000)
         var forward = input.startFromHead ?? false
@@ -305,11 +317,11 @@ public final class LogsService: Sendable {
             forward = direction
             after = cursor
         }
-        return try cloudWatchLogs {
-            guard try store.hasLogStream(group: group, name: input.logStreamName) else {
+        return try await cloudWatchLogs {
+            guard try await store.hasLogStream(group: group, name: input.logStreamName) else {
                 throw CloudWatchLogsError.logStreamNotFound
             }
-            var page = try store.events(
+            var page = try await store.events(
                 group: group,
                 EventQuery(
                     streamNames: [input.logStreamName], startTime: input.startTime, endTime: input.endTime,
@@ -330,7 +342,7 @@ public final class LogsService: Sendable {
     }
 
     /// FilterLogEvents: events of the group matching `filterPattern`, in time order, paged by `nextToken`.
-    public func filterLogEvents(_ input: CloudWatchLogs.FilterLogEventsInput) throws
+    public func filterLogEvents(_ input: CloudWatchLogs.FilterLogEventsInput) async throws
         -> CloudWatchLogs.FilterLogEventsOutput
     {
         let group = try Self.group(input.logGroupName, input.logGroupIdentifier)
@@ -359,8 +371,8 @@ public final class LogsService: Sendable {
         }
         // Scan in pages until `limit` matches or the end; the token is the position of the last event examined.
         while out.count < limit {
-            let page = try cloudWatchLogs {
-                try store.events(
+            let page = try await cloudWatchLogs {
+                try await store.events(
                     group: group,
                     EventQuery(
                         streamNames: input.logStreamNames, streamNamePrefix: input.logStreamNamePrefix,
@@ -381,7 +393,7 @@ public final class LogsService: Sendable {
     // MARK: metric filters
 
     /// PutMetricFilter: compiles the pattern and transformations first; at most 100 filters per group.
-    public func putMetricFilter(_ input: CloudWatchLogs.PutMetricFilterInput) throws {
+    public func putMetricFilter(_ input: CloudWatchLogs.PutMetricFilterInput) async throws {
         guard LogsLimits.isValidStreamOrFilterName(input.filterName) else {
             throw CloudWatchLogsError.constraint(
                 input.filterName, "filterName",
@@ -399,8 +411,8 @@ public final class LogsService: Sendable {
                     "Invalid metric filter: \(error.message)\(error.offset > 0 ? " at \(error.offset)" : "")")
             }
         }
-        try cloudWatchLogs {
-            try store.putMetricFilter(
+        try await cloudWatchLogs {
+            try await store.putMetricFilter(
                 MetricFilterRecord(
                     logGroupName: input.logGroupName, name: input.filterName, pattern: input.filterPattern,
                     transformations: (try? AWSCLIJSON.compact(transformations)) ?? "[]", creationTime: now()),
@@ -410,13 +422,15 @@ public final class LogsService: Sendable {
     }
 
     /// DeleteMetricFilter (its metrics stay).
-    public func deleteMetricFilter(_ input: CloudWatchLogs.DeleteMetricFilterInput) throws {
-        try cloudWatchLogs { try store.deleteMetricFilter(group: input.logGroupName, name: input.filterName) }
+    public func deleteMetricFilter(_ input: CloudWatchLogs.DeleteMetricFilterInput) async throws {
+        try await cloudWatchLogs {
+            try await store.deleteMetricFilter(group: input.logGroupName, name: input.filterName)
+        }
         compiled.withLock { _ = $0.removeValue(forKey: input.logGroupName) }
     }
 
     /// DescribeMetricFilters: by group, name prefix, or metric name and namespace.
-    public func describeMetricFilters(_ input: CloudWatchLogs.DescribeMetricFiltersInput = .init()) throws
+    public func describeMetricFilters(_ input: CloudWatchLogs.DescribeMetricFiltersInput = .init()) async throws
         -> CloudWatchLogs.DescribeMetricFiltersOutput
     {
         if (input.metricName == nil) != (input.metricNamespace == nil) {
@@ -425,7 +439,7 @@ public final class LogsService: Sendable {
         if input.filterNamePrefix != nil && input.logGroupName == nil {
             throw CloudWatchLogsError.invalidParameter("filterNamePrefix requires logGroupName.")
         }
-        let filters = try cloudWatchLogs { try store.metricFilters(group: input.logGroupName) }.compactMap {
+        let filters = try await cloudWatchLogs { try await store.metricFilters(group: input.logGroupName) }.compactMap {
             f -> CloudWatchLogs.MetricFilter? in
             let transformations = Self.storedTransformations(f.transformations)
             if let prefix = input.filterNamePrefix, !f.name.hasPrefix(prefix) { return nil }
@@ -469,9 +483,9 @@ public final class LogsService: Sendable {
             defaultValue: t.defaultValue, dimensions: t.dimensions, unit: t.unit?.rawValue)
     }
 
-    func filters(for group: String) throws -> GroupFilters {
+    func filters(for group: String) async throws -> GroupFilters {
         if let cached = compiled.withLock({ $0[group] }) { return cached }
-        let built = try GroupFilters(try store.metricFilters(group: group))
+        let built = try GroupFilters(try await store.metricFilters(group: group))
         compiled.withLock { $0[group] = built }
         return built
     }
@@ -482,10 +496,10 @@ public final class LogsService: Sendable {
     public var metrics: MetricsService { MetricsService(store: store, now: now) }
 
     /// GetMetricStatistics' periods for one series (see ``MetricsService/statistics(_:start:end:period:)``).
-    public func metricStatistics(_ key: MetricKey, start: Int64, end: Int64, periodSeconds: Int) throws
+    public func metricStatistics(_ key: MetricKey, start: Int64, end: Int64, periodSeconds: Int) async throws
         -> [StatisticsQuery.PeriodResult]
     {
-        try metrics.statistics(key, start: start, end: end, period: periodSeconds)
+        try await metrics.statistics(key, start: start, end: end, period: periodSeconds)
     }
 
     // MARK: helpers

@@ -22,19 +22,19 @@ public final class Maintenance: Sendable {
     }
 
     /// Runs now.
-    public func run() throws -> Summary {
+    public func run() async throws -> Summary {
         let now = service.now()
         lastRun.withLock { $0 = now }
         var summary = Summary()
-        summary.expiredEvents = try service.store.applyRetention(now: now)
-        summary.metrics = try service.store.rollUp(now: now)
+        summary.expiredEvents = try await service.store.applyRetention(now: now)
+        summary.metrics = try await service.store.rollUp(now: now)
         return summary
     }
 
     /// Runs when the last run is at least ``interval`` ago (or there was none); nil when not due.
-    public func runIfDue() throws -> Summary? {
+    public func runIfDue() async throws -> Summary? {
         let now = service.now()
         let due = lastRun.withLock { last in last.map { now - $0 >= interval } ?? true }
-        return due ? try run() : nil
+        return due ? try await run() : nil
     }
 }

@@ -34,16 +34,16 @@ extension CloudWatchError {
 }
 
 /// Runs a service operation, turning the store's refusals into the service's AWS errors.
-func cloudWatchLogs<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as StoreError {
+func cloudWatchLogs<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let e as StoreError {
         if let aws = CloudWatchLogsError(e) { throw aws }
         throw e
     }
 }
 
 /// ``cloudWatchLogs(_:)`` for CloudWatch's operations.
-func cloudWatch<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as StoreError {
+func cloudWatch<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let e as StoreError {
         if let aws = CloudWatchError(e) { throw aws }
         throw e
     }

@@ -103,6 +103,8 @@ public struct OutboxMessage: Sendable, Equatable {
 /// A state change to commit: the alarm's new state, its history item and its notifications, together.
 public struct AlarmTransition: Sendable {
     public let alarmName: String
+    /// The state the change was computed from: it applies only while the alarm is still in it.
+    public let from: AlarmState
     public let state: AlarmState
     public let reason: String
     public let reasonData: String?
@@ -114,10 +116,12 @@ public struct AlarmTransition: Sendable {
     public var holdsNotifications = false
 
     public init(
-        alarmName: String, state: AlarmState, reason: String, reasonData: String?, at: Int64, history: AlarmHistoryItem,
+        alarmName: String, from: AlarmState, state: AlarmState, reason: String, reasonData: String?, at: Int64,
+        history: AlarmHistoryItem,
         notifications: [(action: String, payload: String)]
     ) {
         self.alarmName = alarmName
+        self.from = from
         self.state = state
         self.reason = reason
         self.reasonData = reasonData
@@ -127,38 +131,51 @@ public struct AlarmTransition: Sendable {
     }
 }
 
-/// Persistence of alarms, their history and the notification outbox.
+/// Persistence of alarms, their history and the notification outbox. Each call is one
+/// transaction, as for ``LogStore``.
 public protocol AlarmStore: Sendable {
-    /// Creates the alarm in INSUFFICIENT_DATA, or replaces its definition keeping its state; records the history item.
+    /// Creates the alarm in INSUFFICIENT_DATA, or replaces its definition keeping its state; records the
+    /// history item. Returns whether it was created.
     func putAlarm(
         name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
         history: AlarmHistoryItem
-    ) throws -> Bool
+    ) async throws -> Bool
     /// ``putAlarm(name:definition:namespace:metricName:actionsEnabled:now:history:)`` for many alarms in one transaction.
     func putAlarms(
         _ alarms: [(
             name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool,
             history: AlarmHistoryItem
         )],
-        now: Int64) throws
-    func alarms(names: [String]?, prefix: String?, state: AlarmState?) throws -> [AlarmRecord]
+        now: Int64) async throws
+    /// Alarms in name order: those named (any number), with `prefix`, in `state`.
+    func alarms(names: [String]?, prefix: String?, state: AlarmState?) async throws -> [AlarmRecord]
     /// Replaces an alarm's stored definition without it counting as a configuration change (tags).
-    func setDefinition(name: String, definition: String) throws
-    /// Deletes the alarms; fails (deleting none) if one does not exist.
-    func deleteAlarms(names: [String]) throws
-    func setActionsEnabled(names: [String], enabled: Bool) throws
+    func setDefinition(name: String, definition: String) async throws
+    /// Deletes the alarms; `notFound(.alarm)` (deleting none) if one does not exist.
+    func deleteAlarms(names: [String]) async throws
+    func setActionsEnabled(names: [String], enabled: Bool) async throws
     /// Commits state changes, their history items and their notifications, and changes of composite
     /// alarms' action suppression, in one transaction. Each notification queued for sending (not held,
     /// or released) gets the `Action` history item `actionHistory` makes of it.
+    ///
+    /// A transition is a compare-and-set on the state it was computed from (``AlarmTransition/from``):
+    /// when the stored state is no longer that one (another evaluator committed first), the transition
+    /// is skipped with its history and notifications, so a change is never recorded or sent twice.
+    /// A transition of an alarm that does not exist fails the whole commit (`notFound(.alarm)`).
+    /// Returns the names of the alarms whose transitions were applied.
+    @discardableResult
     func commit(
         _ transitions: [AlarmTransition], suppression: [SuppressionUpdate],
-        actionHistory: (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64) -> AlarmHistoryItem)
-        throws
+        actionHistory:
+            @escaping @Sendable (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64)
+            -> AlarmHistoryItem
+    ) async throws -> [String]
     /// History items in timestamp order (oldest or newest first; items of one timestamp in the order
     /// written), from after the item `afterID` when given.
     func history(
         alarmName: String?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?, ascending: Bool, limit: Int,
         afterID: Int64?
-    ) throws -> [AlarmHistoryItem]
-    func outbox(status: OutboxMessage.Status?) throws -> [OutboxMessage]
+    ) async throws -> [AlarmHistoryItem]
+    /// Outbox messages in the order queued.
+    func outbox(status: OutboxMessage.Status?) async throws -> [OutboxMessage]
 }

@@ -11,9 +11,10 @@ public struct IngestOffset: Sendable, Equatable {
     }
 }
 
-/// Where ingest records its progress through file sources, committed with the events it read.
+/// Where ingest records its progress through file sources, committed with the events it read
+/// (``LogStore/append(group:stream:events:datapoints:ingestionTime:offset:)``).
 public protocol IngestOffsetStore: Sendable {
-    func offset(source: String) throws -> IngestOffset?
+    func offset(source: String) async throws -> IngestOffset?
     /// Records progress that comes without events (a source with nothing to ingest).
-    func record(_ offset: IngestOffset) throws
+    func record(_ offset: IngestOffset) async throws
 }

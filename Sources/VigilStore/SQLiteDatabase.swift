@@ -1,72 +1,126 @@
+import Dispatch
 import Synchronization
 
-/// A SQLite database file: writes run one at a time on the writer connection, each in an IMMEDIATE
-/// transaction that a thrown error rolls back; reads run on a second, read-only connection, so with
-/// WAL a reader neither waits for a writer nor blocks one (an alarm tick reads while ingest writes).
-/// An in-memory database has one connection for both.
+/// A SQLite database file with one writer and a small pool of readers, each connection driven by a
+/// thread of its own, never by Swift's cooperative pool (a blocking SQLite call there would stall
+/// every task of the process).
+///
+/// - Writes run one at a time, in order, on the writer connection, each in an IMMEDIATE transaction
+///   that a thrown error rolls back.
+/// - Reads run on up to ``readerCount`` read-only connections at once, each in one transaction: with
+///   WAL a read sees one snapshot (every commit before it started, none after), however many
+///   statements it runs, so a page of a listing never shows half a commit; and readers neither wait
+///   for the writer nor block it (an alarm tick reads while ingest writes).
+/// - An in-memory database has one connection for both (a second would be another database).
 ///
 /// WAL journal, `synchronous=FULL` (a committed transaction survives power loss and `kill -9`),
-/// foreign keys on. See https://www.sqlite.org/wal.html. New databases use 16 KiB pages (raw inserts
-/// of log events ran ~30% faster than with 4 KiB in `vigil bench ingest`); checkpoints every 64 MiB
-/// of WAL instead of 4 MiB; a 64 MiB page cache.
+/// foreign keys on. See https://www.sqlite.org/wal.html and https://www.sqlite.org/isolation.html.
+/// New databases use 16 KiB pages (raw inserts of log events ran ~30% faster than with 4 KiB in
+/// `vigil bench ingest`); checkpoints every 64 MiB of WAL instead of 4 MiB; a 64 MiB page cache.
 public final class SQLiteDatabase: Sendable {
-    /// The connection, only touched under the lock. `SQLiteConnection` is not Sendable because it wraps
-    /// C pointers; the Mutex makes every use serial.
-    private let connection: Mutex<Connection>
-    /// The read-only connection (nil for ":memory:", where a second connection would be another database).
-    private let reader: Reader?
     public let path: String
+    /// Read connections at most in use at once.
+    public let readerCount: Int
 
-    struct Connection: ~Copyable, @unchecked Sendable {  // @unchecked: only reached through the Mutex
-        let value: SQLiteConnection
+    let writer: Box
+    let writerQueue = DispatchQueue(label: "vigil.sqlite.writer")
+    let readers: ReaderPool?
+
+    /// A connection that only one thread uses at a time: the writer behind its serial queue, a reader
+    /// while checked out of the pool. (`@unchecked`: that discipline, not the type, makes it safe.)
+    final class Box: @unchecked Sendable {
+        let connection: SQLiteConnection
+        init(_ connection: SQLiteConnection) { self.connection = connection }
     }
 
-    /// The read connection under its own lock (a class, so that it can be optional).
-    final class Reader: Sendable {
-        let connection: Mutex<Connection>
-        init(_ c: SQLiteConnection) { connection = Mutex(Connection(value: c)) }
+    /// Idle read connections, and a semaphore counting them (a read waits on a Dispatch thread).
+    final class ReaderPool: Sendable {
+        let idle: Mutex<[Box]>
+        let available: DispatchSemaphore
+        let queue = DispatchQueue(label: "vigil.sqlite.readers", attributes: .concurrent)
+
+        init(_ boxes: [Box]) {
+            idle = Mutex(boxes)
+            available = DispatchSemaphore(value: boxes.count)
+        }
     }
 
-    /// Opens or creates the database at `path` (":memory:" for a private in-memory database).
-    public init(path: String) throws(SQLiteError) {
+    /// Opens or creates the database at `path` (":memory:" for a private in-memory database) with
+    /// `readers` read connections.
+    public init(path: String, readers: Int = 4) throws(SQLiteError) {
         let c = try SQLiteConnection(path: path)
         try c.execute(
             "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-65536;"
         )
         self.path = path
-        self.connection = Mutex(Connection(value: c))
+        self.writer = Box(c)
         if path == ":memory:" || path.isEmpty {
-            reader = nil
+            self.readers = nil
+            self.readerCount = 1
         } else {
-            let r = try SQLiteConnection(path: path)
-            try r.execute("PRAGMA query_only=1; PRAGMA cache_size=-65536;")
-            reader = Reader(r)
+            var boxes: [Box] = []
+            for _ in 0..<max(1, readers) {
+                let r = try SQLiteConnection(path: path)
+                try r.execute("PRAGMA query_only=1; PRAGMA cache_size=-16384;")
+                boxes.append(Box(r))
+            }
+            self.readers = ReaderPool(boxes)
+            self.readerCount = boxes.count
         }
     }
 
-    /// Runs `body` on the read connection without a transaction (each statement is its own, and sees
-    /// every transaction committed before it started). Statements are finished when `body` returns.
-    func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        guard let reader else { return try connection.withLock { try body($0.value) } }
-        return try reader.connection.withLock { c in
-            defer { c.value.finishStatements() }
-            return try body(c.value)
+    /// Runs `body` in one read transaction (one snapshot); statements are finished when it returns.
+    func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        guard let readers else {
+            return try await onWriter { try Self.inReadTransaction($0, body) }
         }
+        return try await withCheckedThrowingContinuation { continuation in
+            readers.queue.async {
+                readers.available.wait()
+                let box = readers.idle.withLock { $0.removeLast() }
+                defer {
+                    readers.idle.withLock { $0.append(box) }
+                    readers.available.signal()
+                }
+                continuation.resume(with: Result { try Self.inReadTransaction(box.connection, body) })
+            }
+        }
+    }
+
+    static func inReadTransaction<T>(_ db: SQLiteConnection, _ body: (SQLiteConnection) throws -> T) throws -> T {
+        try db.execute("BEGIN DEFERRED")
+        defer {
+            db.finishStatements()
+            try? db.execute("COMMIT")
+        }
+        return try body(db)
     }
 
     /// Runs `body` in one IMMEDIATE transaction: committed when it returns, rolled back when it throws.
-    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try connection.withLock { c in
-            let db = c.value
-            try db.execute("BEGIN IMMEDIATE")
-            do {
-                let result = try body(db)
-                try db.execute("COMMIT")
-                return result
-            } catch {
-                try? db.execute("ROLLBACK")
-                throw error
-            }
+    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await onWriter { try Self.inWriteTransaction($0, body) }
+    }
+
+    /// ``write(_:)`` for callers that are not async (schema migration when the store opens).
+    func writeNow<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try writerQueue.sync { try Self.inWriteTransaction(writer.connection, body) }
+    }
+
+    func onWriter<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            writerQueue.async { continuation.resume(with: Result { try body(self.writer.connection) }) }
+        }
+    }
+
+    static func inWriteTransaction<T>(_ db: SQLiteConnection, _ body: (SQLiteConnection) throws -> T) throws -> T {
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body(db)
+            try db.execute("COMMIT")
+            return result
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
         }
     }
 }

@@ -1,11 +1,11 @@
 public import VigilAlarms
 
-extension SQLiteLogStore: AlarmStore {
+extension SQLiteLogStore {
     public func putAlarm(
         name: String, definition: String, namespace: String, metricName: String, actionsEnabled: Bool, now: Int64,
         history: AlarmHistoryItem
-    ) throws -> Bool {
-        try database.write { db in
+    ) async throws -> Bool {
+        try await database.write { [self] db in
             try putAlarm(db, name, definition, namespace, metricName, actionsEnabled, now, history)
         }
     }
@@ -16,8 +16,8 @@ extension SQLiteLogStore: AlarmStore {
             history: AlarmHistoryItem
         )],
         now: Int64
-    ) throws {
-        try database.write { db in
+    ) async throws {
+        try await database.write { [self] db in
             for a in alarms {
                 _ = try putAlarm(db, a.name, a.definition, a.namespace, a.metricName, a.actionsEnabled, now, a.history)
             }
@@ -61,8 +61,8 @@ extension SQLiteLogStore: AlarmStore {
         .bind(.text(h.alarmName), .integer(h.timestamp), .text(h.type.rawValue), .text(h.summary), .text(h.data)).run()
     }
 
-    public func alarms(names: [String]?, prefix: String?, state: AlarmState?) throws -> [AlarmRecord] {
-        try database.read { db in
+    public func alarms(names: [String]?, prefix: String?, state: AlarmState?) async throws -> [AlarmRecord] {
+        try await database.read { [self] db in
             let s = try db.statement(
                 """
                 SELECT name, definition, namespace, metric_name, state, state_reason, state_reason_data, state_updated, actions_enabled, configuration_updated,
@@ -91,16 +91,16 @@ extension SQLiteLogStore: AlarmStore {
         }
     }
 
-    public func setDefinition(name: String, definition: String) throws {
-        try database.write { db in
+    public func setDefinition(name: String, definition: String) async throws {
+        try await database.write { [self] db in
             try db.statement("UPDATE alarms SET definition = ? WHERE name = ?").bind(.text(definition), .text(name))
                 .run()
             if db.changes == 0 { throw StoreError.notFound(.alarm(name)) }
         }
     }
 
-    public func deleteAlarms(names: [String]) throws {
-        try database.write { db in
+    public func deleteAlarms(names: [String]) async throws {
+        try await database.write { [self] db in
             for name in names {
                 try db.statement("DELETE FROM alarms WHERE name = ?").bind(.text(name)).run()
                 // Checked inside the transaction: one missing name deletes none.
@@ -109,8 +109,8 @@ extension SQLiteLogStore: AlarmStore {
         }
     }
 
-    public func setActionsEnabled(names: [String], enabled: Bool) throws {
-        try database.write { db in
+    public func setActionsEnabled(names: [String], enabled: Bool) async throws {
+        try await database.write { [self] db in
             for name in names {
                 try db.statement("UPDATE alarms SET actions_enabled = ? WHERE name = ?").bind(
                     .integer(enabled ? 1 : 0), .text(name)
@@ -119,23 +119,31 @@ extension SQLiteLogStore: AlarmStore {
         }
     }
 
+    @discardableResult
     public func commit(
         _ transitions: [AlarmTransition], suppression: [SuppressionUpdate] = [],
-        actionHistory: (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64) -> AlarmHistoryItem
-    ) throws {
-        guard !transitions.isEmpty || !suppression.isEmpty else { return }
-        try database.write { db in
+        actionHistory:
+            @escaping @Sendable (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64)
+            -> AlarmHistoryItem
+    ) async throws -> [String] {
+        guard !transitions.isEmpty || !suppression.isEmpty else { return [] }
+        return try await database.write { [self] db in
+            var applied: [String] = []
             for t in transitions {
+                // Compare and set: only from the state the change was computed from.
                 try db.statement(
-                    "UPDATE alarms SET state = ?, state_reason = ?, state_reason_data = ?, state_updated = ? WHERE name = ?"
+                    "UPDATE alarms SET state = ?, state_reason = ?, state_reason_data = ?, state_updated = ? WHERE name = ? AND state = ?"
                 )
                 .bind(
                     .text(t.state.rawValue), .text(t.reason), t.reasonData.map { .text($0) } ?? .null, .integer(t.at),
-                    .text(t.alarmName)
+                    .text(t.alarmName), .text(t.from.rawValue)
                 ).run()
                 if db.changes == 0 {
-                    throw StoreError.notFound(.alarm(t.alarmName))
+                    let exists = try db.statement("SELECT 1 FROM alarms WHERE name = ?").bind(.text(t.alarmName)).step()
+                    guard exists else { throw StoreError.notFound(.alarm(t.alarmName)) }
+                    continue  // another evaluator changed it first: this change is stale
                 }
+                applied.append(t.alarmName)
                 try insertHistory(db, t.history)
                 // A change replaces what an earlier one still holds back (only suppressed composites hold any).
                 try db.statement(
@@ -172,14 +180,15 @@ extension SQLiteLogStore: AlarmStore {
                     try insertHistory(db, actionHistory(u.alarmName, action, payload, u.at))
                 }
             }
+            return applied
         }
     }
 
     public func history(
         alarmName: String?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?, ascending: Bool, limit: Int,
         afterID: Int64?
-    ) throws -> [AlarmHistoryItem] {
-        try database.read { db in
+    ) async throws -> [AlarmHistoryItem] {
+        try await database.read { [self] db in
             let s = try db.statement(
                 """
                 SELECT id, alarm_name, timestamp, type, summary, data FROM alarm_history
@@ -203,8 +212,8 @@ extension SQLiteLogStore: AlarmStore {
         }
     }
 
-    public func outbox(status: OutboxMessage.Status?) throws -> [OutboxMessage] {
-        try database.read { db in
+    public func outbox(status: OutboxMessage.Status?) async throws -> [OutboxMessage] {
+        try await database.read { [self] db in
             let s = try db.statement(
                 "SELECT id, created, alarm_name, action, payload, status FROM notification_outbox WHERE ?1 IS NULL OR status = ?1 ORDER BY id"
             )

@@ -1,8 +1,8 @@
 public import VigilMetrics
 
 extension SQLiteLogStore {
-    public func record(_ datapoints: MinuteAggregator, now: Int64) throws {
-        try database.write { db in try writeAggregates(db, datapoints, now: now) }
+    public func record(_ datapoints: MinuteAggregator, now: Int64) async throws {
+        try await database.write { [self] db in try writeAggregates(db, datapoints, now: now) }
     }
 
     /// Merges `datapoints` into the stored aggregates (distributions are merged here, not in SQL).
@@ -84,10 +84,11 @@ extension SQLiteLogStore {
         return db.lastInsertRowID
     }
 
-    public func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws
+    public func aggregates(_ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, distributions: Bool)
+        async throws
         -> [(Int64, StatisticSet)]
     {
-        try database.read { db in
+        try await database.read { [self] db in
             let s = try db.statement(
                 """
                 SELECT m.start, m.sample_count, m.sum, m.minimum, m.maximum, \(distributions ? "m.distribution" : "NULL") FROM metric_data m JOIN metrics k ON k.id = m.metric_id
@@ -105,8 +106,8 @@ extension SQLiteLogStore {
 
     public func periodTotals(
         _ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, periodMilliseconds: Int64
-    ) throws -> [(Int64, StatisticSet)] {
-        try database.read { db in
+    ) async throws -> [(Int64, StatisticSet)] {
+        try await database.read { [self] db in
             let s = try db.statement(
                 """
                 SELECT m.start - (m.start % ?7) AS period, sum(m.sample_count), sum(m.sum), min(m.minimum), max(m.maximum)
@@ -127,10 +128,10 @@ extension SQLiteLogStore {
         }
     }
 
-    public func allAggregates(start: Int64, end: Int64, highResolution: Bool, distributions: Bool) throws
+    public func allAggregates(start: Int64, end: Int64, highResolution: Bool, distributions: Bool) async throws
         -> [MetricAggregates]
     {
-        try database.read { db in
+        try await database.read { [self] db in
             let s = try db.statement(
                 """
                 SELECT k.id, k.namespace, k.name, k.dimensions, k.unit, m.start, m.sample_count, m.sum, m.minimum, m.maximum, \(distributions ? "m.distribution" : "NULL")
@@ -162,10 +163,11 @@ extension SQLiteLogStore {
         }
     }
 
-    public func dimensionCombinations(namespace: String, name: String, unit: String, start: Int64, end: Int64) throws
+    public func dimensionCombinations(namespace: String, name: String, unit: String, start: Int64, end: Int64)
+        async throws
         -> [String]
     {
-        try database.read { db in
+        try await database.read { [self] db in
             let s = try db.statement(
                 """
                 SELECT m.dimensions FROM metrics m WHERE m.namespace = ?1 AND m.name = ?2 AND m.unit = ?3
@@ -178,8 +180,8 @@ extension SQLiteLogStore {
         }
     }
 
-    public func metrics(namespace: String?, name: String?, activeSince: Int64?) throws -> [MetricKey] {
-        try database.read { db in
+    public func metrics(namespace: String?, name: String?, activeSince: Int64?) async throws -> [MetricKey] {
+        try await database.read { [self] db in
             let s = try db.statement(
                 """
                 SELECT namespace, name, dimensions, unit FROM metrics
@@ -200,11 +202,12 @@ extension SQLiteLogStore {
         }
     }
 
-    public func rollUp(now: Int64) throws -> MetricRetention.Summary {
+    public func rollUp(now: Int64) async throws -> MetricRetention.Summary {
         var summary = MetricRetention.Summary()
         for step in MetricRetention.schedule {
             let cutoff = now - step.keep
-            try database.write { db in
+            let (rolledUp, deleted) = try await database.write { [self] db -> (Int, Int) in
+                var rolledUp = 0
                 if let coarser = step.into {
                     let rows = try db.statement(
                         """
@@ -216,7 +219,7 @@ extension SQLiteLogStore {
                     while try rows.step() {
                         let bucket = Period.floor(rows.int64(1), to: coarser * 1000)
                         merged[rows.int64(0), default: [:]][bucket, default: .empty].merge(Self.set(rows, from: 2))
-                        summary.rolledUp += 1
+                        rolledUp += 1
                     }
                     rows.reset()
                     for (id, buckets) in merged {
@@ -226,8 +229,10 @@ extension SQLiteLogStore {
                 try db.statement("DELETE FROM metric_data WHERE resolution = ? AND start < ?").bind(
                     .integer(step.resolution), .integer(cutoff)
                 ).run()
-                if step.into == nil { summary.deleted += db.changes }
+                return (rolledUp, step.into == nil ? db.changes : 0)
             }
+            summary.rolledUp += rolledUp
+            summary.deleted += deleted
         }
         return summary
     }

@@ -1,15 +1,18 @@
 public import VigilMetrics
 
-/// The embedded store: logs and metrics in one SQLite database (WAL), one writer.
+/// The embedded backend: logs, metrics and alarms in one SQLite database (WAL), one writer and a
+/// pool of readers (``SQLiteDatabase``).
 ///
-/// Default file `./vigil-data/vigil.db`. Every method is one transaction; ``append(group:stream:events:datapoints:ingestionTime:)``
-/// writes events, stream statistics and metric aggregates together, so metrics are exactly-once across crashes.
-public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
+/// Default file `./vigil-data/vigil.db`. Every method is one transaction, as ``StoreBackend``
+/// requires; ``append(group:stream:events:datapoints:ingestionTime:offset:)`` writes events, stream
+/// statistics, metric aggregates and the source's offset together, so metrics are exactly-once
+/// across crashes.
+public final class SQLiteLogStore: StoreBackend {
     let database: SQLiteDatabase
 
     /// Opens (creating and migrating) the database at `path`; ":memory:" for a throwaway one.
-    public init(path: String) throws {
-        database = try SQLiteDatabase(path: path)
+    public init(path: String, readers: Int = 4) throws {
+        database = try SQLiteDatabase(path: path, readers: readers)
         try VigilSchema.migrator.migrate(database)
     }
 
@@ -28,8 +31,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
     // MARK: groups
 
-    public func createLogGroup(name: String, retentionInDays: Int?, tags: [String: String], now: Int64) throws {
-        try database.write { db in
+    public func createLogGroup(name: String, retentionInDays: Int?, tags: [String: String], now: Int64) async throws {
+        try await database.write { [self] db in
             let exists = try db.statement("SELECT 1 FROM log_groups WHERE name = ?").bind(.text(name))
             if try exists.step() { throw StoreError.alreadyExists(.logGroup(name)) }
             try db.statement("INSERT INTO log_groups (name, creation_time, retention_days) VALUES (?, ?, ?)")
@@ -43,8 +46,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func deleteLogGroup(name: String) throws {
-        try database.write { db in
+    public func deleteLogGroup(name: String) async throws {
+        try await database.write { [self] db in
             let id = try groupID(db, name)
             try db.statement("DELETE FROM log_blocks WHERE group_id = ?").bind(.integer(id)).run()
             try db.statement("DELETE FROM log_groups WHERE id = ?").bind(.integer(id)).run()
@@ -62,15 +65,15 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
             metricFilterCount: s.int(3), storedBytes: s.int64(4))
     }
 
-    public func logGroup(name: String) throws -> LogGroupRecord? {
-        try database.read { db in
+    public func logGroup(name: String) async throws -> LogGroupRecord? {
+        try await database.read { [self] db in
             let s = try db.statement(Self.groupColumns + " WHERE g.name = ?").bind(.text(name))
             return try s.step() ? groupRecord(s) : nil
         }
     }
 
-    public func logGroups(prefix: String?, afterName: String?, limit: Int) throws -> [LogGroupRecord] {
-        try database.read { db in
+    public func logGroups(prefix: String?, afterName: String?, limit: Int) async throws -> [LogGroupRecord] {
+        try await database.read { [self] db in
             // substr() compares the prefix byte for byte (LIKE would treat % and _ as wildcards).
             let s = try db.statement(
                 Self.groupColumns + """
@@ -84,8 +87,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func setRetention(group: String, days: Int?) throws {
-        try database.write { db in
+    public func setRetention(group: String, days: Int?) async throws {
+        try await database.write { [self] db in
             let id = try groupID(db, group)
             try db.statement("UPDATE log_groups SET retention_days = ? WHERE id = ?").bind(
                 days.map { .integer(Int64($0)) } ?? .null, .integer(id)
@@ -93,16 +96,16 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func retention(group: String) throws -> Int? {
-        try database.read { db in
+    public func retention(group: String) async throws -> Int? {
+        try await database.read { [self] db in
             let s = try db.statement("SELECT retention_days FROM log_groups WHERE name = ?").bind(.text(group))
             guard try s.step() else { throw StoreError.notFound(.logGroup(group)) }
             return s.isNull(0) ? nil : s.int(0)
         }
     }
 
-    public func tags(group: String) throws -> [String: String] {
-        try database.read { db in
+    public func tags(group: String) async throws -> [String: String] {
+        try await database.read { [self] db in
             let id = try groupID(db, group)
             let s = try db.statement("SELECT key, value FROM log_group_tags WHERE group_id = ?").bind(.integer(id))
             var out: [String: String] = [:]
@@ -111,8 +114,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func tag(group: String, _ tags: [String: String], maximum: Int) throws {
-        try database.write { db in
+    public func tag(group: String, _ tags: [String: String], maximum: Int) async throws {
+        try await database.write { [self] db in
             let id = try groupID(db, group)
             for (k, v) in tags {
                 try db.statement(
@@ -131,8 +134,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func untag(group: String, keys: [String]) throws {
-        try database.write { db in
+    public func untag(group: String, keys: [String]) async throws {
+        try await database.write { [self] db in
             let id = try groupID(db, group)
             for k in keys {
                 try db.statement("DELETE FROM log_group_tags WHERE group_id = ? AND key = ?").bind(
@@ -144,8 +147,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
     // MARK: streams
 
-    public func createLogStream(group: String, name: String, now: Int64) throws {
-        try database.write { db in
+    public func createLogStream(group: String, name: String, now: Int64) async throws {
+        try await database.write { [self] db in
             let id = try groupID(db, group)
             let exists = try db.statement("SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?").bind(
                 .integer(id), .text(name))
@@ -156,16 +159,16 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func deleteLogStream(group: String, name: String) throws {
-        try database.write { db in
+    public func deleteLogStream(group: String, name: String) async throws {
+        try await database.write { [self] db in
             let stream = try streamID(db, try groupID(db, group), name)
             try db.statement("DELETE FROM log_blocks WHERE stream_id = ?").bind(.integer(stream)).run()
             try db.statement("DELETE FROM log_streams WHERE id = ?").bind(.integer(stream)).run()
         }
     }
 
-    public func hasLogStream(group: String, name: String) throws -> Bool {
-        try database.read { db in
+    public func hasLogStream(group: String, name: String) async throws -> Bool {
+        try await database.read { [self] db in
             let s = try db.statement("SELECT 1 FROM log_streams WHERE group_id = ? AND name = ?").bind(
                 .integer(try groupID(db, group)), .text(name))
             return try s.step()
@@ -174,8 +177,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
     public func logStreams(
         group: String, prefix: String?, order: StreamOrder, descending: Bool, offset: Int, limit: Int
-    ) throws -> [LogStreamRecord] {
-        try database.read { db in
+    ) async throws -> [LogStreamRecord] {
+        try await database.read { [self] db in
             let id = try groupID(db, group)
             let direction = descending ? "DESC" : "ASC"
             let orderBy =
@@ -205,20 +208,10 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
     @discardableResult
     public func append(
-        group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64
-    ) throws -> Int {
-        try append(
-            group: group, stream: stream, events: events, datapoints: datapoints, ingestionTime: ingestionTime,
-            offset: nil)
-    }
-
-    /// ``append(group:stream:events:datapoints:ingestionTime:)`` that also records how far a source has been read, in the same transaction.
-    @discardableResult
-    public func append(
         group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64,
         offset: IngestOffset?
-    ) throws -> Int {
-        try database.write { db in
+    ) async throws -> Int {
+        try await database.write { [self] db in
             let gid = try groupID(db, group)
             let sid = try streamID(db, gid, stream)
             if !events.isEmpty {
@@ -283,8 +276,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         try db.statement("UPDATE counters SET value = ? WHERE name = 'event_id'").bind(.integer(nextID)).run()
     }
 
-    public func events(group: String, _ q: EventQuery) throws -> [StoredLogEvent] {
-        try database.read { db in
+    public func events(group: String, _ q: EventQuery) async throws -> [StoredLogEvent] {
+        try await database.read { [self] db in
             let gid = try groupID(db, group)
             // The group's streams that the query selects, by id.
             var names: [Int64: String] = [:]
@@ -363,8 +356,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func applyRetention(now: Int64) throws -> Int {
-        try database.write { db in
+    public func applyRetention(now: Int64) async throws -> Int {
+        try await database.write { [self] db in
             var deleted = 0
             let groups = try db.statement("SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL")
             var cutoffs: [(Int64, Int64)] = []
@@ -432,8 +425,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
     // MARK: metric filters
 
-    public func putMetricFilter(_ f: MetricFilterRecord, maximumPerGroup: Int) throws {
-        try database.write { db in
+    public func putMetricFilter(_ f: MetricFilterRecord, maximumPerGroup: Int) async throws {
+        try await database.write { [self] db in
             let gid = try groupID(db, f.logGroupName)
             let exists = try db.statement("SELECT 1 FROM metric_filters WHERE group_id = ? AND name = ?").bind(
                 .integer(gid), .text(f.name)
@@ -455,8 +448,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func deleteMetricFilter(group: String, name: String) throws {
-        try database.write { db in
+    public func deleteMetricFilter(group: String, name: String) async throws {
+        try await database.write { [self] db in
             let gid = try groupID(db, group)
             try db.statement("DELETE FROM metric_filters WHERE group_id = ? AND name = ?").bind(
                 .integer(gid), .text(name)
@@ -465,8 +458,8 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
         }
     }
 
-    public func metricFilters(group: String?) throws -> [MetricFilterRecord] {
-        try database.read { db in
+    public func metricFilters(group: String?) async throws -> [MetricFilterRecord] {
+        try await database.read { [self] db in
             let s = try db.statement(
                 """
                 SELECT g.name, f.name, f.pattern, f.transformations, f.creation_time FROM metric_filters f JOIN log_groups g ON g.id = f.group_id
@@ -486,15 +479,15 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
     // MARK: ingest offsets
 
-    public func offset(source: String) throws -> IngestOffset? {
-        try database.read { db in
+    public func offset(source: String) async throws -> IngestOffset? {
+        try await database.read { [self] db in
             let s = try db.statement("SELECT identity, offset FROM ingest_offsets WHERE source = ?").bind(.text(source))
             return try s.step() ? IngestOffset(source: source, identity: s.text(0), offset: s.int64(1)) : nil
         }
     }
 
-    public func record(_ offset: IngestOffset) throws {
-        try database.write { db in try writeOffset(db, offset) }
+    public func record(_ offset: IngestOffset) async throws {
+        try await database.write { [self] db in try writeOffset(db, offset) }
     }
 
     func writeOffset(_ db: SQLiteConnection, _ o: IngestOffset) throws {
@@ -507,7 +500,7 @@ public final class SQLiteLogStore: LogStore, MetricStore, IngestOffsetStore {
 
 extension SQLiteLogStore {
     /// Sets the recorded schema version (tests use it to simulate a database from a newer vigil).
-    public func debugSetUserVersion(_ version: Int) throws {
-        try database.write { db in try db.execute("PRAGMA user_version = \(version)") }
+    public func debugSetUserVersion(_ version: Int) async throws {
+        try await database.write { [self] db in try db.execute("PRAGMA user_version = \(version)") }
     }
 }

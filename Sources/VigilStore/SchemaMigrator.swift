@@ -13,7 +13,7 @@ struct SchemaMigrator {
     let migrations: [Migration]
 
     func migrate(_ database: SQLiteDatabase) throws {
-        try database.write { db in
+        try database.writeNow { db in
             let statement = try db.statement("PRAGMA user_version")
             _ = try statement.step()
             let current = statement.int(0)

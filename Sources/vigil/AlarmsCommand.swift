@@ -4,7 +4,7 @@ import VigilMetrics
 import VigilService
 
 /// `vigil alarms`: metric alarms on the local store (aws cloudwatch put-metric-alarm, describe-alarms, …).
-struct AlarmsCommand: ParsableCommand {
+struct AlarmsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alarms",
         abstract: "Create, list, evaluate and inspect metric alarms (aws cloudwatch …-alarm…).",
@@ -23,13 +23,13 @@ struct AlarmsCommand: ParsableCommand {
     static let bothTypes: [CloudWatch.AlarmType] = [.metricAlarm, .compositeAlarm]
 
     /// Every alarm DescribeAlarms returns for `input`, page after page.
-    static func all(_ service: AlarmsService, _ input: CloudWatch.DescribeAlarmsInput) throws
+    static func all(_ service: AlarmsService, _ input: CloudWatch.DescribeAlarmsInput) async throws
         -> CloudWatch.DescribeAlarmsOutput
     {
         var input = input
         var out = CloudWatch.DescribeAlarmsOutput(compositeAlarms: [], metricAlarms: [])
         repeat {
-            let page = try service.describeAlarms(input)
+            let page = try await service.describeAlarms(input)
             out.compositeAlarms? += page.compositeAlarms ?? []
             out.metricAlarms? += page.metricAlarms ?? []
             input.nextToken = page.nextToken
@@ -55,7 +55,7 @@ struct AlarmsCommand: ParsableCommand {
 enum OutputFormat: String, ExpressibleByArgument { case table, json }
 
 /// `vigil alarms put-metric-alarm --cli-input-json FILE`.
-struct PutMetricAlarmCommand: ParsableCommand {
+struct PutMetricAlarmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put-metric-alarm", abstract: "Create or update a metric alarm from PutMetricAlarm JSON.")
     @OptionGroup var store: StoreOptions
@@ -64,17 +64,17 @@ struct PutMetricAlarmCommand: ParsableCommand {
         help: "PutMetricAlarm's parameters as JSON: inline, file://path, or a path.")
     var input: String
 
-    func run() throws {
-        try AWSErrorExit.run("PutMetricAlarm") {
+    func run() async throws {
+        try await AWSErrorExit.run("PutMetricAlarm") {
             let parameters = try CLIJSON.cloudWatch(
                 CloudWatch.PutMetricAlarmInput.self, input, option: "--cli-input-json", bareFilePath: true)
-            try AlarmsCommand.open(store).putMetricAlarm(parameters)
+            try await AlarmsCommand.open(store).putMetricAlarm(parameters)
         }
     }
 }
 
 /// `vigil alarms put-composite-alarm --cli-input-json FILE`.
-struct PutCompositeAlarmCommand: ParsableCommand {
+struct PutCompositeAlarmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put-composite-alarm",
         abstract: "Create or update a composite alarm from PutCompositeAlarm JSON (AlarmName, AlarmRule, actions).")
@@ -84,17 +84,17 @@ struct PutCompositeAlarmCommand: ParsableCommand {
         help: "PutCompositeAlarm's parameters as JSON: inline, file://path, or a path.")
     var input: String
 
-    func run() throws {
-        try AWSErrorExit.run("PutCompositeAlarm") {
+    func run() async throws {
+        try await AWSErrorExit.run("PutCompositeAlarm") {
             let parameters = try CLIJSON.cloudWatch(
                 CloudWatch.PutCompositeAlarmInput.self, input, option: "--cli-input-json", bareFilePath: true)
-            try AlarmsCommand.open(store).putCompositeAlarm(parameters)
+            try await AlarmsCommand.open(store).putCompositeAlarm(parameters)
         }
     }
 }
 
 /// `vigil alarms list`: one line per alarm.
-struct AlarmsListCommand: ParsableCommand {
+struct AlarmsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List alarms with their state (a table, or --output json).")
     @OptionGroup var store: StoreOptions
@@ -104,10 +104,10 @@ struct AlarmsListCommand: ParsableCommand {
     var state: String?
     @Option(name: .customLong("output"), help: "table or json.") var output: OutputFormat = .table
 
-    func run() throws {
-        try AWSErrorExit.run("DescribeAlarms") {
+    func run() async throws {
+        try await AWSErrorExit.run("DescribeAlarms") {
             let service = try AlarmsCommand.open(store)
-            let all = try AlarmsCommand.all(
+            let all = try await AlarmsCommand.all(
                 service,
                 .init(
                     alarmNamePrefix: prefix, alarmTypes: AlarmsCommand.bothTypes,
@@ -134,15 +134,15 @@ struct AlarmsListCommand: ParsableCommand {
 }
 
 /// `vigil alarms describe NAME`.
-struct AlarmsDescribeCommand: ParsableCommand {
+struct AlarmsDescribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe", abstract: "Print one alarm's definition and state as JSON.")
     @OptionGroup var store: StoreOptions
     @Argument(help: "The alarm's name.") var name: String
 
-    func run() throws {
-        try AWSErrorExit.run("DescribeAlarms") {
-            let page = try AlarmsCommand.open(store).describeAlarms(
+    func run() async throws {
+        try await AWSErrorExit.run("DescribeAlarms") {
+            let page = try await AlarmsCommand.open(store).describeAlarms(
                 .init(alarmNames: [name], alarmTypes: AlarmsCommand.bothTypes))
             if let alarm = page.metricAlarms?.first { return try CLIJSON.print(alarm) }
             if let alarm = page.compositeAlarms?.first { return try CLIJSON.print(alarm) }
@@ -152,7 +152,7 @@ struct AlarmsDescribeCommand: ParsableCommand {
 }
 
 /// `vigil alarms history [NAME]`.
-struct AlarmsHistoryCommand: ParsableCommand {
+struct AlarmsHistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history", abstract: "An alarm's history, newest first (a table, or --output json).")
     @OptionGroup var store: StoreOptions
@@ -162,9 +162,9 @@ struct AlarmsHistoryCommand: ParsableCommand {
     @Option(name: .customLong("max-records"), help: "At most this many items (1 to 100).") var limit: Int32 = 100
     @Option(name: .customLong("output"), help: "table or json.") var output: OutputFormat = .table
 
-    func run() throws {
-        try AWSErrorExit.run("DescribeAlarmHistory") {
-            let history = try AlarmsCommand.open(store).describeAlarmHistory(
+    func run() async throws {
+        try await AWSErrorExit.run("DescribeAlarmHistory") {
+            let history = try await AlarmsCommand.open(store).describeAlarmHistory(
                 .init(
                     alarmName: name,
                     historyItemType: try type.map {
@@ -184,7 +184,7 @@ struct AlarmsHistoryCommand: ParsableCommand {
 }
 
 /// `vigil alarms set-alarm-state`.
-struct SetAlarmStateCommand: ParsableCommand {
+struct SetAlarmStateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set-alarm-state", abstract: "Set an alarm's state until its next evaluation (its actions run).")
     @OptionGroup var store: StoreOptions
@@ -193,29 +193,31 @@ struct SetAlarmStateCommand: ParsableCommand {
     @Option(name: .customLong("state-reason"), help: "Why, in words.") var reason: String
     @Option(name: .customLong("state-reason-data"), help: "Why, as JSON.") var reasonData: String?
 
-    func run() throws {
-        try AWSErrorExit.run("SetAlarmState") {
+    func run() async throws {
+        try await AWSErrorExit.run("SetAlarmState") {
             let value = try CLIJSON.cloudWatchValue(CloudWatch.StateValue.self, state, member: "StateValue")
-            try AlarmsCommand.open(store).setAlarmState(
+            try await AlarmsCommand.open(store).setAlarmState(
                 .init(alarmName: name, stateValue: value, stateReason: reason, stateReasonData: reasonData))
         }
     }
 }
 
 /// `vigil alarms delete-alarms`.
-struct DeleteAlarmsCommand: ParsableCommand {
+struct DeleteAlarmsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete-alarms", abstract: "Delete alarms (all of them, or none if one does not exist).")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("alarm-names"), parsing: .upToNextOption, help: "The alarms.") var names: [String]
 
-    func run() throws {
-        try AWSErrorExit.run("DeleteAlarms") { try AlarmsCommand.open(store).deleteAlarms(.init(alarmNames: names)) }
+    func run() async throws {
+        try await AWSErrorExit.run("DeleteAlarms") {
+            try await AlarmsCommand.open(store).deleteAlarms(.init(alarmNames: names))
+        }
     }
 }
 
 /// `vigil alarms actions enable|disable`.
-struct AlarmActionsCommand: ParsableCommand {
+struct AlarmActionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "actions", abstract: "Enable or disable alarms' actions (enable-/disable-alarm-actions).")
     @OptionGroup var store: StoreOptions
@@ -226,38 +228,38 @@ struct AlarmActionsCommand: ParsableCommand {
         guard ["enable", "disable"].contains(change) else { throw ValidationError("say enable or disable.") }
     }
 
-    func run() throws {
-        try AWSErrorExit.run(change == "enable" ? "EnableAlarmActions" : "DisableAlarmActions") {
+    func run() async throws {
+        try await AWSErrorExit.run(change == "enable" ? "EnableAlarmActions" : "DisableAlarmActions") {
             let service = try AlarmsCommand.open(store)
             if change == "enable" {
-                try service.enableAlarmActions(.init(alarmNames: names))
+                try await service.enableAlarmActions(.init(alarmNames: names))
             } else {
-                try service.disableAlarmActions(.init(alarmNames: names))
+                try await service.disableAlarmActions(.init(alarmNames: names))
             }
         }
     }
 }
 
 /// `vigil alarms evaluate`: one evaluation tick (what the scheduler does each minute).
-struct AlarmsEvaluateCommand: ParsableCommand {
+struct AlarmsEvaluateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate", abstract: "Evaluate every alarm once, now or at --at, and print what changed.")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("at"), help: "The evaluation instant (ISO 8601); default now.") var at: String?
 
-    func run() throws {
-        try AWSErrorExit.run("EvaluateAlarms") {
+    func run() async throws {
+        try await AWSErrorExit.run("EvaluateAlarms") {
             let time = try at.map { try CLIJSON.timestamp($0, member: "at") } ?? MetricsCommand.now()
             let service = try AlarmsCommand.open(store)
-            let changed = try service.evaluate(at: time.millisecondsSinceEpoch)
-            for r in try service.records(changed) { print("\(r.name): \(r.state.rawValue): \(r.stateReason)") }
+            let changed = try await service.evaluate(at: time.millisecondsSinceEpoch)
+            for r in try await service.records(changed) { print("\(r.name): \(r.state.rawValue): \(r.stateReason)") }
             if changed.isEmpty { print("no alarm changed state") }
         }
     }
 }
 
 /// `vigil alarms tags NAME [--add Key=value…] [--remove Key…]`: list, add or remove an alarm's tags.
-struct AlarmTagsCommand: ParsableCommand {
+struct AlarmTagsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tags",
         abstract: "Print an alarm's tags as JSON, after adding (--add) or removing (--remove) some.")
@@ -267,20 +269,20 @@ struct AlarmTagsCommand: ParsableCommand {
     var add: [String] = []
     @Option(name: .customLong("remove"), parsing: .upToNextOption, help: "Keys to remove.") var remove: [String] = []
 
-    func run() throws {
+    func run() async throws {
         let tags = try TagResourceCommand.parseTags(add)
-        try AWSErrorExit.run(
+        try await AWSErrorExit.run(
             add.isEmpty && remove.isEmpty ? "ListTagsForResource" : add.isEmpty ? "UntagResource" : "TagResource"
         ) {
             let service = try AlarmsCommand.open(store)
             if !tags.isEmpty {
-                try service.tagResource(
+                try await service.tagResource(
                     .init(
                         resourceARN: alarm,
                         tags: tags.keys.sorted().map { CloudWatch.Tag(key: $0, value: tags[$0] ?? "") }))
             }
-            if !remove.isEmpty { try service.untagResource(.init(resourceARN: alarm, tagKeys: remove)) }
-            try CLIJSON.print(try service.listTagsForResource(.init(resourceARN: alarm)))
+            if !remove.isEmpty { try await service.untagResource(.init(resourceARN: alarm, tagKeys: remove)) }
+            try await CLIJSON.print(try service.listTagsForResource(.init(resourceARN: alarm)))
         }
     }
 }

@@ -6,7 +6,7 @@ import VigilMetrics
 import VigilService
 
 /// `vigil alarms run`: the scheduler, evaluating every alarm at each minute boundary until stopped.
-struct AlarmsRunCommand: ParsableCommand {
+struct AlarmsRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Evaluate every alarm at each minute boundary until SIGINT or SIGTERM; one line per state change.",
@@ -14,7 +14,7 @@ struct AlarmsRunCommand: ParsableCommand {
     )
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
+    func run() async throws {
         let logs = try store.openService()
         let service = AlarmsService(store: logs.store)
         let maintenance = Maintenance(service: logs)
@@ -22,16 +22,16 @@ struct AlarmsRunCommand: ParsableCommand {
         defer { for source in sources { source.cancel() } }
         let scheduler = AlarmScheduler(
             service: service, now: { Int64(Date().timeIntervalSince1970 * 1000) },
-            sleep: { ms in Thread.sleep(forTimeInterval: Double(ms) / 1000) })
+            sleep: { ms in try? await Task.sleep(for: .milliseconds(ms)) })
         FileHandle.standardError.write(
             Data("vigil alarms run: evaluating at each minute boundary; SIGINT or SIGTERM stops\n".utf8))
-        try AWSErrorExit.run("EvaluateAlarms") {
-            try scheduler.run(shouldStop: { StopSignals.stopRequested }) { slot, changed in
+        try await AWSErrorExit.run("EvaluateAlarms") {
+            try await scheduler.run(shouldStop: { StopSignals.stopRequested }) { slot, changed in
                 // One structured line per state change, written straight away (no stdout buffering).
                 var lines = changed.map { r in
                     "time=\(UTCDateText.seconds(slot)) alarm=\(r.name) state=\(r.state.rawValue) reason=\(String(reflecting: r.stateReason))\n"
                 }
-                if let s = try? maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
+                if let s = try? await maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
                     lines.append(
                         "time=\(UTCDateText.seconds(slot)) maintenance expired_events=\(s.expiredEvents) rolled_up=\(s.metrics.rolledUp) deleted=\(s.metrics.deleted)\n"
                     )

@@ -6,7 +6,7 @@ import VigilService
 import VigilStore
 
 /// `vigil backtest`: one alarm over given datapoints (or the store's), at chosen instants, no server.
-struct BacktestCommand: ParsableCommand {
+struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
         abstract:
@@ -43,15 +43,15 @@ struct BacktestCommand: ParsableCommand {
         if let step, step < 1 { throw ValidationError("--step must be at least 1 second.") }
     }
 
-    func run() throws {
+    func run() async throws {
         var alarm: MetricAlarm?
-        try AWSErrorExit.run("PutMetricAlarm") {
+        try await AWSErrorExit.run("PutMetricAlarm") {
             alarm = try MetricAlarm(
                 validating: try CLIJSON.cloudWatch(
                     CloudWatch.PutMetricAlarmInput.self, "file://" + alarmPath, option: "--alarm"))
         }
         guard let alarm else { return }
-        try AWSErrorExit.run("PutMetricData") {
+        try await AWSErrorExit.run("PutMetricData") {
             let times = try instants(period: alarm.rule.periodSeconds)
             let datapoints: [MetricDatapoint]
             if let metricDataPath {
@@ -61,11 +61,13 @@ struct BacktestCommand: ParsableCommand {
             } else {
                 let length = Int64(alarm.rule.periodSeconds) * 1000
                 let first = (times.min() ?? 0) - Int64(alarm.rule.evaluationRange + 1) * length
-                datapoints = try MetricsService(store: try SQLiteLogStore(path: (dataDirectory ?? ".") + "/vigil.db"))
-                    .storedDatapoints(
-                        namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions,
-                        unit: alarm.unit, start: first, end: times.max() ?? 0,
-                        highResolution: alarm.rule.periodSeconds < 60)
+                datapoints = try await MetricsService(
+                    store: try SQLiteLogStore(path: (dataDirectory ?? ".") + "/vigil.db")
+                )
+                .storedDatapoints(
+                    namespace: alarm.namespace, name: alarm.metricName, dimensions: alarm.dimensions,
+                    unit: alarm.unit, start: first, end: times.max() ?? 0,
+                    highResolution: alarm.rule.periodSeconds < 60)
             }
             try CLIJSON.print(AlarmsService.backtest(alarm, datapoints: datapoints, at: times))
         }

@@ -7,7 +7,7 @@ import VigilService
 import VigilStore
 
 /// `vigil bench alarms`: evaluation ticks over thousands of alarms while metric data keeps arriving.
-struct BenchAlarmsCommand: ParsableCommand {
+struct BenchAlarmsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alarms",
         abstract: "Time alarm evaluation ticks for N/10, N/2 and N alarms on as many metrics, with live ingest."
@@ -23,7 +23,7 @@ struct BenchAlarmsCommand: ParsableCommand {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
     }
 
-    func run() throws {
+    func run() async throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         print(
             "vigil bench alarms: 1-minute alarms (Sum ≥ threshold, 3 of 5), each on its own metric with 30 minutes of data; one writer keeps ingesting during the ticks; \(Machine.description)"
@@ -34,7 +34,7 @@ struct BenchAlarmsCommand: ParsableCommand {
                 + "steady tick".padding(toLength: 14, withPad: " ", startingAt: 0) + "µs per alarm (steady)")
         var perAlarm: [Double] = []
         for size in [alarms / 10, alarms / 2, alarms] {
-            let (first, steady) = try measure(size)
+            let (first, steady) = try await measure(size)
             perAlarm.append(steady / Double(size) * 1e6)
             print(
                 "\(size)".padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -49,7 +49,7 @@ struct BenchAlarmsCommand: ParsableCommand {
     }
 
     /// Seconds of the first tick (every alarm leaves INSUFFICIENT_DATA) and of the fastest steady tick.
-    func measure(_ size: Int) throws -> (Double, Double) {
+    func measure(_ size: Int) async throws -> (Double, Double) {
         let path = dataDirectory + "/bench-alarms.db"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -65,9 +65,9 @@ struct BenchAlarmsCommand: ParsableCommand {
                     MetricDatapoint(key: key, timestamp: base - Int64(back) * minute, value: Double((k + back) % 7)))
             }
         }
-        try store.record(data, now: now)
+        try await store.record(data, now: now)
         let service = AlarmsService(store: store)
-        try service.putMetricAlarms(
+        try await service.putMetricAlarms(
             (0..<size).map { k in
                 CloudWatch.PutMetricAlarmInput(
                     alarmName: "alarm-\(k)", alarmActions: ["arn:aws:sns:us-east-1:123456789012:bench"],
@@ -76,7 +76,7 @@ struct BenchAlarmsCommand: ParsableCommand {
             })
         // Live ingest: another thread publishes datapoints for random metrics while ticks run.
         let stop = Atomic<Bool>(false)
-        let writer = Thread {
+        let writer = Task.detached {
             var k = 0
             while !stop.load(ordering: .relaxed) {
                 var batch = MinuteAggregator()
@@ -86,21 +86,21 @@ struct BenchAlarmsCommand: ParsableCommand {
                             key: MetricKey(namespace: "Bench", name: "m\(k % size)"), timestamp: base, value: 1))
                     k += 7
                 }
-                try? store.record(batch, now: Int64(Date().timeIntervalSince1970 * 1000))
+                try? await store.record(batch, now: Int64(Date().timeIntervalSince1970 * 1000))
             }
         }
-        writer.start()
-        defer { stop.store(true, ordering: .relaxed) }
         let clock = ContinuousClock()
         var t0 = clock.now
-        try service.evaluate(at: base)
+        try await service.evaluate(at: base)
         let first = (clock.now - t0).seconds
         var steady = Double.infinity
         for _ in 0..<runs {
             t0 = clock.now
-            try service.evaluate(at: base)
+            try await service.evaluate(at: base)
             steady = min(steady, (clock.now - t0).seconds)
         }
+        stop.store(true, ordering: .relaxed)
+        await writer.value
         return (first, steady)
     }
 }

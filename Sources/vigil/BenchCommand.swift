@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `vigil bench`: benchmarks that print ratios against baselines measured in the same run.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print ratios against baselines measured in the same run.",

@@ -8,7 +8,7 @@ import VigilStore
 
 /// `vigil bench ingest`: PutLogEvents into the SQLite store with 0, 1, 10 and 100 metric filters,
 /// against raw SQLite inserts of the same rows in transactions of the same size.
-struct BenchIngestCommand: ParsableCommand {
+struct BenchIngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract:
@@ -86,24 +86,24 @@ struct BenchIngestCommand: ParsableCommand {
         applicationFilters + (10..<100).map { "\"customer \($0 * 97) in\"" }
     }
 
-    func run() throws {
+    func run() async throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         print(
             "vigil bench ingest: \(events) events per case; SQLite WAL, synchronous=FULL, on \(dataDirectory); best of \(runs) runs, each starting with another case; \(Machine.description)"
         )
         if corpus != "application" {
-            try measure(
+            try await measure(
                 corpus: "cloudtrail", filters: (Self.guideFilters, Self.hundredFilters), tenLabel: "the guide's")
         }
         if corpus != "cloudtrail" {
-            try measure(
+            try await measure(
                 corpus: "application", filters: (Self.applicationFilters, Self.hundredApplicationFilters),
                 tenLabel: "terms, regex, fields")
         }
-        try statistics(now: Int64(Date().timeIntervalSince1970 * 1000))
+        try await statistics(now: Int64(Date().timeIntervalSince1970 * 1000))
     }
 
-    func measure(corpus: String, filters: (ten: [String], hundred: [String]), tenLabel: String) throws {
+    func measure(corpus: String, filters: (ten: [String], hundred: [String]), tenLabel: String) async throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         // Events one millisecond apart, ending now: inside PutLogEvents' window, a few minutes long.
         var rng = BenchCorpus.Generator(seed: 2026)
@@ -155,25 +155,25 @@ struct BenchIngestCommand: ParsableCommand {
                 let seconds: Double
                 if let filters {
                     let service = LogsService(store: try SQLiteLogStore(path: path))
-                    try service.createLogGroup(.init(logGroupName: "bench"))
-                    try service.createLogStream(.init(logGroupName: "bench", logStreamName: "stream"))
+                    try await service.createLogGroup(.init(logGroupName: "bench"))
+                    try await service.createLogStream(.init(logGroupName: "bench", logStreamName: "stream"))
                     for (n, f) in filters.enumerated() {
-                        try service.putMetricFilter(
+                        try await service.putMetricFilter(
                             .init(
                                 logGroupName: "bench", filterName: "f\(n)", filterPattern: f,
                                 metricTransformations: [
                                     .init(metricName: "m\(n)", metricNamespace: "Bench", metricValue: "1")
                                 ]))
                     }
-                    seconds = try Self.time {
-                        for b in batches { try service.putLogEvents(group: "bench", stream: "stream", events: b) }
+                    seconds = try await Self.time {
+                        for b in batches { try await service.putLogEvents(group: "bench", stream: "stream", events: b) }
                     }
                     if !filters.isEmpty {
-                        try Self.check(service, filters, messages, from: now - Int64(events), to: now)
+                        try await Self.check(service, filters, messages, from: now - Int64(events), to: now)
                     }
                 } else {
-                    let baseline = try SQLiteInsertBaseline(path: path, now: now)
-                    seconds = try Self.time { try baseline.run(batches: batches, ingestionTime: now) }
+                    let baseline = try await SQLiteInsertBaseline(path: path, now: now)
+                    seconds = try await Self.time { try await baseline.run(batches: batches, ingestionTime: now) }
                 }
                 best[k] = min(best[k], seconds)
             }
@@ -193,13 +193,14 @@ struct BenchIngestCommand: ParsableCommand {
     }
 
     /// The metric sums must equal what each filter counts alone over the same messages.
-    static func check(_ service: LogsService, _ filters: [String], _ messages: [[UInt8]], from: Int64, to: Int64) throws
+    static func check(_ service: LogsService, _ filters: [String], _ messages: [[UInt8]], from: Int64, to: Int64)
+        async throws
     {
         for (n, f) in filters.enumerated() where n % 9 == 0 {
             let pattern = try FilterPattern(f)
             let expected = messages.reduce(0) { c, m in c + (m.withUnsafeBufferPointer { pattern.matches($0) } ? 1 : 0)
             }
-            let periods = try service.metricStatistics(
+            let periods = try await service.metricStatistics(
                 MetricKey(namespace: "Bench", name: "m\(n)"), start: from - 3_600_000, end: to + 60_000,
                 periodSeconds: 3600)
             let got = Int(periods.map(\.values.sum).reduce(0, +))
@@ -210,7 +211,7 @@ struct BenchIngestCommand: ParsableCommand {
     }
 
     /// GetMetricStatistics over 30 days of 1-minute aggregates (43,200 rows for the metric).
-    func statistics(now: Int64) throws {
+    func statistics(now: Int64) async throws {
         let path = dataDirectory + "/bench-statistics.db"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -232,7 +233,7 @@ struct BenchIngestCommand: ParsableCommand {
                 }
                 minutes.add(MetricDatapoint(key: key, timestamp: t, value: Double(rng.below(5))))
             }
-            try store.record(minutes, now: now)
+            try await store.record(minutes, now: now)
         }
         for (label, period) in [
             ("30 days, 1-hour periods (720 datapoints)", 3600), ("30 days, 1-day periods (30 datapoints)", 86_400),
@@ -240,9 +241,9 @@ struct BenchIngestCommand: ParsableCommand {
             var fastest = Double.infinity
             var sum = 0.0
             for _ in 0..<20 {
-                let seconds = try Self.time {
+                let seconds = try await Self.time {
                     sum =
-                        try service.metrics.getMetricStatistics(
+                        try await service.metrics.getMetricStatistics(
                             .init(
                                 namespace: key.namespace, metricName: key.name,
                                 startTime: Timestamp(millisecondsSinceEpoch: start),
@@ -259,10 +260,10 @@ struct BenchIngestCommand: ParsableCommand {
         }
     }
 
-    static func time(_ body: () throws -> Void) throws -> Double {
+    static func time(_ body: () async throws -> Void) async throws -> Double {
         let clock = ContinuousClock()
         let start = clock.now
-        try body()
+        try await body()
         return (clock.now - start).seconds
     }
 

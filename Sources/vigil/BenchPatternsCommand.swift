@@ -3,7 +3,7 @@ import Foundation
 import VigilPatterns
 
 /// `vigil bench patterns`: `vigil match --count` against grep, jq and awk on the same generated files.
-struct BenchPatternsCommand: ParsableCommand {
+struct BenchPatternsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patterns",
         abstract: "Measure filter-pattern matching against grep, jq, awk (and mtail if installed) on generated corpora."
@@ -53,7 +53,7 @@ struct BenchPatternsCommand: ParsableCommand {
 
         """
 
-    func run() throws {
+    func run() async throws {
         let directory = URL(fileURLWithPath: dataDirectory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var paths: [String: String] = [:]

@@ -84,8 +84,8 @@ enum CLIJSON {
 
 /// Prints AWS-shaped errors as the aws CLI does and exits with 254, as it does for service errors.
 enum AWSErrorExit {
-    static func run(_ operation: String, _ body: () throws -> Void) throws {
-        do { try body() } catch let error as any AWSServiceError {
+    static func run(_ operation: String, _ body: () async throws -> Void) async throws {
+        do { try await body() } catch let error as any AWSServiceError {
             try report(operation, code: error.code.queryCode, message: error.message)
         }
     }

@@ -3,7 +3,7 @@ import VigilAPI
 import VigilService
 
 /// `vigil metrics get-metric-data`, printed as `aws cloudwatch get-metric-data` prints it.
-struct GetMetricDataCommand: ParsableCommand {
+struct GetMetricDataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get-metric-data",
         abstract: "Values of MetricStat queries per period, as JSON.",
@@ -22,8 +22,8 @@ struct GetMetricDataCommand: ParsableCommand {
     var maxDatapoints: Int32?
     @Option(name: .customLong("next-token"), help: "The NextToken of the previous page.") var nextToken: String?
 
-    func run() throws {
-        try AWSErrorExit.run("GetMetricData") {
+    func run() async throws {
+        try await AWSErrorExit.run("GetMetricData") {
             let input = CloudWatch.GetMetricDataInput(
                 metricDataQueries: try CLIJSON.cloudWatch(
                     [CloudWatch.MetricDataQuery].self, queries, option: "--metric-data-queries",
@@ -33,7 +33,7 @@ struct GetMetricDataCommand: ParsableCommand {
                 scanBy: try CLIJSON.cloudWatchValue(CloudWatch.ScanBy.self, scanBy, member: "ScanBy"),
                 maxDatapoints: maxDatapoints)
             let service = try store.openService().metrics
-            try CLIJSON.print(try service.getMetricData(input))
+            try await CLIJSON.print(try service.getMetricData(input))
         }
     }
 }

@@ -3,7 +3,7 @@ import VigilAPI
 import VigilService
 
 /// `vigil metrics get-metric-statistics`, printed as `aws cloudwatch get-metric-statistics` prints it.
-struct GetMetricStatisticsCommand: ParsableCommand {
+struct GetMetricStatisticsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get-metric-statistics", abstract: "Statistics of one metric per period, as JSON.")
 
@@ -28,8 +28,8 @@ struct GetMetricStatisticsCommand: ParsableCommand {
         name: .customLong("extended-statistics"), parsing: .upToNextOption, help: "Percentiles such as p99 or p99.9.")
     var extendedStatistics: [String] = []
 
-    func run() throws {
-        try AWSErrorExit.run("GetMetricStatistics") {
+    func run() async throws {
+        try await AWSErrorExit.run("GetMetricStatistics") {
             let end = try endTime.map { try CLIJSON.timestamp($0, member: "EndTime") } ?? MetricsCommand.now()
             let start =
                 try startTime.map { try CLIJSON.timestamp($0, member: "StartTime") }
@@ -47,7 +47,7 @@ struct GetMetricStatisticsCommand: ParsableCommand {
                 extendedStatistics: extendedStatistics.isEmpty ? nil : extendedStatistics,
                 unit: try unit.map { try CLIJSON.cloudWatchValue(CloudWatch.StandardUnit.self, $0, member: "Unit") })
             let service = try store.openService().metrics
-            try CLIJSON.print(try service.getMetricStatistics(input))
+            try await CLIJSON.print(try service.getMetricStatistics(input))
         }
     }
 }

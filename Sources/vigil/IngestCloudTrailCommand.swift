@@ -3,7 +3,7 @@ import Foundation
 import VigilService
 
 /// `vigil ingest cloudtrail`: CloudTrail log files (as delivered to S3) into a log group.
-struct IngestCloudTrailCommand: ParsableCommand {
+struct IngestCloudTrailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cloudtrail",
         abstract:
@@ -22,13 +22,13 @@ struct IngestCloudTrailCommand: ParsableCommand {
     @Argument(help: "Log files, or directories searched recursively (e.g. an AWSLogs/ tree).")
     var paths: [String]
 
-    func run() throws {
+    func run() async throws {
         let service = try store.openService()
         let ingester = CloudTrailIngester(service: service, group: group)
         let tty = isatty(STDERR_FILENO) == 1
         let start = Date()
-        try AWSErrorExit.run("PutLogEvents") {
-            let s = try ingester.ingest(
+        try await AWSErrorExit.run("PutLogEvents") {
+            let s = try await ingester.ingest(
                 paths: paths,
                 report: { problem in
                     FileHandle.standardError.write(Data("\(tty ? "\n" : "")vigil ingest cloudtrail: \(problem)\n".utf8))

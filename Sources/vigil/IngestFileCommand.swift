@@ -5,7 +5,7 @@ import Synchronization
 import VigilService
 
 /// `vigil ingest file`: the lines of files (or stdin) as events of one stream, resumable; `--follow` tails.
-struct IngestFileCommand: ParsableCommand {
+struct IngestFileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "file",
         abstract:
@@ -37,7 +37,7 @@ struct IngestFileCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let service = try store.openService()
         let ingester = FileIngester(service: service, group: group, stream: stream)
         let tty = isatty(STDERR_FILENO) == 1
@@ -49,7 +49,7 @@ struct IngestFileCommand: ParsableCommand {
                 shouldStop: { StopSignals.stopRequested },
                 idle: {
                     do {
-                        if let s = try maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
+                        if let s = try await maintenance.runIfDue(), s.expiredEvents > 0 || s.metrics != .init() {
                             FileHandle.standardError.write(
                                 Data(
                                     "vigil maintenance: \(s.expiredEvents) expired events deleted, \(s.metrics.rolledUp) metric rows rolled up, \(s.metrics.deleted) deleted\n"
@@ -61,11 +61,11 @@ struct IngestFileCommand: ParsableCommand {
                 })
         }
         defer { for source in sources { source.cancel() } }
-        try AWSErrorExit.run("PutLogEvents") {
-            try ingester.prepare()
+        try await AWSErrorExit.run("PutLogEvents") {
+            try await ingester.prepare()
             for path in paths {
                 let start = Date()
-                let summary = try ingester.ingest(
+                let summary = try await ingester.ingest(
                     path: path, follow: followOptions,
                     report: { problem in
                         FileHandle.standardError.write(

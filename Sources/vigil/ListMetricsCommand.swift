@@ -3,7 +3,7 @@ import VigilAPI
 import VigilService
 
 /// `vigil metrics list-metrics`, printed as `aws cloudwatch list-metrics` prints it.
-struct ListMetricsCommand: ParsableCommand {
+struct ListMetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list-metrics", abstract: "List metrics, 500 per page, as JSON.")
 
@@ -19,8 +19,8 @@ struct ListMetricsCommand: ParsableCommand {
     var recentlyActive: String?
     @Option(name: .customLong("next-token"), help: "The NextToken of the previous page.") var nextToken: String?
 
-    func run() throws {
-        try AWSErrorExit.run("ListMetrics") {
+    func run() async throws {
+        try await AWSErrorExit.run("ListMetrics") {
             let filters = try KeyValueArguments.pairs(dimensions, what: "dimension", valueOptional: true).map {
                 CloudWatch.DimensionFilter(name: $0.key, value: $0.value)
             }
@@ -30,7 +30,7 @@ struct ListMetricsCommand: ParsableCommand {
                     try CLIJSON.cloudWatchValue(CloudWatch.RecentlyActive.self, $0, member: "RecentlyActive")
                 })
             let service = try store.openService().metrics
-            try CLIJSON.print(try service.listMetrics(input))
+            try await CLIJSON.print(try service.listMetrics(input))
         }
     }
 }

@@ -3,34 +3,37 @@ import VigilAPI
 import VigilService
 
 /// `vigil logs create-log-group`.
-struct CreateLogGroupCommand: ParsableCommand {
+struct CreateLogGroupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create-log-group", abstract: "Create a log group.")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
     @Option(name: .customLong("tags"), parsing: .upToNextOption, help: "Key=value pairs.") var tags: [String] = []
 
-    func run() throws {
+    func run() async throws {
         let parsed = try TagResourceCommand.parseTags(tags)
-        try AWSErrorExit.run("CreateLogGroup") {
-            try store.openService().createLogGroup(.init(logGroupName: group, tags: parsed.isEmpty ? nil : parsed))
+        try await AWSErrorExit.run("CreateLogGroup") {
+            try await store.openService().createLogGroup(
+                .init(logGroupName: group, tags: parsed.isEmpty ? nil : parsed))
         }
     }
 }
 
 /// `vigil logs delete-log-group`: the group, its streams, events and metric filters.
-struct DeleteLogGroupCommand: ParsableCommand {
+struct DeleteLogGroupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete-log-group", abstract: "Delete a log group with its streams, events and metric filters.")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
 
-    func run() throws {
-        try AWSErrorExit.run("DeleteLogGroup") { try store.openService().deleteLogGroup(.init(logGroupName: group)) }
+    func run() async throws {
+        try await AWSErrorExit.run("DeleteLogGroup") {
+            try await store.openService().deleteLogGroup(.init(logGroupName: group))
+        }
     }
 }
 
 /// `vigil logs put-retention-policy`.
-struct PutRetentionPolicyCommand: ParsableCommand {
+struct PutRetentionPolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put-retention-policy",
         abstract: "Keep a group's events for this many days (AWS's allowed values).")
@@ -43,23 +46,23 @@ struct PutRetentionPolicyCommand: ParsableCommand {
     )
     var days: Int32
 
-    func run() throws {
-        try AWSErrorExit.run("PutRetentionPolicy") {
-            try store.openService().putRetentionPolicy(.init(logGroupName: group, retentionInDays: days))
+    func run() async throws {
+        try await AWSErrorExit.run("PutRetentionPolicy") {
+            try await store.openService().putRetentionPolicy(.init(logGroupName: group, retentionInDays: days))
         }
     }
 }
 
 /// `vigil logs delete-retention-policy`.
-struct DeleteRetentionPolicyCommand: ParsableCommand {
+struct DeleteRetentionPolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete-retention-policy", abstract: "Keep a group's events forever.")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The group's name.") var group: String
 
-    func run() throws {
-        try AWSErrorExit.run("DeleteRetentionPolicy") {
-            try store.openService().deleteRetentionPolicy(.init(logGroupName: group))
+    func run() async throws {
+        try await AWSErrorExit.run("DeleteRetentionPolicy") {
+            try await store.openService().deleteRetentionPolicy(.init(logGroupName: group))
         }
     }
 }

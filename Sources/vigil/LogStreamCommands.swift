@@ -3,37 +3,37 @@ import VigilAPI
 import VigilService
 
 /// `vigil logs create-log-stream`.
-struct CreateLogStreamCommand: ParsableCommand {
+struct CreateLogStreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create-log-stream", abstract: "Create a log stream in a group.")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The group.") var group: String
     @Option(name: .customLong("log-stream-name"), help: "The stream's name.") var stream: String
 
-    func run() throws {
-        try AWSErrorExit.run("CreateLogStream") {
-            try store.openService().createLogStream(.init(logGroupName: group, logStreamName: stream))
+    func run() async throws {
+        try await AWSErrorExit.run("CreateLogStream") {
+            try await store.openService().createLogStream(.init(logGroupName: group, logStreamName: stream))
         }
     }
 }
 
 /// `vigil logs delete-log-stream`.
-struct DeleteLogStreamCommand: ParsableCommand {
+struct DeleteLogStreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete-log-stream", abstract: "Delete a log stream and its events.")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The group.") var group: String
     @Option(name: .customLong("log-stream-name"), help: "The stream's name.") var stream: String
 
-    func run() throws {
-        try AWSErrorExit.run("DeleteLogStream") {
-            try store.openService().deleteLogStream(.init(logGroupName: group, logStreamName: stream))
+    func run() async throws {
+        try await AWSErrorExit.run("DeleteLogStream") {
+            try await store.openService().deleteLogStream(.init(logGroupName: group, logStreamName: stream))
         }
     }
 }
 
 /// `vigil logs describe-log-streams`, every page, printed as the aws CLI prints it.
-struct DescribeLogStreamsCommand: ParsableCommand {
+struct DescribeLogStreamsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe-log-streams", abstract: "List a group's log streams as JSON.")
     @OptionGroup var store: StoreOptions
@@ -44,15 +44,15 @@ struct DescribeLogStreamsCommand: ParsableCommand {
     var orderBy = "LogStreamName"
     @Flag(name: .customLong("descending"), help: "Newest or last name first.") var descending = false
 
-    func run() throws {
-        try AWSErrorExit.run("DescribeLogStreams") {
+    func run() async throws {
+        try await AWSErrorExit.run("DescribeLogStreams") {
             let order = try CLIJSON.cloudWatchLogsValue(CloudWatchLogs.OrderBy.self, orderBy, member: "orderBy")
             let service = try store.openService()
             var input = CloudWatchLogs.DescribeLogStreamsInput(
                 logGroupName: group, logStreamNamePrefix: prefix, orderBy: order, descending: descending)
             var all: [CloudWatchLogs.LogStream] = []
             repeat {
-                let page = try service.describeLogStreams(input)
+                let page = try await service.describeLogStreams(input)
                 all += page.logStreams ?? []
                 input.nextToken = page.nextToken
             } while input.nextToken != nil
@@ -62,7 +62,7 @@ struct DescribeLogStreamsCommand: ParsableCommand {
 }
 
 /// `vigil logs get-log-events`: one page of one stream, with the tokens to page on.
-struct GetLogEventsCommand: ParsableCommand {
+struct GetLogEventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get-log-events", abstract: "Print one page of a stream's events as JSON.")
     @OptionGroup var store: StoreOptions
@@ -73,9 +73,9 @@ struct GetLogEventsCommand: ParsableCommand {
     @Option(name: .customLong("limit"), help: "At most this many events (1 to 10000).") var limit: Int32?
     @Option(name: .customLong("next-token"), help: "A nextForwardToken or nextBackwardToken.") var nextToken: String?
 
-    func run() throws {
-        try AWSErrorExit.run("GetLogEvents") {
-            try CLIJSON.print(
+    func run() async throws {
+        try await AWSErrorExit.run("GetLogEvents") {
+            try await CLIJSON.print(
                 try store.openService().getLogEvents(
                     .init(
                         logGroupName: group, logStreamName: stream, nextToken: nextToken, limit: limit,

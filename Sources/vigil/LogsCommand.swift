@@ -3,7 +3,7 @@ import VigilAPI
 import VigilService
 
 /// `vigil logs`: CloudWatch Logs operations on the local store, named as in the aws CLI.
-struct LogsCommand: ParsableCommand {
+struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Log groups, metric filters and events in the local store (aws logs …).",
@@ -20,7 +20,7 @@ struct LogsCommand: ParsableCommand {
 }
 
 /// `vigil logs put-metric-filter`.
-struct PutMetricFilterCommand: ParsableCommand {
+struct PutMetricFilterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put-metric-filter",
         abstract: "Create or update a metric filter (the group is created when missing)."
@@ -37,21 +37,21 @@ struct PutMetricFilterCommand: ParsableCommand {
     )
     var transformations: String
 
-    func run() throws {
-        try AWSErrorExit.run("PutMetricFilter") {
+    func run() async throws {
+        try await AWSErrorExit.run("PutMetricFilter") {
             let list = try CLIJSON.cloudWatchLogs(
                 [CloudWatchLogs.MetricTransformation].self, transformations, option: "--metric-transformations",
                 at: [.member("metricTransformations")])
             let service = try store.openService()
-            try service.ensureLogGroup(group)
-            try service.putMetricFilter(
+            try await service.ensureLogGroup(group)
+            try await service.putMetricFilter(
                 .init(logGroupName: group, filterName: name, filterPattern: pattern, metricTransformations: list))
         }
     }
 }
 
 /// `vigil logs describe-log-groups`, every page, printed as the aws CLI prints it.
-struct DescribeLogGroupsCommand: ParsableCommand {
+struct DescribeLogGroupsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe-log-groups", abstract: "List log groups as JSON.")
 
@@ -59,13 +59,13 @@ struct DescribeLogGroupsCommand: ParsableCommand {
     @Option(name: .customLong("log-group-name-prefix"), help: "Only groups whose name starts with this.")
     var prefix: String?
 
-    func run() throws {
-        try AWSErrorExit.run("DescribeLogGroups") {
+    func run() async throws {
+        try await AWSErrorExit.run("DescribeLogGroups") {
             let service = try store.openService()
             var input = CloudWatchLogs.DescribeLogGroupsInput(logGroupNamePrefix: prefix)
             var all: [CloudWatchLogs.LogGroup] = []
             repeat {
-                let page = try service.describeLogGroups(input)
+                let page = try await service.describeLogGroups(input)
                 all += page.logGroups ?? []
                 input.nextToken = page.nextToken
             } while input.nextToken != nil
@@ -75,7 +75,7 @@ struct DescribeLogGroupsCommand: ParsableCommand {
 }
 
 /// `vigil logs filter-log-events`.
-struct FilterLogEventsCommand: ParsableCommand {
+struct FilterLogEventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "filter-log-events", abstract: "Print the events of a group that match a filter pattern, as JSON.")
 
@@ -86,9 +86,9 @@ struct FilterLogEventsCommand: ParsableCommand {
     @Option(name: .customLong("limit"), help: "At most this many events (1 to 10000).") var limit: Int32?
     @Option(name: .customLong("next-token"), help: "The nextToken of the previous page.") var nextToken: String?
 
-    func run() throws {
-        try AWSErrorExit.run("FilterLogEvents") {
-            try CLIJSON.print(
+    func run() async throws {
+        try await AWSErrorExit.run("FilterLogEvents") {
+            try await CLIJSON.print(
                 try store.openService().filterLogEvents(
                     .init(logGroupName: group, filterPattern: pattern, nextToken: nextToken, limit: limit)))
         }

@@ -3,7 +3,7 @@ import Foundation
 import VigilService
 
 /// `vigil maintain`: the retention sweep and the metric roll-up, once.
-struct MaintainCommand: ParsableCommand {
+struct MaintainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maintain",
         abstract:
@@ -12,9 +12,9 @@ struct MaintainCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
+    func run() async throws {
         let service = try store.openService()
-        let s = try Maintenance(service: service).run()
+        let s = try await Maintenance(service: service).run()
         print(
             "\(s.expiredEvents) expired events deleted; \(s.metrics.rolledUp) metric rows rolled up, \(s.metrics.deleted) past retention deleted"
         )

@@ -4,7 +4,7 @@ import SystemPackage
 import VigilPatterns
 
 /// `vigil match`: grep with CloudWatch Logs filter patterns, one event per line, streaming.
-struct MatchCommand: ParsableCommand {
+struct MatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
         abstract: "Print the lines of files (or standard input) that a filter pattern matches, like grep."
@@ -20,7 +20,7 @@ struct MatchCommand: ParsableCommand {
     @Argument(help: "Files to read; standard input when none is given or for -.")
     var files: [String] = []
 
-    func run() throws {
+    func run() async throws {
         let pattern: FilterPattern
         do {
             pattern = try FilterPattern(filterPattern)

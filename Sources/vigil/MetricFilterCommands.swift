@@ -3,7 +3,7 @@ import VigilAPI
 import VigilService
 
 /// `vigil logs describe-metric-filters`.
-struct DescribeMetricFiltersCommand: ParsableCommand {
+struct DescribeMetricFiltersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe-metric-filters", abstract: "List metric filters as JSON.")
     @OptionGroup var store: StoreOptions
@@ -16,9 +16,9 @@ struct DescribeMetricFiltersCommand: ParsableCommand {
     @Option(name: .customLong("metric-namespace"), help: "The metric's namespace (with --metric-name).")
     var metricNamespace: String?
 
-    func run() throws {
-        try AWSErrorExit.run("DescribeMetricFilters") {
-            try CLIJSON.print(
+    func run() async throws {
+        try await AWSErrorExit.run("DescribeMetricFilters") {
+            try await CLIJSON.print(
                 try store.openService().describeMetricFilters(
                     .init(
                         logGroupName: group, filterNamePrefix: prefix, metricName: metricName,
@@ -28,16 +28,16 @@ struct DescribeMetricFiltersCommand: ParsableCommand {
 }
 
 /// `vigil logs delete-metric-filter`.
-struct DeleteMetricFilterCommand: ParsableCommand {
+struct DeleteMetricFilterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete-metric-filter", abstract: "Delete a metric filter (its metrics stay).")
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("log-group-name"), help: "The group.") var group: String
     @Option(name: .customLong("filter-name"), help: "The filter's name.") var name: String
 
-    func run() throws {
-        try AWSErrorExit.run("DeleteMetricFilter") {
-            try store.openService().deleteMetricFilter(.init(logGroupName: group, filterName: name))
+    func run() async throws {
+        try await AWSErrorExit.run("DeleteMetricFilter") {
+            try await store.openService().deleteMetricFilter(.init(logGroupName: group, filterName: name))
         }
     }
 }

@@ -4,7 +4,7 @@ import VigilAPI
 import VigilMetrics
 
 /// `vigil metrics`: CloudWatch's metric API on the local store (aws cloudwatch …).
-struct MetricsCommand: ParsableCommand {
+struct MetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
         abstract: "Publish and query metrics (aws cloudwatch …).",

@@ -3,7 +3,7 @@ import VigilAPI
 import VigilService
 
 /// `vigil metrics put-metric-data`: one value from flags, or `--metric-data` JSON as the aws CLI takes it.
-struct PutMetricDataCommand: ParsableCommand {
+struct PutMetricDataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put-metric-data",
         abstract: "Publish metric datapoints (aws cloudwatch put-metric-data).",
@@ -33,8 +33,8 @@ struct PutMetricDataCommand: ParsableCommand {
         if name != nil && value == nil { throw ValidationError("--metric-name needs --value.") }
     }
 
-    func run() throws {
-        try AWSErrorExit.run("PutMetricData") {
+    func run() async throws {
+        try await AWSErrorExit.run("PutMetricData") {
             var data: [CloudWatch.MetricDatum] = []
             if let metricData {
                 data = try CLIJSON.cloudWatch(
@@ -51,7 +51,7 @@ struct PutMetricDataCommand: ParsableCommand {
                 ]
             }
             let service = try store.openService().metrics
-            try service.putMetricData(.init(namespace: namespace, metricData: data))
+            try await service.putMetricData(.init(namespace: namespace, metricData: data))
         }
     }
 }

@@ -18,7 +18,7 @@ struct LogGroupTarget: ParsableArguments {
 }
 
 /// `vigil logs tag-resource` (alias `tag-log-group`).
-struct TagResourceCommand: ParsableCommand {
+struct TagResourceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tag-resource", abstract: "Add or replace tags of a log group.", aliases: ["tag-log-group"])
 
@@ -27,10 +27,10 @@ struct TagResourceCommand: ParsableCommand {
     @Option(name: .customLong("tags"), parsing: .upToNextOption, help: "Key=value pairs (also Key=value,Key2=value2).")
     var tags: [String]
 
-    func run() throws {
+    func run() async throws {
         let parsed = try Self.parseTags(tags)
-        try AWSErrorExit.run("TagResource") {
-            try store.openService().tagResource(.init(resourceArn: target.resourceArn(), tags: parsed))
+        try await AWSErrorExit.run("TagResource") {
+            try await store.openService().tagResource(.init(resourceArn: target.resourceArn(), tags: parsed))
         }
     }
 
@@ -43,7 +43,7 @@ struct TagResourceCommand: ParsableCommand {
 }
 
 /// `vigil logs untag-resource` (alias `untag-log-group`).
-struct UntagResourceCommand: ParsableCommand {
+struct UntagResourceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "untag-resource", abstract: "Remove tags of a log group by key.", aliases: ["untag-log-group"])
 
@@ -51,15 +51,15 @@ struct UntagResourceCommand: ParsableCommand {
     @OptionGroup var target: LogGroupTarget
     @Option(name: .customLong("tag-keys"), parsing: .upToNextOption, help: "The keys to remove.") var keys: [String]
 
-    func run() throws {
-        try AWSErrorExit.run("UntagResource") {
-            try store.openService().untagResource(.init(resourceArn: target.resourceArn(), tagKeys: keys))
+    func run() async throws {
+        try await AWSErrorExit.run("UntagResource") {
+            try await store.openService().untagResource(.init(resourceArn: target.resourceArn(), tagKeys: keys))
         }
     }
 }
 
 /// `vigil logs list-tags-for-resource` (alias `list-tags-log-group`).
-struct ListTagsCommand: ParsableCommand {
+struct ListTagsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list-tags-for-resource", abstract: "Print a log group's tags as JSON.",
         aliases: ["list-tags-log-group"])
@@ -67,9 +67,10 @@ struct ListTagsCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var target: LogGroupTarget
 
-    func run() throws {
-        try AWSErrorExit.run("ListTagsForResource") {
-            try CLIJSON.print(try store.openService().listTagsForResource(.init(resourceArn: target.resourceArn())))
+    func run() async throws {
+        try await AWSErrorExit.run("ListTagsForResource") {
+            try await CLIJSON.print(
+                try store.openService().listTagsForResource(.init(resourceArn: target.resourceArn())))
         }
     }
 }

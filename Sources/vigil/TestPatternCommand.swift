@@ -4,7 +4,7 @@ import VigilPatterns
 import VigilService
 
 /// `vigil test-pattern`: the `aws logs test-metric-filter` operation, offline.
-struct TestPatternCommand: ParsableCommand {
+struct TestPatternCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test-pattern",
         abstract: "Test a filter pattern against log event messages; prints what `aws logs test-metric-filter` prints."
@@ -27,7 +27,7 @@ struct TestPatternCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         var messages = logEventMessages
         if let path = logEventsFile {
             let data: Data

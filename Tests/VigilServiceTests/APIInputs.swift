@@ -95,16 +95,16 @@ struct MetricDataQuery {
 
 extension MetricsService {
     /// PutMetricData of `data` in `namespace`.
-    func putMetricData(namespace: String, data: [CloudWatch.MetricDatum]) throws {
-        try putMetricData(.init(namespace: namespace, metricData: data))
+    func putMetricData(namespace: String, data: [CloudWatch.MetricDatum]) async throws {
+        try await putMetricData(.init(namespace: namespace, metricData: data))
     }
 
     /// GetMetricStatistics with its parameters as the aws CLI's flags give them.
     func getMetricStatistics(
         namespace: String, metricName: String, dimensions: [MetricKey.Dimension] = [], startTime: Int64, endTime: Int64,
         period: Int, statistics: [String] = [], extendedStatistics: [String] = [], unit: String? = nil
-    ) throws -> (label: String, datapoints: [StatisticsPoint]) {
-        let output = try getMetricStatistics(
+    ) async throws -> (label: String, datapoints: [StatisticsPoint]) {
+        let output = try await getMetricStatistics(
             CloudWatch.GetMetricStatisticsInput(
                 namespace: namespace, metricName: metricName,
                 dimensions: dimensions.isEmpty ? nil : dimensions.map { .init(name: $0.name, value: $0.value) },
@@ -135,8 +135,8 @@ extension MetricsService {
     func listMetrics(
         namespace: String? = nil, metricName: String? = nil, dimensions: [(name: String, value: String?)] = [],
         recentlyActive: String? = nil, nextToken: String? = nil
-    ) throws -> (metrics: [MetricKey], nextToken: String?) {
-        let output = try listMetrics(
+    ) async throws -> (metrics: [MetricKey], nextToken: String?) {
+        let output = try await listMetrics(
             CloudWatch.ListMetricsInput(
                 namespace: namespace, metricName: metricName,
                 dimensions: dimensions.map { .init(name: $0.name, value: $0.value) }, nextToken: nextToken,
@@ -156,8 +156,8 @@ extension MetricsService {
     func getMetricData(
         queries: [MetricDataQuery], startTime: Int64, endTime: Int64, ascending: Bool = false,
         maxDatapoints: Int32? = nil, nextToken: String? = nil
-    ) throws -> (results: [DataResult], nextToken: String?) {
-        let output = try getMetricData(
+    ) async throws -> (results: [DataResult], nextToken: String?) {
+        let output = try await getMetricData(
             CloudWatch.GetMetricDataInput(
                 metricDataQueries: queries.map(\.input), startTime: Timestamp(millisecondsSinceEpoch: startTime),
                 endTime: Timestamp(millisecondsSinceEpoch: endTime), nextToken: nextToken,

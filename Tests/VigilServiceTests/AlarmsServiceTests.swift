@@ -35,8 +35,8 @@ struct AlarmsServiceTests {
         )
     }
 
-    func failures(_ metrics: MetricsService, _ count: Double, at t: Int64) throws {
-        try metrics.putMetricData(
+    func failures(_ metrics: MetricsService, _ count: Double, at t: Int64) async throws {
+        try await metrics.putMetricData(
             namespace: "CloudTrailMetrics",
             data: [.at("ConsoleSignInFailureCount", timestamp: t, value: count)])
     }
@@ -44,14 +44,14 @@ struct AlarmsServiceTests {
     @Test(
         "a new alarm waits in INSUFFICIENT_DATA; a breaching period moves it to ALARM with one notification; recovery, once the datapoint leaves the range, sends the OK action"
     )
-    func lifecycle() throws {
+    func lifecycle() async throws {
         let (alarms, metrics, clock, store) = try setUp()
-        try alarms.putMetricAlarm(Self.parameters())
-        #expect(try alarms.describeAlarms().metricAlarms?.map(\.stateValue) == [.insufficientData])
-        try failures(metrics, 4, at: Self.start + 60_000)
+        try await alarms.putMetricAlarm(Self.parameters())
+        #expect(try await alarms.describeAlarms().metricAlarms?.map(\.stateValue) == [.insufficientData])
+        try await failures(metrics, 4, at: Self.start + 60_000)
         clock.set(Self.start + 300_000)
-        #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
-        let record = try #require(try alarms.describeAlarms().metricAlarms?.first)
+        #expect(try await alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
+        let record = try #require(try await alarms.describeAlarms().metricAlarms?.first)
         #expect(
             record.stateValue == .alarm
                 && record.stateReason?.hasPrefix("Threshold Crossed: 1 out of the last 1 datapoints [4.0") == true)
@@ -61,8 +61,8 @@ struct AlarmsServiceTests {
             data["statistic"] as? String == "Sum" && data["period"] as? Int == 300 && data["threshold"] as? Double == 3)
         #expect((data["evaluatedDatapoints"] as? [[String: Any]])?.first?["value"] as? Double == 4)
         #expect(data["queryDate"] as? String == "2026-11-25T09:55:00.000+0000")  // start + 5 minutes
-        #expect(try alarms.evaluate(at: clock.now).isEmpty)  // no change, no second notification
-        var outbox = try store.outbox(status: nil)
+        #expect(try await alarms.evaluate(at: clock.now).isEmpty)  // no change, no second notification
+        var outbox = try await store.outbox(status: nil)
         #expect(
             outbox.count == 1 && outbox[0].action.hasSuffix(":security")
                 && outbox[0].payload.contains(#""NewStateValue":"ALARM""#))
@@ -91,14 +91,15 @@ struct AlarmsServiceTests {
         // Quiet periods: as AWS warns, the last datapoint is judged again while it is in the evaluation
         // range (3 periods); then only missing data is left, which is notBreaching: OK.
         clock.set(Self.start + 900_000)
-        #expect(try alarms.evaluate(at: clock.now).isEmpty)
+        #expect(try await alarms.evaluate(at: clock.now).isEmpty)
         clock.set(Self.start + 1_200_000)
-        #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
-        outbox = try store.outbox(status: nil)
+        #expect(try await alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])
+        outbox = try await store.outbox(status: nil)
         #expect(
             outbox.count == 2 && outbox[1].action.hasSuffix(":security-ok")
                 && outbox[1].payload.contains(#""OldStateValue":"ALARM""#))
-        let history = try alarms.describeAlarmHistory(.init(alarmName: "ConsoleSignInFailures")).alarmHistoryItems ?? []
+        let history =
+            try await alarms.describeAlarmHistory(.init(alarmName: "ConsoleSignInFailures")).alarmHistoryItems ?? []
         // Newest first; each queued notification is an Action item after its StateUpdate, as on AWS.
         #expect(history.map(\.historyItemType) == [.action, .stateUpdate, .action, .stateUpdate, .configurationUpdate])
         #expect(
@@ -117,21 +118,21 @@ struct AlarmsServiceTests {
     @Test(
         "updating an alarm keeps its state and history; disabled actions send nothing; SetAlarmState holds until the next evaluation"
     )
-    func updatesAndManualState() throws {
+    func updatesAndManualState() async throws {
         let (alarms, metrics, clock, store) = try setUp()
-        try alarms.putMetricAlarm(Self.parameters(actions: false))
-        try failures(metrics, 5, at: Self.start + 1_000)
+        try await alarms.putMetricAlarm(Self.parameters(actions: false))
+        try await failures(metrics, 5, at: Self.start + 1_000)
         clock.set(Self.start + 300_000)
-        try alarms.evaluate(at: clock.now)
-        #expect(try store.outbox(status: nil).isEmpty)
-        try alarms.putMetricAlarm(Self.parameters(actions: true))
-        #expect(try alarms.describeAlarms().metricAlarms?.first?.stateValue == .alarm)
-        try alarms.setAlarmState(
+        try await alarms.evaluate(at: clock.now)
+        #expect(try await store.outbox(status: nil).isEmpty)
+        try await alarms.putMetricAlarm(Self.parameters(actions: true))
+        #expect(try await alarms.describeAlarms().metricAlarms?.first?.stateValue == .alarm)
+        try await alarms.setAlarmState(
             .init(alarmName: "ConsoleSignInFailures", stateValue: .ok, stateReason: "testing the OK action"))
-        #expect(try store.outbox(status: nil).map(\.action) == ["arn:aws:sns:us-east-1:123456789012:security-ok"])
-        #expect(try alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])  // the data still says ALARM
+        #expect(try await store.outbox(status: nil).map(\.action) == ["arn:aws:sns:us-east-1:123456789012:security-ok"])
+        #expect(try await alarms.evaluate(at: clock.now) == ["ConsoleSignInFailures"])  // the data still says ALARM
         #expect(
-            try alarms.describeAlarmHistory(
+            try await alarms.describeAlarmHistory(
                 .init(alarmName: "ConsoleSignInFailures", historyItemType: .configurationUpdate)
             ).alarmHistoryItems?.count == 2
         )
@@ -140,44 +141,45 @@ struct AlarmsServiceTests {
     @Test(
         "DeleteAlarms deletes all or none; SetAlarmState checks its input; a failed commit leaves no history and no notification"
     )
-    func errorsAndAtomicity() throws {
+    func errorsAndAtomicity() async throws {
         let (alarms, _, _, store) = try setUp()
-        try alarms.putMetricAlarm(Self.parameters())
-        #expect(throws: CloudWatchError.self) {
-            try alarms.deleteAlarms(.init(alarmNames: ["ConsoleSignInFailures", "missing"]))
+        try await alarms.putMetricAlarm(Self.parameters())
+        await #expect(throws: CloudWatchError.self) {
+            try await alarms.deleteAlarms(.init(alarmNames: ["ConsoleSignInFailures", "missing"]))
         }
-        #expect(try alarms.describeAlarms().metricAlarms?.count == 1)
-        #expect(throws: CloudWatchError.self) {
-            try alarms.setAlarmState(
+        #expect(try await alarms.describeAlarms().metricAlarms?.count == 1)
+        await #expect(throws: CloudWatchError.self) {
+            try await alarms.setAlarmState(
                 try APIInputs.cloudWatch(
                     CloudWatch.SetAlarmStateInput.self,
                     #"{"AlarmName": "ConsoleSignInFailures", "StateValue": "BROKEN", "StateReason": "x"}"#))
         }
-        #expect(throws: CloudWatchError.self) {
-            try alarms.setAlarmState(
+        await #expect(throws: CloudWatchError.self) {
+            try await alarms.setAlarmState(
                 .init(
                     alarmName: "ConsoleSignInFailures", stateValue: .ok, stateReason: "x", stateReasonData: "{not json")
             )
         }
-        #expect(throws: CloudWatchError.self) {
-            try alarms.putMetricAlarm(
+        await #expect(throws: CloudWatchError.self) {
+            try await alarms.putMetricAlarm(
                 try APIInputs.cloudWatch(CloudWatch.PutMetricAlarmInput.self, #"{"AlarmName": "x"}"#))
         }
-        let before = try store.history(
+        let before = try await store.history(
             alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil
         ).count
-        #expect(throws: StoreError.self) {
+        await #expect(throws: StoreError.self) {
             // A valid change first, then one for a missing alarm: the whole commit rolls back.
-            let ok = try #require(try store.alarms(names: nil, prefix: nil, state: nil).first)
-            try store.commit(
+            let ok = try #require(try await store.alarms(names: nil, prefix: nil, state: nil).first)
+            try await store.commit(
                 [
                     AlarmTransition(
-                        alarmName: ok.name, state: .alarm, reason: "r", reasonData: nil, at: 0,
+                        alarmName: ok.name, from: ok.state, state: .alarm, reason: "r", reasonData: nil, at: 0,
                         history: AlarmHistoryItem(
                             alarmName: ok.name, timestamp: 0, type: .stateUpdate, summary: "s", data: "{}"),
                         notifications: [("arn:y", "{}")]),
                     AlarmTransition(
-                        alarmName: "missing", state: .alarm, reason: "r", reasonData: nil, at: 0,
+                        alarmName: "missing", from: .insufficientData, state: .alarm, reason: "r", reasonData: nil,
+                        at: 0,
                         history: AlarmHistoryItem(
                             alarmName: "missing", timestamp: 0, type: .stateUpdate, summary: "s", data: "{}"),
                         notifications: [("arn:x", "{}")]),
@@ -186,14 +188,14 @@ struct AlarmsServiceTests {
                     AlarmHistoryItem(alarmName: name, timestamp: at, type: .action, summary: action, data: "{}")
                 })
         }
-        #expect(try store.outbox(status: nil).isEmpty)
+        #expect(try await store.outbox(status: nil).isEmpty)
         #expect(
-            try store.history(
+            try await store.history(
                 alarmName: nil, type: nil, start: nil, end: nil, ascending: true, limit: 100, afterID: nil
             ).count == before)
-        #expect(try alarms.describeAlarms().metricAlarms?.first?.stateValue == .insufficientData)
-        try alarms.deleteAlarms(.init(alarmNames: ["ConsoleSignInFailures"]))
-        #expect(try alarms.describeAlarms().metricAlarms?.isEmpty == true)
+        #expect(try await alarms.describeAlarms().metricAlarms?.first?.stateValue == .insufficientData)
+        try await alarms.deleteAlarms(.init(alarmNames: ["ConsoleSignInFailures"]))
+        #expect(try await alarms.describeAlarms().metricAlarms?.isEmpty == true)
     }
 }
 
@@ -205,12 +207,12 @@ struct AlarmSchedulerTests {
     }
 
     @Test("each minute boundary is evaluated once, at the boundary itself, even when the tick runs late")
-    func slots() throws {
+    func slots() async throws {
         let clock = FakeClock()
         let store = try SQLiteLogStore(path: ":memory:")
         let alarms = AlarmsService(store: store, now: { clock.time.withLock { $0 } })
-        try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
-        try MetricsService(store: store, now: { clock.time.withLock { $0 } })
+        try await alarms.putMetricAlarm(AlarmsServiceTests.parameters())
+        try await MetricsService(store: store, now: { clock.time.withLock { $0 } })
             .putMetricData(
                 namespace: "CloudTrailMetrics",
                 data: [
@@ -222,7 +224,7 @@ struct AlarmSchedulerTests {
                 clock.time.withLock { $0 += ms + 7 }  // every wait oversleeps a little
             })
         var changes: [(Int64, [String])] = []
-        try scheduler.run(
+        try await scheduler.run(
             shouldStop: { clock.time.withLock { $0 } > AlarmsServiceTests.start + 6 * 60_000 + 30_000 },
             report: { slot, changed in
                 clock.ticks.withLock { $0.append(slot) }
@@ -241,119 +243,131 @@ struct AlarmSchedulerTests {
 /// Composite alarms follow their children in the same tick; cycles and orphaning deletes are refused.
 struct CompositeAlarmTests {
     @Test("a composite follows its children, in the same commit, also through SetAlarmState and a chain of composites")
-    func follows() throws {
+    func follows() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
         let alarms = AlarmsService(store: store, now: { AlarmsServiceTests.start })
-        try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
+        try await alarms.putMetricAlarm(AlarmsServiceTests.parameters())
         var second = AlarmsServiceTests.parameters()
         second.alarmName = "Deploying"
-        try alarms.putMetricAlarm(second)
-        try alarms.putCompositeAlarm(
+        try await alarms.putMetricAlarm(second)
+        try await alarms.putCompositeAlarm(
             try APIInputs.cloudWatch(
                 CloudWatch.PutCompositeAlarmInput.self,
                 #"{"AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"]}"#
             ))
-        try alarms.putCompositeAlarm(
+        try await alarms.putCompositeAlarm(
             try APIInputs.cloudWatch(
                 CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "Escalate", "AlarmRule": "ALARM(Page)"}"#))
-        func state(_ n: String) throws -> String? {
-            let page = try alarms.describeAlarms(.init(alarmNames: [n], alarmTypes: [.metricAlarm, .compositeAlarm]))
+        func state(_ n: String) async throws -> String? {
+            let page = try await alarms.describeAlarms(
+                .init(alarmNames: [n], alarmTypes: [.metricAlarm, .compositeAlarm]))
             return (page.metricAlarms?.first?.stateValue ?? page.compositeAlarms?.first?.stateValue)?.rawValue
         }
-        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
-        #expect(try state("Page") == "ALARM" && state("Escalate") == "ALARM")
-        #expect(try store.outbox(status: nil).map(\.action).contains("arn:aws:sns:us-east-1:123456789012:page"))
-        let page = try #require(try store.outbox(status: nil).first { $0.action.hasSuffix(":page") })
+        try await alarms.setAlarmState(
+            .init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
+        #expect(try await state("Page") == "ALARM")
+        #expect(try await state("Escalate") == "ALARM")
+        #expect(try await store.outbox(status: nil).map(\.action).contains("arn:aws:sns:us-east-1:123456789012:page"))
+        let page = try #require(try await store.outbox(status: nil).first { $0.action.hasSuffix(":page") })
         let message = try #require(try JSONSerialization.jsonObject(with: Data(page.payload.utf8)) as? [String: Any])
         #expect(
             message["AlarmRule"] as? String == "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)"
                 && message["Trigger"] == nil)
-        try alarms.setAlarmState(.init(alarmName: "Deploying", stateValue: .alarm, stateReason: "deploy started"))
-        #expect(try state("Page") == "OK" && state("Escalate") == "OK")
+        try await alarms.setAlarmState(.init(alarmName: "Deploying", stateValue: .alarm, stateReason: "deploy started"))
+        #expect(try await state("Page") == "OK")
+        #expect(try await state("Escalate") == "OK")
         #expect(
-            try alarms.describeAlarmHistory(.init(alarmName: "Page", historyItemType: .stateUpdate)).alarmHistoryItems?
+            try await alarms.describeAlarmHistory(.init(alarmName: "Page", historyItemType: .stateUpdate))
+                .alarmHistoryItems?
                 .first?.historySummary
                 == "Alarm updated from ALARM to OK")
     }
 
     @Test("cycles, unknown children, bad rules and deleting a child are refused")
-    func refusals() throws {
+    func refusals() async throws {
         let alarms = AlarmsService(store: try SQLiteLogStore(path: ":memory:"))
-        try alarms.putMetricAlarm(AlarmsServiceTests.parameters())
-        try alarms.putCompositeAlarm(
+        try await alarms.putMetricAlarm(AlarmsServiceTests.parameters())
+        try await alarms.putCompositeAlarm(
             try APIInputs.cloudWatch(
                 CloudWatch.PutCompositeAlarmInput.self,
                 #"{"AlarmName": "A", "AlarmRule": "ALARM(ConsoleSignInFailures)"}"#))
-        try alarms.putCompositeAlarm(
+        try await alarms.putCompositeAlarm(
             try APIInputs.cloudWatch(
                 CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "B", "AlarmRule": "ALARM(A)"}"#))
-        func code(_ body: () throws -> Void) -> String? {
+        func code(_ body: () async throws -> Void) async -> String? {
             do {
-                try body()
+                try await body()
                 return nil
             } catch { return (error as? CloudWatchError)?.message }
         }
         #expect(
-            code {
-                try alarms.putCompositeAlarm(
+            await code {
+                try await alarms.putCompositeAlarm(
                     try APIInputs.cloudWatch(
                         CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "A", "AlarmRule": "ALARM(B)"}"#))
             }?.contains(
                 "cannot form a cycle") == true)
         #expect(
-            code {
-                try alarms.putCompositeAlarm(
+            await code {
+                try await alarms.putCompositeAlarm(
                     try APIInputs.cloudWatch(
                         CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "C", "AlarmRule": "ALARM(C)"}"#))
             }?.contains(
                 "cannot form a cycle") == true)
         #expect(
-            code {
-                try alarms.putCompositeAlarm(
+            await code {
+                try await alarms.putCompositeAlarm(
                     try APIInputs.cloudWatch(
                         CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "C", "AlarmRule": "ALARM(Nope)"}"#))
             }?.contains(
                 "does not exist") == true)
         #expect(
-            code {
-                try alarms.putCompositeAlarm(
+            await code {
+                try await alarms.putCompositeAlarm(
                     try APIInputs.cloudWatch(
                         CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "C", "AlarmRule": "ALARM(A) AND"}"#))
             }?.contains(
                 "AlarmRule is invalid") == true)
         #expect(
-            code { try alarms.deleteAlarms(.init(alarmNames: ["A"])) }?.contains("composite alarm B depends on it")
+            await code { try await alarms.deleteAlarms(.init(alarmNames: ["A"])) }?.contains(
+                "composite alarm B depends on it")
                 == true)
         // metric alarms only, as AWS without AlarmTypes
-        #expect(try alarms.describeAlarms().names == ["ConsoleSignInFailures"])
-        #expect(try alarms.describeAlarms(.init(alarmTypes: [.compositeAlarm])).names == ["A", "B"])
-        #expect(try alarms.describeAlarms(.init(alarmTypes: [.compositeAlarm], childrenOfAlarmName: "A")).names.isEmpty)
-        #expect(try alarms.describeAlarms(.init(childrenOfAlarmName: "A")).names == ["ConsoleSignInFailures"])
+        #expect(try await alarms.describeAlarms().names == ["ConsoleSignInFailures"])
+        #expect(try await alarms.describeAlarms(.init(alarmTypes: [.compositeAlarm])).names == ["A", "B"])
         #expect(
-            try alarms.describeAlarms(.init(alarmTypes: [.metricAlarm, .compositeAlarm], childrenOfAlarmName: "B"))
-                .names
+            try await alarms.describeAlarms(.init(alarmTypes: [.compositeAlarm], childrenOfAlarmName: "A")).names
+                .isEmpty)
+        #expect(try await alarms.describeAlarms(.init(childrenOfAlarmName: "A")).names == ["ConsoleSignInFailures"])
+        #expect(
+            try await alarms.describeAlarms(
+                .init(alarmTypes: [.metricAlarm, .compositeAlarm], childrenOfAlarmName: "B")
+            )
+            .names
                 == ["A"])
         #expect(
-            try alarms.describeAlarms(.init(alarmTypes: [.compositeAlarm], parentsOfAlarmName: "ConsoleSignInFailures"))
-                .names == ["A"])
+            try await alarms.describeAlarms(
+                .init(alarmTypes: [.compositeAlarm], parentsOfAlarmName: "ConsoleSignInFailures")
+            )
+            .names == ["A"])
         #expect(
-            try alarms.describeAlarms(.init(actionPrefix: "arn:aws:sns:us-east-1:123456789012:security-ok")).names
+            try await alarms.describeAlarms(.init(actionPrefix: "arn:aws:sns:us-east-1:123456789012:security-ok")).names
                 == ["ConsoleSignInFailures"])
-        #expect(try alarms.describeAlarms(.init(actionPrefix: "arn:aws:sns:eu")).names.isEmpty)
+        #expect(try await alarms.describeAlarms(.init(actionPrefix: "arn:aws:sns:eu")).names.isEmpty)
         #expect(
-            try alarms.describeAlarmsForMetric(
+            try await alarms.describeAlarmsForMetric(
                 .init(
                     metricName: "ConsoleSignInFailureCount", namespace: "CloudTrailMetrics", statistic: .sum,
                     period: 300)
             ).metricAlarms?.compactMap(\.alarmName)
                 == ["ConsoleSignInFailures"])
         #expect(
-            try alarms.describeAlarmsForMetric(
+            try await alarms.describeAlarmsForMetric(
                 .init(metricName: "ConsoleSignInFailureCount", namespace: "CloudTrailMetrics", period: 60)
             ).metricAlarms?.isEmpty == true)
-        try alarms.deleteAlarms(.init(alarmNames: ["A", "B"]))
+        try await alarms.deleteAlarms(.init(alarmNames: ["A", "B"]))
         #expect(
-            try alarms.describeAlarms(.init(alarmTypes: [.metricAlarm, .compositeAlarm])).names == [
+            try await alarms.describeAlarms(.init(alarmTypes: [.metricAlarm, .compositeAlarm])).names == [
                 "ConsoleSignInFailures"
             ])
     }
@@ -362,32 +376,33 @@ struct CompositeAlarmTests {
 /// Tags on alarms: set at creation, ignored by updates, changed by TagResource and UntagResource.
 struct AlarmTagTests {
     @Test("tags come with the alarm, survive updates, and change only through tag and untag, by name or ARN")
-    func tags() throws {
+    func tags() async throws {
         let alarms = AlarmsService(store: try SQLiteLogStore(path: ":memory:"))
         var parameters = AlarmsServiceTests.parameters()
         parameters.tags = [.init(key: "Team", value: "Security")]
-        try alarms.putMetricAlarm(parameters)
+        try await alarms.putMetricAlarm(parameters)
         parameters.tags = [.init(key: "Team", value: "Other")]
         parameters.threshold = 5
-        try alarms.putMetricAlarm(parameters)
-        func tags() throws -> [String: String] {
-            try alarms.listTagsForResource(.init(resourceARN: "ConsoleSignInFailures")).tags?.dictionary ?? [:]
+        try await alarms.putMetricAlarm(parameters)
+        func tags() async throws -> [String: String] {
+            try await alarms.listTagsForResource(.init(resourceARN: "ConsoleSignInFailures")).tags?.dictionary ?? [:]
         }
-        func tag(_ alarm: String, _ tags: [String: String]) throws {
-            try alarms.tagResource(.init(resourceARN: alarm, tags: tags.map { .init(key: $0.key, value: $0.value) }))
+        func tag(_ alarm: String, _ tags: [String: String]) async throws {
+            try await alarms.tagResource(
+                .init(resourceARN: alarm, tags: tags.map { .init(key: $0.key, value: $0.value) }))
         }
-        #expect(try tags() == ["Team": "Security"])
-        try tag("arn:aws:cloudwatch:us-east-1:123456789012:alarm:ConsoleSignInFailures", ["Env": "prod"])
-        #expect(try tags() == ["Team": "Security", "Env": "prod"])
-        try alarms.untagResource(.init(resourceARN: "ConsoleSignInFailures", tagKeys: ["Team"]))
-        #expect(try tags() == ["Env": "prod"])
-        #expect(throws: CloudWatchError.self) { try tag("ConsoleSignInFailures", ["aws:x": "y"]) }
-        #expect(throws: CloudWatchError.self) {
-            try tag("ConsoleSignInFailures", Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") }))
+        #expect(try await tags() == ["Team": "Security"])
+        try await tag("arn:aws:cloudwatch:us-east-1:123456789012:alarm:ConsoleSignInFailures", ["Env": "prod"])
+        #expect(try await tags() == ["Team": "Security", "Env": "prod"])
+        try await alarms.untagResource(.init(resourceARN: "ConsoleSignInFailures", tagKeys: ["Team"]))
+        #expect(try await tags() == ["Env": "prod"])
+        await #expect(throws: CloudWatchError.self) { try await tag("ConsoleSignInFailures", ["aws:x": "y"]) }
+        await #expect(throws: CloudWatchError.self) {
+            try await tag("ConsoleSignInFailures", Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") }))
         }
-        #expect(throws: CloudWatchError.self) { try tag("missing", ["a": "b"]) }
+        await #expect(throws: CloudWatchError.self) { try await tag("missing", ["a": "b"]) }
         // Tags are not configuration: the alarm keeps evaluating with its definition (threshold 5).
-        let record = try #require(try alarms.describeAlarms().metricAlarms?.first)
+        let record = try #require(try await alarms.describeAlarms().metricAlarms?.first)
         #expect(record.threshold == 5)
     }
 }
@@ -396,18 +411,18 @@ struct AlarmTagTests {
 struct ActionsSuppressorTests {
     static let start = AlarmsServiceTests.start
 
-    func setUp() throws -> (AlarmsService, AlarmsServiceTests.Clock, SQLiteLogStore) {
+    func setUp() async throws -> (AlarmsService, AlarmsServiceTests.Clock, SQLiteLogStore) {
         let clock = AlarmsServiceTests.Clock()
         let store = try SQLiteLogStore(path: ":memory:")
         let alarms = AlarmsService(store: store, now: { clock.now })
         // With no data, evaluations keep the child in ALARM (breaching) and the suppressor in OK.
         var child = AlarmsServiceTests.parameters(actions: false)
         child.treatMissingData = .breaching
-        try alarms.putMetricAlarm(child)
+        try await alarms.putMetricAlarm(child)
         var maintenance = AlarmsServiceTests.parameters(actions: false)
         maintenance.alarmName = "Maintenance"
-        try alarms.putMetricAlarm(maintenance)
-        try alarms.putCompositeAlarm(
+        try await alarms.putMetricAlarm(maintenance)
+        try await alarms.putCompositeAlarm(
             try APIInputs.cloudWatch(
                 CloudWatch.PutCompositeAlarmInput.self,
                 #"{"AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"], "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": 120, "ActionsSuppressorExtensionPeriod": 180}"#
@@ -415,30 +430,33 @@ struct ActionsSuppressorTests {
         return (alarms, clock, store)
     }
 
-    func page(_ alarms: AlarmsService) throws -> AlarmRecord {
-        try #require(try alarms.store.alarms(names: ["Page"], prefix: nil, state: nil).first)
+    func page(_ alarms: AlarmsService) async throws -> AlarmRecord {
+        try #require(try await alarms.store.alarms(names: ["Page"], prefix: nil, state: nil).first)
     }
 
     @Test(
         "a composite going into ALARM waits for its suppressor; with none coming, the message goes out at the first tick after the wait, with its Action item"
     )
-    func waitPeriod() throws {
-        let (alarms, clock, store) = try setUp()
-        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
-        #expect(try page(alarms).state == .alarm && page(alarms).suppression.cause == .waitPeriod)
-        #expect(try store.outbox(status: nil).map(\.status) == [.held])
+    func waitPeriod() async throws {
+        let (alarms, clock, store) = try await setUp()
+        try await alarms.setAlarmState(
+            .init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
+        #expect(try await page(alarms).state == .alarm)
+        #expect(try await page(alarms).suppression.cause == .waitPeriod)
+        #expect(try await store.outbox(status: nil).map(\.status) == [.held])
         #expect(
-            try alarms.describeAlarmHistory(.init(alarmName: "Page", historyItemType: .action)).alarmHistoryItems?
+            try await alarms.describeAlarmHistory(.init(alarmName: "Page", historyItemType: .action)).alarmHistoryItems?
                 .isEmpty == true)
         clock.set(Self.start + 60_000)
-        try alarms.evaluate(at: clock.now)
-        #expect(try store.outbox(status: nil).map(\.status) == [.held])
+        try await alarms.evaluate(at: clock.now)
+        #expect(try await store.outbox(status: nil).map(\.status) == [.held])
         clock.set(Self.start + 180_000)
-        try alarms.evaluate(at: clock.now)
-        #expect(try store.outbox(status: nil).map(\.status) == [.pending])
-        #expect(try page(alarms).suppression == ActionsSuppression())
+        try await alarms.evaluate(at: clock.now)
+        #expect(try await store.outbox(status: nil).map(\.status) == [.pending])
+        #expect(try await page(alarms).suppression == ActionsSuppression())
         let action = try #require(
-            try alarms.describeAlarmHistory(.init(alarmName: "Page", historyItemType: .action)).alarmHistoryItems?.first
+            try await alarms.describeAlarmHistory(.init(alarmName: "Page", historyItemType: .action)).alarmHistoryItems?
+                .first
         )
         #expect(
             action.historySummary == "Successfully executed action arn:aws:sns:us-east-1:123456789012:page"
@@ -448,61 +466,68 @@ struct ActionsSuppressorTests {
     @Test(
         "a suppressor in ALARM holds the composite's message; it goes out after the extension period if the composite is still in ALARM"
     )
-    func suppressedThenExtended() throws {
-        let (alarms, clock, store) = try setUp()
-        try alarms.setAlarmState(.init(alarmName: "Maintenance", stateValue: .alarm, stateReason: "maintenance window"))
-        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
-        #expect(try page(alarms).suppression.cause == .alarm && store.outbox(status: .held).count == 1)
+    func suppressedThenExtended() async throws {
+        let (alarms, clock, store) = try await setUp()
+        try await alarms.setAlarmState(
+            .init(alarmName: "Maintenance", stateValue: .alarm, stateReason: "maintenance window"))
+        try await alarms.setAlarmState(
+            .init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
+        #expect(try await page(alarms).suppression.cause == .alarm)
+        #expect(try await store.outbox(status: .held).count == 1)
         clock.set(Self.start + 600_000)
-        try alarms.setAlarmState(.init(alarmName: "Maintenance", stateValue: .ok, stateReason: "window over"))
+        try await alarms.setAlarmState(.init(alarmName: "Maintenance", stateValue: .ok, stateReason: "window over"))
         #expect(
-            try page(alarms).suppression
+            try await page(alarms).suppression
                 == ActionsSuppression(cause: .extensionPeriod, until: Self.start + 780_000, held: true))
         clock.set(Self.start + 780_000)
-        try alarms.evaluate(at: clock.now)
-        #expect(try store.outbox(status: nil).map(\.status) == [.pending])
+        try await alarms.evaluate(at: clock.now)
+        #expect(try await store.outbox(status: nil).map(\.status) == [.pending])
     }
 
     @Test("a newer change of the composite drops the message still held for the older one")
-    func newerChangeDrops() throws {
-        let (alarms, _, store) = try setUp()
-        try alarms.setAlarmState(.init(alarmName: "Maintenance", stateValue: .alarm, stateReason: "maintenance window"))
-        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
-        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .ok, stateReason: "test over"))
-        #expect(try page(alarms).state == .ok && store.outbox(status: nil).map(\.status) == [.dropped])
-        #expect(try page(alarms).suppression == ActionsSuppression(cause: .alarm, until: nil, held: false))
+    func newerChangeDrops() async throws {
+        let (alarms, _, store) = try await setUp()
+        try await alarms.setAlarmState(
+            .init(alarmName: "Maintenance", stateValue: .alarm, stateReason: "maintenance window"))
+        try await alarms.setAlarmState(
+            .init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
+        try await alarms.setAlarmState(
+            .init(alarmName: "ConsoleSignInFailures", stateValue: .ok, stateReason: "test over"))
+        #expect(try await page(alarms).state == .ok)
+        #expect(try await store.outbox(status: nil).map(\.status) == [.dropped])
+        #expect(try await page(alarms).suppression == ActionsSuppression(cause: .alarm, until: nil, held: false))
     }
 
     @Test(
         "ActionsSuppressor is checked: its periods are required with it and only with it, it must exist, and it cannot be deleted while in use"
     )
-    func refusals() throws {
-        let (alarms, _, _) = try setUp()
-        func message(_ body: () throws -> Void) -> String? {
+    func refusals() async throws {
+        let (alarms, _, _) = try await setUp()
+        func message(_ body: () async throws -> Void) async -> String? {
             do {
-                try body()
+                try await body()
                 return nil
             } catch { return (error as? CloudWatchError)?.message }
         }
         #expect(
-            message {
-                try alarms.putCompositeAlarm(
+            await message {
+                try await alarms.putCompositeAlarm(
                     try APIInputs.cloudWatch(
                         CloudWatch.PutCompositeAlarmInput.self,
                         #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance"}"#))
             }?
             .contains("ActionsSuppressorWaitPeriod is required") == true)
         #expect(
-            message {
-                try alarms.putCompositeAlarm(
+            await message {
+                try await alarms.putCompositeAlarm(
                     try APIInputs.cloudWatch(
                         CloudWatch.PutCompositeAlarmInput.self,
                         #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressorExtensionPeriod": 60}"#))
             }?
             .contains("only be given with ActionsSuppressor") == true)
         #expect(
-            message {
-                try alarms.putCompositeAlarm(
+            await message {
+                try await alarms.putCompositeAlarm(
                     try APIInputs.cloudWatch(
                         CloudWatch.PutCompositeAlarmInput.self,
                         #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Nope", "ActionsSuppressorWaitPeriod": 60, "ActionsSuppressorExtensionPeriod": 60}"#
@@ -510,8 +535,8 @@ struct ActionsSuppressorTests {
             }?
             .contains("ActionsSuppressor Nope does not exist") == true)
         #expect(
-            message {
-                try alarms.putCompositeAlarm(
+            await message {
+                try await alarms.putCompositeAlarm(
                     try APIInputs.cloudWatch(
                         CloudWatch.PutCompositeAlarmInput.self,
                         #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": -1, "ActionsSuppressorExtensionPeriod": 60}"#
@@ -519,10 +544,10 @@ struct ActionsSuppressorTests {
             }?
             .contains("whole number of seconds") == true)
         #expect(
-            message { try alarms.deleteAlarms(.init(alarmNames: ["Maintenance"])) }?.contains(
+            await message { try await alarms.deleteAlarms(.init(alarmNames: ["Maintenance"])) }?.contains(
                 "ActionsSuppressor of the composite alarm Page") == true)
         // By ARN, as AWS allows.
-        try alarms.putCompositeAlarm(
+        try await alarms.putCompositeAlarm(
             try APIInputs.cloudWatch(
                 CloudWatch.PutCompositeAlarmInput.self,
                 #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "arn:aws:cloudwatch:us-east-1:000000000000:alarm:Maintenance", "ActionsSuppressorWaitPeriod": 0, "ActionsSuppressorExtensionPeriod": 0}"#
@@ -532,10 +557,11 @@ struct ActionsSuppressorTests {
     @Test(
         "a composite's reason names the child that triggered it, and StateReasonData lists the triggering alarms, as CloudWatch writes them"
     )
-    func compositeReason() throws {
-        let (alarms, _, _) = try setUp()
-        try alarms.setAlarmState(.init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
-        let record = try page(alarms)
+    func compositeReason() async throws {
+        let (alarms, _, _) = try await setUp()
+        try await alarms.setAlarmState(
+            .init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
+        let record = try await page(alarms)
         #expect(
             record.stateReason
                 == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures transitioned to ALARM at Wednesday 25 November, 2026 09:50:00 UTC"

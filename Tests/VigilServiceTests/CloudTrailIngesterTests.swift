@@ -85,7 +85,7 @@ struct CloudTrailIngesterTests {
     @Test(
         "an AWSLogs tree is ingested once: streams per account and region, eventTime timestamps, filters counted, oversize and broken files skipped"
     )
-    func ingestsTree() throws {
+    func ingestsTree() async throws {
         let dir = try Self.temporaryDirectory()
         let root = dir + "/AWSLogs/123456789012/CloudTrail"
         let east = root + "/us-east-1/2025/11/24/123456789012_CloudTrail_us-east-1_20251124T1005Z_a1.json.gz"
@@ -108,8 +108,8 @@ struct CloudTrailIngesterTests {
 
         let service = LogsService(store: try SQLiteLogStore(path: dir + "/vigil.db"))
         let ingester = CloudTrailIngester(service: service)
-        try service.createLogGroup(CloudTrailIngester.defaultGroup)
-        try service.putMetricFilter(
+        try await service.createLogGroup(CloudTrailIngester.defaultGroup)
+        try await service.putMetricFilter(
             group: CloudTrailIngester.defaultGroup, name: "ConsoleSignInFailures",
             pattern: #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
             transformations: [
@@ -117,16 +117,16 @@ struct CloudTrailIngesterTests {
                     metricName: "ConsoleSignInFailureCount", metricNamespace: "CloudTrailMetrics", metricValue: "1")
             ])
         var problems: [String] = []
-        let first = try ingester.ingest(paths: [dir + "/AWSLogs"], report: { problems.append($0) })
+        let first = try await ingester.ingest(paths: [dir + "/AWSLogs"], report: { problems.append($0) })
         #expect(first.files == 2 && first.filesFailed == 1 && first.events == 4 && first.oversizeSkipped == 1)
         #expect(
             problems.count == 1
                 && problems[0].hasSuffix("broken.json: expected a value at the end of the file; skipped"), "\(problems)"
         )
 
-        let streams = try service.describeLogStreams(group: CloudTrailIngester.defaultGroup).streams.map(\.name)
+        let streams = try await service.describeLogStreams(group: CloudTrailIngester.defaultGroup).streams.map(\.name)
         #expect(streams == ["123456789012_CloudTrail_eu-west-1", "123456789012_CloudTrail_us-east-1"])
-        let events = try service.getLogEvents(
+        let events = try await service.getLogEvents(
             group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1", startFromHead: true
         ).events
         #expect(events.map(\.timestamp) == [1_763_978_460_000, 1_763_978_520_000, 1_763_978_640_000])
@@ -135,19 +135,19 @@ struct CloudTrailIngesterTests {
                 == Self.record("2025-11-24T10:01:00Z", "ConsoleLogin", failed: true))
 
         let key = MetricKey(namespace: "CloudTrailMetrics", name: "ConsoleSignInFailureCount")
-        let hour = try service.metricStatistics(
+        let hour = try await service.metricStatistics(
             key, start: 1_763_978_400_000 - 3_600_000, end: 1_763_978_400_000 + 3_600_000, periodSeconds: 3600)
         #expect(hour.map(\.values.sum).reduce(0, +) == 3)
 
         // Again, and a copy under another name: nothing new.
         try FileManager.default.copyItem(atPath: west, toPath: dir + "/copy.json")
-        let second = try ingester.ingest(paths: [dir + "/AWSLogs", dir + "/copy.json"], report: { _ in })
+        let second = try await ingester.ingest(paths: [dir + "/AWSLogs", dir + "/copy.json"], report: { _ in })
         #expect(second.events == 0 && second.filesAlreadyIngested == 3 && second.files == 0)
-        #expect(try service.filterLogEvents(group: CloudTrailIngester.defaultGroup).events.count == 4)
+        #expect(try await service.filterLogEvents(group: CloudTrailIngester.defaultGroup).events.count == 4)
     }
 
     @Test("a file cut short by a crash resumes at the record where its last committed batch ended")
-    func resumesWithinFile() throws {
+    func resumesWithinFile() async throws {
         let dir = try Self.temporaryDirectory()
         // Three days of records: PutLogEvents batches may span 24 hours, so the file takes several batches.
         let records = (0..<6).map { k in Self.record("2025-11-2\(k / 2)T1\(k % 2):00:00Z", "Event\(k)") }
@@ -156,22 +156,23 @@ struct CloudTrailIngesterTests {
         try Self.write(bytes, to: path, gzip: false)
         let service = LogsService(store: try SQLiteLogStore(path: dir + "/vigil.db"))
         let ingester = CloudTrailIngester(service: service)
-        try service.createLogGroup(CloudTrailIngester.defaultGroup)
-        try service.createLogStream(group: CloudTrailIngester.defaultGroup, name: "123456789012_CloudTrail_us-east-1")
+        try await service.createLogGroup(CloudTrailIngester.defaultGroup)
+        try await service.createLogStream(
+            group: CloudTrailIngester.defaultGroup, name: "123456789012_CloudTrail_us-east-1")
         // What a run killed after its first batch (the first two records, one day) leaves behind.
         let source = "cloudtrail:" + CloudTrailIngester.fingerprint(bytes)
-        _ = try service.importLogEvents(
+        _ = try await service.importLogEvents(
             group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1",
             events: try CloudTrailLogFile(bytes: bytes).records.prefix(2).map {
                 NewLogEvent(timestamp: $0.eventTime!, message: Array(bytes[$0.range]))
             },
             offset: IngestOffset(source: source, identity: "c3", offset: 2))
-        let summary = try ingester.ingest(paths: [path])
+        let summary = try await ingester.ingest(paths: [path])
         #expect(summary.events == 4 && summary.files == 1)
-        let names = try service.filterLogEvents(group: CloudTrailIngester.defaultGroup).events.map {
+        let names = try await service.filterLogEvents(group: CloudTrailIngester.defaultGroup).events.map {
             String(decoding: $0.message, as: UTF8.self)
         }
         #expect(names == records)
-        #expect(try service.store.offset(source: source)?.offset == 6)
+        #expect(try await service.store.offset(source: source)?.offset == 6)
     }
 }

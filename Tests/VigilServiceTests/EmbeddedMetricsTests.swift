@@ -10,21 +10,23 @@ struct EmbeddedMetricsTests {
     static let now: Int64 = 1_795_600_020_000
     static let t: Int64 = 1_795_599_960_000  // a minute boundary before now
 
-    func ingest(_ messages: [String]) throws -> LogsService {
+    func ingest(_ messages: [String]) async throws -> LogsService {
         let s = LogsService(store: try SQLiteLogStore(path: ":memory:"), now: { Self.now })
-        try s.createLogGroup("app")
-        try s.createLogStream(group: "app", name: "emf")
-        try s.putLogEvents(
+        try await s.createLogGroup("app")
+        try await s.createLogStream(group: "app", name: "emf")
+        try await s.putLogEvents(
             group: "app", stream: "emf",
             events: messages.map { NewLogEvent(timestamp: Self.t, message: Array($0.utf8)) })
-        #expect(try s.filterLogEvents(group: "app").events.count == messages.count, "every event is stored, EMF or not")
+        #expect(
+            try await s.filterLogEvents(group: "app").events.count == messages.count,
+            "every event is stored, EMF or not")
         return s
     }
 
     func sums(
         _ s: LogsService, _ name: String, _ dims: [MetricKey.Dimension] = [], unit: String? = nil, period: Int = 60
-    ) throws -> [Double] {
-        try s.metrics.getMetricStatistics(
+    ) async throws -> [Double] {
+        try await s.metrics.getMetricStatistics(
             namespace: "App", metricName: name, dimensions: dims, startTime: Self.t, endTime: Self.now, period: period,
             statistics: ["Sum"], unit: unit
         ).datapoints.compactMap { $0.values["Sum"] }
@@ -35,19 +37,20 @@ struct EmbeddedMetricsTests {
     }
 
     @Test("each dimension set of a directive makes a metric; arrays are several values; units and resolution apply")
-    func extractsMetrics() throws {
-        let s = try ingest([
+    func extractsMetrics() async throws {
+        let s = try await ingest([
             Self.event(
                 #"{"Namespace":"App","Dimensions":[["Service"],[]],"Metrics":[{"Name":"Latency","Unit":"Milliseconds"},{"Name":"Hits","StorageResolution":1}]}"#,
                 #""Service":"api","Latency":[12,30],"Hits":3,"requestId":"r-1""#)
         ])
         let api = [MetricKey.Dimension(name: "Service", value: "api")]
-        #expect(try sums(s, "Latency", api) == [42] && sums(s, "Latency") == [42])
-        let p = try s.metrics.getMetricStatistics(
+        #expect(try await sums(s, "Latency", api) == [42])
+        #expect(try await sums(s, "Latency") == [42])
+        let p = try await s.metrics.getMetricStatistics(
             namespace: "App", metricName: "Latency", dimensions: api, startTime: Self.t, endTime: Self.now, period: 60,
             extendedStatistics: ["p50"])
         #expect(p.datapoints.map(\.unit) == ["Milliseconds"] && p.datapoints.first?.values["p50"] == 12)
-        #expect(try sums(s, "Hits", api, period: 1) == [3])  // StorageResolution 1: one-second periods
+        #expect(try await sums(s, "Hits", api, period: 1) == [3])  // StorageResolution 1: one-second periods
     }
 
     @Test(
@@ -80,9 +83,9 @@ struct EmbeddedMetricsTests {
             ),
             (#"not JSON, but mentions "_aws" anyway"#, 0),
         ])
-    func skipsBroken(_ message: String, _ expectedSum: Double) throws {
-        let s = try ingest([message])
-        #expect(try sums(s, "Latency").reduce(0, +) == expectedSum)
-        #expect(try s.metrics.listMetrics(namespace: "App").metrics.count == (expectedSum > 0 ? 1 : 0))
+    func skipsBroken(_ message: String, _ expectedSum: Double) async throws {
+        let s = try await ingest([message])
+        #expect(try await sums(s, "Latency").reduce(0, +) == expectedSum)
+        #expect(try await s.metrics.listMetrics(namespace: "App").metrics.count == (expectedSum > 0 ? 1 : 0))
     }
 }

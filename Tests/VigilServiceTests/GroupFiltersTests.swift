@@ -39,7 +39,7 @@ struct GroupFiltersTests {
     ]
 
     /// A mixed stream: CloudTrail-like JSON, delimited lines, free text, a multi-line event, broken JSON.
-    static func messages(count: Int) -> [String] {
+    static func messages(count: Int) async -> [String] {
         var state: UInt64 = 42
         func next(_ n: Int) -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -70,21 +70,21 @@ struct GroupFiltersTests {
     }
 
     @Test("every filter of a group counts, sums and splits by dimension exactly what it does alone")
-    func sharedEvaluationAgreesWithEachFilter() throws {
+    func sharedEvaluationAgreesWithEachFilter() async throws {
         let s = LogsService(store: try SQLiteLogStore(path: ":memory:"), now: { Self.now })
-        try s.createLogGroup("g")
-        try s.createLogStream(group: "g", name: "s")
+        try await s.createLogGroup("g")
+        try await s.createLogStream(group: "g", name: "s")
         for (k, (pattern, t)) in Self.filters.enumerated() {
-            try s.putMetricFilter(group: "g", name: "f\(k)", pattern: pattern, transformations: [t])
+            try await s.putMetricFilter(group: "g", name: "f\(k)", pattern: pattern, transformations: [t])
         }
-        let messages = Self.messages(count: 3_000)
+        let messages = await Self.messages(count: 3_000)
         let start = Self.now - 3_600_000
         // One event per second: 50 minutes, so default values appear only in minutes without an ERROR.
         for chunk in stride(from: 0, to: messages.count, by: 500) {
             let events = (chunk..<min(chunk + 500, messages.count)).map {
                 NewLogEvent(timestamp: start + Int64($0) * 1000, message: Array(messages[$0].utf8))
             }
-            try s.putLogEvents(group: "g", stream: "s", events: events)
+            try await s.putLogEvents(group: "g", stream: "s", events: events)
         }
         for (pattern, t) in Self.filters {
             let alone = try MetricFilter(pattern: pattern, transformation: t)
@@ -113,7 +113,7 @@ struct GroupFiltersTests {
             }
             #expect(!expected.isEmpty, "\(pattern) matches something in the stream")
             for (key, want) in expected {
-                let periods = try s.metricStatistics(key, start: start, end: Self.now, periodSeconds: 3600)
+                let periods = try await s.metricStatistics(key, start: start, end: Self.now, periodSeconds: 3600)
                 let got = (periods.map(\.values.sampleCount).reduce(0, +), periods.map(\.values.sum).reduce(0, +))
                 #expect(got.0 == want.count && got.1 == want.sum, "\(pattern) \(key.dimensions)")
             }

@@ -37,16 +37,16 @@ struct FilterRow: Equatable {
 /// CloudWatch Logs' operations called with the aws CLI's flags, building the typed inputs and reading the
 /// typed outputs back: the tests keep their shape while the service takes and returns the API's types.
 extension LogsService {
-    func createLogGroup(_ name: String, tags: [String: String] = [:]) throws {
-        try createLogGroup(.init(logGroupName: name, tags: tags.isEmpty ? nil : tags))
+    func createLogGroup(_ name: String, tags: [String: String] = [:]) async throws {
+        try await createLogGroup(.init(logGroupName: name, tags: tags.isEmpty ? nil : tags))
     }
 
-    func deleteLogGroup(_ name: String) throws { try deleteLogGroup(.init(logGroupName: name)) }
+    func deleteLogGroup(_ name: String) async throws { try await deleteLogGroup(.init(logGroupName: name)) }
 
-    func describeLogGroups(prefix: String? = nil, limit: Int32? = nil, nextToken: String? = nil) throws
+    func describeLogGroups(prefix: String? = nil, limit: Int32? = nil, nextToken: String? = nil) async throws
         -> (groups: [GroupRow], nextToken: String?)
     {
-        let out = try describeLogGroups(.init(logGroupNamePrefix: prefix, nextToken: nextToken, limit: limit))
+        let out = try await describeLogGroups(.init(logGroupNamePrefix: prefix, nextToken: nextToken, limit: limit))
         return (
             (out.logGroups ?? []).map {
                 GroupRow(
@@ -56,25 +56,27 @@ extension LogsService {
         )
     }
 
-    func putRetentionPolicy(_ group: String, days: Int32) throws {
-        try putRetentionPolicy(.init(logGroupName: group, retentionInDays: days))
+    func putRetentionPolicy(_ group: String, days: Int32) async throws {
+        try await putRetentionPolicy(.init(logGroupName: group, retentionInDays: days))
     }
 
-    func deleteRetentionPolicy(_ group: String) throws { try deleteRetentionPolicy(.init(logGroupName: group)) }
-
-    func createLogStream(group: String, name: String) throws {
-        try createLogStream(.init(logGroupName: group, logStreamName: name))
+    func deleteRetentionPolicy(_ group: String) async throws {
+        try await deleteRetentionPolicy(.init(logGroupName: group))
     }
 
-    func deleteLogStream(group: String, name: String) throws {
-        try deleteLogStream(.init(logGroupName: group, logStreamName: name))
+    func createLogStream(group: String, name: String) async throws {
+        try await createLogStream(.init(logGroupName: group, logStreamName: name))
+    }
+
+    func deleteLogStream(group: String, name: String) async throws {
+        try await deleteLogStream(.init(logGroupName: group, logStreamName: name))
     }
 
     func describeLogStreams(
         group: String, prefix: String? = nil, orderBy: CloudWatchLogs.OrderBy? = nil, descending: Bool = false,
         limit: Int32? = nil, nextToken: String? = nil
-    ) throws -> (streams: [StreamRow], nextToken: String?) {
-        let out = try describeLogStreams(
+    ) async throws -> (streams: [StreamRow], nextToken: String?) {
+        let out = try await describeLogStreams(
             .init(
                 logGroupName: group, logStreamNamePrefix: prefix, orderBy: orderBy, descending: descending,
                 nextToken: nextToken, limit: limit))
@@ -91,8 +93,8 @@ extension LogsService {
     func getLogEvents(
         group: String, stream: String, startTime: Int64? = nil, endTime: Int64? = nil, startFromHead: Bool = false,
         limit: Int32? = nil, nextToken: String? = nil
-    ) throws -> (events: [ReadEvent], nextForwardToken: String, nextBackwardToken: String) {
-        let out = try getLogEvents(
+    ) async throws -> (events: [ReadEvent], nextForwardToken: String, nextBackwardToken: String) {
+        let out = try await getLogEvents(
             .init(
                 logGroupName: group, logStreamName: stream, startTime: startTime, endTime: endTime,
                 nextToken: nextToken,
@@ -109,8 +111,8 @@ extension LogsService {
     func filterLogEvents(
         group: String, filterPattern: String? = nil, streamNames: [String]? = nil, streamNamePrefix: String? = nil,
         startTime: Int64? = nil, endTime: Int64? = nil, limit: Int32? = nil, nextToken: String? = nil
-    ) throws -> (events: [ReadEvent], nextToken: String?) {
-        let out = try filterLogEvents(
+    ) async throws -> (events: [ReadEvent], nextToken: String?) {
+        let out = try await filterLogEvents(
             .init(
                 logGroupName: group, logStreamNames: streamNames, logStreamNamePrefix: streamNamePrefix,
                 startTime: startTime, endTime: endTime, filterPattern: filterPattern, nextToken: nextToken, limit: limit
@@ -125,21 +127,23 @@ extension LogsService {
     }
 
     /// PutMetricFilter with the pattern compiler's transformations, sent as a client's JSON would be.
-    func putMetricFilter(group: String, name: String, pattern: String, transformations: [MetricTransformation]) throws {
+    func putMetricFilter(group: String, name: String, pattern: String, transformations: [MetricTransformation])
+        async throws
+    {
         let json = String(decoding: try JSONEncoder().encode(transformations), as: UTF8.self)
         let decoded = try APIInputs.cloudWatchLogs([CloudWatchLogs.MetricTransformation].self, json)
-        try putMetricFilter(
+        try await putMetricFilter(
             .init(logGroupName: group, filterName: name, filterPattern: pattern, metricTransformations: decoded))
     }
 
-    func deleteMetricFilter(group: String, name: String) throws {
-        try deleteMetricFilter(.init(logGroupName: group, filterName: name))
+    func deleteMetricFilter(group: String, name: String) async throws {
+        try await deleteMetricFilter(.init(logGroupName: group, filterName: name))
     }
 
     func describeMetricFilters(
         group: String? = nil, namePrefix: String? = nil, metricName: String? = nil, metricNamespace: String? = nil
-    ) throws -> [FilterRow] {
-        try describeMetricFilters(
+    ) async throws -> [FilterRow] {
+        try await describeMetricFilters(
             .init(
                 logGroupName: group, filterNamePrefix: namePrefix, metricName: metricName,
                 metricNamespace: metricNamespace)
@@ -148,15 +152,15 @@ extension LogsService {
         } ?? []
     }
 
-    func tagLogGroup(_ group: String, tags: [String: String]) throws {
-        try tagLogGroup(.init(logGroupName: group, tags: tags))
+    func tagLogGroup(_ group: String, tags: [String: String]) async throws {
+        try await tagLogGroup(.init(logGroupName: group, tags: tags))
     }
 
-    func untagLogGroup(_ group: String, keys: [String]) throws {
-        try untagLogGroup(.init(logGroupName: group, tags: keys))
+    func untagLogGroup(_ group: String, keys: [String]) async throws {
+        try await untagLogGroup(.init(logGroupName: group, tags: keys))
     }
 
-    func listTags(_ group: String) throws -> [String: String] {
-        try listTagsLogGroup(.init(logGroupName: group)).tags ?? [:]
+    func listTags(_ group: String) async throws -> [String: String] {
+        try await listTagsLogGroup(.init(logGroupName: group)).tags ?? [:]
     }
 }

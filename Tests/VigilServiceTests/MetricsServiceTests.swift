@@ -95,23 +95,23 @@ struct MetricsServiceTests {
         "PutMetricData refuses invalid data with CloudWatch's error and stores nothing of the request",
         arguments: invalidData)
     func rejects(_ name: String, _ namespace: String, _ data: [CloudWatch.MetricDatum], _ code: String, _ text: String)
-        throws
+        async throws
     {
         let s = try service()
         let good = CloudWatch.MetricDatum.at("ok", value: 1)
         // A valid datum first: it must not be stored either.
-        let error = #expect(throws: CloudWatchError.self) {
-            try s.putMetricData(namespace: namespace, data: data.isEmpty ? [] : [good] + data)
+        let error = await #expect(throws: CloudWatchError.self) {
+            try await s.putMetricData(namespace: namespace, data: data.isEmpty ? [] : [good] + data)
         }
         #expect(error?.code.queryCode == code && error?.message.contains(text) == true, "\(error?.message ?? "")")
-        #expect(try s.listMetrics().metrics.isEmpty)
+        #expect(try await s.listMetrics().metrics.isEmpty)
     }
 
     @Test("PutMetricData refuses an unknown unit as the request arrives, naming the datum, and stores nothing of it")
-    func rejectsUnknownUnit() throws {
+    func rejectsUnknownUnit() async throws {
         let s = try service()
-        let error = #expect(throws: CloudWatchError.self) {
-            try s.putMetricData(
+        let error = await #expect(throws: CloudWatchError.self) {
+            try await s.putMetricData(
                 try APIInputs.cloudWatch(
                     CloudWatch.PutMetricDataInput.self,
                     #"{"Namespace": "App", "MetricData": [{"MetricName": "ok", "Value": 1}, {"MetricName": "m", "Value": 1, "Unit": "Furlongs"}]}"#
@@ -119,14 +119,14 @@ struct MetricsServiceTests {
         }
         #expect(error?.code.queryCode == "InvalidParameterValue", "\(error?.message ?? "")")
         #expect(error?.message.contains("MetricData.member.2.Unit must be a value in the set") == true)
-        #expect(try s.listMetrics().metrics.isEmpty)
+        #expect(try await s.listMetrics().metrics.isEmpty)
     }
 
     @Test("Value, Values with Counts and StatisticValues add up; percentiles are exact for few values")
-    func statistics() throws {
+    func statistics() async throws {
         let s = try service()
         let t = Self.now - 10 * Self.minute
-        try s.putMetricData(
+        try await s.putMetricData(
             namespace: "App",
             data: [
                 CloudWatch.MetricDatum.at("Latency", timestamp: t, value: 10, unit: .milliseconds),
@@ -138,7 +138,7 @@ struct MetricsServiceTests {
                     statisticValues: StatisticSet(sampleCount: 2, sum: 100, minimum: 50, maximum: 50),
                     unit: .milliseconds),
             ])
-        let r = try s.getMetricStatistics(
+        let r = try await s.getMetricStatistics(
             namespace: "App", metricName: "Latency", startTime: t - Self.minute, endTime: Self.now, period: 3600,
             statistics: ["SampleCount", "Sum", "Minimum", "Maximum", "Average"])
         #expect(r.datapoints.count == 1 && r.datapoints[0].unit == "Milliseconds")
@@ -146,7 +146,7 @@ struct MetricsServiceTests {
             "SampleCount": 12, "Sum": 700, "Minimum": 10, "Maximum": 400, "Average": 700.0 / 12,
         ]
         #expect(r.datapoints[0].values == expected)
-        let p = try s.getMetricStatistics(
+        let p = try await s.getMetricStatistics(
             namespace: "App", metricName: "Latency", startTime: t - Self.minute, endTime: Self.now, period: 3600,
             extendedStatistics: ["p50", "p90", "p99.9", "p0"])
         // Sorted: 10, 20×5, 30×3, 50×2, 400 (12 values): nearest ranks 6, 11, 12, 1.
@@ -154,133 +154,133 @@ struct MetricsServiceTests {
     }
 
     @Test("a statistic set with different minimum and maximum has no percentiles, as in CloudWatch")
-    func noPercentilesForSets() throws {
+    func noPercentilesForSets() async throws {
         let s = try service()
-        try s.putMetricData(
+        try await s.putMetricData(
             namespace: "App",
             data: [
                 CloudWatch.MetricDatum.at(
                     "m", statisticValues: StatisticSet(sampleCount: 3, sum: 6, minimum: 1, maximum: 3))
             ])
-        let p = try s.getMetricStatistics(
+        let p = try await s.getMetricStatistics(
             namespace: "App", metricName: "m", startTime: Self.now - 3_600_000, endTime: Self.now + 60_000, period: 60,
             extendedStatistics: ["p50"])
         #expect(p.datapoints.count == 1 && p.datapoints[0].values.isEmpty)
     }
 
     @Test("without Unit every unit is returned with its own datapoints; with Unit only that one")
-    func units() throws {
+    func units() async throws {
         let s = try service()
-        try s.putMetricData(
+        try await s.putMetricData(
             namespace: "App",
             data: [
                 CloudWatch.MetricDatum.at("m", value: 1, unit: .count),
                 CloudWatch.MetricDatum.at("m", value: 5, unit: .seconds),
             ])
-        let all = try s.getMetricStatistics(
+        let all = try await s.getMetricStatistics(
             namespace: "App", metricName: "m", startTime: Self.now - 3_600_000, endTime: Self.now + 60_000, period: 60,
             statistics: ["Sum"])
         #expect(
             all.datapoints.map(\.unit) == ["Count", "Seconds"] && all.datapoints.map { $0.values["Sum"] } == [1, 5])
-        let one = try s.getMetricStatistics(
+        let one = try await s.getMetricStatistics(
             namespace: "App", metricName: "m", startTime: Self.now - 3_600_000, endTime: Self.now + 60_000, period: 60,
             statistics: ["Sum"], unit: "Seconds")
         #expect(one.datapoints.map(\.unit) == ["Seconds"])
     }
 
     @Test("GetMetricStatistics checks its parameters as CloudWatch does")
-    func statisticsParameters() throws {
+    func statisticsParameters() async throws {
         let s = try service()
-        func code(_ body: () throws -> Void) -> String? {
+        func code(_ body: () async throws -> Void) async -> String? {
             do {
-                try body()
+                try await body()
                 return nil
             } catch { return (error as? CloudWatchError)?.code.queryCode }
         }
         let start = Self.now - 3_600_000
         #expect(
-            code {
-                _ = try s.getMetricStatistics(
+            await code {
+                _ = try await s.getMetricStatistics(
                     namespace: "App", metricName: "m", startTime: start, endTime: Self.now, period: 60)
             } == "InvalidParameterCombination")
         #expect(
-            code {
-                _ = try s.getMetricStatistics(
+            await code {
+                _ = try await s.getMetricStatistics(
                     namespace: "App", metricName: "m", startTime: start, endTime: Self.now, period: 60,
                     statistics: ["Sum"], extendedStatistics: ["p9"])
             } == "InvalidParameterCombination")
         #expect(
-            code {
-                _ = try s.getMetricStatistics(
+            await code {
+                _ = try await s.getMetricStatistics(
                     namespace: "App", metricName: "m", startTime: start, endTime: Self.now, period: 90,
                     statistics: ["Sum"])
             } == "InvalidParameterValue")
         #expect(
-            code {
-                _ = try s.getMetricStatistics(
+            await code {
+                _ = try await s.getMetricStatistics(
                     namespace: "App", metricName: "m", startTime: start, endTime: Self.now, period: 60,
                     statistics: ["Median"])
             } == "InvalidParameterValue")
         #expect(
-            code {
-                _ = try s.getMetricStatistics(
+            await code {
+                _ = try await s.getMetricStatistics(
                     namespace: "App", metricName: "m", startTime: start, endTime: Self.now, period: 60,
                     extendedStatistics: ["p100.5"])
             } == "InvalidParameterValue")
         #expect(
-            code {
-                _ = try s.getMetricStatistics(
+            await code {
+                _ = try await s.getMetricStatistics(
                     namespace: "App", metricName: "m", startTime: Self.now - 2 * 86_400_000, endTime: Self.now,
                     period: 60, statistics: ["Sum"])
             } == "InvalidParameterCombination")
         #expect(
-            code {
-                _ = try s.getMetricStatistics(
+            await code {
+                _ = try await s.getMetricStatistics(
                     namespace: "App", metricName: "m", startTime: Self.now, endTime: start, period: 60,
                     statistics: ["Sum"])
             } == "InvalidParameterValue")
     }
 
     @Test("high-resolution data answers periods under a minute for 3 hours; regular data does not")
-    func highResolution() throws {
+    func highResolution() async throws {
         let s = try service()
         let t = Self.now - 20_000  // a minute boundary
-        try s.putMetricData(
+        try await s.putMetricData(
             namespace: "App",
             data: [1, 4, 12, 15].map {
                 CloudWatch.MetricDatum.at("hr", timestamp: t + Int64($0) * 1000, value: 1, storageResolution: 1)
             }
                 + [CloudWatch.MetricDatum.at("lr", timestamp: t, value: 1)])
-        let hr = try s.getMetricStatistics(
+        let hr = try await s.getMetricStatistics(
             namespace: "App", metricName: "hr", startTime: t, endTime: t + 60_000, period: 10, statistics: ["Sum"])
         #expect(hr.datapoints.map(\.timestamp) == [t, t + 10_000] && hr.datapoints.map { $0.values["Sum"] } == [2, 2])
-        let lr = try s.getMetricStatistics(
+        let lr = try await s.getMetricStatistics(
             namespace: "App", metricName: "lr", startTime: t, endTime: t + 60_000, period: 10, statistics: ["Sum"])
         #expect(lr.datapoints.isEmpty)
     }
 
     @Test("data older than 15 days is only returned for periods that are multiples of 5 minutes")
-    func periodByAge() throws {
+    func periodByAge() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
         let s = MetricsService(store: store, now: { Self.now })
         let old = Period.floor(Self.now - 20 * 86_400_000, to: 3_600_000)
         var a = MinuteAggregator()
         a.add(MetricDatapoint(key: MetricKey(namespace: "App", name: "m"), timestamp: old, value: 3))
-        try store.record(a, now: old)
-        let fine = try s.getMetricStatistics(
+        try await store.record(a, now: old)
+        let fine = try await s.getMetricStatistics(
             namespace: "App", metricName: "m", startTime: old, endTime: old + 3_600_000, period: 60, statistics: ["Sum"]
         )
-        let coarse = try s.getMetricStatistics(
+        let coarse = try await s.getMetricStatistics(
             namespace: "App", metricName: "m", startTime: old, endTime: old + 3_600_000, period: 300,
             statistics: ["Sum"])
         #expect(fine.datapoints.isEmpty && coarse.datapoints.map { $0.values["Sum"] } == [3])
     }
 
     @Test("ListMetrics filters by namespace, name, dimensions and recent activity, merges units, and pages by 500")
-    func listMetrics() throws {
+    func listMetrics() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
         let s = MetricsService(store: store, now: { Self.now })
-        try s.putMetricData(
+        try await s.putMetricData(
             namespace: "App",
             data: [
                 CloudWatch.MetricDatum.at(
@@ -290,37 +290,38 @@ struct MetricsServiceTests {
                 CloudWatch.MetricDatum.at("Errors", dimensions: [.init(name: "Service", value: "web")], value: 1),
                 CloudWatch.MetricDatum.at("Latency", value: 1),
             ])
-        #expect(try s.listMetrics(namespace: "App").metrics.count == 3)
+        #expect(try await s.listMetrics(namespace: "App").metrics.count == 3)
         #expect(
-            try s.listMetrics(metricName: "Errors", dimensions: [(name: "Service", value: nil)]).metrics.count == 2)
+            try await s.listMetrics(metricName: "Errors", dimensions: [(name: "Service", value: nil)]).metrics.count
+                == 2)
         #expect(
-            try s.listMetrics(dimensions: [(name: "Service", value: "web")]).metrics.map(
+            try await s.listMetrics(dimensions: [(name: "Service", value: "web")]).metrics.map(
                 \.dimensions[0].value) == ["web"])
         var old = MinuteAggregator()
         old.add(
             MetricDatapoint(key: MetricKey(namespace: "Old", name: "m"), timestamp: Self.now - 86_400_000, value: 1))
-        try store.record(old, now: Self.now - 4 * 3_600_000)
-        #expect(try s.listMetrics(recentlyActive: "PT3H").metrics.allSatisfy { $0.namespace == "App" })
-        #expect(try s.listMetrics().metrics.count == 4)
+        try await store.record(old, now: Self.now - 4 * 3_600_000)
+        #expect(try await s.listMetrics(recentlyActive: "PT3H").metrics.allSatisfy { $0.namespace == "App" })
+        #expect(try await s.listMetrics().metrics.count == 4)
         var many = MinuteAggregator()
         for k in 0..<501 {
             many.add(MetricDatapoint(key: MetricKey(namespace: "Many", name: "m\(k)"), timestamp: Self.now, value: 1))
         }
-        try store.record(many, now: Self.now)
-        let first = try s.listMetrics(namespace: "Many")
+        try await store.record(many, now: Self.now)
+        let first = try await s.listMetrics(namespace: "Many")
         #expect(first.metrics.count == 500 && first.nextToken != nil)
-        let second = try s.listMetrics(namespace: "Many", nextToken: first.nextToken)
+        let second = try await s.listMetrics(namespace: "Many", nextToken: first.nextToken)
         #expect(second.metrics.count == 1 && second.nextToken == nil)
-        #expect(throws: CloudWatchError(.invalidNextToken, "The NextToken is not one this service issued.")) {
-            try s.listMetrics(nextToken: "bogus")
+        await #expect(throws: CloudWatchError(.invalidNextToken, "The NextToken is not one this service issued.")) {
+            try await s.listMetrics(nextToken: "bogus")
         }
     }
 
     @Test("GetMetricData returns each query's values newest first, pages by MaxDatapoints, and checks ids")
-    func getMetricData() throws {
+    func getMetricData() async throws {
         let s = try service()
         let t = Period.floor(Self.now - 11 * Self.minute, to: 600_000)  // periods of 2 and 10 minutes start here
-        try s.putMetricData(
+        try await s.putMetricData(
             namespace: "App",
             data: (0..<10).map {
                 CloudWatch.MetricDatum.at("Latency", timestamp: t + Int64($0) * Self.minute, value: Double($0 + 1))
@@ -331,17 +332,17 @@ struct MetricsServiceTests {
             MetricDataQuery(id: "p90", metric: metric, period: 600, stat: "p90", label: "latency p90"),
             MetricDataQuery(id: "hidden", metric: metric, period: 60, stat: "Sum", returnData: false),
         ]
-        let r = try s.getMetricData(queries: queries, startTime: t, endTime: Self.now)
+        let r = try await s.getMetricData(queries: queries, startTime: t, endTime: Self.now)
         #expect(r.results.map(\.id) == ["sum", "p90"] && r.nextToken == nil)
         #expect(r.results[0].values == [19, 15, 11, 7, 3] && r.results[0].timestamps.first == t + 8 * Self.minute)
         #expect(r.results[1].label == "latency p90" && r.results[1].values == [9] && r.results[0].label == "Latency")
-        let up = try s.getMetricData(queries: [queries[0]], startTime: t, endTime: Self.now, ascending: true)
+        let up = try await s.getMetricData(queries: [queries[0]], startTime: t, endTime: Self.now, ascending: true)
         #expect(up.results[0].values == [3, 7, 11, 15, 19])
-        let page1 = try s.getMetricData(queries: queries, startTime: t, endTime: Self.now, maxDatapoints: 4)
+        let page1 = try await s.getMetricData(queries: queries, startTime: t, endTime: Self.now, maxDatapoints: 4)
         #expect(
             page1.results.map(\.statusCode) == ["PartialData", "PartialData"]
                 && page1.results[0].values == [19, 15, 11, 7] && page1.results[1].values.isEmpty)
-        let page2 = try s.getMetricData(
+        let page2 = try await s.getMetricData(
             queries: queries, startTime: t, endTime: Self.now, maxDatapoints: 4, nextToken: page1.nextToken)
         #expect(
             page2.results.map(\.statusCode) == ["Complete", "Complete"] && page2.results[0].values == [3]
@@ -351,8 +352,8 @@ struct MetricsServiceTests {
             MetricDataQuery(id: "m1", metric: metric, period: 60, stat: "p101"),
             MetricDataQuery(id: "e1", expression: "SUM(METRICS())"),
         ] {
-            #expect(throws: CloudWatchError.self) {
-                try s.getMetricData(queries: [bad], startTime: t, endTime: Self.now)
+            await #expect(throws: CloudWatchError.self) {
+                try await s.getMetricData(queries: [bad], startTime: t, endTime: Self.now)
             }
         }
     }

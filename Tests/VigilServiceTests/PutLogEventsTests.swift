@@ -12,10 +12,10 @@ struct PutLogEventsTests {
     static let hour: Int64 = 3_600_000
     static let day: Int64 = 86_400_000
 
-    func service() throws -> LogsService {
+    func service() async throws -> LogsService {
         let s = LogsService(store: try SQLiteLogStore(path: ":memory:"), now: { Self.now })
-        try s.createLogGroup("CloudTrail/DefaultLogGroup")
-        try s.createLogStream(group: "CloudTrail/DefaultLogGroup", name: "123456789012_CloudTrail_us-east-1")
+        try await s.createLogGroup("CloudTrail/DefaultLogGroup")
+        try await s.createLogStream(group: "CloudTrail/DefaultLogGroup", name: "123456789012_CloudTrail_us-east-1")
         return s
     }
 
@@ -51,57 +51,59 @@ struct PutLogEventsTests {
     ]
 
     @Test("rejects the whole batch with InvalidParameterException", arguments: failures)
-    func rejectsBatch(_ name: String, _ events: [NewLogEvent], _ text: String) throws {
-        let s = try service()
-        #expect {
-            try s.putLogEvents(
+    func rejectsBatch(_ name: String, _ events: [NewLogEvent], _ text: String) async throws {
+        let s = try await service()
+        await #expect {
+            try await s.putLogEvents(
                 group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1", events: events)
         } throws: { error in
             guard let e = error as? CloudWatchLogsError else { return false }
             return e.code.queryCode == "InvalidParameterException" && e.message.contains(text)
         }
-        #expect(try s.filterLogEvents(group: "CloudTrail/DefaultLogGroup").events.isEmpty)
+        #expect(try await s.filterLogEvents(group: "CloudTrail/DefaultLogGroup").events.isEmpty)
     }
 
     @Test("a batch of exactly 1,048,576 bytes and 10,000 events is accepted")
-    func limitsAreInclusive() throws {
-        let s = try service()
-        let r = try s.putLogEvents(
+    func limitsAreInclusive() async throws {
+        let s = try await service()
+        let r = try await s.putLogEvents(
             group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
             events: [event(Self.now, String(repeating: "a", count: 1_048_550))])
         #expect(r.accepted == 1 && !r.hasRejections)
-        let many = try s.putLogEvents(
+        let many = try await s.putLogEvents(
             group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
             events: (0..<10_000).map { _ in event(Self.now) })
         #expect(many.accepted == 10_000)
     }
 
     @Test("too old, expired and too new events are reported by index and the rest are stored")
-    func rejectedInfo() throws {
-        let s = try service()
-        try s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 1)
+    func rejectedInfo() async throws {
+        let s = try await service()
+        try await s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 1)
         let events = [
             event(Self.now - 15 * Self.day, "old"), event(Self.now - 2 * Self.day, "expired"),
             event(Self.now - Self.hour, "kept 1"),
             event(Self.now, "kept 2"), event(Self.now + 3 * Self.hour, "new"),
         ]
-        let r = try s.putLogEvents(
+        let r = try await s.putLogEvents(
             group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1", events: events)
         #expect(
             r
                 == PutLogEventsResult(
                     tooNewLogEventStartIndex: 4, tooOldLogEventEndIndex: 1, expiredLogEventEndIndex: 2, accepted: 2))
         #expect(
-            try s.filterLogEvents(group: "CloudTrail/DefaultLogGroup").events.map {
+            try await s.filterLogEvents(group: "CloudTrail/DefaultLogGroup").events.map {
                 String(decoding: $0.message, as: UTF8.self)
             } == ["kept 1", "kept 2"])
     }
 
     @Test("rejects retention values AWS does not offer")
-    func retentionValues() throws {
-        let s = try service()
-        #expect(throws: CloudWatchLogsError.self) { try s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 2) }
-        try s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 3653)
+    func retentionValues() async throws {
+        let s = try await service()
+        await #expect(throws: CloudWatchLogsError.self) {
+            try await s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 2)
+        }
+        try await s.putRetentionPolicy("CloudTrail/DefaultLogGroup", days: 3653)
     }
 
     @Test(
@@ -111,21 +113,21 @@ struct PutLogEventsTests {
             ("é", false),
             (String(repeating: "a", count: 512), true), (String(repeating: "a", count: 513), false),
         ])
-    func groupNames(_ name: String, _ valid: Bool) throws {
+    func groupNames(_ name: String, _ valid: Bool) async throws {
         let s = LogsService(store: try SQLiteLogStore(path: ":memory:"))
         if valid {
-            try s.createLogGroup(name)
+            try await s.createLogGroup(name)
         } else {
-            #expect(throws: CloudWatchLogsError.self) { try s.createLogGroup(name) }
+            await #expect(throws: CloudWatchLogsError.self) { try await s.createLogGroup(name) }
         }
         #expect(
             LogsLimits.isValidStreamOrFilterName("a:b") == false && LogsLimits.isValidStreamOrFilterName("a*") == false)
     }
 
     @Test("the guide's console sign-in filter counts failed logins into its metric")
-    func metricFilterCounts() throws {
-        let s = try service()
-        try s.putMetricFilter(
+    func metricFilterCounts() async throws {
+        let s = try await service()
+        try await s.putMetricFilter(
             group: "CloudTrail/DefaultLogGroup", name: "ConsoleSignInFailures",
             pattern: #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
             transformations: [
@@ -135,76 +137,78 @@ struct PutLogEventsTests {
         let failed = #"{"eventName":"ConsoleLogin","errorMessage":"Failed authentication"}"#
         let ok = #"{"eventName":"ConsoleLogin"}"#
         let t = Self.now - 10 * 60_000
-        try s.putLogEvents(
+        try await s.putLogEvents(
             group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
             events: [event(t, failed), event(t + 1, ok), event(t + 61_000, failed), event(t + 61_001, failed)])
         let key = MetricKey(namespace: "CloudTrailMetrics", name: "ConsoleSignInFailureCount")
-        let perMinute = try s.metricStatistics(key, start: t - 60_000, end: Self.now, periodSeconds: 60)
+        let perMinute = try await s.metricStatistics(key, start: t - 60_000, end: Self.now, periodSeconds: 60)
         #expect(perMinute.map(\.values.sum) == [1, 2])
-        let total = try s.metricStatistics(key, start: t - 60_000, end: Self.now, periodSeconds: 3600)
+        let total = try await s.metricStatistics(key, start: t - 60_000, end: Self.now, periodSeconds: 3600)
         #expect(total.map(\.values.sum).reduce(0, +) == 3)
     }
 
     @Test("a default value is reported once per minute without a match; dimensions come from fields")
-    func defaultValueAndDimensions() throws {
-        let s = try service()
-        try s.putMetricFilter(
+    func defaultValueAndDimensions() async throws {
+        let s = try await service()
+        try await s.putMetricFilter(
             group: "CloudTrail/DefaultLogGroup", name: "errors", pattern: "ERROR",
             transformations: [
                 MetricTransformation(metricName: "Errors", metricNamespace: "App", metricValue: "1", defaultValue: 0)
             ])
-        try s.putMetricFilter(
+        try await s.putMetricFilter(
             group: "CloudTrail/DefaultLogGroup", name: "bytes", pattern: "[level, user, bytes]",
             transformations: [
                 MetricTransformation(
                     metricName: "Bytes", metricNamespace: "App", metricValue: "$bytes", dimensions: ["User": "$user"])
             ])
         let t = Self.now - 3 * 60_000 - Self.now % 60_000
-        try s.putLogEvents(
+        try await s.putLogEvents(
             group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
             events: [event(t, "INFO alice 10"), event(t + 1, "INFO alice 5"), event(t + 60_000, "ERROR bob 7")])
-        let errors = try s.metricStatistics(
+        let errors = try await s.metricStatistics(
             MetricKey(namespace: "App", name: "Errors"), start: t, end: Self.now, periodSeconds: 60)
         #expect(errors.map { [$0.values.sum, $0.values.sampleCount] } == [[0, 1], [1, 1]])
-        let alice = try s.metricStatistics(
+        let alice = try await s.metricStatistics(
             MetricKey(namespace: "App", name: "Bytes", dimensions: [.init(name: "User", value: "alice")]),
             start: t, end: Self.now, periodSeconds: 60)
         #expect(alice.map(\.values.sum) == [15])
     }
 
     @Test("a metric filter is validated before it is stored, and a group holds at most 100")
-    func metricFilterValidation() throws {
-        let s = try service()
+    func metricFilterValidation() async throws {
+        let s = try await service()
         let t = MetricTransformation(metricName: "M", metricNamespace: "N", metricValue: "1")
-        #expect {
-            try s.putMetricFilter(
+        await #expect {
+            try await s.putMetricFilter(
                 group: "CloudTrail/DefaultLogGroup", name: "bad", pattern: "{ $.eventName = }", transformations: [t])
         } throws: { ($0 as? CloudWatchLogsError)?.code.queryCode == "InvalidParameterException" }
         for k in 0..<100 {
-            try s.putMetricFilter(
+            try await s.putMetricFilter(
                 group: "CloudTrail/DefaultLogGroup", name: "f\(k)", pattern: "x\(k)", transformations: [t])
         }
         // an update is not a new filter
-        try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "f0", pattern: "updated", transformations: [t])
-        #expect {
-            try s.putMetricFilter(group: "CloudTrail/DefaultLogGroup", name: "f100", pattern: "x", transformations: [t])
+        try await s.putMetricFilter(
+            group: "CloudTrail/DefaultLogGroup", name: "f0", pattern: "updated", transformations: [t])
+        await #expect {
+            try await s.putMetricFilter(
+                group: "CloudTrail/DefaultLogGroup", name: "f100", pattern: "x", transformations: [t])
         } throws: { ($0 as? CloudWatchLogsError)?.code.queryCode == "LimitExceededException" }
         #expect(
-            try s.describeMetricFilters(group: "CloudTrail/DefaultLogGroup", namePrefix: "f0").map(\.pattern) == [
+            try await s.describeMetricFilters(group: "CloudTrail/DefaultLogGroup", namePrefix: "f0").map(\.pattern) == [
                 "updated"
             ])
     }
 
     @Test("FilterLogEvents pages with nextToken without repeating or skipping events")
-    func filterPaging() throws {
-        let s = try service()
-        try s.putLogEvents(
+    func filterPaging() async throws {
+        let s = try await service()
+        try await s.putLogEvents(
             group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
             events: (0..<25).map { event(Self.now - 1000 + Int64($0), $0 % 2 == 0 ? "even \($0)" : "odd \($0)") })
         var token: String?
         var seen: [String] = []
         repeat {
-            let page = try s.filterLogEvents(
+            let page = try await s.filterLogEvents(
                 group: "CloudTrail/DefaultLogGroup", filterPattern: "even", limit: 4, nextToken: token)
             seen += page.events.map { String(decoding: $0.message, as: UTF8.self) }
             token = page.nextToken
@@ -216,22 +220,24 @@ struct PutLogEventsTests {
 /// GetLogEvents reads one stream, from either end, with tokens.
 struct GetLogEventsTests {
     @Test("finds its stream among more than 50 sharing a prefix, and pages forward from the head")
-    func manyStreams() throws {
+    func manyStreams() async throws {
         let s = LogsService(store: try SQLiteLogStore(path: ":memory:"), now: { PutLogEventsTests.now })
-        try s.createLogGroup("g")
-        for k in 0..<60 { try s.createLogStream(group: "g", name: "s\(k)") }
-        try s.createLogStream(group: "g", name: "s")
-        try s.putLogEvents(
+        try await s.createLogGroup("g")
+        for k in 0..<60 { try await s.createLogStream(group: "g", name: "s\(k)") }
+        try await s.createLogStream(group: "g", name: "s")
+        try await s.putLogEvents(
             group: "g", stream: "s",
             events: (0..<5).map {
                 NewLogEvent(timestamp: PutLogEventsTests.now - 10 + Int64($0), message: Array("e\($0)".utf8))
             })
-        let first = try s.getLogEvents(group: "g", stream: "s", startFromHead: true, limit: 3)
+        let first = try await s.getLogEvents(group: "g", stream: "s", startFromHead: true, limit: 3)
         #expect(first.events.map { String(decoding: $0.message, as: UTF8.self) } == ["e0", "e1", "e2"])
-        let next = try s.getLogEvents(group: "g", stream: "s", limit: 3, nextToken: first.nextForwardToken)
+        let next = try await s.getLogEvents(group: "g", stream: "s", limit: 3, nextToken: first.nextForwardToken)
         #expect(next.events.map { String(decoding: $0.message, as: UTF8.self) } == ["e3", "e4"])
-        let tail = try s.getLogEvents(group: "g", stream: "s", limit: 2)
+        let tail = try await s.getLogEvents(group: "g", stream: "s", limit: 2)
         #expect(tail.events.map { String(decoding: $0.message, as: UTF8.self) } == ["e3", "e4"])
-        #expect(throws: CloudWatchLogsError.logStreamNotFound) { try s.getLogEvents(group: "g", stream: "missing") }
+        await #expect(throws: CloudWatchLogsError.logStreamNotFound) {
+            try await s.getLogEvents(group: "g", stream: "missing")
+        }
     }
 }

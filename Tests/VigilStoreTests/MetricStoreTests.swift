@@ -10,35 +10,37 @@ struct MetricStoreTests {
     let key = MetricKey(namespace: "App", name: "Latency", unit: "Milliseconds")
 
     func record(_ store: SQLiteLogStore, _ points: [(Int64, Double)], highResolution: Bool = false, now: Int64 = 0)
-        throws
+        async throws
     {
         var a = MinuteAggregator()
         for (t, v) in points {
             a.add(MetricDatapoint(key: key, timestamp: t, value: v), highResolution: highResolution)
         }
-        try store.record(a, now: now)
+        try await store.record(a, now: now)
     }
 
     @Test("old minutes roll up into 5-minute and 1-hour aggregates with the same totals; data past 455 days is deleted")
-    func rollsUp() throws {
+    func rollsUp() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
         let now = 600 * Self.day
         // One datapoint per minute over two hours, at four ages.
         for age in [1, 20, 100, 500] as [Int64] {
             let start = Period.floor(now - age * Self.day, to: 3_600_000)
-            try record(store, (0..<120).map { (start + Int64($0) * 60_000 + 5_000, Double($0 % 7)) })
+            try await record(store, (0..<120).map { (start + Int64($0) * 60_000 + 5_000, Double($0 % 7)) })
         }
-        func totals(_ age: Int64) throws -> (Double, Double, Double, Double?, Int) {
+        func totals(_ age: Int64) async throws -> (Double, Double, Double, Double?, Int) {
             let start = Period.floor(now - age * Self.day, to: 3_600_000)
-            let rows = try store.aggregates(key, start: start, end: start + 7_200_000, highResolution: false)
+            let rows = try await store.aggregates(key, start: start, end: start + 7_200_000, highResolution: false)
             var set = StatisticSet.empty
             for (_, s) in rows { set.merge(s) }
             return (set.sampleCount, set.sum, set.maximum, set.percentile(90), rows.count)
         }
-        let before = try [1, 20, 100, 500].map(totals)
+        var before: [(Double, Double, Double, Double?, Int)] = []
+        for age in [1, 20, 100, 500] as [Int64] { before.append(try await totals(age)) }
         #expect(before.map(\.4) == [120, 120, 120, 120])
-        let summary = try store.rollUp(now: now)
-        let after = try [1, 20, 100, 500].map(totals)
+        let summary = try await store.rollUp(now: now)
+        var after: [(Double, Double, Double, Double?, Int)] = []
+        for age in [1, 20, 100, 500] as [Int64] { after.append(try await totals(age)) }
         #expect(after.map(\.4) == [120, 24, 2, 0])  // minutes, 5-minute rows, hour rows, gone
         for k in 0..<3 {
             #expect(
@@ -46,38 +48,39 @@ struct MetricStoreTests {
                     && after[k].3 == before[k].3)
         }
         #expect(summary.rolledUp == 120 + 120 + 24 + 120 + 24)  // each stage reads what the previous wrote
-        #expect(try store.rollUp(now: now) == MetricRetention.Summary())  // nothing left to do
+        #expect(try await store.rollUp(now: now) == MetricRetention.Summary())  // nothing left to do
     }
 
     @Test("high-resolution seconds are kept for 3 hours; their minutes stay")
-    func highResolution() throws {
+    func highResolution() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
-        try record(store, [(1_000, 1), (1_500, 2), (2_000, 4)], highResolution: true)
-        #expect(try store.aggregates(key, start: 0, end: 60_000, highResolution: true).map(\.1.sum) == [3, 4])
-        #expect(try store.aggregates(key, start: 0, end: 60_000, highResolution: false).map(\.1.sum) == [7])
-        _ = try store.rollUp(now: 3 * 3_600_000 + 60_000)
-        #expect(try store.aggregates(key, start: 0, end: 60_000, highResolution: true).isEmpty)
-        #expect(try store.aggregates(key, start: 0, end: 60_000, highResolution: false).map(\.1.sum) == [7])
+        try await record(store, [(1_000, 1), (1_500, 2), (2_000, 4)], highResolution: true)
+        #expect(try await store.aggregates(key, start: 0, end: 60_000, highResolution: true).map(\.1.sum) == [3, 4])
+        #expect(try await store.aggregates(key, start: 0, end: 60_000, highResolution: false).map(\.1.sum) == [7])
+        _ = try await store.rollUp(now: 3 * 3_600_000 + 60_000)
+        #expect(try await store.aggregates(key, start: 0, end: 60_000, highResolution: true).isEmpty)
+        #expect(try await store.aggregates(key, start: 0, end: 60_000, highResolution: false).map(\.1.sum) == [7])
     }
 
     @Test("RecentlyActive lists metrics published to since the given time")
-    func recentlyActive() throws {
+    func recentlyActive() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
-        try record(store, [(0, 1)], now: 1_000)
+        try await record(store, [(0, 1)], now: 1_000)
         var other = MinuteAggregator()
         other.add(MetricDatapoint(key: MetricKey(namespace: "App", name: "Errors"), timestamp: 0, value: 1))
-        try store.record(other, now: 9_000)
-        #expect(try store.metrics(namespace: "App", name: nil, activeSince: 5_000).map(\.name) == ["Errors"])
-        #expect(try store.metrics(namespace: "App", name: nil, activeSince: nil).map(\.name) == ["Errors", "Latency"])
+        try await store.record(other, now: 9_000)
+        #expect(try await store.metrics(namespace: "App", name: nil, activeSince: 5_000).map(\.name) == ["Errors"])
+        #expect(
+            try await store.metrics(namespace: "App", name: nil, activeSince: nil).map(\.name) == ["Errors", "Latency"])
     }
 
     @Test("a version-1 database keeps its minute aggregates when migrated")
-    func migratesVersionOne() throws {
+    func migratesVersionOne() async throws {
         let path = NSTemporaryDirectory() + "vigil-v1-\(UUID().uuidString).db"
         do {
             let database = try SQLiteDatabase(path: path)
             try SchemaMigrator(migrations: Array(VigilSchema.migrator.migrations.prefix(1))).migrate(database)
-            try database.write { db in
+            try await database.write { db in
                 try db.execute(
                     "INSERT INTO metrics (namespace, name, dimensions, unit) VALUES ('App', 'Latency', '', 'Milliseconds')"
                 )
@@ -85,7 +88,7 @@ struct MetricStoreTests {
             }
         }
         let store = try SQLiteLogStore(path: path)
-        let rows = try store.aggregates(key, start: 0, end: 120_000, highResolution: false)
+        let rows = try await store.aggregates(key, start: 0, end: 120_000, highResolution: false)
         #expect(rows.count == 1 && rows[0].0 == 60_000 && rows[0].1.sum == 10 && rows[0].1.maximum == 7)
         #expect(rows[0].1.percentile(50) == nil)  // a set with different minimum and maximum has no percentiles
     }

@@ -10,12 +10,12 @@ struct SQLiteLogStoreTests {
     }
 
     @Test("a database written by a newer schema is refused with a clear message")
-    func newerSchema() throws {
+    func newerSchema() async throws {
         let path = temporaryPath()
         _ = try SQLiteLogStore(path: path)
         // Simulate a newer vigil by raising the recorded version.
         let raw = try SQLiteLogStore(path: path)
-        try raw.debugSetUserVersion(99)
+        try await raw.debugSetUserVersion(99)
         #expect {
             _ = try SQLiteLogStore(path: path)
         } throws: { error in
@@ -24,49 +24,49 @@ struct SQLiteLogStoreTests {
     }
 
     @Test("groups page by name with a prefix; deleting a group deletes its streams and events")
-    func groups() throws {
+    func groups() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
         for name in ["b", "a/1", "a/2", "a/3", "a_"] {
-            try store.createLogGroup(name: name, retentionInDays: nil, tags: [:], now: 1)
+            try await store.createLogGroup(name: name, retentionInDays: nil, tags: [:], now: 1)
         }
-        #expect(try store.logGroups(prefix: "a/", afterName: nil, limit: 2).map(\.name) == ["a/1", "a/2"])
-        #expect(try store.logGroups(prefix: "a/", afterName: "a/2", limit: 2).map(\.name) == ["a/3"])
+        #expect(try await store.logGroups(prefix: "a/", afterName: nil, limit: 2).map(\.name) == ["a/1", "a/2"])
+        #expect(try await store.logGroups(prefix: "a/", afterName: "a/2", limit: 2).map(\.name) == ["a/3"])
         // '_' is not a wildcard
-        #expect(try store.logGroups(prefix: "a_", afterName: nil, limit: 9).map(\.name) == ["a_"])
-        #expect(throws: StoreError.alreadyExists(.logGroup("b"))) {
-            try store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 1)
+        #expect(try await store.logGroups(prefix: "a_", afterName: nil, limit: 9).map(\.name) == ["a_"])
+        await #expect(throws: StoreError.alreadyExists(.logGroup("b"))) {
+            try await store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 1)
         }
-        try store.createLogStream(group: "b", name: "s", now: 1)
-        try store.append(
+        try await store.createLogStream(group: "b", name: "s", now: 1)
+        try await store.append(
             group: "b", stream: "s", events: [NewLogEvent(timestamp: 5, message: Array("x".utf8))],
             datapoints: MinuteAggregator(), ingestionTime: 6)
-        try store.deleteLogGroup(name: "b")
-        try store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 2)
-        try store.createLogStream(group: "b", name: "s", now: 2)
-        #expect(try store.events(group: "b", EventQuery()).isEmpty)
-        #expect(throws: StoreError.notFound(.logGroup("nope"))) { try store.deleteLogGroup(name: "nope") }
+        try await store.deleteLogGroup(name: "b")
+        try await store.createLogGroup(name: "b", retentionInDays: nil, tags: [:], now: 2)
+        try await store.createLogStream(group: "b", name: "s", now: 2)
+        #expect(try await store.events(group: "b", EventQuery()).isEmpty)
+        await #expect(throws: StoreError.notFound(.logGroup("nope"))) { try await store.deleteLogGroup(name: "nope") }
     }
 
     @Test("events come back byte-exact, in time order, paged by cursor in both directions")
-    func events() throws {
+    func events() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
-        try store.createLogGroup(name: "g", retentionInDays: nil, tags: [:], now: 0)
-        try store.createLogStream(group: "g", name: "s", now: 0)
+        try await store.createLogGroup(name: "g", retentionInDays: nil, tags: [:], now: 0)
+        try await store.createLogStream(group: "g", name: "s", now: 0)
         let messages: [[UInt8]] = [
             Array("  padded  ".utf8), Array("tab\there".utf8), Array("ünïcode ✓".utf8), [0x7B, 0x0A, 0x7D],
         ]
-        try store.append(
+        try await store.append(
             group: "g", stream: "s",
             events: messages.enumerated().map { NewLogEvent(timestamp: Int64($0.offset * 10), message: $0.element) },
             datapoints: MinuteAggregator(), ingestionTime: 100)
-        let all = try store.events(group: "g", EventQuery())
+        let all = try await store.events(group: "g", EventQuery())
         #expect(all.map(\.message) == messages)
-        let second = try store.events(
+        let second = try await store.events(
             group: "g", EventQuery(after: EventCursor(timestamp: all[1].timestamp, id: all[1].id), limit: 1))
         #expect(second.map(\.message) == [messages[2]])
-        let backward = try store.events(group: "g", EventQuery(forward: false, limit: 2))
+        let backward = try await store.events(group: "g", EventQuery(forward: false, limit: 2))
         #expect(backward.map(\.message) == [messages[3], messages[2]])
-        let stream = try store.logStreams(
+        let stream = try await store.logStreams(
             group: "g", prefix: nil, order: .logStreamName, descending: false, offset: 0, limit: 1)[0]
         #expect(
             stream.firstEventTimestamp == 0 && stream.lastEventTimestamp == 30
@@ -74,50 +74,50 @@ struct SQLiteLogStoreTests {
     }
 
     @Test("an append into a missing stream stores neither events nor datapoints")
-    func appendIsAtomic() throws {
+    func appendIsAtomic() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
-        try store.createLogGroup(name: "g", retentionInDays: nil, tags: [:], now: 0)
+        try await store.createLogGroup(name: "g", retentionInDays: nil, tags: [:], now: 0)
         var points = MinuteAggregator()
         let key = MetricKey(namespace: "N", name: "M")
         points.add(MetricDatapoint(key: key, timestamp: 0, value: 1))
-        #expect(throws: StoreError.notFound(.logStream("missing"))) {
-            try store.append(
+        await #expect(throws: StoreError.notFound(.logStream("missing"))) {
+            try await store.append(
                 group: "g", stream: "missing", events: [NewLogEvent(timestamp: 0, message: [0x61])], datapoints: points,
                 ingestionTime: 0)
         }
-        #expect(try store.aggregates(key, start: 0, end: 1_000_000, highResolution: false).isEmpty)
-        #expect(try store.metrics(namespace: nil, name: nil, activeSince: nil).isEmpty)
+        #expect(try await store.aggregates(key, start: 0, end: 1_000_000, highResolution: false).isEmpty)
+        #expect(try await store.metrics(namespace: nil, name: nil, activeSince: nil).isEmpty)
     }
 
     @Test("minute aggregates add up across appends")
-    func metricsAccumulate() throws {
+    func metricsAccumulate() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
         let key = MetricKey(namespace: "N", name: "M", dimensions: [.init(name: "user", value: "alice")], unit: "Count")
         for v in [2.0, 7.0, 1.0] {
             var points = MinuteAggregator()
             points.add(MetricDatapoint(key: key, timestamp: 61_000, value: v))
-            try store.record(points, now: 0)
+            try await store.record(points, now: 0)
         }
-        let minutes = try store.aggregates(key, start: 0, end: 120_000, highResolution: false)
+        let minutes = try await store.aggregates(key, start: 0, end: 120_000, highResolution: false)
         #expect(minutes.count == 1 && minutes[0].0 == 60_000)
         let set = minutes[0].1
         #expect(set.sampleCount == 3 && set.sum == 10 && set.minimum == 1 && set.maximum == 7)
         #expect(set.percentile(50) == 2 && set.percentile(100) == 7)
-        #expect(try store.metrics(namespace: "N", name: nil, activeSince: nil) == [key])
+        #expect(try await store.metrics(namespace: "N", name: nil, activeSince: nil) == [key])
     }
 
     @Test("retention deletes only events older than the group's retention")
-    func retention() throws {
+    func retention() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
-        try store.createLogGroup(name: "g", retentionInDays: 1, tags: [:], now: 0)
-        try store.createLogStream(group: "g", name: "s", now: 0)
+        try await store.createLogGroup(name: "g", retentionInDays: 1, tags: [:], now: 0)
+        try await store.createLogStream(group: "g", name: "s", now: 0)
         let day: Int64 = 86_400_000
-        try store.append(
+        try await store.append(
             group: "g", stream: "s",
             events: [NewLogEvent(timestamp: 0, message: [0x61]), NewLogEvent(timestamp: day + 5, message: [0x62])],
             datapoints: MinuteAggregator(), ingestionTime: 0)
-        #expect(try store.applyRetention(now: 2 * day) == 1)
-        #expect(try store.events(group: "g", EventQuery()).map(\.message) == [[0x62]])
+        #expect(try await store.applyRetention(now: 2 * day) == 1)
+        #expect(try await store.events(group: "g", EventQuery()).map(\.message) == [[0x62]])
     }
 }
 
@@ -126,40 +126,40 @@ struct ReadConnectionTests {
     @Test(
         "on a database file, each read sees the writes committed before it, also after reads that stopped at their first row"
     )
-    func readsSeeCommittedWrites() throws {
+    func readsSeeCommittedWrites() async throws {
         let path = NSTemporaryDirectory() + "vigil-reader-\(UUID().uuidString).db"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = try SQLiteLogStore(path: path)
-        try store.createLogGroup(name: "g", retentionInDays: 1, tags: [:], now: 1)
+        try await store.createLogGroup(name: "g", retentionInDays: 1, tags: [:], now: 1)
         for days in [3, 5, 7, 14] {
             // retention(group:) reads one row and stops: its statement must not keep an old snapshot.
-            #expect(try store.retention(group: "g") != days)
-            try store.setRetention(group: "g", days: days)
-            #expect(try store.retention(group: "g") == days)
-            #expect(try store.logGroup(name: "g")?.retentionInDays == days)
+            #expect(try await store.retention(group: "g") != days)
+            try await store.setRetention(group: "g", days: days)
+            #expect(try await store.retention(group: "g") == days)
+            #expect(try await store.logGroup(name: "g")?.retentionInDays == days)
         }
         // A second store on the same file (another process, as the CLI is) sees them too.
-        #expect(try SQLiteLogStore(path: path).retention(group: "g") == 14)
+        #expect(try await SQLiteLogStore(path: path).retention(group: "g") == 14)
     }
 }
 
 /// DescribeAlarmHistory's order is the items' timestamps, whatever order they were written in.
 struct AlarmHistoryOrderTests {
     @Test("history is ordered by timestamp in both directions and pages continue where they stopped")
-    func timestampOrder() throws {
+    func timestampOrder() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
         // Written out of timestamp order (a tick stamped with its slot after a later configuration change).
         for (k, t) in [300, 100, 200, 100, 400].enumerated() {
-            _ = try store.putAlarm(
+            _ = try await store.putAlarm(
                 name: "a", definition: "{}", namespace: "N", metricName: "M", actionsEnabled: true, now: Int64(t),
                 history: AlarmHistoryItem(
                     alarmName: "a", timestamp: Int64(t), type: .configurationUpdate, summary: "item \(k)", data: "{}"))
         }
-        func all(_ ascending: Bool, pageSize: Int) throws -> [String] {
+        func all(_ ascending: Bool, pageSize: Int) async throws -> [String] {
             var out: [String] = []
             var after: Int64? = nil
             while true {
-                let page = try store.history(
+                let page = try await store.history(
                     alarmName: nil, type: nil, start: nil, end: nil, ascending: ascending, limit: pageSize,
                     afterID: after)
                 out += page.map(\.summary)
@@ -169,8 +169,8 @@ struct AlarmHistoryOrderTests {
         }
         let oldestFirst = ["item 1", "item 3", "item 2", "item 0", "item 4"]
         for size in [1, 2, 10] {
-            #expect(try all(true, pageSize: size) == oldestFirst)
-            #expect(try all(false, pageSize: size) == oldestFirst.reversed())
+            #expect(try await all(true, pageSize: size) == oldestFirst)
+            #expect(try await all(false, pageSize: size) == oldestFirst.reversed())
         }
     }
 }

@@ -9,7 +9,7 @@ import VigilStore
 /// its notifications, and no notification exists for a change that did not commit.
 struct AlarmCrashTests {
     @Test("after SIGKILLs mid-tick and reruns, states, history and outbox agree alarm by alarm")
-    func killNineDuringEvaluation() throws {
+    func killNineDuringEvaluation() async throws {
         let dir = NSTemporaryDirectory() + "vigil-alarm-crash-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -17,7 +17,7 @@ struct AlarmCrashTests {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let base = now - now % 60_000 - 3_600_000
         let metrics = MetricsService(store: store)
-        try metrics.putMetricData(
+        try await metrics.putMetricData(
             .init(
                 namespace: "App",
                 metricData: (0..<12).map { k in
@@ -28,7 +28,7 @@ struct AlarmCrashTests {
                 }))
         let alarms = AlarmsService(store: store)
         for k in 0..<300 {
-            try alarms.putMetricAlarm(
+            try await alarms.putMetricAlarm(
                 .init(
                     alarmName: "load-\(k)", okActions: ["arn:aws:sns:us-east-1:123456789012:ok-\(k)"],
                     alarmActions: ["arn:aws:sns:us-east-1:123456789012:alarm-\(k)"], metricName: "Load",
@@ -57,21 +57,22 @@ struct AlarmCrashTests {
             if minute % 2 == 0 {
                 // Kill the moment the first change of the tick is visible: a commit that was not one
                 // transaction would be caught half-done.
-                let before = try store.history(
+                let before = try await store.history(
                     alarmName: nil, type: .stateUpdate, start: nil, end: nil, ascending: true, limit: 1_000_000,
                     afterID: nil
                 ).count
                 while victim.isRunning,
-                    try store.history(
+                    try await store.history(
                         alarmName: nil, type: .stateUpdate, start: nil, end: nil, ascending: true, limit: 1_000_000,
                         afterID: nil
                     ).count == before
                 {
-                    Thread.sleep(forTimeInterval: 0.0005)
+                    try await Task.sleep(for: .seconds(0.0005))
                 }
             } else {
                 // Later ticks change fewer alarms than the first, so they are shorter: kill early in them.
-                Thread.sleep(forTimeInterval: Double.random(in: 0.05 * duration...0.5 * duration, using: &generator))
+                try await Task.sleep(
+                    for: .seconds(Double.random(in: 0.05 * duration...0.5 * duration, using: &generator)))
             }
             if victim.isRunning {
                 kill(victim.processIdentifier, SIGKILL)
@@ -82,10 +83,10 @@ struct AlarmCrashTests {
             #expect(rerun.status == 0, "\(rerun.stderr)")
         }
         #expect(killed > 0, "no evaluation was killed mid-tick; the ticks are too fast for this test")
-        let history = try store.history(
+        let history = try await store.history(
             alarmName: nil, type: .stateUpdate, start: nil, end: nil, ascending: true, limit: 1_000_000, afterID: nil)
-        let outbox = try store.outbox(status: nil)
-        for record in try store.alarms(names: nil, prefix: nil, state: nil) {
+        let outbox = try await store.outbox(status: nil)
+        for record in try await store.alarms(names: nil, prefix: nil, state: nil) {
             let changes = history.filter { $0.alarmName == record.name }
             let messages = outbox.filter { $0.alarmName == record.name }
             // Every change into ALARM or OK has exactly its one action, written at the same instant, and nothing else.
@@ -112,7 +113,7 @@ struct AlarmCrashTests {
         }
         // The final states are what the last minute's datapoint says.
         let lastValue = Double((10 - 1) * 37 % 300)
-        for record in try store.alarms(names: nil, prefix: nil, state: nil) {
+        for record in try await store.alarms(names: nil, prefix: nil, state: nil) {
             let threshold = Double(record.name.dropFirst(5))!
             #expect(record.state == (lastValue >= threshold ? .alarm : .ok), "\(record.name)")
         }

@@ -9,11 +9,11 @@ public struct AlarmScheduler: Sendable {
     public let service: AlarmsService
     public static let slot: Int64 = 60_000
     let now: @Sendable () -> Int64
-    let sleep: @Sendable (Int64) -> Void
+    let sleep: @Sendable (Int64) async -> Void
 
     /// `sleep` waits the given milliseconds.
     public init(
-        service: AlarmsService, now: @escaping @Sendable () -> Int64, sleep: @escaping @Sendable (Int64) -> Void
+        service: AlarmsService, now: @escaping @Sendable () -> Int64, sleep: @escaping @Sendable (Int64) async -> Void
     ) {
         self.service = service
         self.now = now
@@ -22,19 +22,19 @@ public struct AlarmScheduler: Sendable {
 
     /// Evaluates at every slot boundary until `shouldStop` returns true (checked before each wait and
     /// each tick); `report` gets each slot and the alarms that changed state in it.
-    public func run(shouldStop: @Sendable () -> Bool, report: (Int64, [AlarmRecord]) -> Void) throws {
+    public func run(shouldStop: @Sendable () -> Bool, report: (Int64, [AlarmRecord]) async -> Void) async throws {
         var last = Int64.min
         while !shouldStop() {
             let t = now()
             let slot = t - ((t % Self.slot) + Self.slot) % Self.slot
             if slot <= last {
                 // Wait for the next boundary in steps of at most a second, so a stop request is seen soon.
-                sleep(min(1_000, slot + Self.slot - t))
+                await sleep(min(1_000, slot + Self.slot - t))
                 continue
             }
             last = slot
-            let changed = try service.evaluate(at: slot)
-            report(slot, try service.records(changed))
+            let changed = try await service.evaluate(at: slot)
+            await report(slot, try await service.records(changed))
         }
     }
 }

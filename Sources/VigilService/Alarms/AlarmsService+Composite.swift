@@ -9,7 +9,7 @@ extension AlarmsService {
     /// that would make alarms depend on themselves is refused (CloudWatch allows such cycles and then
     /// stops evaluating them; Vigil does not let one be made). An ActionsSuppressor must exist too, and
     /// comes with its wait and extension periods.
-    public func putCompositeAlarm(_ input: CloudWatch.PutCompositeAlarmInput) throws {
+    public func putCompositeAlarm(_ input: CloudWatch.PutCompositeAlarmInput) async throws {
         let name = input.alarmName
         guard (1...255).contains(name.count), name.unicodeScalars.allSatisfy(\.isASCII) else {
             throw CloudWatchError.invalid("The parameter AlarmName must be 1 to 255 ASCII characters.")
@@ -27,7 +27,7 @@ extension AlarmsService {
             }
         }
         let suppressor = try Self.checkedSuppressor(input)
-        let all = try store.alarms(names: nil, prefix: nil, state: nil)
+        let all = try await store.alarms(names: nil, prefix: nil, state: nil)
         let known = Set(all.map(\.name))
         for child in rule.children where !known.contains(child) && child != name {
             throw CloudWatchError.invalid("AlarmRule names the alarm \(child), which does not exist.")
@@ -66,7 +66,7 @@ extension AlarmsService {
         let at = now()
         let history = AlarmMessages.configurationHistory(
             name, isNew: !known.contains(name), definition: definition, at: at)
-        try store.putAlarms([(name, definition, "", "", input.actionsEnabled ?? true, history)], now: at)
+        try await store.putAlarms([(name, definition, "", "", input.actionsEnabled ?? true, history)], now: at)
     }
 
     /// ActionsSuppressor with ActionsSuppressorWaitPeriod and ActionsSuppressorExtensionPeriod (both

@@ -7,7 +7,7 @@ import VigilStore
 extension AlarmsService {
     /// DescribeAlarms: by names (at most 100), name prefix and state, 100 per page by default; without
     /// AlarmTypes only metric alarms, as on AWS.
-    public func describeAlarms(_ input: CloudWatch.DescribeAlarmsInput = .init()) throws
+    public func describeAlarms(_ input: CloudWatch.DescribeAlarmsInput = .init()) async throws
         -> CloudWatch.DescribeAlarmsOutput
     {
         let names = input.alarmNames
@@ -27,15 +27,15 @@ extension AlarmsService {
                 "ChildrenOfAlarmName and ParentsOfAlarmName cannot be combined with AlarmNames or AlarmNamePrefix.")
         }
         let offset = try PageToken.cloudWatchOffset(input.nextToken)
-        var all = try store.alarms(names: names, prefix: prefix, state: input.stateValue)
+        var all = try await store.alarms(names: names, prefix: prefix, state: input.stateValue)
         let types = Set(input.alarmTypes ?? [.metricAlarm])
         if let childrenOf = input.childrenOfAlarmName {
-            let parent = try store.alarms(names: [childrenOf], prefix: nil, state: nil).first
+            let parent = try await store.alarms(names: [childrenOf], prefix: nil, state: nil).first
             let children = Set(parent.flatMap(compositeRule)?.children ?? [])
             all = all.filter { children.contains($0.name) }
         }
         if let parentsOf = input.parentsOfAlarmName {
-            let everything = try store.alarms(names: nil, prefix: nil, state: nil)
+            let everything = try await store.alarms(names: nil, prefix: nil, state: nil)
             let parents = Set(everything.filter { compositeRule($0)?.children.contains(parentsOf) == true }.map(\.name))
             all = all.filter { parents.contains($0.name) }
         }
@@ -52,13 +52,13 @@ extension AlarmsService {
 
     /// DescribeAlarmsForMetric: the metric alarms on one metric (dimensions exact; statistic, period
     /// and unit, when given, must match too).
-    public func describeAlarmsForMetric(_ input: CloudWatch.DescribeAlarmsForMetricInput) throws
+    public func describeAlarmsForMetric(_ input: CloudWatch.DescribeAlarmsForMetricInput) async throws
         -> CloudWatch.DescribeAlarmsForMetricOutput
     {
         let dimensions = MetricsService.dimensions(input.dimensions)
         let wanted = MetricKey(namespace: input.namespace, name: input.metricName, dimensions: dimensions)
             .canonicalDimensions
-        let matching = try store.alarms(names: nil, prefix: nil, state: nil).filter { r in
+        let matching = try await store.alarms(names: nil, prefix: nil, state: nil).filter { r in
             guard r.namespace == input.namespace, r.metricName == input.metricName, let alarm = cache.alarm(r),
                 MetricKey(namespace: r.namespace, name: r.metricName, dimensions: alarm.dimensions).canonicalDimensions
                     == wanted

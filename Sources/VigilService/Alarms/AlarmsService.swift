@@ -1,7 +1,7 @@
 import Foundation
 public import VigilAPI
 import VigilAlarms
-public import VigilMetrics
+import VigilMetrics
 import VigilPatterns
 public import VigilStore
 
@@ -11,24 +11,24 @@ public import VigilStore
 /// transaction (the outbox): a crash can neither lose a notification nor send one for a change that
 /// did not commit (docs/alarms.md).
 public struct AlarmsService: Sendable {
-    public let store: SQLiteLogStore
+    public let store: any StoreBackend
     let now: @Sendable () -> Int64
     /// Parsed definitions, reused while an alarm's configuration is unchanged.
     let cache = AlarmDefinitionCache()
 
-    public init(store: SQLiteLogStore, now: (@Sendable () -> Int64)? = nil) {
+    public init(store: any StoreBackend, now: (@Sendable () -> Int64)? = nil) {
         self.store = store
         self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
 
     /// PutMetricAlarm: creates the alarm in INSUFFICIENT_DATA, or updates it keeping its state and history.
-    public func putMetricAlarm(_ input: CloudWatch.PutMetricAlarmInput) throws {
-        try putMetricAlarms([input])
+    public func putMetricAlarm(_ input: CloudWatch.PutMetricAlarmInput) async throws {
+        try await putMetricAlarms([input])
     }
 
     /// PutMetricAlarm for many alarms: every one is checked first, then all are stored in one
     /// transaction (a template's alarms, a benchmark's thousands).
-    public func putMetricAlarms(_ inputs: [CloudWatch.PutMetricAlarmInput]) throws {
+    public func putMetricAlarms(_ inputs: [CloudWatch.PutMetricAlarmInput]) async throws {
         let at = now()
         var names: Set<String> = []
         var definitions: [(MetricAlarm, CloudWatch.PutMetricAlarmInput, String)] = []
@@ -38,7 +38,7 @@ public struct AlarmsService: Sendable {
                 history: AlarmHistoryItem
             )] = []
         let stored = Dictionary(
-            uniqueKeysWithValues: try store.alarms(names: nil, prefix: nil, state: nil).map { ($0.name, $0) })
+            uniqueKeysWithValues: try await store.alarms(names: nil, prefix: nil, state: nil).map { ($0.name, $0) })
         for var input in inputs {
             let alarm = try MetricAlarm(validating: input)
             if let previous = stored[alarm.name] {
@@ -57,7 +57,7 @@ public struct AlarmsService: Sendable {
                 alarm.name, isNew: stored[alarm.name] == nil, definition: definition, at: at)
             rows.append((alarm.name, definition, alarm.namespace, alarm.metricName, alarm.actionsEnabled, history))
         }
-        try store.putAlarms(rows, now: at)
+        try await store.putAlarms(rows, now: at)
         for (alarm, input, definition) in definitions { cache.store(alarm, input: input, definition: definition) }
     }
 
@@ -72,44 +72,44 @@ public struct AlarmsService: Sendable {
     }
 
     /// The stored alarm an ARN (or a name) points to.
-    func record(_ nameOrARN: String) throws -> AlarmRecord {
+    func record(_ nameOrARN: String) async throws -> AlarmRecord {
         let name = Self.alarmName(nameOrARN)
-        guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else {
+        guard let record = try await store.alarms(names: [name], prefix: nil, state: nil).first else {
             throw CloudWatchError(.resourceNotFoundException, "The alarm \(name) does not exist.")
         }
         return record
     }
 
     /// TagResource for an alarm: adds or replaces tags (at most 50 in all).
-    public func tagResource(_ input: CloudWatch.TagResourceInput) throws {
-        let record = try record(input.resourceARN)
+    public func tagResource(_ input: CloudWatch.TagResourceInput) async throws {
+        let record = try await record(input.resourceARN)
         let definition = try Self.definition(record)
         var merged = definition.tags
         for tag in input.tags {
             if let i = merged.firstIndex(where: { $0.key == tag.key }) { merged[i] = tag } else { merged.append(tag) }
         }
         try Self.checkTags(merged)
-        try cloudWatch {
-            try store.setDefinition(name: record.name, definition: definition.with(tags: Self.sorted(merged)))
+        try await cloudWatch {
+            try await store.setDefinition(name: record.name, definition: definition.with(tags: Self.sorted(merged)))
         }
     }
 
     /// UntagResource for an alarm; keys it does not have are ignored.
-    public func untagResource(_ input: CloudWatch.UntagResourceInput) throws {
-        let record = try record(input.resourceARN)
+    public func untagResource(_ input: CloudWatch.UntagResourceInput) async throws {
+        let record = try await record(input.resourceARN)
         let definition = try Self.definition(record)
         let kept = definition.tags.filter { !input.tagKeys.contains($0.key) }
-        try cloudWatch {
-            try store.setDefinition(
+        try await cloudWatch {
+            try await store.setDefinition(
                 name: record.name, definition: definition.with(tags: kept.isEmpty ? nil : Self.sorted(kept)))
         }
     }
 
     /// ListTagsForResource for an alarm, in key order.
-    public func listTagsForResource(_ input: CloudWatch.ListTagsForResourceInput) throws
+    public func listTagsForResource(_ input: CloudWatch.ListTagsForResourceInput) async throws
         -> CloudWatch.ListTagsForResourceOutput
     {
-        .init(tags: Self.sorted(try Self.definition(try record(input.resourceARN)).tags))
+        .init(tags: Self.sorted(try Self.definition(try await record(input.resourceARN)).tags))
     }
 
     static func sorted(_ tags: [CloudWatch.Tag]) -> [CloudWatch.Tag] { tags.sorted { $0.key < $1.key } }
@@ -136,16 +136,16 @@ public struct AlarmsService: Sendable {
     }
 
     /// The stored alarms named (no API limit on their number: for the scheduler's reports).
-    public func records(_ names: [String]) throws -> [AlarmRecord] {
-        names.isEmpty ? [] : try store.alarms(names: names, prefix: nil, state: nil)
+    public func records(_ names: [String]) async throws -> [AlarmRecord] {
+        names.isEmpty ? [] : try await store.alarms(names: names, prefix: nil, state: nil)
     }
 
     /// DeleteAlarms: all or none.
-    public func deleteAlarms(_ input: CloudWatch.DeleteAlarmsInput) throws {
+    public func deleteAlarms(_ input: CloudWatch.DeleteAlarmsInput) async throws {
         let names = input.alarmNames
         guard !names.isEmpty, names.count <= 100 else { throw CloudWatchError.invalid("Give 1 to 100 AlarmNames.") }
         let deleting = Set(names)
-        for r in try store.alarms(names: nil, prefix: nil, state: nil) where !deleting.contains(r.name) {
+        for r in try await store.alarms(names: nil, prefix: nil, state: nil) where !deleting.contains(r.name) {
             if let rule = compositeRule(r), let child = rule.children.first(where: deleting.contains) {
                 throw CloudWatchError.invalid(
                     "The alarm \(child) cannot be deleted: the composite alarm \(r.name) depends on it.")
@@ -156,21 +156,21 @@ public struct AlarmsService: Sendable {
                 )
             }
         }
-        try cloudWatch { try store.deleteAlarms(names: names) }
+        try await cloudWatch { try await store.deleteAlarms(names: names) }
     }
 
     /// EnableAlarmActions.
-    public func enableAlarmActions(_ input: CloudWatch.EnableAlarmActionsInput) throws {
-        try store.setActionsEnabled(names: input.alarmNames, enabled: true)
+    public func enableAlarmActions(_ input: CloudWatch.EnableAlarmActionsInput) async throws {
+        try await store.setActionsEnabled(names: input.alarmNames, enabled: true)
     }
 
     /// DisableAlarmActions.
-    public func disableAlarmActions(_ input: CloudWatch.DisableAlarmActionsInput) throws {
-        try store.setActionsEnabled(names: input.alarmNames, enabled: false)
+    public func disableAlarmActions(_ input: CloudWatch.DisableAlarmActionsInput) async throws {
+        try await store.setActionsEnabled(names: input.alarmNames, enabled: false)
     }
 
     /// SetAlarmState: the state holds until the next evaluation; a change runs the actions, as on AWS.
-    public func setAlarmState(_ input: CloudWatch.SetAlarmStateInput) throws {
+    public func setAlarmState(_ input: CloudWatch.SetAlarmStateInput) async throws {
         let name = input.alarmName
         let newState = input.stateValue
         guard input.stateReason.count <= 1023 else {
@@ -179,22 +179,22 @@ public struct AlarmsService: Sendable {
         if let reasonData = input.stateReasonData, (try? JSONValue(parsing: Array(reasonData.utf8))) == nil {
             throw CloudWatchError(.invalidFormat, "The parameter StateReasonData is not valid JSON.")
         }
-        guard let record = try store.alarms(names: [name], prefix: nil, state: nil).first else {
+        guard let record = try await store.alarms(names: [name], prefix: nil, state: nil).first else {
             throw CloudWatchError.alarmNotFound(name)
         }
         let at = now()
         // Composite alarms that name this one follow it in the same commit.
-        let records = try store.alarms(names: nil, prefix: nil, state: nil)
+        let records = try await store.alarms(names: nil, prefix: nil, state: nil)
         var states = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0.state) })
         states[name] = newState
         let followers = compositeTransitions(records, &states, at: at, excluding: name)
-        try commit(
+        try await commit(
             [transition(record, to: newState, reason: input.stateReason, reasonData: input.stateReasonData, at: at)]
                 + followers, records, states, at: at)
     }
 
     /// DescribeAlarmHistory: newest first by default, 100 per page.
-    public func describeAlarmHistory(_ input: CloudWatch.DescribeAlarmHistoryInput = .init()) throws
+    public func describeAlarmHistory(_ input: CloudWatch.DescribeAlarmHistoryInput = .init()) async throws
         -> CloudWatch.DescribeAlarmHistoryOutput
     {
         let limit = Int(input.maxRecords ?? 100)
@@ -210,14 +210,14 @@ public struct AlarmsService: Sendable {
             type = kind
         }
         let after = try input.nextToken.map { Int64(try PageToken.cloudWatchOffset($0)) }
-        let items = try store.history(
+        let items = try await store.history(
             alarmName: input.alarmName, type: type, start: input.startDate?.millisecondsSinceEpoch,
             end: input.endDate?.millisecondsSinceEpoch, ascending: input.scanBy == .timestampAscending,
             limit: limit + 1,
             afterID: after)
         let page = items.prefix(limit)
         let composites = Set(
-            try store.alarms(names: nil, prefix: nil, state: nil).filter(\.namespace.isEmpty).map(\.name))
+            try await store.alarms(names: nil, prefix: nil, state: nil).filter(\.namespace.isEmpty).map(\.name))
         return .init(
             alarmHistoryItems: page.map { i in
                 CloudWatch.AlarmHistoryItem(
@@ -236,8 +236,8 @@ public struct AlarmsService: Sendable {
     /// (read in one query per resolution); all changes of the tick commit in one transaction.
     /// Returns the alarms that changed state.
     @discardableResult
-    public func evaluate(at time: Int64) throws -> [String] {
-        let records = try store.alarms(names: nil, prefix: nil, state: nil)
+    public func evaluate(at time: Int64) async throws -> [String] {
+        let records = try await store.alarms(names: nil, prefix: nil, state: nil)
         var parsed: [(AlarmRecord, MetricAlarm, String)] = []
         for record in records {
             if let entry = cache.entry(record) { parsed.append((record, entry.alarm, entry.metricID)) }
@@ -254,7 +254,7 @@ public struct AlarmsService: Sendable {
                 }).min()
             else { continue }
             let percentiles = group.contains { if case .percentile = $0.1.statistic { true } else { false } }
-            for metric in try store.allAggregates(
+            for metric in try await store.allAggregates(
                 start: from, end: time, highResolution: highResolution, distributions: percentiles)
             {
                 byMetric[
@@ -281,18 +281,22 @@ public struct AlarmsService: Sendable {
                     reasonData: AlarmMessages.reasonData(alarm, range: range, at: time), at: time))
         }
         transitions += compositeTransitions(records, &states, at: time)
-        try commit(transitions, records, states, at: time)
-        return transitions.map(\.alarmName)
+        // Only what this tick changed: a transition another evaluator committed first is skipped.
+        return try await commit(transitions, records, states, at: time)
     }
 
     /// Commits an evaluation's transitions with their action suppression, in one transaction; each
     /// notification queued for its topic gets its Action history item.
+    /// Returns the alarms whose changes were applied.
+    @discardableResult
     func commit(
         _ transitions: [AlarmTransition], _ records: [AlarmRecord], _ states: [String: AlarmState], at time: Int64
-    ) throws {
+    ) async throws -> [String] {
         var transitions = transitions
         let suppression = suppress(records, &transitions, states, at: time)
-        try cloudWatch { try store.commit(transitions, suppression: suppression, actionHistory: AlarmMessages.action) }
+        return try await cloudWatch {
+            try await store.commit(transitions, suppression: suppression, actionHistory: AlarmMessages.action)
+        }
     }
 
     static func metricID(_ namespace: String, _ name: String, _ dimensions: String, _ highResolution: Bool) -> String {
@@ -335,7 +339,7 @@ public struct AlarmsService: Sendable {
             }
         }
         return AlarmTransition(
-            alarmName: record.name, state: state, reason: reason, reasonData: reasonData, at: at,
+            alarmName: record.name, from: old, state: state, reason: reason, reasonData: reasonData, at: at,
             history: history, notifications: notifications)
     }
 

@@ -72,12 +72,12 @@ public struct CloudTrailIngester: Sendable {
     /// `report` and counted; the others proceed. `progress` gets the running totals after each file.
     public func ingest(
         paths: [String], report: (String) -> Void = { _ in }, progress: (Summary, String) -> Void = { _, _ in }
-    ) throws -> Summary {
-        try service.ensureLogGroup(group)
+    ) async throws -> Summary {
+        try await service.ensureLogGroup(group)
         var summary = Summary()
         for file in try Self.discover(paths) {
             do {
-                try ingest(file: file, into: &summary, report: { report("\(file): \($0)") })
+                try await ingest(file: file, into: &summary, report: { report("\(file): \($0)") })
             } catch let error as CloudWatchLogsError where error.code != .invalidParameter {
                 throw error  // the store or the group is broken: stop
             } catch {
@@ -98,7 +98,7 @@ public struct CloudTrailIngester: Sendable {
         }
     }
 
-    func ingest(file: String, into summary: inout Summary, report: (String) -> Void) throws {
+    func ingest(file: String, into summary: inout Summary, report: (String) -> Void) async throws {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CloudWatchLogsError.invalidParameter("cannot read the file")
         }
@@ -107,7 +107,7 @@ public struct CloudTrailIngester: Sendable {
         // A file is known by its content: a copy under another name is the same file.
         let identity = Self.fingerprint(raw)
         let source = "cloudtrail:" + identity
-        let saved = try service.store.offset(source: source)
+        let saved = try await service.store.offset(source: source)
         let bytes = Gzip.isGzip(raw) ? try Gzip.decompress(raw) : raw
         let log = try CloudTrailLogFile(bytes: bytes)
 
@@ -137,12 +137,12 @@ public struct CloudTrailIngester: Sendable {
             CloudTrailLogFile.streamName(fileName: fileName)
             ?? records.first.map { "\($0.account ?? "unknown")_CloudTrail_\($0.region ?? "unknown")" }
             ?? "unknown_CloudTrail_unknown"
-        try service.ensureLogStream(group: group, name: stream)
+        try await service.ensureLogStream(group: group, name: stream)
 
         summary.files += 1
         if records.isEmpty {
             // A file with no eligible records is still remembered as done.
-            try service.store.record(IngestOffset(source: source, identity: fileName, offset: 0))
+            try await service.store.record(IngestOffset(source: source, identity: fileName, offset: 0))
             return
         }
         var start = Int(saved?.offset ?? 0)
@@ -160,7 +160,7 @@ public struct CloudTrailIngester: Sendable {
                 NewLogEvent(timestamp: $0.eventTime!, message: Array(bytes[$0.range]))
             }
             let offset = IngestOffset(source: source, identity: fileName, offset: Int64(end))
-            let result = try service.importLogEvents(group: group, stream: stream, events: events, offset: offset)
+            let result = try await service.importLogEvents(group: group, stream: stream, events: events, offset: offset)
             for warning in result.warnings { report(warning) }
             summary.events += result.accepted
             summary.expiredSkipped += events.count - result.accepted

@@ -6,10 +6,10 @@ public import VigilStore
 /// CloudWatch's metric API over the store: PutMetricData, GetMetricStatistics, ListMetrics and
 /// GetMetricData, with CloudWatch's validation, limits and error names (docs/metrics.md).
 public struct MetricsService: Sendable {
-    public let store: SQLiteLogStore
+    public let store: any StoreBackend
     let now: @Sendable () -> Int64
 
-    public init(store: SQLiteLogStore, now: (@Sendable () -> Int64)? = nil) {
+    public init(store: any StoreBackend, now: (@Sendable () -> Int64)? = nil) {
         self.store = store
         self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
@@ -27,7 +27,7 @@ public struct MetricsService: Sendable {
     static let maximumMagnitude = Double(sign: .plus, exponent: 360, significand: 1)
 
     /// PutMetricData: every datum is checked before any is stored; then all are stored in one transaction.
-    public func putMetricData(_ input: CloudWatch.PutMetricDataInput) throws {
+    public func putMetricData(_ input: CloudWatch.PutMetricDataInput) async throws {
         try Self.checkNamespace(input.namespace, field: "Namespace", forWriting: true)
         let data = input.metricData ?? []
         guard !data.isEmpty else { throw Self.missing("MetricData") }
@@ -58,7 +58,7 @@ public struct MetricsService: Sendable {
                     MetricDatapoint(key: key, timestamp: timestamp, values: set), highResolution: resolution == 1)
             }
         }
-        try store.record(aggregator, now: at)
+        try await store.record(aggregator, now: at)
     }
 
     /// The series a datum belongs to, its name and dimensions checked as PutMetricData checks them.
@@ -195,7 +195,7 @@ public struct MetricsService: Sendable {
 
     /// GetMetricStatistics. Without `Unit`, every unit the metric was published with is returned, each
     /// datapoint with its unit, as CloudWatch does.
-    public func getMetricStatistics(_ input: CloudWatch.GetMetricStatisticsInput) throws
+    public func getMetricStatistics(_ input: CloudWatch.GetMetricStatisticsInput) async throws
         -> CloudWatch.GetMetricStatisticsOutput
     {
         try Self.checkNamespace(input.namespace, field: "Namespace", forWriting: false)
@@ -231,10 +231,10 @@ public struct MetricsService: Sendable {
         let label = input.metricName
         guard periodAllowed(period, start: start) else { return .init(label: label, datapoints: []) }
         var out: [CloudWatch.Datapoint] = []
-        for key in try series(
+        for key in try await series(
             namespace: input.namespace, name: input.metricName, dimensions: dimensions, unit: input.unit?.rawValue)
         {
-            for p in try periods(key, start: start, end: end, period: period, percentiles: !percentiles.isEmpty) {
+            for p in try await periods(key, start: start, end: end, period: period, percentiles: !percentiles.isEmpty) {
                 func value(_ s: Statistic) -> Double? { statistics.contains(s) ? p.values.value(of: s) : nil }
                 var extended: [String: Double] = [:]
                 for st in percentiles { if let v = st.value(p.values) { extended[st.description] = v } }
@@ -254,13 +254,13 @@ public struct MetricsService: Sendable {
     }
 
     /// The periods of one series: GetMetricStatistics' core, for callers that hold a ``MetricKey``.
-    public func statistics(_ key: MetricKey, start startTime: Int64, end endTime: Int64, period: Int) throws
+    public func statistics(_ key: MetricKey, start startTime: Int64, end endTime: Int64, period: Int) async throws
         -> [StatisticsQuery.PeriodResult]
     {
         let (start, end) = try checkRange(startTime, endTime, period: period, field: "Period")
         try Self.checkCount(start, end, period)
         guard periodAllowed(period, start: start) else { return [] }
-        return try periods(key, start: start, end: end, period: period)
+        return try await periods(key, start: start, end: end, period: period)
     }
 
     static func checkCount(_ start: Int64, _ end: Int64, _ period: Int) throws {
@@ -297,10 +297,11 @@ public struct MetricsService: Sendable {
     }
 
     /// The stored series of one metric: one per unit, or only `unit`'s.
-    func series(namespace: String, name: String, dimensions: [MetricKey.Dimension], unit: String?) throws -> [MetricKey]
+    func series(namespace: String, name: String, dimensions: [MetricKey.Dimension], unit: String?) async throws
+        -> [MetricKey]
     {
         let wanted = MetricKey(namespace: namespace, name: name, dimensions: dimensions).canonicalDimensions
-        return try store.metrics(namespace: namespace, name: name, activeSince: nil)
+        return try await store.metrics(namespace: namespace, name: name, activeSince: nil)
             .filter { $0.canonicalDimensions == wanted && (unit == nil || $0.unit == unit) }
     }
 
@@ -309,31 +310,35 @@ public struct MetricsService: Sendable {
     public func storedDatapoints(
         namespace: String, name: String, dimensions: [MetricKey.Dimension], unit: String?, start: Int64, end: Int64,
         highResolution: Bool
-    ) throws -> [MetricDatapoint] {
-        try series(namespace: namespace, name: name, dimensions: dimensions, unit: unit).flatMap { key in
-            try store.aggregates(key, start: start, end: end, highResolution: highResolution).map {
-                MetricDatapoint(key: key, timestamp: $0.0, values: $0.1)
+    ) async throws -> [MetricDatapoint] {
+        var out: [MetricDatapoint] = []
+        for key in try await series(namespace: namespace, name: name, dimensions: dimensions, unit: unit) {
+            for (t, values) in try await store.aggregates(key, start: start, end: end, highResolution: highResolution) {
+                out.append(MetricDatapoint(key: key, timestamp: t, values: values))
             }
         }
+        return out
     }
 
-    func periods(_ key: MetricKey, start: Int64, end: Int64, period: Int, percentiles: Bool = true) throws
+    func periods(_ key: MetricKey, start: Int64, end: Int64, period: Int, percentiles: Bool = true) async throws
         -> [StatisticsQuery.PeriodResult]
     {
         guard percentiles else {
             // The store merges the periods (in SQL): no per-row work here.
-            let rows = try store.periodTotals(
+            let rows = try await store.periodTotals(
                 key, start: start, end: end, highResolution: period < 60, periodMilliseconds: Int64(period) * 1000)
             return rows.map { StatisticsQuery.PeriodResult(timestamp: $0.0, values: $0.1) }
         }
-        let rows = try store.aggregates(key, start: start, end: end, highResolution: period < 60, distributions: true)
+        let rows = try await store.aggregates(
+            key, start: start, end: end, highResolution: period < 60, distributions: true)
         return StatisticsQuery.periods(rows, start: start, end: end, periodSeconds: period)
     }
 
     // MARK: ListMetrics
 
     /// ListMetrics: metrics (namespace, name, dimensions; units merged) in a stable order, 500 per page.
-    public func listMetrics(_ input: CloudWatch.ListMetricsInput = .init()) throws -> CloudWatch.ListMetricsOutput {
+    public func listMetrics(_ input: CloudWatch.ListMetricsInput = .init()) async throws -> CloudWatch.ListMetricsOutput
+    {
         if let namespace = input.namespace { try Self.checkNamespace(namespace, field: "Namespace", forWriting: false) }
         if let metricName = input.metricName { try Self.checkName(metricName, field: "MetricName") }
         let filters = input.dimensions ?? []
@@ -342,7 +347,7 @@ public struct MetricsService: Sendable {
         }
         let offset = try PageToken.cloudWatchOffset(input.nextToken)
         var seen: Set<String> = []
-        let all = try store.metrics(
+        let all = try await store.metrics(
             namespace: input.namespace, name: input.metricName,
             activeSince: input.recentlyActive == nil ? nil : now() - 3 * Self.hour
         )
@@ -367,7 +372,7 @@ public struct MetricsService: Sendable {
 
     /// GetMetricData with MetricStat queries: timestamps newest first (or oldest first with
     /// `ScanBy` TimestampAscending), at most `MaxDatapoints` values in all per page.
-    public func getMetricData(_ input: CloudWatch.GetMetricDataInput) throws -> CloudWatch.GetMetricDataOutput {
+    public func getMetricData(_ input: CloudWatch.GetMetricDataInput) async throws -> CloudWatch.GetMetricDataOutput {
         let queries = input.metricDataQueries
         guard !queries.isEmpty else { throw Self.missing("MetricDataQueries") }
         guard queries.count <= 500 else {
@@ -424,11 +429,11 @@ public struct MetricsService: Sendable {
             if periodAllowed(period, start: start) {
                 // All units of the metric merge when the query gives none.
                 var merged: [Int64: StatisticSet] = [:]
-                for key in try series(
+                for key in try await series(
                     namespace: namespace, name: name, dimensions: dimensions, unit: stat.unit?.rawValue)
                 {
                     let percentile = if case .percentile = statistic { true } else { false }
-                    for p in try periods(key, start: start, end: end, period: period, percentiles: percentile) {
+                    for p in try await periods(key, start: start, end: end, period: period, percentiles: percentile) {
                         merged[p.timestamp, default: .empty].merge(p.values)
                     }
                 }
