@@ -41,7 +41,7 @@ struct AlarmCrashTests {
         // How long one evaluation process takes here, so the kills land inside one, not after it.
         let clock = ContinuousClock()
         let started = clock.now
-        let first = try CLITests().run([
+        let first = try await CLITests().run([
             "alarms", "evaluate", "--data-dir", dir, "--at", MetricsCommandFormat.iso(base),
         ])
         #expect(first.status == 0, "\(first.stderr)")
@@ -79,7 +79,7 @@ struct AlarmCrashTests {
                 killed += 1
             }
             victim.waitUntilExit()
-            let rerun = try CLITests().run(["alarms", "evaluate", "--data-dir", dir, "--at", at])
+            let rerun = try await CLITests().run(["alarms", "evaluate", "--data-dir", dir, "--at", at])
             #expect(rerun.status == 0, "\(rerun.stderr)")
         }
         #expect(killed > 0, "no evaluation was killed mid-tick; the ticks are too fast for this test")

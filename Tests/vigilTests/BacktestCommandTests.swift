@@ -12,8 +12,8 @@ struct BacktestCommandTests {
     }
 
     @Test("the example alarm over the example datapoints: OK, ALARM at 10:10, OK again")
-    func exampleFiles() throws {
-        let r = try CLITests().run([
+    func exampleFiles() async throws {
+        let r = try await CLITests().run([
             "backtest", "--alarm", Self.root + "/examples/alarms/console-sign-in-failures.json",
             "--metric-data", Self.root + "/examples/alarms/console-sign-in-failures-data.json",
             "--evaluate-at", "2026-11-24T10:05:00Z,2026-11-24T10:10:00Z,2026-11-24T10:15:00Z",
@@ -23,21 +23,21 @@ struct BacktestCommandTests {
     }
 
     @Test("replays the metric a metric filter stored, and refuses an invalid alarm like PutMetricAlarm")
-    func replayAndErrors() throws {
+    func replayAndErrors() async throws {
         let dir = NSTemporaryDirectory() + "vigil-backtest-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cli = CLITests()
-        _ = try cli.run([
+        _ = try await cli.run([
             "logs", "put-metric-filter", "--data-dir", dir, "--log-group-name", "CloudTrail/DefaultLogGroup",
             "--filter-name", "f",
             "--filter-pattern", #"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
             "--metric-transformations",
             #"[{"metricName":"ConsoleSignInFailureCount","metricNamespace":"CloudTrailMetrics","metricValue":"1"}]"#,
         ])
-        let ingest = try cli.run(["ingest", "cloudtrail", "--data-dir", dir, Self.root + "/examples/AWSLogs"])
+        let ingest = try await cli.run(["ingest", "cloudtrail", "--data-dir", dir, Self.root + "/examples/AWSLogs"])
         #expect(ingest.status == 0, "\(ingest.stderr)")
         // The sample holds two failed sign-ins at 10:00:00 and 10:09:45: one per 5-minute period, under the threshold of 3.
-        let r = try cli.run([
+        let r = try await cli.run([
             "backtest", "--alarm", Self.root + "/examples/alarms/console-sign-in-failures.json", "--data-dir", dir,
             "--from", "2026-11-24T10:05:00Z", "--to", "2026-11-24T10:15:00Z",
         ])
@@ -49,7 +49,7 @@ struct BacktestCommandTests {
                 .utf8
         )
         .write(to: URL(fileURLWithPath: badAlarm))
-        let bad = try cli.run([
+        let bad = try await cli.run([
             "backtest", "--alarm", badAlarm, "--data-dir", dir, "--evaluate-at", "2026-11-24T10:05:00Z",
         ])
         #expect(

@@ -18,7 +18,17 @@ struct CLITests {
         var stderr: String
     }
 
-    func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+    /// Runs the binary with `arguments` on a Dispatch thread (waiting for a process must not hold one of
+    /// the few threads every async test shares).
+    func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try self.runBlocking(arguments, stdin: stdin) })
+            }
+        }
+    }
+
+    func runBlocking(_ arguments: [String], stdin: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -40,15 +50,15 @@ struct CLITests {
     }
 
     /// Runs `arguments` against the store in `dataDirectory`, expects exit status 0, returns standard output.
-    func output(_ arguments: [String], dataDirectory: String) throws -> String {
-        let r = try run(arguments + ["--data-dir", dataDirectory])
+    func output(_ arguments: [String], dataDirectory: String) async throws -> String {
+        let r = try await run(arguments + ["--data-dir", dataDirectory])
         #expect(r.status == 0, "\(arguments): \(r.stderr)")
         return r.stdout
     }
 
     @Test("test-pattern prints the aws logs test-metric-filter JSON")
-    func testPattern() throws {
-        let r = try run([
+    func testPattern() async throws {
+        let r = try await run([
             "test-pattern", "--filter-pattern", "{ $.eventName = ConsoleLogin }",
             "--log-event-messages", #"{"eventName":"ConsoleLogin"}"#, #"{"eventName":"Other"}"#,
         ])
@@ -69,8 +79,8 @@ struct CLITests {
     }
 
     @Test("test-pattern reads messages from standard input with --log-events-file -")
-    func testPatternStdin() throws {
-        let r = try run(
+    func testPatternStdin() async throws {
+        let r = try await run(
             ["test-pattern", "--filter-pattern", "[a, b > 2]", "--log-events-file", "-"], stdin: "x 1\ny 3\n")
         #expect(r.status == 0)
         #expect(
@@ -79,8 +89,8 @@ struct CLITests {
     }
 
     @Test("an invalid pattern exits non-zero with the AWS error name and the position")
-    func invalidPattern() throws {
-        let r = try run(["test-pattern", "--filter-pattern", "{ $.eventName }", "--log-event-messages", "x"])
+    func invalidPattern() async throws {
+        let r = try await run(["test-pattern", "--filter-pattern", "{ $.eventName }", "--log-event-messages", "x"])
         #expect(r.status == 254)
         #expect(r.stdout.isEmpty)
         #expect(
@@ -91,15 +101,15 @@ struct CLITests {
     }
 
     @Test("match prints matching lines, or their count, like grep")
-    func match() throws {
+    func match() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-match-\(UUID().uuidString).log")
         try "ERROR WARN message\nERROR message\nWARN message\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let lines = try run(["match", "--filter-pattern", "ERROR -WARN", file.path])
+        let lines = try await run(["match", "--filter-pattern", "ERROR -WARN", file.path])
         #expect(lines.status == 0 && lines.stdout == "ERROR message\n")
-        let count = try run(["match", "--filter-pattern", "?ERROR ?WARN", "--count", file.path])
+        let count = try await run(["match", "--filter-pattern", "?ERROR ?WARN", "--count", file.path])
         #expect(count.status == 0 && count.stdout == "3\n")
-        let none = try run(["match", "--filter-pattern", "FATAL", "--count"], stdin: "ERROR\n")
+        let none = try await run(["match", "--filter-pattern", "FATAL", "--count"], stdin: "ERROR\n")
         #expect(none.status == 1 && none.stdout == "0\n")
     }
 }

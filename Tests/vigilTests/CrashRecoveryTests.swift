@@ -16,7 +16,7 @@ struct CrashRecoveryTests {
         let path = dir + "/app.log"
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
         let cli = CLITests()
-        let filter = try cli.run([
+        let filter = try await cli.run([
             "logs", "put-metric-filter", "--data-dir", dir, "--log-group-name", "app", "--filter-name", "errors",
             "--filter-pattern", "ERROR", "--metric-transformations",
             #"[{"metricName":"Errors","metricNamespace":"App","metricValue":"1"}]"#,
@@ -46,7 +46,7 @@ struct CrashRecoveryTests {
         let afterKill = try await observer.events(group: "app", EventQuery(limit: 1_000_000)).count
         #expect(afterKill > 0 && afterKill < lines.count)
 
-        let rerun = try cli.run(ingest)
+        let rerun = try await cli.run(ingest)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let events = try await observer.events(group: "app", EventQuery(limit: 1_000_000))
         #expect(events.count == lines.count)
