@@ -5,17 +5,18 @@ let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
     name: "vigil",
-    platforms: [.macOS(.v14)],
+    // Synchronization's Mutex needs macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
+        // What an embedder imports: the filter-pattern compiler, the typed AWS model, the engine.
         .library(name: "VigilPatterns", targets: ["VigilPatterns"]),
-        .library(name: "VigilMetrics", targets: ["VigilMetrics"]),
-        .library(name: "VigilAlarms", targets: ["VigilAlarms"]),
-        .library(name: "VigilStore", targets: ["VigilStore"]),
+        .library(name: "VigilAPI", targets: ["VigilAPI"]),
         .library(name: "VigilService", targets: ["VigilService"]),
     ],
     dependencies: [
@@ -49,7 +50,18 @@ let package = Package(
         ),
         .target(
             name: "VigilService",
-            dependencies: ["VigilPatterns", "VigilMetrics", "VigilStore", "VigilAlarms", "VigilAPI"],
+            dependencies: [
+                "VigilPatterns", "VigilMetrics", "VigilStore", "VigilAlarms", "VigilAPI",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "VigilBench",
+            dependencies: [
+                "VigilPatterns", "VigilMetrics", "VigilStore", "VigilService", "VigilAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -61,6 +73,7 @@ let package = Package(
                 "VigilService",
                 "VigilAlarms",
                 "VigilAPI",
+                "VigilBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -68,12 +81,12 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilPatternsTests",
-            dependencies: ["VigilPatterns"],
+            dependencies: ["VigilPatterns", "VigilBench"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VigilAPITests",
-            dependencies: ["VigilAPI", "VigilPatterns"],
+            dependencies: ["VigilAPI", "VigilPatterns", "VigilBench"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -88,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilStoreTests",
-            dependencies: ["VigilStore", "VigilMetrics"],
+            dependencies: ["VigilStore", "VigilMetrics", "VigilAlarms"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,7 +1,10 @@
 import ArgumentParser
+import Foundation
 import VigilAPI
+import VigilAlarms
 import VigilMetrics
 import VigilService
+import VigilStore
 
 /// `vigil alarms`: metric alarms on the local store (aws cloudwatch put-metric-alarm, describe-alarms, …).
 struct AlarmsCommand: AsyncParsableCommand {

@@ -2,8 +2,10 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Synchronization
+import VigilAlarms
 import VigilMetrics
 import VigilService
+import VigilStore
 
 /// `vigil alarms run`: the scheduler, evaluating every alarm at each minute boundary until stopped.
 struct AlarmsRunCommand: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VigilAPI
 import VigilAlarms
 import VigilMetrics

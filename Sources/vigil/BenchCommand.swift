@@ -1,4 +1,5 @@
 import ArgumentParser
+import VigilBench
 
 /// `vigil bench`: benchmarks that print ratios against baselines measured in the same run.
 struct BenchCommand: AsyncParsableCommand {

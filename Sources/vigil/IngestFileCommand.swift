@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import VigilService
+import VigilStore
 
 /// `vigil ingest file`: the lines of files (or stdin) as events of one stream, resumable; `--follow` tails.
 struct IngestFileCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilService
+import VigilStore
 
 /// `vigil maintain`: the retention sweep and the metric roll-up, once.
 struct MaintainCommand: AsyncParsableCommand {

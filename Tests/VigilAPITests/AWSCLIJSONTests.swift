@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilAPI
+import VigilBench
 import VigilPatterns
 
 /// Output as the aws CLI prints it, with Python's json.dumps(indent=4, ensure_ascii=False) as the oracle.
@@ -52,7 +53,7 @@ struct AWSCLIJSONTests {
 
     @Test("prints 500 random values byte for byte as Python's json.dumps(indent=4, ensure_ascii=False) does")
     func agreesWithPython() throws {
-        var rng = Seeded(state: 42)
+        var rng = SplitMix64(seed: 42)
         func value(_ depth: Int) -> JSONValue {
             switch Int.random(in: 0..<(depth > 3 ? 4 : 6), using: &rng) {
             case 0:

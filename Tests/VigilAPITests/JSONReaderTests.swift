@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilBench
 import VigilPatterns
 
 /// The strict JSON reader: RFC 8259's grammar, UTF-8, unique member names, bounded depth, positions.
@@ -81,7 +82,7 @@ struct JSONReaderTests {
 
     @Test("agrees with Python's json module on 300 random documents, escapes and Unicode included")
     func agreesWithPython() throws {
-        var rng = Seeded(state: 7)
+        var rng = SplitMix64(seed: 7)
         var documents: [String] = []
         func string() -> String {
             let pieces = [

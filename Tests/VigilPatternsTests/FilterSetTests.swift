@@ -1,4 +1,5 @@
 import Testing
+import VigilBench
 import VigilPatterns
 
 /// A FilterSet counts exactly what each of its filters counts alone.

@@ -1,4 +1,5 @@
 import Testing
+import VigilBench
 import VigilPatterns
 
 /// Buffer-level matching (what `vigil match` uses) agrees with matching line by line.

@@ -1,4 +1,5 @@
 import Testing
+import VigilBench
 
 @testable import VigilPatterns
 

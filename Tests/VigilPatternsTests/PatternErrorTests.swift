@@ -1,4 +1,5 @@
 import Testing
+import VigilBench
 import VigilPatterns
 
 /// Invalid patterns produce InvalidParameterException reasons with a byte position, never a crash or a match-all.

@@ -1,4 +1,5 @@
 import Testing
+import VigilBench
 import VigilPatterns
 
 /// AWS's supported regular-expression subset and its documented examples.

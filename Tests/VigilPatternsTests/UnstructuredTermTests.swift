@@ -1,4 +1,5 @@
 import Testing
+import VigilBench
 import VigilPatterns
 
 /// The unstructured-term examples of AWS's "Filter and pattern syntax" page, with their documented results.

@@ -1,6 +1,7 @@
 import Foundation
 import VigilAPI
 import VigilMetrics
+import VigilPatterns
 import VigilService
 
 /// Inputs as a client sends them: JSON decoded by the API decoder, its problems reported as the

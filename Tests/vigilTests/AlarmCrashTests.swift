@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilAPI
+import VigilAlarms
 import VigilMetrics
 import VigilService
 import VigilStore

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import VigilAPI
 import VigilMetrics
@@ -8,8 +8,10 @@ import VigilStore
 
 /// `vigil bench ingest`: PutLogEvents into the SQLite store with 0, 1, 10 and 100 metric filters,
 /// against raw SQLite inserts of the same rows in transactions of the same size.
-struct BenchIngestCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct BenchIngestCommand: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract:
             "Measure ingest (events/s) with 0, 1, 10 and 100 metric filters against raw SQLite inserts of the same rows."
@@ -34,7 +36,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         help: "Run only the cases whose name contains this text (the raw SQLite ceiling always runs).")
     var only: String?
 
-    func validate() throws {
+    public func validate() throws {
         guard events >= 1_000 else { throw ValidationError("--events must be at least 1000.") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
         guard ["cloudtrail", "application", "both"].contains(corpus) else {
@@ -86,7 +88,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         applicationFilters + (10..<100).map { "\"customer \($0 * 97) in\"" }
     }
 
-    func run() async throws {
+    public func run() async throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         print(
             "vigil bench ingest: \(events) events per case; SQLite WAL, synchronous=FULL, on \(dataDirectory); best of \(runs) runs, each starting with another case; \(Machine.description)"

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Synchronization
 import VigilAPI
@@ -7,8 +7,10 @@ import VigilService
 import VigilStore
 
 /// `vigil bench alarms`: evaluation ticks over thousands of alarms while metric data keeps arriving.
-struct BenchAlarmsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct BenchAlarmsCommand: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "alarms",
         abstract: "Time alarm evaluation ticks for N/10, N/2 and N alarms on as many metrics, with live ingest."
     )
@@ -18,12 +20,12 @@ struct BenchAlarmsCommand: AsyncParsableCommand {
     var dataDirectory = "bench-data"
     @Option(name: .customLong("runs"), help: "Steady ticks per size; the fastest counts.") var runs = 3
 
-    func validate() throws {
+    public func validate() throws {
         guard alarms >= 10 else { throw ValidationError("--alarms must be at least 10.") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
     }
 
-    func run() async throws {
+    public func run() async throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         print(
             "vigil bench alarms: 1-minute alarms (Sum ≥ threshold, 3 of 5), each on its own metric with 30 minutes of data; one writer keeps ingesting during the ticks; \(Machine.description)"

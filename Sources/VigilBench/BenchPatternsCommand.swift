@@ -1,10 +1,13 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import VigilPatterns
+import VigilService
 
 /// `vigil bench patterns`: `vigil match --count` against grep, jq and awk on the same generated files.
-struct BenchPatternsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct BenchPatternsCommand: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "patterns",
         abstract: "Measure filter-pattern matching against grep, jq, awk (and mtail if installed) on generated corpora."
     )
@@ -22,7 +25,7 @@ struct BenchPatternsCommand: AsyncParsableCommand {
         name: .customLong("only"), help: "Run only the cases whose name contains this text (e.g. \"filters vs 1\").")
     var only: String?
 
-    func validate() throws {
+    public func validate() throws {
         guard sizeMB >= 1 else { throw ValidationError("--size-mb must be at least 1.") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
     }
@@ -53,7 +56,7 @@ struct BenchPatternsCommand: AsyncParsableCommand {
 
         """
 
-    func run() async throws {
+    public func run() async throws {
         let directory = URL(fileURLWithPath: dataDirectory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var paths: [String: String] = [:]
