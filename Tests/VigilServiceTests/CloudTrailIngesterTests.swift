@@ -60,11 +60,18 @@ struct CloudTrailIngesterTests {
     @Test(
         "malformed files are refused with the byte offset of the problem",
         arguments: [
-            (#"{"Records":[{"eventTime":"x"}"#, "expected ',' or ']' at the end of the file"),
+            (
+                #"{"Records":[{"eventTime":"x"}"#,
+                "expected ',' or ']' after a list element, found the end of the text at line 1, column 30 (byte 29)"
+            ),
             (#"{"records":[]}"#, "no \"Records\" array: not a CloudTrail log file"),
-            (#"{"Records":[{"a":tru}]}"#, "expected 'true' at byte 17"),
-            (#"{"Records":[]} x"#, "unexpected data after the JSON object at byte 15"),
-            (#"["Records"]"#, "expected '{' at byte 0"),
+            (#"{"Records":[{"a":tru}]}"#, "expected true or false at line 1, column 18 (byte 17)"),
+            (#"{"Records":[]} x"#, "unexpected 'x' after the JSON value at line 1, column 16 (byte 15)"),
+            (#"["Records"]"#, "expected '{' to begin an object, found '[' at line 1, column 1 (byte 0)"),
+            (
+                #"{"Records":[], "Records":[{"eventTime":"2026-11-24T10:00:00Z"}]}"#,
+                "the member name \"Records\" appears more than once in this object at line 1, column 16 (byte 15)"
+            ),
         ])
     func refusesMalformed(_ text: String, _ message: String) throws {
         let error = #expect(throws: CloudTrailLogFile.FormatError.self) {
@@ -121,7 +128,9 @@ struct CloudTrailIngesterTests {
         #expect(first.files == 2 && first.filesFailed == 1 && first.events == 4 && first.oversizeSkipped == 1)
         #expect(
             problems.count == 1
-                && problems[0].hasSuffix("broken.json: expected a value at the end of the file; skipped"), "\(problems)"
+                && problems[0].hasSuffix(
+                    "broken.json: expected a value, found the end of the text at line 1, column 26 (byte 25); skipped"),
+            "\(problems)"
         )
 
         let streams = try await service.describeLogStreams(group: CloudTrailIngester.defaultGroup).streams.map(\.name)

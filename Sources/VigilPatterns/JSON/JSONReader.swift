@@ -102,8 +102,25 @@ public struct JSONReader {
     /// The next member's name, leaving the reader before its value (which must be read or skipped);
     /// nil after the closing `}`.
     public mutating func nextKey(_ cursor: inout ObjectCursor) throws(JSONSyntaxError) -> String? {
+        guard let at = try nextKeyStart(&cursor) else { return nil }
+        let key = try readString()
+        if cursor.keys != nil, cursor.keys?.insert(key).inserted == false {
+            throw fail("the member name \"\(key)\" appears more than once in this object", at: at)
+        }
+        try expect(UInt8(ascii: ":"), "after the member name \"\(key)\"")
+        return key
+    }
+
+    /// Steps over `,` (or reads the closing `}`), leaving the reader at the next member's opening
+    /// quote, whose offset it returns; nil after the closing `}`.
+    mutating func nextKeyStart(_ cursor: inout ObjectCursor) throws(JSONSyntaxError) -> Int? {
         skipSpace()
-        guard offset < n else { throw fail("expected a member name or '}', found the end of the text") }
+        guard offset < n else {
+            throw fail(
+                cursor.first
+                    ? "expected a member name or '}', found the end of the text"
+                    : "expected ',' or '}' after a member, found the end of the text")
+        }
         if cursor.first {
             cursor.first = false
             if p[offset] == UInt8(ascii: "}") {
@@ -125,13 +142,27 @@ public struct JSONReader {
             let found = offset < n ? Self.describe(p[offset]) : "the end of the text"
             throw fail("expected a member name in double quotes, found \(found)")
         }
-        let at = offset
-        let key = try readString()
-        if cursor.keys != nil, cursor.keys?.insert(key).inserted == false {
-            throw fail("the member name \"\(key)\" appears more than once in this object", at: at)
-        }
-        try expect(UInt8(ascii: ":"), "after the member name \"\(key)\"")
-        return key
+        return offset
+    }
+
+    /// The next member's name as it is written (between its quotes, escapes not decoded), leaving the
+    /// reader before its value; nil after the closing `}`. For readers that look for a few known names
+    /// among many and should not decode every one (a CloudTrail record has about 45).
+    public mutating func nextKeyBody(_ cursor: inout ObjectCursor) throws(JSONSyntaxError) -> (
+        range: Range<Int>, escaped: Bool
+    )? {
+        guard try nextKeyStart(&cursor) != nil else { return nil }
+        let body = try readStringBody()
+        try expect(UInt8(ascii: ":"), "after a member name")
+        return body
+    }
+
+    /// Whether the bytes in `range` are exactly `text` (for comparing a key body with a known name).
+    public func bytes(_ range: Range<Int>, equal text: StaticString) -> Bool {
+        guard range.lowerBound >= 0, range.upperBound <= n, range.count == text.utf8CodeUnitCount else { return false }
+        let t = text.utf8Start
+        for k in 0..<range.count where p[range.lowerBound + k] != t[k] { return false }
+        return true
     }
 
     /// Reads `[`; then ``nextElement(_:)`` steps through the elements.
@@ -144,7 +175,12 @@ public struct JSONReader {
     /// false after the closing `]`.
     public mutating func nextElement(_ cursor: inout ArrayCursor) throws(JSONSyntaxError) -> Bool {
         skipSpace()
-        guard offset < n else { throw fail("expected a value or ']', found the end of the text") }
+        guard offset < n else {
+            throw fail(
+                cursor.first
+                    ? "expected a value or ']', found the end of the text"
+                    : "expected ',' or ']' after a list element, found the end of the text")
+        }
         if p[offset] == UInt8(ascii: "]") {
             offset += 1
             return false
@@ -278,9 +314,10 @@ public struct JSONReader {
         guard depth < maximumDepth else { throw fail("values nest more than \(maximumDepth) deep") }
         switch try peek() {
         case .object:
-            // Repeated names are refused by readValue; a skipped value is only checked for syntax.
+            // Repeated names are refused by readValue; a skipped value is only checked for syntax, and its
+            // member names are checked, not decoded.
             var o = try beginObject(uniqueKeys: false)
-            while try nextKey(&o) != nil { try skip(depth: depth + 1, maximumDepth: maximumDepth) }
+            while try nextKeyBody(&o) != nil { try skip(depth: depth + 1, maximumDepth: maximumDepth) }
         case .array:
             var a = try beginArray()
             while try nextElement(&a) { try skip(depth: depth + 1, maximumDepth: maximumDepth) }

@@ -1,10 +1,11 @@
 import VigilMetrics
+import VigilPatterns
 
 /// One CloudTrail log file as CloudTrail delivers it to S3 — `{"Records":[{…},{…}]}` — split into its
 /// records, each kept byte for byte as a future log event.
 ///
-/// The file is walked once and its JSON structure validated (a malformed file is refused with the
-/// byte offset of the problem). Of each record only `eventTime`, `recipientAccountId` and `awsRegion`
+/// The file is read once by the project's strict JSON reader (a malformed file is refused with the
+/// line, column and byte offset of the problem). Of each record only `eventTime`, `recipientAccountId` and `awsRegion`
 /// are read: the event's timestamp and, when the file name does not say, its log stream.
 public struct CloudTrailLogFile: Sendable {
     /// One record: where it sits in ``bytes`` and the fields ingest needs.
@@ -27,14 +28,63 @@ public struct CloudTrailLogFile: Sendable {
     /// Splits the (decompressed) contents of a log file.
     public init(bytes: [UInt8]) throws(FormatError) {
         self.bytes = bytes
-        var records: [Record] = []
-        var failure: FormatError?
-        bytes.withUnsafeBufferPointer { p in
-            var walker = Walker(p: p)
-            do { records = try walker.file() } catch { failure = error as? FormatError }
+        let found: [Record]?
+        do { found = try bytes.withUnsafeBufferPointer { (p) throws(JSONSyntaxError) in try Self.read(p) } } catch {
+            throw FormatError(description: error.description)
         }
-        if let failure { throw failure }
-        self.records = records
+        guard let found else { throw FormatError(description: "no \"Records\" array: not a CloudTrail log file") }
+        self.records = found
+    }
+
+    /// Reads the file's one object with the project's strict reader (``JSONReader``); the records of
+    /// its `"Records"` member (which may appear once) with the three fields ingest needs.
+    static func read(_ p: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> [Record]? {
+        var r = JSONReader(p)
+        var records: [Record]?
+        var top = try r.beginObject()
+        while let key = try r.nextKey(&top) {
+            guard key == "Records" else {
+                try r.skipValue()
+                continue
+            }
+            var list: [Record] = []
+            var array = try r.beginArray()
+            while try r.nextElement(&array) { list.append(try record(&r)) }
+            records = list
+        }
+        try r.end()
+        return records
+    }
+
+    /// One record, kept as its byte range; of its members only `eventTime`, `recipientAccountId` and
+    /// `awsRegion` are decoded (when they are strings), every other one is checked and skipped.
+    static func record(_ r: inout JSONReader) throws(JSONSyntaxError) -> Record {
+        _ = try r.peek()
+        let start = r.offset
+        var time: Int64?
+        var account: String?
+        var region: String?
+        var o = try r.beginObject(uniqueKeys: false)
+        while let key = try r.nextKeyBody(&o) {
+            let field: Int? =
+                key.escaped
+                ? nil
+                : r.bytes(key.range, equal: "eventTime")
+                    ? 0
+                    : r.bytes(key.range, equal: "recipientAccountId")
+                        ? 1 : r.bytes(key.range, equal: "awsRegion") ? 2 : nil
+            guard let field, try r.peek() == .string else {
+                try r.skipValue()
+                continue
+            }
+            let value = try r.readString()
+            switch field {
+            case 0: time = UTCDateText.parse(value)
+            case 1: account = value
+            default: region = value
+            }
+        }
+        return Record(range: start..<r.offset, eventTime: time, account: account, region: region)
     }
 
     /// The stream CloudTrail would deliver this file's events to, `ACCOUNT_CloudTrail_REGION`, from a
@@ -45,205 +95,5 @@ public struct CloudTrailLogFile: Sendable {
             !parts[2].isEmpty, parts[2].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" })
         else { return nil }
         return "\(parts[0])_CloudTrail_\(parts[2])"
-    }
-
-    /// A validating walk over the file's JSON that keeps only what ingest needs.
-    struct Walker {
-        let p: UnsafeBufferPointer<UInt8>
-        var i = 0
-        static let maximumDepth = 512
-
-        func fail(_ what: String) -> FormatError {
-            FormatError(description: i < p.count ? "\(what) at byte \(i)" : "\(what) at the end of the file")
-        }
-
-        mutating func space() {
-            while i < p.count, p[i] == 32 || p[i] == 10 || p[i] == 13 || p[i] == 9 { i += 1 }
-        }
-
-        mutating func expect(_ c: UInt8) throws(FormatError) {
-            space()
-            guard i < p.count, p[i] == c else { throw fail("expected '\(Character(Unicode.Scalar(c)))'") }
-            i += 1
-        }
-
-        mutating func file() throws(FormatError) -> [Record] {
-            try expect(UInt8(ascii: "{"))
-            var records: [Record]?
-            space()
-            if i < p.count, p[i] == UInt8(ascii: "}") {
-                i += 1
-            } else {
-                while true {
-                    let key = try string()
-                    try expect(UInt8(ascii: ":"))
-                    space()
-                    if key.escaped == false, p[key.range].elementsEqual("Records".utf8) {
-                        records = try recordArray()
-                    } else {
-                        try skip(depth: 1)
-                    }
-                    space()
-                    guard i < p.count else { throw fail("expected ',' or '}'") }
-                    if p[i] == UInt8(ascii: ",") {
-                        i += 1
-                        space()
-                        continue
-                    }
-                    guard p[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-                    i += 1
-                    break
-                }
-            }
-            space()
-            guard i == p.count else { throw fail("unexpected data after the JSON object") }
-            guard let records else { throw FormatError(description: "no \"Records\" array: not a CloudTrail log file") }
-            return records
-        }
-
-        mutating func recordArray() throws(FormatError) -> [Record] {
-            guard i < p.count, p[i] == UInt8(ascii: "[") else { throw fail("expected '[' after \"Records\"") }
-            i += 1
-            space()
-            var records: [Record] = []
-            if i < p.count, p[i] == UInt8(ascii: "]") {
-                i += 1
-                return records
-            }
-            while true {
-                space()
-                records.append(try record())
-                space()
-                guard i < p.count else { throw fail("expected ',' or ']'") }
-                if p[i] == UInt8(ascii: ",") {
-                    i += 1
-                    continue
-                }
-                guard p[i] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
-                i += 1
-                return records
-            }
-        }
-
-        mutating func record() throws(FormatError) -> Record {
-            let start = i
-            guard i < p.count, p[i] == UInt8(ascii: "{") else { throw fail("expected a record object") }
-            i += 1
-            var time: Int64?
-            var account: String?
-            var region: String?
-            space()
-            if i < p.count, p[i] == UInt8(ascii: "}") {
-                i += 1
-                return Record(range: start..<i, eventTime: nil, account: nil, region: nil)
-            }
-            while true {
-                space()
-                let key = try string()
-                try expect(UInt8(ascii: ":"))
-                space()
-                let name =
-                    key.escaped ? "" : String(decoding: UnsafeBufferPointer(rebasing: p[key.range]), as: UTF8.self)
-                if ["eventTime", "recipientAccountId", "awsRegion"].contains(name), i < p.count,
-                    p[i] == UInt8(ascii: "\"")
-                {
-                    let value = try string()
-                    let text = UnsafeBufferPointer(rebasing: p[value.range])
-                    switch name {
-                    case "eventTime": time = UTCDateText.parse(text)
-                    case "recipientAccountId": account = String(decoding: text, as: UTF8.self)
-                    default: region = String(decoding: text, as: UTF8.self)
-                    }
-                } else {
-                    try skip(depth: 2)
-                }
-                space()
-                guard i < p.count else { throw fail("expected ',' or '}'") }
-                if p[i] == UInt8(ascii: ",") {
-                    i += 1
-                    continue
-                }
-                guard p[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-                i += 1
-                return Record(range: start..<i, eventTime: time, account: account, region: region)
-            }
-        }
-
-        /// A string at `i` (which must be its opening quote); returns its body's range.
-        mutating func string() throws(FormatError) -> (range: Range<Int>, escaped: Bool) {
-            space()
-            guard i < p.count, p[i] == UInt8(ascii: "\"") else { throw fail("expected a string") }
-            i += 1
-            let start = i
-            var escaped = false
-            while i < p.count {
-                let c = p[i]
-                if c == UInt8(ascii: "\"") {
-                    i += 1
-                    return (start..<i - 1, escaped)
-                }
-                if c < 0x20 { throw fail("control character in a string") }
-                if c == UInt8(ascii: "\\") {
-                    escaped = true
-                    i += 2
-                    continue
-                }
-                i += 1
-            }
-            throw fail("unterminated string")
-        }
-
-        /// Validates and skips one value.
-        mutating func skip(depth: Int) throws(FormatError) {
-            space()
-            guard depth < Self.maximumDepth else { throw fail("nested too deeply") }
-            guard i < p.count else { throw fail("expected a value") }
-            switch p[i] {
-            case UInt8(ascii: "\""): _ = try string()
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                let close = p[i] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
-                let isObject = close == UInt8(ascii: "}")
-                i += 1
-                space()
-                if i < p.count, p[i] == close {
-                    i += 1
-                    return
-                }
-                while true {
-                    if isObject {
-                        _ = try string()
-                        try expect(UInt8(ascii: ":"))
-                    }
-                    try skip(depth: depth + 1)
-                    space()
-                    guard i < p.count else { throw fail("unterminated \(isObject ? "object" : "array")") }
-                    if p[i] == UInt8(ascii: ",") {
-                        i += 1
-                        continue
-                    }
-                    guard p[i] == close else { throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
-                    i += 1
-                    return
-                }
-            case UInt8(ascii: "t"): try word("true")
-            case UInt8(ascii: "f"): try word("false")
-            case UInt8(ascii: "n"): try word("null")
-            default:
-                let start = i
-                while i < p.count,
-                    (p[i] >= 48 && p[i] <= 57) || p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")
-                        || p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")
-                { i += 1 }
-                guard i > start else { throw fail("expected a value") }
-            }
-        }
-
-        mutating func word(_ w: String) throws(FormatError) {
-            let bytes = Array(w.utf8)
-            guard i + bytes.count <= p.count, p[i..<i + bytes.count].elementsEqual(bytes) else {
-                throw fail("expected '\(w)'")
-            }
-            i += bytes.count
-        }
     }
 }
