@@ -67,7 +67,8 @@ SERVICES = [
             "DescribeMetricFilters", "DeleteMetricFilter", "TestMetricFilter", "TagResource",
             "UntagResource", "ListTagsForResource", "TagLogGroup", "UntagLogGroup", "ListTagsLogGroup",
         ],
-        "aliases": {},
+        # One unit set for both services (metric filters publish CloudWatch metrics).
+        "aliases": {"StandardUnit": "CloudWatch.StandardUnit"},
         # TestMetricFilter's extractedValues follow the fields of the event.
         "member_types": {"extractedValues": "OrderedMap<String>"},
         "extra_enums": {},

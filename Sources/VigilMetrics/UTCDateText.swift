@@ -84,16 +84,22 @@ public enum UTCDateText {
     /// `2026-11-24T10:00:00Z`: whole seconds (the milliseconds dropped), as CloudWatch's API writes
     /// timestamps and the aws CLI prints them.
     public static func seconds(_ ms: Int64) -> String {
-        let t = Parts(ms)
         var out: [UInt8] = []
         out.reserveCapacity(20)
+        let t = Parts(ms)
+        dateAndTime(t, &out)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `2019-05-24T21:19:27`, the part the ISO forms share.
+    static func dateAndTime(_ t: Parts, _ out: inout [UInt8]) {
         if (0...9999).contains(t.year) { digits(t.year, 4, "-", &out) } else { out += Array("\(t.year)-".utf8) }
         digits(t.month, 2, "-", &out)
         digits(t.day, 2, "T", &out)
         digits(t.hour, 2, ":", &out)
         digits(t.minute, 2, ":", &out)
-        digits(t.second, 2, "Z", &out)
-        return String(decoding: out, as: UTF8.self)
+        digits(t.second, 2, nil, &out)
     }
 
     /// `dd/MM/yy HH:mm:ss`, as in CloudWatch's StateReason.
@@ -120,12 +126,8 @@ public enum UTCDateText {
     /// Appends ``iso(_:)`` of `ms` to `out`.
     public static func iso(_ ms: Int64, into out: inout [UInt8]) {
         let t = Parts(ms)
-        if (0...9999).contains(t.year) { digits(t.year, 4, "-", &out) } else { out += Array("\(t.year)-".utf8) }
-        digits(t.month, 2, "-", &out)
-        digits(t.day, 2, "T", &out)
-        digits(t.hour, 2, ":", &out)
-        digits(t.minute, 2, ":", &out)
-        digits(t.second, 2, ".", &out)
+        dateAndTime(t, &out)
+        out.append(UInt8(ascii: "."))
         digits(t.millisecond, 3, "+", &out)
         digits(0, 4, nil, &out)
     }

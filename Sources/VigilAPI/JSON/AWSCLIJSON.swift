@@ -28,34 +28,8 @@ public enum AWSCLIJSON {
     /// document (an alarm's definition) is written.
     public static func compact(_ value: some Encodable) throws -> String {
         var out: [UInt8] = []
-        writeCompact(try Self.value(value), into: &out)
+        write(try Self.value(value), indent: nil, into: &out)
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends `value` as compact JSON text.
-    public static func writeCompact(_ value: JSONValue, into out: inout [UInt8]) {
-        switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let text): out.append(contentsOf: text.utf8)
-        case .string(let s): JSONString.append(s, quotedTo: &out)
-        case .array(let elements):
-            out.append(UInt8(ascii: "["))
-            for (k, e) in elements.enumerated() {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                writeCompact(e, into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let object):
-            out.append(UInt8(ascii: "{"))
-            for (k, m) in object.members.enumerated() {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                JSONString.append(m.key, quotedTo: &out)
-                out.append(UInt8(ascii: ":"))
-                writeCompact(m.value, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
     }
 
     /// `value` as a JSON value (numbers already in their printed form).
@@ -65,12 +39,16 @@ public enum AWSCLIJSON {
         return root.value
     }
 
-    /// Appends `value` as text, nested `indent` levels deep.
-    public static func write(_ value: JSONValue, indent: Int, into out: inout [UInt8]) {
+    /// Appends `value` as text, nested `indent` levels deep (four spaces each, `": "` after names);
+    /// with no `indent`, compactly (no whitespace at all).
+    public static func write(_ value: JSONValue, indent: Int?, into out: inout [UInt8]) {
         func newline(_ level: Int) {
+            guard indent != nil else { return }
             out.append(10)
             out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 4 * level))
         }
+        let level = indent ?? 0
+        let inner = indent.map { $0 + 1 }
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -81,22 +59,22 @@ public enum AWSCLIJSON {
             out.append(UInt8(ascii: "["))
             for (k, e) in elements.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                newline(indent + 1)
-                write(e, indent: indent + 1, into: &out)
+                newline(level + 1)
+                write(e, indent: inner, into: &out)
             }
-            newline(indent)
+            newline(level)
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             guard !object.members.isEmpty else { return out.append(contentsOf: "{}".utf8) }
             out.append(UInt8(ascii: "{"))
             for (k, m) in object.members.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                newline(indent + 1)
+                newline(level + 1)
                 JSONString.append(m.key, quotedTo: &out)
-                out.append(contentsOf: ": ".utf8)
-                write(m.value, indent: indent + 1, into: &out)
+                out.append(contentsOf: (indent == nil ? ":" : ": ").utf8)
+                write(m.value, indent: inner, into: &out)
             }
-            newline(indent)
+            newline(level)
             out.append(UInt8(ascii: "}"))
         }
     }

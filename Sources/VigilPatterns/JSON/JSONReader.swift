@@ -207,7 +207,7 @@ public struct JSONReader {
             guard let s = String(validating: raw, as: UTF8.self) else { throw invalidUTF8(in: body) }
             return s
         }
-        guard let bytes = Self.unescape(raw) else {
+        guard let bytes = JSONText.unescape(raw, strict: true) else {
             throw fail("a \\u escape in this string is half of a surrogate pair", at: body.lowerBound - 1)
         }
         guard let s = String(validating: bytes, as: UTF8.self) else { throw invalidUTF8(in: body) }
@@ -363,47 +363,6 @@ public struct JSONReader {
         guard offset == n else { throw fail("unexpected \(Self.describe(p[offset])) after the JSON value") }
     }
 
-    /// Decodes the escapes of a string body into UTF-8 bytes; nil for a `\u` escape that leaves half
-    /// of a surrogate pair (no Unicode scalar, so no UTF-8 for it).
-    static func unescape(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.count)
-        var i = 0
-        while i < s.count {
-            let c = s[i]
-            guard c == UInt8(ascii: "\\"), i + 1 < s.count else {
-                out.append(c)
-                i += 1
-                continue
-            }
-            let e = s[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "b"): out.append(8)
-            case UInt8(ascii: "f"): out.append(12)
-            case UInt8(ascii: "n"): out.append(10)
-            case UInt8(ascii: "r"): out.append(13)
-            case UInt8(ascii: "t"): out.append(9)
-            case UInt8(ascii: "u"):
-                var scalar = JSONText.hex4(s, i)
-                i += 4
-                if scalar >= 0xDC00 && scalar < 0xE000 { return nil }
-                if scalar >= 0xD800 && scalar < 0xDC00 {
-                    guard i + 6 <= s.count, s[i] == UInt8(ascii: "\\"), s[i + 1] == UInt8(ascii: "u") else {
-                        return nil
-                    }
-                    let low = JSONText.hex4(s, i + 2)
-                    guard low >= 0xDC00 && low < 0xE000 else { return nil }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    i += 6
-                }
-                guard let u = Unicode.Scalar(scalar), let encoded = UTF8.encode(u) else { return nil }
-                out.append(contentsOf: encoded)
-            default: out.append(e)
-            }
-        }
-        return out
-    }
 }
 
 /// UTF-8 well-formedness (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).

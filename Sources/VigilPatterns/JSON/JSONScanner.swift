@@ -468,10 +468,16 @@ enum JSONText {
         }
     }
 
-    /// Decodes the escapes of a (validated) JSON string body into UTF-8 bytes.
-    static func unescape(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    /// Decodes the escapes of a (validated) JSON string body into UTF-8 bytes. Half a surrogate pair
+    /// (`\ud800` alone) has no UTF-8: matching reads it as U+FFFD, as a lenient reader would.
+    static func unescape(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8] { unescape(s, strict: false) ?? [] }
+
+    /// Decodes the escapes of a (validated) JSON string body; with `strict`, nil for a `\u` escape that
+    /// leaves half of a surrogate pair (``JSONReader`` refuses such a string), else U+FFFD for it.
+    static func unescape(_ s: UnsafeBufferPointer<UInt8>, strict: Bool) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(s.count)
+        let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
         var i = 0
         while i < s.count {
             let c = s[i]
@@ -500,8 +506,13 @@ enum JSONText {
                         i += 6
                     }
                 }
-                let u = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                out.append(contentsOf: Array(String(Character(u)).utf8))
+                if let u = Unicode.Scalar(scalar), let encoded = UTF8.encode(u) {
+                    out.append(contentsOf: encoded)
+                } else if strict {
+                    return nil
+                } else {
+                    out.append(contentsOf: replacement)
+                }
             default: out.append(e)
             }
         }

@@ -38,34 +38,6 @@ extension CloudWatchLogs {
         case lastEventTime = "LastEventTime"
     }
 
-    /// StandardUnit in CloudWatchLogs's model.
-    public enum StandardUnit: String, Codable, Sendable, CaseIterable, APIEnumeration {
-        case seconds = "Seconds"
-        case microseconds = "Microseconds"
-        case milliseconds = "Milliseconds"
-        case bytes = "Bytes"
-        case kilobytes = "Kilobytes"
-        case megabytes = "Megabytes"
-        case gigabytes = "Gigabytes"
-        case terabytes = "Terabytes"
-        case bits = "Bits"
-        case kilobits = "Kilobits"
-        case megabits = "Megabits"
-        case gigabits = "Gigabits"
-        case terabits = "Terabits"
-        case percent = "Percent"
-        case count = "Count"
-        case bytesPerSecond = "Bytes/Second"
-        case kilobytesPerSecond = "Kilobytes/Second"
-        case megabytesPerSecond = "Megabytes/Second"
-        case gigabytesPerSecond = "Gigabytes/Second"
-        case terabytesPerSecond = "Terabytes/Second"
-        case bitsPerSecond = "Bits/Second"
-        case kilobitsPerSecond = "Kilobits/Second"
-        case megabitsPerSecond = "Megabits/Second"
-        case gigabitsPerSecond = "Gigabits/Second"
-        case terabitsPerSecond = "Terabits/Second"
-        case countPerSecond = "Count/Second"
-        case noUnit = "None"
-    }
+    /// StandardUnit in CloudWatchLogs's model: the domain's own type, which has the same values.
+    public typealias StandardUnit = CloudWatch.StandardUnit
 }
