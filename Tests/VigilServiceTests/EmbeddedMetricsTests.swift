@@ -82,6 +82,22 @@ struct EmbeddedMetricsTests {
                     #""Latency":[\#((0..<101).map { _ in "1" }.joined(separator: ","))]"#), 0
             ),
             (#"not JSON, but mentions "_aws" anyway"#, 0),
+            // A timestamp beyond any millisecond count is broken metadata, not a crash (it trapped once).
+            (
+                #"{"_aws":{"Timestamp":1e300,"CloudWatchMetrics":[{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}]},"Latency":1}"#,
+                0
+            ),
+            (
+                #"{"_aws":{"Timestamp":-1,"CloudWatchMetrics":[{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}]},"Latency":1}"#,
+                0
+            ),
+            // Which of two values would count? A document naming a member twice is not EMF.
+            (
+                event(
+                    #"{"Namespace":"App","Dimensions":[[]],"Metrics":[{"Name":"Latency"}]}"#,
+                    #""Latency":1,"Latency":2"#),
+                0
+            ),
         ])
     func skipsBroken(_ message: String, _ expectedSum: Double) async throws {
         let s = try await ingest([message])
