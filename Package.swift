@@ -43,6 +43,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "VigilStore",
             dependencies: ["CSQLite", "VigilMetrics", "VigilAlarms"],
@@ -51,7 +52,7 @@ let package = Package(
         .target(
             name: "VigilService",
             dependencies: [
-                "VigilPatterns", "VigilMetrics", "VigilStore", "VigilAlarms", "VigilAPI",
+                "VigilPatterns", "VigilMetrics", "VigilStore", "VigilAlarms", "VigilAPI", "CZlib",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings

@@ -103,6 +103,46 @@ public struct BenchIngestCommand: AsyncParsableCommand {
                 tenLabel: "terms, regex, fields")
         }
         try await statistics(now: Int64(Date().timeIntervalSince1970 * 1000))
+        try gzipDecoding()
+    }
+
+    /// How fast CloudTrail's `.json.gz` files inflate (zlib, through ``Gzip``) against `gzip -dc` on
+    /// the same file in the same run; both count the lines they produce, which must agree.
+    func gzipDecoding() throws {
+        guard let gzip = Machine.which("gzip") else { return print("gzip decode: gzip not installed; skipped") }
+        let plain = URL(fileURLWithPath: dataDirectory).appendingPathComponent("cloudtrail-64m.jsonl")
+        try BenchCorpus.write("cloudtrail", megabytes: 64, to: plain)
+        let compressed = plain.path + ".gz"
+        try? FileManager.default.removeItem(atPath: compressed)
+        let made = Process()
+        made.executableURL = URL(fileURLWithPath: "/bin/sh")
+        made.arguments = ["-c", "\(gzip) -6 -c -n '\(plain.path)' > '\(compressed)'"]
+        try made.run()
+        made.waitUntilExit()
+        guard let bytes = FileManager.default.contents(atPath: compressed) else {
+            throw ValidationError("gzip decode: \(compressed) was not written")
+        }
+        let input = [UInt8](bytes)
+        var inflated = 0
+        let (ours, theirs) = try Measure.bestInterleaved(
+            of: runs,
+            {
+                let clock = ContinuousClock()
+                let start = clock.now
+                let out = try Gzip.decompress(input)
+                inflated = out.count
+                return Measure.Result(
+                    seconds: (clock.now - start).seconds, count: out.reduce(0) { $0 + ($1 == 10 ? 1 : 0) })
+            }, { try Measure.command(["/bin/sh", "-c", "\(gzip) -dc '\(compressed)' | wc -l"]) })
+        guard ours.count == theirs.count else {
+            throw ValidationError("gzip decode: vigil found \(ours.count) lines, gzip \(theirs.count)")
+        }
+        print(
+            "gzip decode, \(input.count >> 20) MiB of CloudTrail records inflating to \(inflated >> 20) MiB: vigil "
+                + Measure.rate(Double(inflated), ours.seconds) + " MB/s, gzip -dc "
+                + Measure.rate(Double(inflated), theirs.seconds) + " MB/s (best of \(runs), \(ours.count) lines each)")
+        try? FileManager.default.removeItem(atPath: compressed)
+        try? FileManager.default.removeItem(at: plain)
     }
 
     func measure(corpus: String, filters: (ten: [String], hundred: [String]), tenLabel: String) async throws {

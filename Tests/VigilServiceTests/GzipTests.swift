@@ -42,7 +42,8 @@ struct GzipTests {
         while out.count < size {
             if next() % 5 == 0, out.count > 300 {  // a long back-reference
                 let start = Int(next() % UInt64(out.count - 258))
-                out += out[start..<start + Int(next() % 258) + 3]
+                let piece = Array(out[start..<start + Int(next() % 258) + 3])  // copied first: no copy of `out`
+                out += piece
             } else {
                 out += Array(words[Int(next() % UInt64(words.count))].utf8)
             }
@@ -119,5 +120,26 @@ struct GzipTests {
         let zeros = try Self.compress([UInt8](repeating: 0, count: 2_000_000), ["gzip", "-9", "-c", "-n"])
         let error = #expect(throws: Gzip.DecodeError.self) { try Gzip.decompress(zeros, maximumSize: 1_000_000) }
         #expect(error?.description.contains("larger than 1000000 bytes") == true)
+    }
+
+    @Test("a bomb is refused at the default cap, 256 MiB, with a message saying so")
+    func defaultCap() throws {
+        // 300 MiB of zeros in about 300 kB, written by zlib itself.
+        let bomb = try Self.compress(
+            [],
+            [
+                "python3", "-c",
+                "import sys, zlib; c = zlib.compressobj(9, zlib.DEFLATED, 31); z = bytes(1 << 20); sys.stdout.buffer.write(b''.join(c.compress(z) for _ in range(300)) + c.flush())",
+            ])
+        #expect(bomb.count < 1 << 20)
+        let error = #expect(throws: Gzip.DecodeError.self) { try Gzip.decompress(bomb) }
+        #expect(error?.description.contains("more than \(Gzip.defaultMaximumSize) bytes") == true)
+    }
+
+    @Test("20 MB of text full of back-references decode whole (the old decoder copied its output per reference)")
+    func large() throws {
+        let data = Self.sample(seed: 11, size: 20_000_000, noisy: false)
+        let compressed = try Self.compress(data, ["gzip", "-6", "-c", "-n"])
+        #expect(try Gzip.decompress(compressed) == data)
     }
 }
