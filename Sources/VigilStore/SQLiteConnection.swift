@@ -54,6 +54,9 @@ final class SQLiteConnection {
         return statement
     }
 
+    /// Blocks the calling thread (a writer's or reader's, never the cooperative pool's).
+    static func sleep(milliseconds: Int) { _ = sqlite3_sleep(Int32(clamping: milliseconds)) }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     var changes: Int { Int(sqlite3_changes(handle)) }
 }

@@ -113,14 +113,48 @@ public final class SQLiteDatabase: Sendable {
     }
 
     static func inWriteTransaction<T>(_ db: SQLiteConnection, _ body: (SQLiteConnection) throws -> T) throws -> T {
-        try db.execute("BEGIN IMMEDIATE")
+        try beginImmediate(db)
         do {
             let result = try body(db)
+            // A statement left on a row would keep a read transaction (and its snapshot) open past the
+            // COMMIT; the next BEGIN IMMEDIATE would then fail with SQLITE_BUSY_SNAPSHOT at once.
+            db.finishStatements()
             try db.execute("COMMIT")
             return result
         } catch {
+            db.finishStatements()
             try? db.execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// How long a write waits for the write lock that another process holds before it fails.
+    static let writeLockPatience: Duration = .seconds(300)
+
+    /// Starts a write transaction, waiting for other processes' writers however often SQLite reports
+    /// the database busy (a plain busy, or a stale snapshot, which the busy timeout does not cover): a
+    /// write waits its turn, with backoff, and fails only after ``writeLockPatience``, saying why.
+    static func beginImmediate(_ db: SQLiteConnection) throws(SQLiteError) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var pause = 1  // milliseconds, doubling to 100
+        while true {
+            do {
+                return try db.execute("BEGIN IMMEDIATE")
+            } catch let error where error.isBusy {
+                db.finishStatements()
+                try? db.execute("ROLLBACK")  // a stale read transaction, if one was left open
+                let waited = clock.now - start
+                guard waited < writeLockPatience else {
+                    throw SQLiteError(
+                        code: error.code,
+                        message:
+                            "the database has been locked by another process for \(waited.components.seconds) s (is another vigil writing to the same data directory and stuck?)",
+                        sql: "BEGIN IMMEDIATE")
+                }
+                SQLiteConnection.sleep(milliseconds: pause)
+                pause = min(pause * 2, 100)
+            }
         }
     }
 }

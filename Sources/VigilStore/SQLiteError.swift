@@ -9,5 +9,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The SQL or operation that failed.
     public let sql: String
 
+    /// SQLITE_BUSY and its extended codes (a stale snapshot 517, recovery 261, timeout 773): another
+    /// connection holds the lock; waiting and retrying succeeds.
+    public var isBusy: Bool { code & 0xFF == 5 }
+
     public var description: String { "SQLite error \(code): \(message) - while executing `\(sql)`" }
 }

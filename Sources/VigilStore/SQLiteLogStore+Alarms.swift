@@ -62,7 +62,7 @@ extension SQLiteLogStore {
     }
 
     public func alarms(names: [String]?, prefix: String?, state: AlarmState?) async throws -> [AlarmRecord] {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement(
                 """
                 SELECT name, definition, namespace, metric_name, state, state_reason, state_reason_data, state_updated, actions_enabled, configuration_updated,
@@ -92,7 +92,7 @@ extension SQLiteLogStore {
     }
 
     public func setDefinition(name: String, definition: String) async throws {
-        try await database.write { [self] db in
+        try await database.write { db in
             try db.statement("UPDATE alarms SET definition = ? WHERE name = ?").bind(.text(definition), .text(name))
                 .run()
             if db.changes == 0 { throw StoreError.notFound(.alarm(name)) }
@@ -100,7 +100,7 @@ extension SQLiteLogStore {
     }
 
     public func deleteAlarms(names: [String]) async throws {
-        try await database.write { [self] db in
+        try await database.write { db in
             for name in names {
                 try db.statement("DELETE FROM alarms WHERE name = ?").bind(.text(name)).run()
                 // Checked inside the transaction: one missing name deletes none.
@@ -110,7 +110,7 @@ extension SQLiteLogStore {
     }
 
     public func setActionsEnabled(names: [String], enabled: Bool) async throws {
-        try await database.write { [self] db in
+        try await database.write { db in
             for name in names {
                 try db.statement("UPDATE alarms SET actions_enabled = ? WHERE name = ?").bind(
                     .integer(enabled ? 1 : 0), .text(name)
@@ -188,7 +188,7 @@ extension SQLiteLogStore {
         alarmName: String?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?, ascending: Bool, limit: Int,
         afterID: Int64?
     ) async throws -> [AlarmHistoryItem] {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement(
                 """
                 SELECT id, alarm_name, timestamp, type, summary, data FROM alarm_history
@@ -213,7 +213,7 @@ extension SQLiteLogStore {
     }
 
     public func outbox(status: OutboxMessage.Status?) async throws -> [OutboxMessage] {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement(
                 "SELECT id, created, alarm_name, action, payload, status FROM notification_outbox WHERE ?1 IS NULL OR status = ?1 ORDER BY id"
             )

@@ -88,7 +88,7 @@ extension SQLiteLogStore {
         async throws
         -> [(Int64, StatisticSet)]
     {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement(
                 """
                 SELECT m.start, m.sample_count, m.sum, m.minimum, m.maximum, \(distributions ? "m.distribution" : "NULL") FROM metric_data m JOIN metrics k ON k.id = m.metric_id
@@ -107,7 +107,7 @@ extension SQLiteLogStore {
     public func periodTotals(
         _ key: MetricKey, start: Int64, end: Int64, highResolution: Bool, periodMilliseconds: Int64
     ) async throws -> [(Int64, StatisticSet)] {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement(
                 """
                 SELECT m.start - (m.start % ?7) AS period, sum(m.sample_count), sum(m.sum), min(m.minimum), max(m.maximum)
@@ -131,7 +131,7 @@ extension SQLiteLogStore {
     public func allAggregates(start: Int64, end: Int64, highResolution: Bool, distributions: Bool) async throws
         -> [MetricAggregates]
     {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement(
                 """
                 SELECT k.id, k.namespace, k.name, k.dimensions, k.unit, m.start, m.sample_count, m.sum, m.minimum, m.maximum, \(distributions ? "m.distribution" : "NULL")
@@ -167,7 +167,7 @@ extension SQLiteLogStore {
         async throws
         -> [String]
     {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement(
                 """
                 SELECT m.dimensions FROM metrics m WHERE m.namespace = ?1 AND m.name = ?2 AND m.unit = ?3
@@ -181,7 +181,7 @@ extension SQLiteLogStore {
     }
 
     public func metrics(namespace: String?, name: String?, activeSince: Int64?) async throws -> [MetricKey] {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement(
                 """
                 SELECT namespace, name, dimensions, unit FROM metrics

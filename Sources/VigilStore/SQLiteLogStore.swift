@@ -32,7 +32,7 @@ public final class SQLiteLogStore: StoreBackend {
     // MARK: groups
 
     public func createLogGroup(name: String, retentionInDays: Int?, tags: [String: String], now: Int64) async throws {
-        try await database.write { [self] db in
+        try await database.write { db in
             let exists = try db.statement("SELECT 1 FROM log_groups WHERE name = ?").bind(.text(name))
             if try exists.step() { throw StoreError.alreadyExists(.logGroup(name)) }
             try db.statement("INSERT INTO log_groups (name, creation_time, retention_days) VALUES (?, ?, ?)")
@@ -97,7 +97,7 @@ public final class SQLiteLogStore: StoreBackend {
     }
 
     public func retention(group: String) async throws -> Int? {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement("SELECT retention_days FROM log_groups WHERE name = ?").bind(.text(group))
             guard try s.step() else { throw StoreError.notFound(.logGroup(group)) }
             return s.isNull(0) ? nil : s.int(0)
@@ -357,7 +357,7 @@ public final class SQLiteLogStore: StoreBackend {
     }
 
     public func applyRetention(now: Int64) async throws -> Int {
-        try await database.write { [self] db in
+        try await database.write { db in
             var deleted = 0
             let groups = try db.statement("SELECT id, retention_days FROM log_groups WHERE retention_days IS NOT NULL")
             var cutoffs: [(Int64, Int64)] = []
@@ -459,7 +459,7 @@ public final class SQLiteLogStore: StoreBackend {
     }
 
     public func metricFilters(group: String?) async throws -> [MetricFilterRecord] {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement(
                 """
                 SELECT g.name, f.name, f.pattern, f.transformations, f.creation_time FROM metric_filters f JOIN log_groups g ON g.id = f.group_id
@@ -480,7 +480,7 @@ public final class SQLiteLogStore: StoreBackend {
     // MARK: ingest offsets
 
     public func offset(source: String) async throws -> IngestOffset? {
-        try await database.read { [self] db in
+        try await database.read { db in
             let s = try db.statement("SELECT identity, offset FROM ingest_offsets WHERE source = ?").bind(.text(source))
             return try s.step() ? IngestOffset(source: source, identity: s.text(0), offset: s.int64(1)) : nil
         }
@@ -501,6 +501,6 @@ public final class SQLiteLogStore: StoreBackend {
 extension SQLiteLogStore {
     /// Sets the recorded schema version (tests use it to simulate a database from a newer vigil).
     public func debugSetUserVersion(_ version: Int) async throws {
-        try await database.write { [self] db in try db.execute("PRAGMA user_version = \(version)") }
+        try await database.write { db in try db.execute("PRAGMA user_version = \(version)") }
     }
 }
