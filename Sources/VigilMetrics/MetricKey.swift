@@ -34,17 +34,74 @@ public struct MetricKey: Hashable, Sendable, Comparable {
             unit: unit)
     }
 
-    /// The dimensions as one canonical text (`name=value` pairs joined by newlines, sorted), for storage.
+    /// The dimensions as one canonical text, for storage and comparison: `name=value` pairs, sorted,
+    /// joined by newlines, with `\\` escaping a backslash, `\\n` a newline and (in names) `\\=` an equals
+    /// sign. The escapes make it unambiguous whatever the names and values hold: a value cannot pose as
+    /// a second pair (`Role=admin\nUser=bob` as one value is `Role=admin\\nUser=bob`), and text without
+    /// backslashes or newlines reads as it did before the escapes existed.
     public var canonicalDimensions: String {
-        dimensions.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
+        var out = ""
+        for (i, d) in dimensions.enumerated() {
+            if i > 0 { out += "\n" }
+            Self.escape(d.name, equalsSign: true, into: &out)
+            out += "="
+            Self.escape(d.value, equalsSign: false, into: &out)
+        }
+        return out
     }
 
-    /// Parses ``canonicalDimensions``.
-    public static func dimensions(fromCanonical text: String) -> [Dimension] {
-        text.split(separator: "\n", omittingEmptySubsequences: true).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return Dimension(name: String(parts[0]), value: parts.count > 1 ? String(parts[1]) : "")
+    static func escape(_ text: String, equalsSign: Bool, into out: inout String) {
+        guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x0A || (equalsSign && $0 == 0x3D) }) else {
+            out += text
+            return
         }
+        for c in text.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "=" where equalsSign: out += "\\="
+            default: out.unicodeScalars.append(c)
+            }
+        }
+    }
+
+    /// Parses ``canonicalDimensions`` (an escape it does not know stands for the character after the
+    /// backslash; a pair without `=` has an empty value).
+    public static func dimensions(fromCanonical text: String) -> [Dimension] {
+        var result: [Dimension] = []
+        var name = ""
+        var value = ""
+        var inValue = false
+        var escaped = false
+        var any = false
+        func finish() {
+            if any { result.append(Dimension(name: name, value: value)) }
+            name = ""
+            value = ""
+            inValue = false
+            any = false
+        }
+        for c in text.unicodeScalars {
+            if escaped {
+                escaped = false
+                let literal: Unicode.Scalar = c == "n" ? "\n" : c
+                if inValue { value.unicodeScalars.append(literal) } else { name.unicodeScalars.append(literal) }
+                any = true
+                continue
+            }
+            switch c {
+            case "\\": escaped = true
+            case "\n": finish()
+            case "=" where !inValue:
+                inValue = true
+                any = true
+            default:
+                if inValue { value.unicodeScalars.append(c) } else { name.unicodeScalars.append(c) }
+                any = true
+            }
+        }
+        finish()
+        return result
     }
 
     public static func < (a: MetricKey, b: MetricKey) -> Bool {

@@ -174,16 +174,8 @@ public final class MetricFilter: Sendable {
                 message: "a metric transformation cannot have both dimensions and a default value")
         }
         var dimensionSources: [(String, ValueSource)] = []
+        // Names are CloudWatch's to check (VigilService, DimensionRules); here only their sources.
         for (name, field) in dims {
-            guard !name.isEmpty, name.utf8.count <= 255, name.unicodeScalars.allSatisfy(\.isASCII),
-                !name.hasPrefix(":"), name.contains(where: { !$0.isWhitespace })
-            else {
-                throw FilterPatternError(
-                    id: "invalid-dimension-name", offset: 0,
-                    message:
-                        "dimension name '\(name)' must be 1 to 255 ascii characters, not only whitespace, not starting with ':'"
-                )
-            }
             dimensionSources.append((name, try source(field, "dimension value")))
         }
         dimensions = dimensionSources

@@ -57,7 +57,7 @@ public enum EmbeddedMetrics {
                 var dims: [MetricKey.Dimension] = []
                 for name in names {
                     guard case .string(let n) = name else { return [] }
-                    guard case .string(let v)? = root[n], !v.isEmpty, v.utf8.count <= 1024 else {
+                    guard case .string(let v)? = root[n], DimensionRules.problem(name: n, value: v) == nil else {
                         dims = []
                         break
                     }

@@ -61,6 +61,7 @@ final class GroupFilters: Sendable {
         var out = MinuteAggregator()
         var warnings: [String] = []
         guard !filters.isEmpty else { return (out, warnings) }
+        var refusedDimensions: Set<Int> = []
         var scratch = FilterSet.Scratch(set)
         var matchedInEvent = [Bool](repeating: false, count: filters.count)
         var minutesWithMatch = [Set<Int64>](repeating: [], count: filters.count)
@@ -94,6 +95,17 @@ final class GroupFilters: Sendable {
                     matchedInEvent[k] = true
                     var key = keys[k]
                     if !o.dimensions.isEmpty {
+                        // A value CloudWatch would refuse (empty, non-ASCII, a control character, over
+                        // 1,024 characters) cannot name a series: the event is not counted, and said so.
+                        for (name, value) in o.dimensions {
+                            guard let reason = DimensionRules.valueProblem(value) else { continue }
+                            if refusedDimensions.insert(k).inserted {
+                                warnings.append(
+                                    "metric filter '\(filters[k].transformation.metricName)': an event's value for dimension '\(name)' \(reason), which CloudWatch does not accept; events with such values are not counted"
+                                )
+                            }
+                            return
+                        }
                         let hour = Period.floor(e.timestamp, to: 3_600_000)
                         let admitted = cardinality.withLock {
                             $0.admit(filter: k, hour: hour, dimensions: o.dimensions)

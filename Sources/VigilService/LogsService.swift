@@ -406,6 +406,12 @@ public final class LogsService: Sendable {
                 "Member must have length less than or equal to 1")
         }
         for t in transformations {
+            for name in (t.dimensions ?? [:]).keys.sorted() {
+                if let reason = DimensionRules.nameProblem(name) {
+                    throw CloudWatchLogsError.invalidParameter(
+                        "Invalid metric filter: the dimension name '\(name)' in metricTransformations \(reason).")
+                }
+            }
             do { _ = try MetricFilter(pattern: input.filterPattern, transformation: Self.transformation(t)) } catch {
                 throw CloudWatchLogsError.invalidParameter(
                     "Invalid metric filter: \(error.message)\(error.offset > 0 ? " at \(error.offset)" : "")")

@@ -1,3 +1,5 @@
+import VigilMetrics
+
 /// The schema of a Vigil database, as ordered migrations (version n = first n applied).
 enum VigilSchema {
     static let migrator = SchemaMigrator(migrations: [
@@ -174,5 +176,31 @@ enum VigilSchema {
                 ALTER TABLE alarms ADD COLUMN suppressed_until INTEGER;
                 CREATE INDEX notification_outbox_held ON notification_outbox (alarm_name) WHERE status = 'held';
                 """),
+        .init(
+            name: "dimension keys with escapes (MetricKey.canonicalDimensions)",
+            sql: "",
+            code: { db in
+                // Before, pairs were joined by newlines and split at the first '=' with nothing escaped;
+                // only a key holding a backslash reads differently now. Each is re-encoded from what the
+                // old reading meant.
+                let rows = try db.statement("SELECT id, dimensions FROM metrics WHERE instr(dimensions, '\\') > 0")
+                var changes: [(Int64, String)] = []
+                while try rows.step() {
+                    let old = rows.text(1)
+                    let pairs = old.split(separator: "\n", omittingEmptySubsequences: true).map { pair in
+                        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                        return MetricKey.Dimension(
+                            name: String(parts.first ?? ""), value: parts.count > 1 ? String(parts[1]) : "")
+                    }
+                    changes.append(
+                        (rows.int64(0), MetricKey(namespace: "", name: "", dimensions: pairs).canonicalDimensions))
+                }
+                rows.reset()
+                let update = try db.statement("UPDATE OR IGNORE metrics SET dimensions = ? WHERE id = ?")
+                for (id, text) in changes {
+                    update.reset()
+                    try update.bind(.text(text), .integer(id)).run()
+                }
+            }),
     ])
 }

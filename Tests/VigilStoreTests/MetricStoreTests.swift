@@ -93,3 +93,28 @@ struct MetricStoreTests {
         #expect(rows[0].1.percentile(50) == nil)  // a set with different minimum and maximum has no percentiles
     }
 }
+
+/// Stored dimension keys written before the escapes existed read as they were meant.
+struct DimensionKeyMigrationTests {
+    @Test("a key with a backslash, stored by the old encoding, is re-encoded when the store opens")
+    func reencodes() async throws {
+        let path = NSTemporaryDirectory() + "vigil-dimensions-\(UUID().uuidString).db"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let key = MetricKey(namespace: "App", name: "m", dimensions: [.init(name: "Path", value: #"C:\temp"#)])
+        do {
+            let store = try SQLiteLogStore(path: path)
+            var a = MinuteAggregator()
+            a.add(MetricDatapoint(key: key, timestamp: 60_000, value: 1))
+            try await store.record(a, now: 0)
+            // As the previous version wrote it: no escapes, and the schema one version back.
+            let previous = VigilSchema.migrator.migrations.count - 1
+            try store.database.writeNow { db in
+                try db.execute(#"UPDATE metrics SET dimensions = 'Path=C:\temp'; PRAGMA user_version = \#(previous)"#)
+            }
+        }
+        let reopened = try SQLiteLogStore(path: path)
+        let keys = try await reopened.metrics(namespace: "App", name: "m", activeSince: nil)
+        #expect(keys.map(\.dimensions) == [key.dimensions])
+        #expect(try await reopened.aggregates(key, start: 0, end: .max, highResolution: false).count == 1)
+    }
+}

@@ -23,12 +23,7 @@ extension MetricAlarm {
             throw .invalid("The parameters Namespace and MetricName must be 1 to 255 characters.")
         }
         let dimensions = p.dimensions ?? []
-        guard dimensions.count <= 30 else {
-            throw .invalid("The collection Dimensions must not have a size greater than 30.")
-        }
-        for d in dimensions where d.name.isEmpty || d.value.isEmpty {
-            throw .invalid("Each dimension needs a non-empty Name and Value.")
-        }
+        try MetricsService.checkDimensions(MetricsService.dimensions(dimensions), field: "Dimensions")
         let statistic: MetricStatistic
         switch (p.statistic, p.extendedStatistic) {
         case (let simple?, nil): statistic = .simple(simple)

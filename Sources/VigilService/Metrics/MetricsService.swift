@@ -170,20 +170,16 @@ public struct MetricsService: Sendable {
         }
     }
 
-    static func checkDimensions(_ dims: [MetricKey.Dimension], field: String) throws {
+    /// Checks dimensions as CloudWatch does (``DimensionRules``; at most 30, each name once), naming
+    /// the member at fault: `MetricData.member.1.Dimensions.member.2.Value must contain only ASCII characters`.
+    static func checkDimensions(_ dims: [MetricKey.Dimension], field: String) throws(CloudWatchError) {
         guard dims.count <= 30 else { throw invalid("The collection \(field) must not have a size greater than 30.") }
         var seen: Set<String> = []
         for (i, d) in dims.enumerated() {
-            guard !d.name.isEmpty, d.name.utf8.count <= 255, d.name.first != ":",
-                d.name.unicodeScalars.allSatisfy({ $0.isASCII }),
-                d.name.contains(where: { !$0.isWhitespace })
-            else {
-                throw invalid(
-                    "The parameter \(field).member.\(i + 1).Name must be 1 to 255 ASCII characters, not only whitespace, not starting with ':'."
-                )
-            }
-            guard !d.value.isEmpty, d.value.utf8.count <= 1024 else {
-                throw invalid("The parameter \(field).member.\(i + 1).Value must be 1 to 1024 characters long.")
+            switch DimensionRules.problem(name: d.name, value: d.value) {
+            case .name(let reason)?: throw invalid("The parameter \(field).member.\(i + 1).Name \(reason).")
+            case .value(let reason)?: throw invalid("The parameter \(field).member.\(i + 1).Value \(reason).")
+            case nil: break
             }
             guard seen.insert(d.name).inserted else {
                 throw invalid("The dimension \(d.name) appears more than once in \(field).")
