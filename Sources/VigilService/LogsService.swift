@@ -13,8 +13,9 @@ public import VigilStore
 public final class LogsService: Sendable {
     public let store: any StoreBackend
     let now: @Sendable () -> Int64
-    /// Compiled filters per group, dropped whenever a filter of the group changes.
-    let compiled = Mutex<[String: GroupFilters]>([:])
+    /// Compiled filters per group, valid for one ``LogStore/metricFiltersVersion()``: all are dropped
+    /// when any process changes a filter.
+    let compiled = Mutex<(version: Int64, groups: [String: GroupFilters])>((-1, [:]))
 
     /// `now` returns milliseconds since the epoch (injectable for tests).
     public init(store: any StoreBackend, now: (@Sendable () -> Int64)? = nil) {
@@ -57,7 +58,6 @@ public final class LogsService: Sendable {
     public func deleteLogGroup(_ input: CloudWatchLogs.DeleteLogGroupInput) async throws {
         try Self.checkGroupName(input.logGroupName)
         try await cloudWatchLogs { try await store.deleteLogGroup(name: input.logGroupName) }
-        compiled.withLock { _ = $0.removeValue(forKey: input.logGroupName) }
     }
 
     /// DescribeLogGroups: one page of groups in name order; `limit` 1…50 (default 50).
@@ -424,7 +424,6 @@ public final class LogsService: Sendable {
                     transformations: (try? AWSCLIJSON.compact(transformations)) ?? "[]", creationTime: now()),
                 maximumPerGroup: LogsLimits.maximumMetricFiltersPerGroup)
         }
-        compiled.withLock { _ = $0.removeValue(forKey: input.logGroupName) }
     }
 
     /// DeleteMetricFilter (its metrics stay).
@@ -432,7 +431,6 @@ public final class LogsService: Sendable {
         try await cloudWatchLogs {
             try await store.deleteMetricFilter(group: input.logGroupName, name: input.filterName)
         }
-        compiled.withLock { _ = $0.removeValue(forKey: input.logGroupName) }
     }
 
     /// DescribeMetricFilters: by group, name prefix, or metric name and namespace.
@@ -490,9 +488,15 @@ public final class LogsService: Sendable {
     }
 
     func filters(for group: String) async throws -> GroupFilters {
-        if let cached = compiled.withLock({ $0[group] }) { return cached }
+        // Read before the filters: a change between the two reads shows as a newer version next time.
+        let version = try await store.metricFiltersVersion()
+        let cached = compiled.withLock { cache -> GroupFilters? in
+            if cache.version != version { cache = (version, [:]) }
+            return cache.groups[group]
+        }
+        if let cached { return cached }
         let built = try GroupFilters(try await store.metricFilters(group: group))
-        compiled.withLock { $0[group] = built }
+        compiled.withLock { if $0.version == version { $0.groups[group] = built } }
         return built
     }
 

@@ -55,6 +55,10 @@ public protocol LogStore: Sendable {
     /// `maximumPerGroup` is `limitExceeded(.metricFiltersPerGroup)`.
     func putMetricFilter(_ filter: MetricFilterRecord, maximumPerGroup: Int) async throws
     func deleteMetricFilter(group: String, name: String) async throws
+    /// A number that grows whenever a metric filter is created, changed or deleted (a log group's
+    /// deletion included) by any process on the store: a process that caches compiled filters compares
+    /// it before each batch, so filters changed elsewhere apply from the next batch on.
+    func metricFiltersVersion() async throws -> Int64
     /// Filters of one group, or of all, in (group, name) order.
     func metricFilters(group: String?) async throws -> [MetricFilterRecord]
 }

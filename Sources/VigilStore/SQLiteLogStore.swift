@@ -458,6 +458,13 @@ public final class SQLiteLogStore: StoreBackend {
         }
     }
 
+    public func metricFiltersVersion() async throws -> Int64 {
+        try await database.read { db in
+            let s = try db.statement("SELECT value FROM counters WHERE name = 'metric_filters_version'")
+            return try s.step() ? s.int64(0) : 0
+        }
+    }
+
     public func metricFilters(group: String?) async throws -> [MetricFilterRecord] {
         try await database.read { db in
             let s = try db.statement(

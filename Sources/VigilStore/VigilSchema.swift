@@ -1,6 +1,7 @@
 import VigilMetrics
 
-/// The schema of a Vigil database, as ordered migrations (version n = first n applied).
+/// The schema of a Vigil database, as ordered migrations (version n = first n applied). New ones are
+/// appended; one that has shipped is never edited or moved, since databases record only its index.
 enum VigilSchema {
     static let migrator = SchemaMigrator(migrations: [
         .init(
@@ -202,5 +203,22 @@ enum VigilSchema {
                     try update.bind(.text(text), .integer(id)).run()
                 }
             }),
+        .init(
+            name: "a version of the metric filters that every change of them bumps, whichever process makes it",
+            sql: """
+                INSERT OR IGNORE INTO counters (name, value) VALUES ('metric_filters_version', 0);
+                CREATE TRIGGER IF NOT EXISTS metric_filters_inserted AFTER INSERT ON metric_filters BEGIN
+                    UPDATE counters SET value = value + 1 WHERE name = 'metric_filters_version';
+                END;
+                CREATE TRIGGER IF NOT EXISTS metric_filters_updated AFTER UPDATE ON metric_filters BEGIN
+                    UPDATE counters SET value = value + 1 WHERE name = 'metric_filters_version';
+                END;
+                CREATE TRIGGER IF NOT EXISTS metric_filters_deleted AFTER DELETE ON metric_filters BEGIN
+                    UPDATE counters SET value = value + 1 WHERE name = 'metric_filters_version';
+                END;
+                CREATE TRIGGER IF NOT EXISTS log_groups_deleted AFTER DELETE ON log_groups BEGIN
+                    UPDATE counters SET value = value + 1 WHERE name = 'metric_filters_version';
+                END;
+                """),
     ])
 }

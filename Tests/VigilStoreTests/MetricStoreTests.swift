@@ -106,8 +106,9 @@ struct DimensionKeyMigrationTests {
             var a = MinuteAggregator()
             a.add(MetricDatapoint(key: key, timestamp: 60_000, value: 1))
             try await store.record(a, now: 0)
-            // As the previous version wrote it: no escapes, and the schema one version back.
-            let previous = VigilSchema.migrator.migrations.count - 1
+            // As the version before the escapes wrote it: no escapes, and the schema of that version.
+            let previous = try #require(
+                VigilSchema.migrator.migrations.firstIndex { $0.name.hasPrefix("dimension keys with escapes") })
             try store.database.writeNow { db in
                 try db.execute(#"UPDATE metrics SET dimensions = 'Path=C:\temp'; PRAGMA user_version = \#(previous)"#)
             }

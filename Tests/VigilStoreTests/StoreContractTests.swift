@@ -271,22 +271,33 @@ struct StoreContractTests {
             MetricFilterRecord(
                 logGroupName: group, name: name, pattern: pattern, transformations: "[]", creationTime: t)
         }
+        var versions = [try await store.metricFiltersVersion()]
+        func changed() async throws -> Bool {
+            versions.append(try await store.metricFiltersVersion())
+            return versions[versions.count - 1] > versions[versions.count - 2]
+        }
         try await store.putMetricFilter(filter("g", "b", "ERROR", at: 1), maximumPerGroup: 2)
+        #expect(try await changed())
         try await store.putMetricFilter(filter("g", "a", "WARN", at: 2), maximumPerGroup: 2)
         try await store.putMetricFilter(filter("f", "z", "x", at: 3), maximumPerGroup: 2)
+        #expect(try await changed())
         try await store.putMetricFilter(filter("g", "b", "FATAL", at: 9), maximumPerGroup: 2)
+        #expect(try await changed(), "an update is a change")
         await #expect(throws: StoreError.limitExceeded(.metricFiltersPerGroup, maximum: 2, count: 3)) {
             try await store.putMetricFilter(filter("g", "c", "x", at: 4), maximumPerGroup: 2)
         }
+        #expect(try await !changed(), "a refused filter changes nothing")
         let all = try await store.metricFilters(group: nil)
         #expect(all.map { "\($0.logGroupName)/\($0.name)" } == ["f/z", "g/a", "g/b"])
         #expect(all.last?.pattern == "FATAL" && all.last?.creationTime == 1)
         #expect(try await store.logGroup(name: "g")?.metricFilterCount == 2)
         try await store.deleteMetricFilter(group: "g", name: "a")
+        #expect(try await changed())
         await #expect(throws: StoreError.notFound(.metricFilter("a"))) {
             try await store.deleteMetricFilter(group: "g", name: "a")
         }
         try await store.deleteLogGroup(name: "g")
+        #expect(try await changed(), "deleting a group deletes its filters")
         #expect(try await store.metricFilters(group: nil).map(\.name) == ["z"])
     }
 
@@ -458,5 +469,10 @@ struct StoreContractTests {
         #expect(try await other.tags(group: "g") == ["k": "v"])
         #expect(try await other.events(group: "g", EventQuery()).map(\.message) == [Array("kept".utf8)])
         #expect(try await other.offset(source: "src")?.offset == 5)
+        let before = try await other.metricFiltersVersion()
+        try await store.putMetricFilter(
+            MetricFilterRecord(logGroupName: "g", name: "f", pattern: "x", transformations: "[]", creationTime: 11),
+            maximumPerGroup: 100)
+        #expect(try await other.metricFiltersVersion() > before, "a filter changed by another instance shows")
     }
 }
