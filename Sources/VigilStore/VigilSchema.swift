@@ -220,5 +220,14 @@ enum VigilSchema {
                     UPDATE counters SET value = value + 1 WHERE name = 'metric_filters_version';
                 END;
                 """),
+        .init(
+            name: "leases (one alarm scheduler per data directory)",
+            sql: """
+                CREATE TABLE IF NOT EXISTS leases (
+                    name TEXT PRIMARY KEY,
+                    holder TEXT NOT NULL,
+                    expires INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """),
     ])
 }

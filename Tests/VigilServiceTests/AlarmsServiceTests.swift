@@ -238,6 +238,37 @@ struct AlarmSchedulerTests {
             changes.filter { !$0.1.isEmpty }.map(\.0) == [AlarmsServiceTests.start, AlarmsServiceTests.start + 300_000])
         #expect(changes.filter { !$0.1.isEmpty }.map(\.1) == [["OK"], ["ALARM"]])
     }
+
+    @Test("a second scheduler waits while the first holds the lease, and takes over when it stops or its lease lapses")
+    func oneSchedulerPerStore() async throws {
+        let clock = FakeClock()
+        let store = try SQLiteLogStore(path: ":memory:")
+        let alarms = AlarmsService(store: store, now: { clock.time.withLock { $0 } })
+        func scheduler(_ name: String) -> AlarmScheduler {
+            AlarmScheduler(
+                service: alarms, holder: name, now: { clock.time.withLock { $0 } },
+                sleep: { ms in clock.time.withLock { $0 += ms } })
+        }
+        let start = clock.time.withLock { $0 }
+        // A crashed scheduler: its lease stays until it lapses, nobody releases it.
+        _ = try await store.acquireLease(
+            AlarmScheduler.leaseName, holder: "crashed", now: start, until: start + AlarmScheduler.leaseDuration)
+        var waitedFor: [String] = []
+        var ticks: [Int64] = []
+        try await scheduler("second").run(
+            shouldStop: { clock.time.withLock { $0 } > start + 3 * 60_000 },
+            waiting: { waitedFor.append($0.holder) }, report: { slot, _ in ticks.append(slot) })
+        #expect(waitedFor == ["crashed"], "one message per holder")
+        // Nothing before the crashed lease lapsed (start + 60 s): the first tick is the slot it lapsed in.
+        let lapsed = start + AlarmScheduler.leaseDuration
+        #expect(ticks.first == lapsed - lapsed % 60_000, "\(ticks)")
+        #expect(ticks.count == 3, "and then every minute boundary: \(ticks)")
+        // The second stopped cleanly: its lease is released, a third takes it at once.
+        let now = clock.time.withLock { $0 }
+        #expect(
+            try await store.acquireLease(AlarmScheduler.leaseName, holder: "third", now: now, until: now + 1).holder
+                == "third")
+    }
 }
 
 /// Composite alarms follow their children in the same tick; cycles and orphaning deletes are refused.

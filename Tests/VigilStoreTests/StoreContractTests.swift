@@ -454,6 +454,28 @@ struct StoreContractTests {
         #expect(try await store.events(group: "g", EventQuery(limit: 100_000)).count == 40 * batch)
     }
 
+    @Test("a lease is held by one holder until it expires or is released; renewing extends it", arguments: Backend.all)
+    func leases(_ backend: Backend) async throws {
+        let store = try backend.open()
+        #expect(
+            try await store.acquireLease("s", holder: "A", now: 0, until: 60)
+                == Lease(name: "s", holder: "A", expires: 60))
+        #expect(
+            try await store.acquireLease("s", holder: "B", now: 10, until: 70).holder == "A",
+            "A's lease has not expired")
+        #expect(try await store.acquireLease("s", holder: "A", now: 50, until: 110).expires == 110, "renewed")
+        #expect(try await store.acquireLease("s", holder: "B", now: 109, until: 169).holder == "A")
+        #expect(
+            try await store.acquireLease("other", holder: "B", now: 109, until: 169).holder == "B",
+            "leases are per name")
+        #expect(try await store.acquireLease("s", holder: "B", now: 110, until: 170).holder == "B", "A's lapsed at 110")
+        #expect(try await store.acquireLease("s", holder: "A", now: 111, until: 171).holder == "B")
+        try await store.releaseLease("s", holder: "A")  // not A's: nothing happens
+        #expect(try await store.acquireLease("s", holder: "A", now: 112, until: 172).holder == "B")
+        try await store.releaseLease("s", holder: "B")
+        #expect(try await store.acquireLease("s", holder: "A", now: 113, until: 173).holder == "A", "released at once")
+    }
+
     @Test("what one instance committed, another instance on the same data reads", arguments: Backend.all)
     func durableAcrossInstances(_ backend: Backend) async throws {
         let (store, reopen) = try backend.make()
