@@ -10,7 +10,7 @@ struct IngestCloudTrailCommand: AsyncParsableCommand {
             "Ingest CloudTrail log files (.json.gz or .json, or directories of them) as CloudTrail delivers events to CloudWatch Logs.",
         discussion: """
             Each record becomes one event in the stream ACCOUNT_CloudTrail_REGION, timestamped with its eventTime. \
-            Records over 256 KB are skipped, as CloudTrail skips them. A file already ingested (by content) is not ingested again.
+            Records over 256 KB are skipped, as CloudTrail skips them; so are records without an eventTime, timed before 1970, or holding bytes that are not UTF-8 (each counted by reason; the rest of their file is ingested). A file already ingested into the group (by the SHA-256 of its content) is not ingested again.
             """
     )
 
@@ -42,10 +42,15 @@ struct IngestCloudTrailCommand: AsyncParsableCommand {
                     )
                 })
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+            let skipped = [
+                (s.oversizeSkipped, "over 256 KB"), (s.untimedSkipped, "without eventTime"),
+                (s.beforeEpochSkipped, "before 1970"), (s.notUTF8Skipped, "not UTF-8"),
+                (s.expiredSkipped, "older than the group's retention"),
+            ].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
             print(
-                "ingested \(s.events) events from \(s.files) files into \(group) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s;"
+                "ingested \(s.events) events from \(s.files) file\(s.files == 1 ? "" : "s") into \(group) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s;"
                     + " \(s.filesAlreadyIngested) files already ingested, \(s.filesFailed) failed;"
-                    + " records skipped: \(s.oversizeSkipped) over 256 KB, \(s.untimedSkipped) without eventTime, \(s.expiredSkipped) older than the group's retention"
+                    + (skipped.isEmpty ? " no records skipped" : " records skipped: " + skipped.joined(separator: ", "))
             )
             if s.filesFailed > 0 { throw ExitCode(1) }
         }

@@ -127,9 +127,15 @@ struct CloudTrailIngesterTests {
         let first = try await ingester.ingest(paths: [dir + "/AWSLogs"], report: { problems.append($0) })
         #expect(first.files == 2 && first.filesFailed == 1 && first.events == 4 && first.oversizeSkipped == 1)
         #expect(
-            problems.count == 1
-                && problems[0].hasSuffix(
-                    "broken.json: expected a value, found the end of the text at line 1, column 26 (byte 25); skipped"),
+            problems.count == 2
+                && problems.contains {
+                    $0.hasSuffix("_a1.json.gz: 1 record over 256 KB skipped (the first is record 4)")
+                }
+                && problems.contains {
+                    $0.hasSuffix(
+                        "broken.json: expected a value, found the end of the text at line 1, column 26 (byte 25); skipped"
+                    )
+                },
             "\(problems)"
         )
 
@@ -169,7 +175,7 @@ struct CloudTrailIngesterTests {
         try await service.createLogStream(
             group: CloudTrailIngester.defaultGroup, name: "123456789012_CloudTrail_us-east-1")
         // What a run killed after its first batch (the first two records, one day) leaves behind.
-        let source = "cloudtrail:" + CloudTrailIngester.fingerprint(bytes)
+        let source = CloudTrailIngester.source(group: CloudTrailIngester.defaultGroup, digest: try Self.sha256(path))
         _ = try await service.importLogEvents(
             group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1",
             events: try CloudTrailLogFile(bytes: bytes).records.prefix(2).map {
@@ -183,5 +189,138 @@ struct CloudTrailIngesterTests {
         }
         #expect(names == records)
         #expect(try await service.store.offset(source: source)?.offset == 6)
+    }
+
+    /// The SHA-256 of a file as coreutils' `sha256sum` computes it: an oracle independent of swift-crypto.
+    static func sha256(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+    }
+
+    static func ingester(_ dir: String) async throws -> CloudTrailIngester {
+        let service = LogsService(store: try SQLiteLogStore(path: dir + "/vigil.db"))
+        return CloudTrailIngester(service: service)
+    }
+
+    static func messages(_ ingester: CloudTrailIngester, group: String = CloudTrailIngester.defaultGroup) async throws
+        -> [String]
+    {
+        try await ingester.service.filterLogEvents(group: group).events.map {
+            String(decoding: $0.message, as: UTF8.self)
+        }
+    }
+
+    @Test(
+        "a record that cannot be a log event is skipped and counted by reason; its neighbours are ingested",
+        arguments: [
+            ("before 1970", Self.record("1969-12-31T23:59:59Z", "Old"), "with an eventTime before 1970"),
+            (
+                "no eventTime", #"{"eventName":"NoTime","awsRegion":"us-east-1"}"#,
+                "without an eventTime in ISO 8601 UTC"
+            ),
+            (
+                "an eventTime that is not a time", Self.record("2025-02-30T00:00:00Z", "Feb30"),
+                "without an eventTime in ISO 8601 UTC"
+            ),
+            ("oversize", Self.record("2025-11-24T10:00:01Z", "Big", padding: 262_144), "over 256 KB"),
+        ])
+    func skipsBadRecords(_ label: String, _ bad: String, _ reason: String) async throws {
+        let dir = try Self.temporaryDirectory()
+        let good = [Self.record("2025-11-24T10:00:00Z", "First"), Self.record("2025-11-24T10:00:02Z", "Last")]
+        let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_x.json"
+        try Self.write(Self.logFile([good[0], bad, good[1]]), to: path, gzip: false)
+        let ingester = try await Self.ingester(dir)
+        var problems: [String] = []
+        let summary = try await ingester.ingest(paths: [path], report: { problems.append($0) })
+        #expect(summary.events == 2 && summary.files == 1 && summary.filesFailed == 0, "\(label)")
+        #expect(
+            summary.beforeEpochSkipped + summary.untimedSkipped + summary.oversizeSkipped + summary.notUTF8Skipped == 1)
+        #expect(problems == ["\(path): 1 record \(reason) skipped (the first is record 2)"])
+        #expect(try await Self.messages(ingester) == good)
+        // Done: a rerun finds nothing new and says nothing.
+        problems = []
+        let again = try await ingester.ingest(paths: [path], report: { problems.append($0) })
+        #expect(again.filesAlreadyIngested == 1 && again.events == 0 && problems.isEmpty)
+    }
+
+    @Test("a record holding bytes that are not UTF-8 (in a value or a member name) is skipped and counted, not altered")
+    func skipsRecordsNotUTF8() async throws {
+        let dir = try Self.temporaryDirectory()
+        let good = [Self.record("2025-11-24T10:00:00Z", "First"), Self.record("2025-11-24T10:00:02Z", "Last")]
+        var bytes =
+            Array(#"{"Records":["#.utf8) + Array(good[0].utf8) + Array(#",{"eventTime":"2025-11-24T10:00:01Z","#.utf8)
+        bytes += Array(#""userName":"a"#.utf8) + [0xC3, 0x28] + Array(#"",""#.utf8) + [0xFF] + Array(#"":1}"#.utf8)
+        bytes +=
+            Array(",".utf8) + Array(#"{"eventTime":"2025-11-24T10:00:01Z","eventName":""#.utf8) + [0xED, 0xA0, 0x80]
+        bytes += Array(#""},"#.utf8) + Array(good[1].utf8) + Array("]}".utf8)
+        let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_u.json.gz"
+        try Self.write(bytes, to: path, gzip: true)
+        let ingester = try await Self.ingester(dir)
+        var problems: [String] = []
+        let summary = try await ingester.ingest(paths: [path], report: { problems.append($0) })
+        #expect(summary.events == 2 && summary.notUTF8Skipped == 2 && summary.filesFailed == 0)
+        #expect(problems == ["\(path): 2 records holding bytes that are not UTF-8 skipped (the first is record 2)"])
+        #expect(try await Self.messages(ingester) == good)
+    }
+
+    @Test("a file is known by the SHA-256 of its bytes (as sha256sum computes it) per log group")
+    func knownBySHA256() async throws {
+        let dir = try Self.temporaryDirectory()
+        let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_h.json.gz"
+        let records = [Self.record("2025-11-24T10:00:00Z", "A"), Self.record("2025-11-24T10:00:01Z", "B")]
+        try Self.write(Self.logFile(records), to: path, gzip: true)
+        let ingester = try await Self.ingester(dir)
+        _ = try await ingester.ingest(paths: [path])
+        let digest = try Self.sha256(path)
+        #expect(digest.count == 64)
+        let row = try await ingester.service.store.offset(
+            source: "cloudtrail:CloudTrail/DefaultLogGroup:sha256:" + digest)
+        #expect(row?.offset == 2 && row?.identity == "records=2;file=" + (path as NSString).lastPathComponent)
+
+        // The same file into another group is another file there.
+        let other = CloudTrailIngester(service: ingester.service, group: "audit")
+        let second = try await other.ingest(paths: [path])
+        #expect(second.events == 2 && second.filesAlreadyIngested == 0)
+        #expect(try await Self.messages(other, group: "audit") == records)
+    }
+
+    @Test("a finished file is recognised without decompressing it again")
+    func recognisedBeforeDecompressing() async throws {
+        let dir = try Self.temporaryDirectory()
+        let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_d.json.gz"
+        try Self.write(Self.logFile([Self.record("2025-11-24T10:00:00Z", "A")]), to: path, gzip: true)
+        var ingester = try await Self.ingester(dir)
+        #expect(try await ingester.ingest(paths: [path]).events == 1)
+        // With no room to inflate anything, a run that decompressed the file would refuse it.
+        ingester.maximumInflatedBytes = 1
+        var problems: [String] = []
+        let again = try await ingester.ingest(paths: [path], report: { problems.append($0) })
+        #expect(again.filesAlreadyIngested == 1 && again.filesFailed == 0 && problems.isEmpty, "\(problems)")
+        // A file not yet ingested is decompressed (and here refused), so the check above can fail.
+        let fresh = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_e.json.gz"
+        try Self.write(Self.logFile([Self.record("2025-11-24T10:00:05Z", "B")]), to: fresh, gzip: true)
+        let refused = try await ingester.ingest(paths: [fresh], report: { problems.append($0) })
+        #expect(refused.filesFailed == 1 && problems.count == 1 && problems[0].contains("gzip bomb"), "\(problems)")
+    }
+
+    @Test("progress recorded under the former FNV fingerprint still marks its file as ingested")
+    func legacyFingerprint() async throws {
+        let dir = try Self.temporaryDirectory()
+        let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_l.json"
+        let bytes = Self.logFile([Self.record("2025-11-24T10:00:00Z", "A"), Self.record("2025-11-24T10:00:01Z", "B")])
+        try Self.write(bytes, to: path, gzip: false)
+        let ingester = try await Self.ingester(dir)
+        try await ingester.service.createLogGroup(CloudTrailIngester.defaultGroup)
+        try await ingester.service.store.record(
+            IngestOffset(source: "cloudtrail:" + CloudTrailIngester.fingerprint(bytes), identity: "l.json", offset: 2))
+        let summary = try await ingester.ingest(paths: [path])
+        #expect(summary.filesAlreadyIngested == 1 && summary.events == 0)
     }
 }

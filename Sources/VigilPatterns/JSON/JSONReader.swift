@@ -29,6 +29,10 @@ public struct JSONReader {
     let n: Int
     /// The offset of the next byte to read.
     public private(set) var offset = 0
+    /// Whether every string read or skipped must be UTF-8 (the default). A reader that checks whole
+    /// values itself, to skip one bad value and keep its neighbours, turns it off; ``readString()``
+    /// still never returns text that is not UTF-8.
+    public var checksStringUTF8 = true
 
     /// The kinds of value, as the first byte of one tells them.
     public enum Kind: Sendable {
@@ -229,11 +233,27 @@ public struct JSONReader {
             throw fail(stringProblem(from: start), at: badStringByte(from: start))
         }
         let body = start..<(offset - 1)
-        guard UTF8Check.isValid(UnsafeBufferPointer(rebasing: text[body])) else {
+        guard !checksStringUTF8 || UTF8Check.isValid(UnsafeBufferPointer(rebasing: text[body])) else {
             offset = quote
             throw invalidUTF8(in: body)
         }
         return (body, escaped)
+    }
+
+    /// The text of a string body found by ``readStringBody()`` or ``nextKeyBody(_:)``, its escapes
+    /// decoded; nil when it is not UTF-8 or a `\u` escape leaves half of a surrogate pair.
+    public func string(body: Range<Int>, escaped: Bool) -> String? {
+        guard body.lowerBound >= 0, body.upperBound <= n else { return nil }
+        let raw = UnsafeBufferPointer(rebasing: text[body])
+        guard escaped else { return String(validating: raw, as: UTF8.self) }
+        guard let bytes = JSONText.unescape(raw, strict: true) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// Whether the bytes in `range` (a value found by ``skipValue(maximumDepth:)``) are UTF-8.
+    public func isUTF8(_ range: Range<Int>) -> Bool {
+        guard range.lowerBound >= 0, range.upperBound <= n else { return false }
+        return UTF8Check.isValid(UnsafeBufferPointer(rebasing: text[range]))
     }
 
     func invalidUTF8(in body: Range<Int>) -> JSONSyntaxError {

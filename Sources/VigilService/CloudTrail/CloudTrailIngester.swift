@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import VigilAPI
 import VigilStore
@@ -8,13 +9,18 @@ import VigilStore
 ///
 /// Each record becomes one event, timestamped with its `eventTime`, in the stream
 /// `ACCOUNT_CloudTrail_REGION` named after the log file (or, for other file names, the first record's
-/// `recipientAccountId` and `awsRegion`). Records over 256 KB are skipped and counted, as CloudTrail
-/// does not send them to CloudWatch Logs. A file is identified by its content, and its progress is
-/// committed with every batch of its events: a file is never ingested twice, and a run killed in
-/// the middle of one resumes at the record where it stopped.
+/// `recipientAccountId` and `awsRegion`). A record that cannot be a log event is skipped and counted by
+/// reason, never its neighbours: over 256 KB (CloudTrail does not send those to CloudWatch Logs),
+/// without an `eventTime`, timed before 1970 (PutLogEvents refuses negative timestamps), or holding
+/// bytes that are not UTF-8. A file is identified by the SHA-256 of its bytes and the log group, and
+/// its progress is committed with every batch of its events: a file is never ingested twice into a
+/// group, one already finished is recognised before it is decompressed, and a run killed in the
+/// middle of one resumes at the record where it stopped.
 public struct CloudTrailIngester: Sendable {
     public let service: LogsService
     public let group: String
+    /// How many bytes one compressed file may inflate to before it is refused as a gzip bomb.
+    public var maximumInflatedBytes = Gzip.defaultMaximumSize
 
     /// The default log group, as in the CloudTrail console's default.
     public static let defaultGroup = "CloudTrail/DefaultLogGroup"
@@ -29,6 +35,8 @@ public struct CloudTrailIngester: Sendable {
         public var events = 0
         public var oversizeSkipped = 0
         public var untimedSkipped = 0
+        public var beforeEpochSkipped = 0
+        public var notUTF8Skipped = 0
         public var expiredSkipped = 0
         public var bytes: Int64 = 0
         public init() {}
@@ -98,30 +106,88 @@ public struct CloudTrailIngester: Sendable {
         }
     }
 
-    func ingest(file: String, into summary: inout Summary, report: (String) -> Void) async throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw CloudWatchLogsError.invalidParameter("cannot read the file")
+    /// Why a record is not ingested.
+    enum SkipReason: CaseIterable {
+        case oversize, untimed, beforeEpoch, notUTF8
+
+        var description: String {
+            switch self {
+            case .oversize: "over 256 KB"
+            case .untimed: "without an eventTime in ISO 8601 UTC"
+            case .beforeEpoch: "with an eventTime before 1970"
+            case .notUTF8: "holding bytes that are not UTF-8"
+            }
         }
-        let raw = [UInt8](data)
+    }
+
+    /// Why `record` cannot be a log event, if it cannot.
+    static func skipReason(_ record: CloudTrailLogFile.Record) -> SkipReason? {
+        if record.range.count > maximumRecordBytes { return .oversize }
+        if !record.isUTF8 { return .notUTF8 }
+        guard let time = record.eventTime else { return .untimed }
+        return time < 0 ? .beforeEpoch : nil
+    }
+
+    /// The progress row of a file: the SHA-256 of its bytes as stored (compressed or not) in one log
+    /// group; a copy under another name is the same file, the same file in another group is not.
+    static func source(group: String, digest: String) -> String { "cloudtrail:" + group + ":sha256:" + digest }
+
+    /// What a finished file's progress row says besides its offset: how many records it has to ingest,
+    /// so that a later run knows it is done without decompressing it, and its name, for people.
+    static func identity(records: Int, fileName: String) -> String { "records=\(records);file=\(fileName)" }
+
+    /// The record count in an ``identity(records:fileName:)`` text; nil for rows written before it
+    /// (their file name alone).
+    static func recordCount(identity: String) -> Int64? {
+        guard identity.hasPrefix("records="), let end = identity.firstIndex(of: ";") else { return nil }
+        return Int64(identity[identity.index(identity.startIndex, offsetBy: 8)..<end])
+    }
+
+    func ingest(file: String, into summary: inout Summary, report: (String) -> Void) async throws {
+        let raw: [UInt8]
+        do {
+            raw = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file), options: .mappedIfSafe))
+        } catch {
+            throw CloudWatchLogsError.invalidParameter("cannot read the file (\(Self.reason(error)))")
+        }
         summary.bytes += Int64(raw.count)
-        // A file is known by its content: a copy under another name is the same file.
-        let identity = Self.fingerprint(raw)
-        let source = "cloudtrail:" + identity
-        let saved = try await service.store.offset(source: source)
-        let bytes = Gzip.isGzip(raw) ? try Gzip.decompress(raw) : raw
+        let digest = SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
+        let source = Self.source(group: group, digest: digest)
+        var saved = try await service.store.offset(source: source)
+        if saved == nil, let legacy = try await service.store.offset(source: "cloudtrail:" + Self.fingerprint(raw)) {
+            // Progress recorded before files were known by SHA-256 (kept under the new name from now on).
+            saved = IngestOffset(source: source, identity: legacy.identity, offset: legacy.offset)
+        }
+        if let saved, let count = Self.recordCount(identity: saved.identity), saved.offset >= count {
+            summary.filesAlreadyIngested += 1
+            return
+        }
+        let bytes = Gzip.isGzip(raw) ? try Gzip.decompress(raw, maximumSize: maximumInflatedBytes) : raw
         let log = try CloudTrailLogFile(bytes: bytes)
 
-        var eligible: [CloudTrailLogFile.Record] = []
-        for record in log.records {
-            if record.range.count > Self.maximumRecordBytes {
-                summary.oversizeSkipped += 1
+        var eligible: [(record: CloudTrailLogFile.Record, time: Int64)] = []
+        var skipped: [SkipReason: (count: Int, first: Int)] = [:]
+        for (index, record) in log.records.enumerated() {
+            if let reason = Self.skipReason(record) {
+                skipped[reason, default: (0, index + 1)].count += 1
                 continue
             }
-            if record.eventTime == nil {
-                summary.untimedSkipped += 1
-                continue
+            guard let time = record.eventTime else { continue }
+            eligible.append((record, time))
+        }
+        for reason in SkipReason.allCases {
+            guard let (count, first) = skipped[reason] else { continue }
+            switch reason {
+            case .oversize: summary.oversizeSkipped += count
+            case .untimed: summary.untimedSkipped += count
+            case .beforeEpoch: summary.beforeEpochSkipped += count
+            case .notUTF8: summary.notUTF8Skipped += count
             }
-            eligible.append(record)
+            if saved == nil {
+                report(
+                    "\(count) record\(count == 1 ? "" : "s") \(reason.description) skipped (the first is record \(first))"
+                )
+            }
         }
         if let saved, saved.offset >= Int64(eligible.count) {
             summary.filesAlreadyIngested += 1
@@ -129,20 +195,20 @@ public struct CloudTrailIngester: Sendable {
         }
         // PutLogEvents wants chronological batches; a stable sort keeps the order of equal times, so
         // the record index saved as progress means the same record on every run.
-        let records = eligible.enumerated().sorted {
-            ($0.element.eventTime!, $0.offset) < ($1.element.eventTime!, $1.offset)
-        }.map(\.element)
+        let records = eligible.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(
+            \.element)
         let fileName = (file as NSString).lastPathComponent
+        let identity = Self.identity(records: records.count, fileName: fileName)
         let stream =
             CloudTrailLogFile.streamName(fileName: fileName)
-            ?? records.first.map { "\($0.account ?? "unknown")_CloudTrail_\($0.region ?? "unknown")" }
+            ?? records.first.map { "\($0.record.account ?? "unknown")_CloudTrail_\($0.record.region ?? "unknown")" }
             ?? "unknown_CloudTrail_unknown"
         try await service.ensureLogStream(group: group, name: stream)
 
         summary.files += 1
         if records.isEmpty {
             // A file with no eligible records is still remembered as done.
-            try await service.store.record(IngestOffset(source: source, identity: fileName, offset: 0))
+            try await service.store.record(IngestOffset(source: source, identity: identity, offset: 0))
             return
         }
         var start = Int(saved?.offset ?? 0)
@@ -150,16 +216,17 @@ public struct CloudTrailIngester: Sendable {
             var end = start
             var batchBytes = 0
             while end < records.count, end - start < LogsLimits.maximumBatchEvents,
-                batchBytes + records[end].range.count + LogsLimits.perEventOverhead <= LogsLimits.maximumBatchBytes,
-                records[end].eventTime! - records[start].eventTime! <= LogsLimits.maximumBatchSpan
+                batchBytes + records[end].record.range.count + LogsLimits.perEventOverhead
+                    <= LogsLimits.maximumBatchBytes,
+                records[end].time - records[start].time <= LogsLimits.maximumBatchSpan
             {
-                batchBytes += records[end].range.count + LogsLimits.perEventOverhead
+                batchBytes += records[end].record.range.count + LogsLimits.perEventOverhead
                 end += 1
             }
             let events = records[start..<end].map {
-                NewLogEvent(timestamp: $0.eventTime!, message: Array(bytes[$0.range]))
+                NewLogEvent(timestamp: $0.time, message: Array(bytes[$0.record.range]))
             }
-            let offset = IngestOffset(source: source, identity: fileName, offset: Int64(end))
+            let offset = IngestOffset(source: source, identity: identity, offset: Int64(end))
             let result = try await service.importLogEvents(group: group, stream: stream, events: events, offset: offset)
             for warning in result.warnings { report(warning) }
             summary.events += result.accepted
@@ -168,7 +235,20 @@ public struct CloudTrailIngester: Sendable {
         }
     }
 
-    /// A 128-bit content fingerprint (two FNV-1a-64 hashes with different seeds) plus the length.
+    /// What went wrong reading a file, in a sentence (Foundation's own errors say little).
+    static func reason(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain,
+            let code = POSIXErrorCode(rawValue: Int32(truncatingIfNeeded: posix.code))
+        {
+            return String(cString: strerror(code.rawValue))
+        }
+        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError { return "no such file" }
+        return ns.localizedDescription
+    }
+
+    /// The 128-bit fingerprint (two FNV-1a-64 hashes with different seeds, and the length) that named a
+    /// file's progress before SHA-256 did; read to recognise files ingested then.
     static func fingerprint(_ bytes: [UInt8]) -> String {
         var a: UInt64 = 0xcbf2_9ce4_8422_2325
         var b: UInt64 = 0x8422_2325_cbf2_9ce4

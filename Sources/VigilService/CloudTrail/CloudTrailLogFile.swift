@@ -6,7 +6,9 @@ import VigilPatterns
 ///
 /// The file is read once by the project's strict JSON reader (a malformed file is refused with the
 /// line, column and byte offset of the problem). Of each record only `eventTime`, `recipientAccountId` and `awsRegion`
-/// are read: the event's timestamp and, when the file name does not say, its log stream.
+/// are read: the event's timestamp and, when the file name does not say, its log stream. Bytes that are
+/// not UTF-8 inside a record do not refuse the file: the record says so (``Record/isUTF8``), and ingest
+/// skips it and counts it, keeping its neighbours.
 public struct CloudTrailLogFile: Sendable {
     /// One record: where it sits in ``bytes`` and the fields ingest needs.
     public struct Record: Sendable, Equatable {
@@ -15,6 +17,16 @@ public struct CloudTrailLogFile: Sendable {
         public let eventTime: Int64?
         public let account: String?
         public let region: String?
+        /// Whether the record's strings are all UTF-8 (a record that is not is not a log event).
+        public let isUTF8: Bool
+
+        public init(range: Range<Int>, eventTime: Int64?, account: String?, region: String?, isUTF8: Bool = true) {
+            self.range = range
+            self.eventTime = eventTime
+            self.account = account
+            self.region = region
+            self.isUTF8 = isUTF8
+        }
     }
 
     /// Why a file is not a CloudTrail log file.
@@ -40,6 +52,8 @@ public struct CloudTrailLogFile: Sendable {
     /// its `"Records"` member (which may appear once) with the three fields ingest needs.
     static func read(_ p: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> [Record]? {
         var r = JSONReader(p)
+        // Checked per record instead, so that one bad record does not refuse its neighbours.
+        r.checksStringUTF8 = false
         var records: [Record]?
         var top = try r.beginObject()
         while let key = try r.nextKey(&top) {
@@ -77,14 +91,16 @@ public struct CloudTrailLogFile: Sendable {
                 try r.skipValue()
                 continue
             }
-            let value = try r.readString()
+            let body = try r.readStringBody()
+            guard let value = r.string(body: body.range, escaped: body.escaped) else { continue }
             switch field {
             case 0: time = UTCDateText.parse(value)
             case 1: account = value
             default: region = value
             }
         }
-        return Record(range: start..<r.offset, eventTime: time, account: account, region: region)
+        let range = start..<r.offset
+        return Record(range: range, eventTime: time, account: account, region: region, isUTF8: r.isUTF8(range))
     }
 
     /// The stream CloudTrail would deliver this file's events to, `ACCOUNT_CloudTrail_REGION`, from a
