@@ -12,6 +12,8 @@ struct IngestFileCommand: AsyncParsableCommand {
         abstract:
             "Ingest each line of FILE (or '-' for standard input) as a log event; a rerun continues where the last stopped.",
         discussion: """
+            Progress belongs to the file (device, inode and its first bytes) and to the group and stream: a file rotated while \
+            no one read it is found among its siblings (app.log.1, app.log.1.gz) and finished before the new one. \
             With --follow, keeps reading lines as they are appended, like tail -F: a truncated file is read again from its start, \
             a rotated file is finished and the new one read from its start. Stops on SIGINT or SIGTERM after committing what it read. \
             While following, the retention sweep and the metric roll-up run every 10 minutes.

@@ -26,20 +26,13 @@ public struct AlarmScheduler: Sendable {
     /// `sleep` waits the given milliseconds; `holder` names this scheduler in the lease (unique per
     /// process: the default says which process, on which host, since when).
     public init(
-        service: AlarmsService, holder: String = AlarmScheduler.processHolder(),
+        service: AlarmsService, holder: String = LeaseHolder.current(),
         now: @escaping @Sendable () -> Int64, sleep: @escaping @Sendable (Int64) async -> Void
     ) {
         self.service = service
         self.holder = holder
         self.now = now
         self.sleep = sleep
-    }
-
-    /// `pid 4242 on build-7 since 2026-12-01T10:00:00Z`.
-    public static func processHolder() -> String {
-        let info = ProcessInfo.processInfo
-        return
-            "pid \(info.processIdentifier) on \(info.hostName) since \(UTCDateText.seconds(Int64(Date().timeIntervalSince1970 * 1000)))"
     }
 
     /// Evaluates at every slot boundary until `shouldStop` returns true (checked before each wait and
@@ -72,8 +65,8 @@ public struct AlarmScheduler: Sendable {
         while !shouldStop() {
             let t = now()
             if renewed == Int64.min || t - renewed >= Self.leaseDuration / 4 {
-                let lease = try await store.acquireLease(
-                    Self.leaseName, holder: holder, now: t, until: t + Self.leaseDuration)
+                let lease = try await LeaseHolder.acquire(
+                    Self.leaseName, holder: holder, now: t, until: t + Self.leaseDuration, in: store)
                 guard lease.holder == holder else {
                     if waitingFor != lease.holder {
                         waitingFor = lease.holder
