@@ -82,6 +82,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fuzz target bodies (scripts/fuzz.sh drives them with libFuzzer; FuzzReplayTests replays their corpus).
+        .target(
+            name: "VigilFuzz",
+            dependencies: ["VigilPatterns", "VigilAPI", "VigilAlarms", "VigilService"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilFuzzTests",
+            dependencies: ["VigilFuzz"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VigilPatternsTests",
             dependencies: ["VigilPatterns", "VigilBench"],
@@ -119,3 +130,17 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer driver, only in the fuzz build (`VIGIL_FUZZ=1`, its own scratch path, built with
+// `-sanitize=fuzzer,address`; its main hands over to libFuzzer's driver).
+if Context.environment["VIGIL_FUZZ"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+        .executableTarget(
+            name: "vigil-fuzz",
+            dependencies: ["VigilFuzz", "CFuzzer"],
+            path: "Fuzz/Driver",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}

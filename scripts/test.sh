@@ -9,6 +9,8 @@ if ! command -v gzip >/dev/null || ! command -v python3 >/dev/null; then
   apt-get update -qq && apt-get install -y -qq gzip python3 >/dev/null
 fi
 # Style never drifts: the checked-in .swift-format (120 columns), warnings as errors.
-swift format lint --strict --recursive --parallel Package.swift Sources Tests
+swift format lint --strict --recursive --parallel Package.swift Sources Tests Fuzz
 swift build --build-tests
 swift test --skip-build
+# Every parser under libFuzzer for a few seconds each (docs/fuzzing.md), so a regression shows at once.
+scripts/fuzz.sh --seconds 8

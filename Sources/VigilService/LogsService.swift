@@ -481,7 +481,7 @@ public final class LogsService: Sendable {
     }
 
     /// The API's transformation as the pattern compiler takes it.
-    static func transformation(_ t: CloudWatchLogs.MetricTransformation) -> MetricTransformation {
+    public static func transformation(_ t: CloudWatchLogs.MetricTransformation) -> MetricTransformation {
         MetricTransformation(
             metricName: t.metricName, metricNamespace: t.metricNamespace, metricValue: t.metricValue,
             defaultValue: t.defaultValue, dimensions: t.dimensions, unit: t.unit?.rawValue)

@@ -1,0 +1,36 @@
+/// The parsers that take hostile input, each as a fuzz target: one function from arbitrary bytes that
+/// must neither trap nor break a property of its parser. libFuzzer drives them (`scripts/fuzz.sh`),
+/// and `FuzzReplayTests` replays the kept corpus and every crash ever found as regular tests.
+///
+/// A broken property traps (`precondition`), which is how libFuzzer learns of it.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// A filter pattern (the first line) compiled and matched against messages (the other lines).
+    case patterns
+    /// The strict JSON reader over arbitrary text, and JSON filter patterns over it as a log event.
+    case json
+    /// PutMetricFilter's input, as the API and `--cli-input-json` decode it, compiled and applied.
+    case metricFilter = "metric-filter"
+    /// PutMetricAlarm's input decoded and validated into an alarm.
+    case alarm
+    /// A CloudTrail log file split into its records.
+    case cloudtrail
+    /// gzip inflated by zlib, under a cap.
+    case gzip
+
+    /// Runs the target on one input.
+    public func run(_ input: UnsafeBufferPointer<UInt8>) {
+        let bytes = Array(input)
+        switch self {
+        case .patterns: PatternsFuzz.run(bytes)
+        case .json: JSONFuzz.run(bytes)
+        case .metricFilter: MetricFilterFuzz.run(bytes)
+        case .alarm: AlarmFuzz.run(bytes)
+        case .cloudtrail: CloudTrailFuzz.run(bytes)
+        case .gzip: GzipFuzz.run(bytes)
+        }
+    }
+
+    public func run(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { run($0) }
+    }
+}
