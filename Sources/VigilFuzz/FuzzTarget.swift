@@ -16,6 +16,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case cloudtrail
     /// gzip inflated by zlib, under a cap.
     case gzip
+    /// A log event in the embedded metric format.
+    case emf
 
     /// Runs the target on one input.
     public func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -27,6 +29,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .alarm: AlarmFuzz.run(bytes)
         case .cloudtrail: CloudTrailFuzz.run(bytes)
         case .gzip: GzipFuzz.run(bytes)
+        case .emf: EmbeddedMetricsFuzz.run(bytes)
         }
     }
 
