@@ -406,6 +406,14 @@ public struct FilterPatternParser {
                         throw error(
                             "expected-index", i, "expected an array index or '*' after '[' in '\(text(start..<i))'")
                     }
+                    if i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 {
+                        var end = i
+                        while end < bytes.count, bytes[end] >= 48, bytes[end] <= 57 { end += 1 }
+                        throw error(
+                            "index-too-large", open + 1,
+                            "the array index \(text(open + 1..<end)) is too large: an index has at most 9 digits (0 to 999999999)"
+                        )
+                    }
                     steps.append(.index(value))
                 }
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "]") else {
@@ -483,7 +491,10 @@ public struct FilterPatternParser {
                 entries.append(.ellipsis)
             } else if bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: "]") {
                 if bytes[i] == UInt8(ascii: "]") && entries.isEmpty {
-                    throw error("empty-delimited-pattern", open, "the space-delimited pattern '[]' has no fields")
+                    // `[]`: no field named, so every field is one, as `$1`, `$2`, … (TestMetricFilter's
+                    // "without specifying any fields" example): the same as `[...]`.
+                    i += 1
+                    return DelimitedPattern(entries: [.ellipsis], fieldNames: [:])
                 }
                 entries.append(.field(name: nil, condition: nil))
             } else {

@@ -11,4 +11,8 @@ struct Vigil: AsyncParsableCommand {
             AlarmsCommand.self, BacktestCommand.self, MaintainCommand.self, BenchCommand.self,
         ]
     )
+
+    static func main() async {
+        await main(EmptyOptionValue.rewrite(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -57,6 +57,28 @@ struct DelimitedPatternTests {
             ])
     }
 
+    /// TestMetricFilter's example "without specifying any fields": `[]` matches every event and
+    /// extracts each field by position (the values as the API reference's sample response lists them).
+    @Test("[] matches every event and extracts every field as $1, $2, …")
+    func emptyFieldList() throws {
+        let matches = try TestMetricFilter.run(filterPattern: "[]", logEventMessages: Self.apache)
+        #expect(matches.map(\.eventMessage) == Self.apache)
+        let expected: [[String: String]] = [
+            ("1534", "200", "13:25:15"), ("5324", "500", "13:35:22"), ("4355", "200", "13:50:35"),
+        ]
+        .map { size, status, time in
+            [
+                "$7": size, "$6": status, "$4": "10/Oct/2000:\(time) -0700", "$5": "GET /apache_pb.gif HTTP/1.0",
+                "$2": "-", "$3": "frank", "$1": "127.0.0.1",
+            ]
+        }
+        #expect(matches.map(\.extractedValues) == expected)
+        #expect(
+            try TestMetricFilter.run(filterPattern: "[]", logEventMessages: ["x"]).map(\.extractedValues) == [
+                ["$1": "x"]
+            ])
+    }
+
     @Test("numbers compare numerically, text that is not a number only by = and !=")
     func numericFields() throws {
         let messages = ["GET 0200", "GET 2e2", "GET abc"]

@@ -25,7 +25,11 @@ struct PatternErrorTests {
             ("[a, a]", "duplicate-field", 4, "'a' appears twice"),
             ("[a b]", "expected-comma", 3, "expected ',' or ']'"),
             ("[a, b = ]", "expected-value", 8, "expected a value after '='"),
-            ("[]", "empty-delimited-pattern", 0, "has no fields"),
+            (
+                "{ $.a[99999999999999999999] = 1 }", "index-too-large", 6,
+                "the array index 99999999999999999999 is too large"
+            ),
+            ("{ $.a[1000000000] = 1 }", "index-too-large", 6, "at most 9 digits"),
             ("[a = 1 && c = 2, b]", "unknown-field", 10, "'c' is not a field"),
             ("\"unterminated", "unterminated-string", 0, "not closed with '\"'"),
             ("%abc", "unterminated-regex", 0, "not closed with '%'"),

@@ -88,6 +88,18 @@ struct CLITests {
                 && !r.stdout.contains("\"eventNumber\": 1"))
     }
 
+    @Test(
+        "an empty pattern, written --filter-pattern= as scripts do, matches every event; a value after = is kept",
+        arguments: [
+            (["--filter-pattern="], 2), (["--filter-pattern", ""], 2), (["--filter-pattern=-DEBUG"], 1),
+            (["--filter-pattern=a=b"], 0),
+        ])
+    func emptyPattern(_ pattern: [String], _ matches: Int) async throws {
+        let r = try await run(["test-pattern"] + pattern + ["--log-event-messages", "INFO one", "DEBUG two"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.components(separatedBy: "\"eventNumber\"").count - 1 == matches, "\(r.stdout)")
+    }
+
     @Test("an invalid pattern exits non-zero with the AWS error name and the position")
     func invalidPattern() async throws {
         let r = try await run(["test-pattern", "--filter-pattern", "{ $.eventName }", "--log-event-messages", "x"])
