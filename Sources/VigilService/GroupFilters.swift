@@ -9,8 +9,8 @@ import VigilStore
 /// All filters are evaluated together by one ``FilterSet``: literal prefilters are shared and a JSON
 /// event is scanned once for every JSON filter. Matching events add their metric value at the event's
 /// timestamp; only a filter whose value or dimensions come from the event looks at it again. A filter
-/// with a `defaultValue` reports it once for each minute of a batch in which it matched nothing
-/// (docs/logs.md).
+/// with a `defaultValue` emits it for each event its pattern does not match, as the API reference
+/// defines it (docs/logs.md).
 final class GroupFilters: Sendable {
     let filters: [MetricFilter]
     let set: FilterSet
@@ -64,8 +64,15 @@ final class GroupFilters: Sendable {
         var refusedDimensions: Set<Int> = []
         var scratch = FilterSet.Scratch(set)
         var matchedInEvent = [Bool](repeating: false, count: filters.count)
-        var minutesWithMatch = [Set<Int64>](repeating: [], count: filters.count)
-        var minutesWithoutMatch = [Set<Int64>](repeating: [], count: filters.count)
+        // The default values of events a filter did not match, counted per minute like the constants.
+        var defaults = [(minute: Int64, count: Double)](repeating: (Int64.min, 0), count: filters.count)
+        func flushDefaults(_ k: Int) {
+            guard defaults[k].count > 0, let d = filters[k].transformation.defaultValue else { return }
+            out.add(
+                MetricDatapoint(
+                    key: keys[k], timestamp: defaults[k].minute, values: StatisticSet(value: d, count: defaults[k].count)))
+            defaults[k].count = 0
+        }
         // Constant observations (count 1 per match, the usual filter) are counted per minute here and
         // added once per filter and minute, not hashed into the aggregator per event.
         var runs = [(minute: Int64, count: Double)](repeating: (Int64.min, 0), count: filters.count)
@@ -81,9 +88,10 @@ final class GroupFilters: Sendable {
             let minute = Period.floor(e.timestamp, to: 60_000)
             e.message.withUnsafeBufferPointer { message in
                 set.forEachMatch(message, &scratch) { k in
-                    // A match whose value field is missing or not a number produces nothing (as AWS).
+                    // The pattern matched: no default value for this event, whatever follows. A match whose
+                    // value field is missing or not a number produces nothing (as AWS).
+                    matchedInEvent[k] = true
                     if constants[k] != nil {
-                        matchedInEvent[k] = true
                         if runs[k].minute != minute {
                             flushRun(k)
                             runs[k].minute = minute
@@ -92,7 +100,6 @@ final class GroupFilters: Sendable {
                         return
                     }
                     guard let o = filters[k].observe(message), !o.isDefault else { return }
-                    matchedInEvent[k] = true
                     var key = keys[k]
                     if !o.dimensions.isEmpty {
                         // A value CloudWatch would refuse (empty, non-ASCII, a control character, over
@@ -125,22 +132,17 @@ final class GroupFilters: Sendable {
                     out.add(MetricDatapoint(key: key, timestamp: e.timestamp, value: o.value))
                 }
             }
-            for k in withDefault {
-                if matchedInEvent[k] {
-                    minutesWithMatch[k].insert(minute)
-                } else {
-                    minutesWithoutMatch[k].insert(minute)
+            for k in withDefault where !matchedInEvent[k] {
+                if defaults[k].minute != minute {
+                    flushDefaults(k)
+                    defaults[k].minute = minute
                 }
+                defaults[k].count += 1
             }
             for k in matchedInEvent.indices where matchedInEvent[k] { matchedInEvent[k] = false }
         }
         for k in filters.indices { flushRun(k) }
-        for k in withDefault {
-            let d = filters[k].transformation.defaultValue!
-            for minute in minutesWithoutMatch[k].subtracting(minutesWithMatch[k]) {
-                out.add(MetricDatapoint(key: keys[k], timestamp: minute, value: d))
-            }
-        }
+        for k in withDefault { flushDefaults(k) }
         return (out, warnings)
     }
 }

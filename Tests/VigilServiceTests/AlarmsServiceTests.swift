@@ -115,6 +115,27 @@ struct AlarmsServiceTests {
                 && action["stateUpdateTimestamp"] as? Int64 == Self.start + 1_200_000)
     }
 
+    /// CloudWatch's "alarms and missing data" page: alarms on AWS/DynamoDB metrics always ignore missing
+    /// data, whatever TreatMissingData says; other namespaces follow it. (AWS/ namespaces are refused by
+    /// PutMetricData, so here such an alarm only ever sees missing data.)
+    @Test(
+        "an alarm on an AWS/DynamoDB metric keeps its state through missing data, whatever TreatMissingData says",
+        arguments: [("AWS/DynamoDB", AlarmState.insufficientData), ("CloudTrailMetrics", .alarm)])
+    func dynamoDBIgnoresMissingData(_ namespace: String, _ afterGap: AlarmState) async throws {
+        let (alarms, _, clock, _) = try setUp()
+        var p = Self.parameters()
+        p.namespace = namespace
+        p.treatMissingData = .breaching
+        try await alarms.putMetricAlarm(p)
+        for k in 1...3 {
+            clock.set(Self.start + Int64(k) * 300_000)
+            try await alarms.evaluate(at: clock.now)
+        }
+        let alarm = try #require(try await alarms.describeAlarms().metricAlarms?.first)
+        #expect(alarm.stateValue == afterGap, "\(namespace)")
+        #expect(alarm.treatMissingData == .breaching, "the alarm reports what it was given")
+    }
+
     @Test(
         "updating an alarm keeps its state and history; disabled actions send nothing; SetAlarmState holds until the next evaluation"
     )

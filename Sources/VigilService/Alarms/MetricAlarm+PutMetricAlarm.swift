@@ -5,6 +5,9 @@ import VigilMetrics
 extension MetricAlarm {
     /// The alarm PutMetricAlarm's input defines, checked as CloudWatch checks it (threshold alarms on
     /// one metric: metric math and anomaly detection are refused as not built yet).
+    /// The namespace whose alarms keep their state through missing data, whatever TreatMissingData says.
+    public static let alwaysIgnoresMissingData = "AWS/DynamoDB"
+
     public init(validating p: CloudWatch.PutMetricAlarmInput) throws(CloudWatchError) {
         let name = p.alarmName
         guard (1...255).contains(name.count), name.unicodeScalars.allSatisfy(\.isASCII) else {
@@ -83,9 +86,14 @@ extension MetricAlarm {
             if let list, list.count > 5 { throw .invalid("The collection \(key) must not have a size greater than 5.") }
         }
         let percent: Double? = if case .percentile(let v, _) = statistic { v } else { nil }
+        // "Alarms on metrics in the AWS/DynamoDB namespace always ignore missing data even if you choose a
+        // different option" (CloudWatch's "alarms and missing data" page); the alarm still reports the
+        // TreatMissingData it was given.
+        let missing: AlarmRule.MissingData =
+            namespace == Self.alwaysIgnoresMissingData ? .ignore : p.treatMissingData ?? .missing
         let rule = AlarmRule(
             periodSeconds: period, evaluationPeriods: evaluationPeriods, datapointsToAlarm: m, threshold: threshold,
-            comparison: op, treatMissingData: p.treatMissingData ?? .missing, percentile: percent,
+            comparison: op, treatMissingData: missing, percentile: percent,
             evaluateLowSampleCountPercentile: evaluateLow)
         self.init(
             name: name, description: p.alarmDescription, namespace: namespace, metricName: metricName,
