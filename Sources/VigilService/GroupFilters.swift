@@ -70,7 +70,8 @@ final class GroupFilters: Sendable {
             guard defaults[k].count > 0, let d = filters[k].transformation.defaultValue else { return }
             out.add(
                 MetricDatapoint(
-                    key: keys[k], timestamp: defaults[k].minute, values: StatisticSet(value: d, count: defaults[k].count)))
+                    key: keys[k], timestamp: defaults[k].minute,
+                    values: StatisticSet(value: d, count: defaults[k].count)))
             defaults[k].count = 0
         }
         // Constant observations (count 1 per match, the usual filter) are counted per minute here and
