@@ -80,4 +80,34 @@ struct ActionsSuppressionTests {
         let outcome10 = s.advance(to: Self.t + 60_000)
         #expect(outcome10 == .release)
     }
+
+    /// The instant a period ends belongs to after it: a change arriving exactly then is not held (an OK
+    /// change runs at once, an ALARM change starts a new wait period), and replaces the change held so
+    /// far, whose state is no longer the composite's (docs/alarms.md).
+    @Test(
+        "a change arriving exactly when the extension period ends is no longer suppressed",
+        arguments: [
+            (Int64(-1), AlarmState.ok, false, ActionsSuppression.Cause?.some(.extensionPeriod)),
+            (0, .ok, true, nil), (1, .ok, true, nil),
+            (-1, .alarm, false, .extensionPeriod), (0, .alarm, false, .waitPeriod),
+        ])
+    func extensionPeriodEnd(_ offset: Int64, _ state: AlarmState, _ runs: Bool, _ cause: ActionsSuppression.Cause?) {
+        var s = ActionsSuppression()
+        s.suppressorChanged(to: .alarm, at: Self.t, Self.settings)
+        _ = s.compositeChanged(to: .alarm, suppressorState: .alarm, at: Self.t + 1_000, Self.settings)
+        s.suppressorChanged(to: .ok, at: Self.t + 60_000, Self.settings)
+        let end = Self.t + 60_000 + 180_000
+        #expect(s.until == end)
+        let ran = s.compositeChanged(to: state, suppressorState: .ok, at: end + offset, Self.settings)
+        #expect(ran == runs && s.cause == cause && s.held == !runs, "\(offset) \(state)")
+        if cause == .waitPeriod { #expect(s.until == end + 120_000) }
+    }
+
+    @Test("held actions run at the instant their period ends, not a millisecond before", arguments: [Int64(-1), 0, 1])
+    func waitPeriodEnd(_ offset: Int64) {
+        var s = ActionsSuppression()
+        _ = s.compositeChanged(to: .alarm, suppressorState: .ok, at: Self.t, Self.settings)
+        let outcome = s.advance(to: Self.t + 120_000 + offset)
+        #expect(outcome == (offset >= 0 ? .release : .keep))
+    }
 }

@@ -323,4 +323,22 @@ struct CloudTrailIngesterTests {
         let summary = try await ingester.ingest(paths: [path])
         #expect(summary.filesAlreadyIngested == 1 && summary.events == 0)
     }
+
+    /// A large file is split in linear time with memory proportional to it: 1, 10 and 100 MB of records.
+    @Test("log files of 1, 10 and 100 MB split into every record", arguments: [1, 10, 100])
+    func largeFiles(megabytes: Int) throws {
+        let record = Array(Self.record("2025-11-24T10:00:00Z", "GetObject", padding: 900).utf8)
+        let count = megabytes * 1_000_000 / (record.count + 1)
+        var bytes = Array(#"{"Records":["#.utf8)
+        bytes.reserveCapacity(count * (record.count + 1) + 16)
+        for k in 0..<count {
+            if k > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += record
+        }
+        bytes += Array("]}".utf8)
+        let file = try CloudTrailLogFile(bytes: bytes)
+        #expect(file.records.count == count)
+        #expect(file.records.allSatisfy { $0.range.count == record.count && $0.eventTime == 1_763_978_400_000 })
+        #expect(file.records.last.map { Array(bytes[$0.range]) } == record)
+    }
 }

@@ -210,4 +210,17 @@ struct FileIdentityTests {
             #expect(FileProgress(text: text) == nil, "\(text)")
         }
     }
+
+    @Test("files of 1 and 10 MB are ingested line for line, and a rerun adds nothing", arguments: [1, 10])
+    func largeFiles(megabytes: Int) async throws {
+        let s = try Setup()
+        let line = String(repeating: "x", count: 99)
+        let count = megabytes * 1_000_000 / 100
+        try Data(String(repeating: line + "\n", count: count).utf8).write(to: URL(fileURLWithPath: s.path))
+        let first = try await s.ingest()
+        #expect(first.events == count && first.bytes == Int64(count * 100))
+        #expect(try await s.ingest().events == 0)
+        let stored = try await s.service.store.events(group: "app", EventQuery(limit: count + 1))
+        #expect(stored.count == count)
+    }
 }

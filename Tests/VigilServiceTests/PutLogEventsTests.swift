@@ -97,6 +97,21 @@ struct PutLogEventsTests {
             } == ["kept 1", "kept 2"])
     }
 
+    /// PutLogEvents accepts events "no more than 14 days in the past" and "no more than 2 hours in the
+    /// future": the instants 14 days back and 2 hours ahead are inside, a millisecond beyond is not.
+    @Test(
+        "the age limits at their exact instants",
+        arguments: [
+            (-14 * Self.day, true), (-14 * Self.day - 1, false), (2 * Self.hour, true), (2 * Self.hour + 1, false),
+        ])
+    func ageBoundaries(_ offset: Int64, _ accepted: Bool) async throws {
+        let s = try await service()
+        let r = try await s.putLogEvents(
+            group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1",
+            events: [event(Self.now + offset, "edge")])
+        #expect(r.accepted == (accepted ? 1 : 0), "\(offset)")
+    }
+
     @Test("rejects retention values AWS does not offer")
     func retentionValues() async throws {
         let s = try await service()

@@ -51,6 +51,35 @@ struct MetricStoreTests {
         #expect(try await store.rollUp(now: now) == MetricRetention.Summary())  // nothing left to do
     }
 
+    /// CloudWatch keeps 1-hour data for 455 days: a datapoint exactly 455 days old is kept (in its hour),
+    /// one a millisecond older falls into the hour before and is deleted.
+    @Test(
+        "data exactly 455 days old is kept, a millisecond older is deleted",
+        arguments: [
+            (455 * Self.day - 1, true), (455 * Self.day, true), (455 * Self.day + 1, false), (456 * Self.day, false),
+        ])
+    func retentionBoundary(_ age: Int64, _ kept: Bool) async throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        let now = 600 * Self.day
+        try await record(store, [(now - age, 3)])
+        _ = try await store.rollUp(now: now)
+        let rows = try await store.aggregates(key, start: 0, end: now, highResolution: false)
+        #expect(rows.map(\.1.sum) == (kept ? [3] : []), "age \(age) ms")
+    }
+
+    /// Each stage of the schedule at its own boundary: a minute row exactly 15 days old stays a minute
+    /// row; the minute before it is rolled into its 5-minute row.
+    @Test("a minute exactly 15 days old stays a minute; the one before is rolled up")
+    func minuteBoundary() async throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        let now = 600 * Self.day
+        let cutoff = now - 15 * Self.day
+        try await record(store, [(cutoff, 1), (cutoff - 60_000, 2)])
+        _ = try await store.rollUp(now: now)
+        let rows = try await store.aggregates(key, start: cutoff - 300_000, end: cutoff + 60_000, highResolution: false)
+        #expect(rows.map(\.0) == [cutoff - 300_000, cutoff] && rows.map(\.1.sum) == [2, 1])
+    }
+
     @Test("high-resolution seconds are kept for 3 hours; their minutes stay")
     func highResolution() async throws {
         let store = try SQLiteLogStore(path: ":memory:")
