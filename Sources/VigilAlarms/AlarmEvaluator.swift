@@ -67,12 +67,13 @@ public enum AlarmEvaluator {
             return nil
         }
         let real = usable.indices.filter { usable[$0] != nil }
+        let present = usable.compactMap { $0 }
         func judge(_ d: AlarmDatapoint) -> Point {
             rule.comparison.breaches(d.value, rule.threshold) ? .breaching(d) : .notBreaching(d)
         }
 
         if real.count >= n {
-            let points = real.suffix(n).map { judge(usable[$0]!) }
+            let points = present.suffix(n).map(judge)
             return decide(rule, points, missingCount: 0, filledAs: nil, current: current, undecided: current)
         }
         if real.isEmpty {

@@ -21,6 +21,6 @@ public enum StatisticsQuery {
             let p = Period.floor(minute, to: length)
             byPeriod[p, default: .empty].merge(set)
         }
-        return byPeriod.keys.sorted().map { PeriodResult(timestamp: $0, values: byPeriod[$0]!) }
+        return byPeriod.sorted { $0.key < $1.key }.map { PeriodResult(timestamp: $0.key, values: $0.value) }
     }
 }

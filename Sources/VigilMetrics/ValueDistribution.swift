@@ -149,9 +149,9 @@ public struct ValueDistribution: Sendable, Equatable {
             out.append(2)
             put(zeros.bitPattern)
             put(UInt32(buckets.count))
-            for i in buckets.keys.sorted() {
+            for (i, count) in buckets.sorted(by: { $0.key < $1.key }) {
                 put(i)
-                put(buckets[i]!.bitPattern)
+                put(count.bitPattern)
             }
         case .unavailable:
             out.append(3)

@@ -80,7 +80,7 @@ struct MultiLiteralSearcher: Sendable {
             for l in long {
                 // The span of s windows ending latest whose windows are all rarely shared.
                 let span = Swift.stride(from: l.count - s, through: 3, by: -1).first { j in
-                    (j..<(j + s)).allSatisfy { sharing[window(l, $0)]! <= bound }
+                    (j..<(j + s)).allSatisfy { sharing[window(l, $0), default: 0] <= bound }
                 }
                 guard let span else { break }
                 spans.append(span..<(span + s))

@@ -41,8 +41,13 @@ struct BacktestCommand: AsyncParsableCommand {
             throw ValidationError("give either --evaluate-at or --from with --to.")
         }
         if evaluateAt == nil && (from == nil || to == nil) { throw ValidationError("--from and --to go together.") }
-        if let step, step < 1 { throw ValidationError("--step must be at least 1 second.") }
+        if let step, step < 1 || step > Self.longestStep {
+            throw ValidationError("--step must be from 1 to \(Self.longestStep) seconds (455 days), not \(step).")
+        }
     }
+
+    /// The longest step between instants: how long CloudWatch keeps any data.
+    static let longestStep = 455 * 86_400
 
     func run() async throws {
         var alarm: MetricAlarm?

@@ -22,6 +22,19 @@ struct BacktestCommandTests {
         #expect(try states(r.stdout) == ["OK", "ALARM", "OK"])
     }
 
+    @Test(
+        "a sweep's --step at and beyond its bounds",
+        arguments: [("0", false), ("1", true), ("39312000", true), ("39312001", false), ("9223372036854775807", false)])
+    func stepBounds(_ step: String, _ accepted: Bool) async throws {
+        let r = try await CLITests().run([
+            "backtest", "--alarm", Self.root + "/examples/alarms/console-sign-in-failures.json",
+            "--metric-data", Self.root + "/examples/alarms/console-sign-in-failures-data.json",
+            "--from", "2026-11-24T10:00:00Z", "--to", "2026-11-24T10:00:05Z", "--step", step,
+        ])
+        #expect((r.status == 0) == accepted, "\(step): \(r.stderr)")
+        if !accepted { #expect(r.stderr.contains("--step must be from 1 to 39312000 seconds"), "\(r.stderr)") }
+    }
+
     @Test("replays the metric a metric filter stored, and refuses an invalid alarm like PutMetricAlarm")
     func replayAndErrors() async throws {
         let dir = NSTemporaryDirectory() + "vigil-backtest-\(UUID().uuidString)"
