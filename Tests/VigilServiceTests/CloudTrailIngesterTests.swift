@@ -229,9 +229,11 @@ struct CloudTrailIngesterTests {
                 "an eventTime that is not a time", Self.record("2025-02-30T00:00:00Z", "Feb30"),
                 "without an eventTime in ISO 8601 UTC"
             ),
-            ("oversize", Self.record("2025-11-24T10:00:01Z", "Big", padding: 262_144), "over 256 KB"),
+            ("oversize", "", "over 256 KB"),
         ])
-    func skipsBadRecords(_ label: String, _ bad: String, _ reason: String) async throws {
+    func skipsBadRecords(_ label: String, _ given: String, _ reason: String) async throws {
+        // The oversize record is built here, so that the test's log does not print 256 KB of it.
+        let bad = given.isEmpty ? Self.record("2025-11-24T10:00:01Z", "Big", padding: 262_144) : given
         let dir = try Self.temporaryDirectory()
         let good = [Self.record("2025-11-24T10:00:00Z", "First"), Self.record("2025-11-24T10:00:02Z", "Last")]
         let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_x.json"
