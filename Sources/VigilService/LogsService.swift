@@ -282,7 +282,10 @@ public final class LogsService: Sendable {
     func append(group: String, stream: String, events: [NewLogEvent], offset: IngestOffset?, history: Bool) async throws
         -> PutLogEventsResult
     {
-        try await cloudWatchLogs {
+        // The model's constraints come before any lookup, as on AWS: an empty batch is refused as such
+        // even for a group that does not exist.
+        if events.isEmpty { _ = try LogEventBatch.check(events, now: 0, retentionInDays: nil) }
+        return try await cloudWatchLogs {
             let retention = try await store.retention(group: group)
             let at = now()
             let (accepted, result) = try LogEventBatch.check(

@@ -8,7 +8,7 @@ struct Vigil: AsyncParsableCommand {
         abstract: "A self-hosted twin of CloudWatch Logs metric filters, alarms and notifications.",
         subcommands: [
             TestPatternCommand.self, MatchCommand.self, IngestCommand.self, LogsCommand.self, MetricsCommand.self,
-            AlarmsCommand.self, BacktestCommand.self, MaintainCommand.self, BenchCommand.self,
+            AlarmsCommand.self, BacktestCommand.self, MaintainCommand.self, ServeCommand.self, BenchCommand.self,
         ]
     )
 

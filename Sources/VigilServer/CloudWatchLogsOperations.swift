@@ -1,0 +1,68 @@
+import VigilAPI
+import VigilPatterns
+import VigilService
+
+/// CloudWatch Logs' operations on awsJson 1.1 (`X-Amz-Target: Logs_20140328.<Operation>`), each a call
+/// of ``LogsService``: every operation the CLI has.
+enum CloudWatchLogsOperations {
+    static let targetPrefix = "Logs_20140328"
+
+    static func table(_ logs: LogsService) -> [String: AWSJSONOperation] {
+        let e: @Sendable (APIInputError) -> any Error = { CloudWatchLogsError($0) }
+        typealias L = CloudWatchLogs
+        return [
+            "CreateLogGroup": .decoded(L.CreateLogGroupInput.self, mapError: e) { try await logs.createLogGroup($0) },
+            "DeleteLogGroup": .decoded(L.DeleteLogGroupInput.self, mapError: e) { try await logs.deleteLogGroup($0) },
+            "DescribeLogGroups": .decoded(L.DescribeLogGroupsInput.self, mapError: e) {
+                try await logs.describeLogGroups($0)
+            },
+            "PutRetentionPolicy": .decoded(L.PutRetentionPolicyInput.self, mapError: e) {
+                try await logs.putRetentionPolicy($0)
+            },
+            "DeleteRetentionPolicy": .decoded(L.DeleteRetentionPolicyInput.self, mapError: e) {
+                try await logs.deleteRetentionPolicy($0)
+            },
+            "TagResource": .decoded(L.TagResourceInput.self, mapError: e) { try await logs.tagResource($0) },
+            "UntagResource": .decoded(L.UntagResourceInput.self, mapError: e) { try await logs.untagResource($0) },
+            "ListTagsForResource": .decoded(L.ListTagsForResourceInput.self, mapError: e) {
+                try await logs.listTagsForResource($0)
+            },
+            "TagLogGroup": .decoded(L.TagLogGroupInput.self, mapError: e) { try await logs.tagLogGroup($0) },
+            "UntagLogGroup": .decoded(L.UntagLogGroupInput.self, mapError: e) { try await logs.untagLogGroup($0) },
+            "ListTagsLogGroup": .decoded(L.ListTagsLogGroupInput.self, mapError: e) {
+                try await logs.listTagsLogGroup($0)
+            },
+            "CreateLogStream": .decoded(L.CreateLogStreamInput.self, mapError: e) {
+                try await logs.createLogStream($0)
+            },
+            "DeleteLogStream": .decoded(L.DeleteLogStreamInput.self, mapError: e) {
+                try await logs.deleteLogStream($0)
+            },
+            "DescribeLogStreams": .decoded(L.DescribeLogStreamsInput.self, mapError: e) {
+                try await logs.describeLogStreams($0)
+            },
+            "PutLogEvents": .decoded(L.PutLogEventsInput.self, mapError: e) { try await logs.putLogEvents($0) },
+            "GetLogEvents": .decoded(L.GetLogEventsInput.self, mapError: e) { try await logs.getLogEvents($0) },
+            "FilterLogEvents": .decoded(L.FilterLogEventsInput.self, mapError: e) {
+                try await logs.filterLogEvents($0)
+            },
+            "PutMetricFilter": .decoded(L.PutMetricFilterInput.self, mapError: e) {
+                try await logs.putMetricFilter($0)
+            },
+            "DeleteMetricFilter": .decoded(L.DeleteMetricFilterInput.self, mapError: e) {
+                try await logs.deleteMetricFilter($0)
+            },
+            "DescribeMetricFilters": .decoded(L.DescribeMetricFiltersInput.self, mapError: e) {
+                try await logs.describeMetricFilters($0)
+            },
+            "TestMetricFilter": .decoded(L.TestMetricFilterInput.self, mapError: e) {
+                (input: L.TestMetricFilterInput) throws -> L.TestMetricFilterOutput in
+                do throws(FilterPatternError) { return try LogsService.testMetricFilter(input) } catch {
+                    throw CloudWatchLogsError(
+                        .invalidParameter,
+                        "Invalid filter pattern: \(error.message)\(error.offset > 0 ? " at \(error.offset)" : "")")
+                }
+            },
+        ]
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+import VigilAPI
+public import VigilService
+
+/// Vigil's HTTP endpoint: the AWS wire protocols that unmodified SDKs and the aws CLI speak, on one
+/// port (127.0.0.1:4566 by default, the port local AWS emulators use), and `GET /_vigil/health`.
+///
+/// Every request is `POST /` naming its operation in `X-Amz-Target`; the body is read up to
+/// ``maximumBodyBytes`` and handed to the operation's codec (``AWSJSONOperation``). One structured log
+/// line per request: operation, status, duration.
+///
+/// ```swift
+/// let server = VigilHTTPServer(logs: LogsService(store: store), logger: Logger(label: "vigil"))
+/// try await server.application(host: "127.0.0.1", port: 4566).runService()
+/// ```
+public struct VigilHTTPServer: Sendable {
+    public static let defaultHost = "127.0.0.1"
+    public static let defaultPort = 4566
+    /// The largest request body read. PutLogEvents carries at most 1,048,576 bytes of messages, which
+    /// JSON escapes may grow up to six times; anything larger is refused before it is parsed.
+    public static let maximumBodyBytes = 8 << 20
+
+    static let target = HTTPField.Name("X-Amz-Target")!
+
+    let logsOperations: [String: AWSJSONOperation]
+    let logger: Logger
+
+    public init(logs: LogsService, logger: Logger) {
+        self.logsOperations = CloudWatchLogsOperations.table(logs)
+        self.logger = logger
+    }
+
+    /// The routes.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/_vigil/health") { _, _ -> String in "ok\n" }
+        router.post("/") { request, _ -> Response in await self.handle(request) }
+        return router
+    }
+
+    /// The server on `host:port`.
+    public func application(host: String, port: Int) -> some ApplicationProtocol {
+        Application(
+            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
+            logger: logger)
+    }
+
+    /// Serves on `host:port` until SIGTERM or SIGINT, then finishes the requests in flight.
+    public func run(host: String, port: Int) async throws {
+        try await application(host: host, port: port).runService()
+    }
+
+    /// One AWS request: find the operation, read the body, run it, answer in the protocol's shape.
+    func handle(_ request: Request) async -> Response {
+        let started = ContinuousClock.now
+        let target = request.headers[Self.target] ?? ""
+        let version = AWSJSONProtocol.Version.v1_1
+        guard let name = AWSJSONProtocol.operation(target: target, prefix: CloudWatchLogsOperations.targetPrefix),
+            let operation = logsOperations[name]
+        else {
+            let error = CloudWatchLogsError(
+                .invalidParameter,
+                target.isEmpty
+                    ? "The request names no operation: X-Amz-Target is missing."
+                    : "X-Amz-Target '\(target)' names no operation this endpoint serves.")
+            return finish(
+                errorResponse(type: "UnknownOperationException", message: error.message, status: 400, version),
+                operation: target, started: started)
+        }
+        var request = request
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try await request.collectBody(upTo: Self.maximumBodyBytes).readableBytesView)
+        } catch {
+            return finish(
+                errorResponse(
+                    type: "SerializationException",
+                    message: "The request body is larger than \(Self.maximumBodyBytes) bytes, or could not be read.",
+                    status: 413, version),
+                operation: name, started: started)
+        }
+        do {
+            let body = try await operation.handle(bytes)
+            var headers = HTTPFields()
+            headers[.contentType] = version.contentType
+            return finish(
+                Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body))),
+                operation: name, started: started)
+        } catch let error as CloudWatchLogsError {
+            return finish(
+                errorResponse(
+                    type: error.code.awsJSONType, message: error.message, status: error.code.httpStatus, version),
+                operation: name, started: started)
+        } catch {
+            logger.error("internal error", metadata: ["operation": "\(name)", "error": "\(error)"])
+            return finish(
+                errorResponse(
+                    type: CloudWatchLogsError.Code.serviceUnavailable.awsJSONType,
+                    message: "The service cannot complete the request.", status: 500, version),
+                operation: name, started: started)
+        }
+    }
+
+    func errorResponse(type: String, message: String, status: Int, _ version: AWSJSONProtocol.Version) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = version.contentType
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: AWSJSONProtocol.errorBody(type: type, message: message))))
+    }
+
+    /// Logs the request's line and returns its response.
+    func finish(_ response: Response, operation: String, started: ContinuousClock.Instant) -> Response {
+        let elapsed = ContinuousClock.now - started
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info(
+            "request",
+            metadata: [
+                "operation": "\(operation)", "status": "\(response.status.code)",
+                "ms": "\(String(format: "%.2f", ms))",
+            ])
+        return response
+    }
+}

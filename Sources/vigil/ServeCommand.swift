@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilServer
+import VigilService
+
+/// `vigil serve`: the AWS endpoint that SDKs and the aws CLI talk to (`--endpoint-url http://127.0.0.1:4566`).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the AWS APIs (CloudWatch Logs today) on 127.0.0.1:4566 for SDKs and the aws CLI.",
+        discussion: """
+            Point a client at it with --endpoint-url http://127.0.0.1:4566 (any region and credentials). \
+            One log line per request on standard error. Stops on SIGINT or SIGTERM after the requests in flight.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .customLong("listen"), help: "HOST:PORT to listen on (IPv6 as [::1]:4566).")
+    var listen = ListenAddress(host: VigilHTTPServer.defaultHost, port: VigilHTTPServer.defaultPort)
+
+    @Flag(
+        name: .customLong("allow-anonymous"),
+        help: "Serve unauthenticated requests on an address other machines can reach (refused without it).")
+    var allowAnonymous = false
+
+    func validate() throws {
+        if !listen.isLoopback && !allowAnonymous {
+            throw ValidationError(
+                "--listen \(listen.description) is reachable from other machines, and requests are not authenticated yet: "
+                    + "listen on 127.0.0.1 (the default), or pass --allow-anonymous to serve anyone who can connect.")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "vigil")
+        let service = try store.openService()
+        let server = VigilHTTPServer(logs: service, logger: logger)
+        logger.info(
+            "listening", metadata: ["address": "\(listen.description)", "data-dir": "\(store.resolvedDirectory)"])
+        do {
+            try await server.run(host: listen.host, port: listen.port)
+        } catch {
+            if "\(error)".contains("Address already in use") {
+                throw ValidationError("port \(listen.port) on \(listen.host) is in use by another process.")
+            }
+            throw error
+        }
+    }
+}
