@@ -11,8 +11,8 @@ import VigilPatterns
 public enum AWSJSONProtocol {
     /// awsJson 1.0 (CloudWatch) or 1.1 (CloudWatch Logs).
     public enum Version: String, Sendable {
-        case v1_0 = "1.0"
-        case v1_1 = "1.1"
+        case version10 = "1.0"
+        case version11 = "1.1"
 
         public var contentType: String { "application/x-amz-json-\(rawValue)" }
     }

@@ -57,7 +57,7 @@ public struct VigilHTTPServer: Sendable {
     func handle(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let target = request.headers[Self.target] ?? ""
-        let version = AWSJSONProtocol.Version.v1_1
+        let version = AWSJSONProtocol.Version.version11
         guard let name = AWSJSONProtocol.operation(target: target, prefix: CloudWatchLogsOperations.targetPrefix),
             let operation = logsOperations[name]
         else {
