@@ -11,6 +11,9 @@ fi
 # Style never drifts: the checked-in .swift-format (120 columns), warnings as errors.
 swift format lint --strict --recursive --parallel Package.swift Sources Tests Fuzz
 swift build --build-tests
+# The end-to-end tests drive `vigil serve` with the real clients: boto3 and the aws CLI, pinned.
+VIGIL_PYTHON="$(scripts/python-clients.sh)"
+export VIGIL_PYTHON
 swift test --skip-build
 # Every parser under libFuzzer for a few seconds each (docs/fuzzing.md), so a regression shows at once.
 scripts/fuzz.sh --seconds 8

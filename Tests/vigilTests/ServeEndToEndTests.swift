@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// `vigil serve` driven by the real clients: boto3 and the aws CLI (pinned, installed by
+/// scripts/python-clients.sh, which the test command runs) against the binary on a loopback port.
+struct ServeEndToEndTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// The python with boto3 and awscli: `VIGIL_PYTHON`, else the build folder's virtual environment.
+    static var python: String? {
+        let candidates = [ProcessInfo.processInfo.environment["VIGIL_PYTHON"], root + "/.build/py/bin/python"]
+        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// A running server on a free loopback port over a new data directory.
+    final class Server {
+        let process: Process
+        let port: Int
+        let directory: String
+        var endpoint: String { "http://127.0.0.1:\(port)" }
+
+        init() throws {
+            directory = NSTemporaryDirectory() + "vigil-serve-\(UUID().uuidString)"
+            var attempt = 0
+            while true {
+                let port = Int.random(in: 20_000..<60_000)
+                let p = Process()
+                p.executableURL = CLITests.binary
+                p.arguments = ["serve", "--data-dir", directory, "--listen", "127.0.0.1:\(port)"]
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                // A port in use ends the process at once; otherwise it serves.
+                Thread.sleep(forTimeInterval: 0.3)
+                attempt += 1
+                if p.isRunning || attempt == 10 {
+                    self.port = port
+                    self.process = p
+                    return
+                }
+            }
+        }
+
+        func stop() {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String
+    ) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("boto3 runs every CloudWatch Logs operation, with modeled exceptions and pagination to the end")
+    func boto3Logs() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let r = try Self.run(python, [Self.root + "/Tests/Clients/logs_e2e.py", server.endpoint])
+        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+    }
+
+    @Test("the aws CLI talks to it unmodified with --endpoint-url")
+    func awsCLI() throws {
+        let python = try #require(Self.python, "the aws CLI is not installed: run scripts/python-clients.sh")
+        let awsPath = (python as NSString).deletingLastPathComponent + "/aws"
+        let server = try Server()
+        defer { server.stop() }
+        let env = [
+            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        ]
+        func aws(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            // Waits out the server's start: the CLI retries refused connections only a few times.
+            var last: (status: Int32, output: String) = (0, "")
+            for _ in 0..<50 {
+                last = try Self.run(awsPath, ["--endpoint-url", server.endpoint] + arguments, environment: env)
+                if !last.output.contains("Could not connect") { return last }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return last
+        }
+        #expect(try aws(["logs", "create-log-group", "--log-group-name", "cli"]).status == 0)
+        let described = try aws(["logs", "describe-log-groups"])
+        #expect(described.status == 0 && described.output.contains(#""logGroupName": "cli""#), "\(described.output)")
+        let missing = try aws(["logs", "describe-log-streams", "--log-group-name", "nope"])
+        #expect(
+            missing.status == 255
+                && missing.output.contains(
+                    "An error occurred (ResourceNotFoundException) when calling the DescribeLogStreams operation: The specified log group does not exist."
+                ), "\(missing.status) \(missing.output)")
+    }
+}
