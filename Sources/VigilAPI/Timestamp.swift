@@ -44,9 +44,17 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, JSONValueDecod
         self.init(millisecondsSinceEpoch: ms)
     }
 
+    /// Set in an encoder's `userInfo` to write timestamps as epoch seconds (the AWS JSON protocols'
+    /// form) instead of ISO 8601 text (what the aws CLI prints).
+    public static let epochSecondsKey = CodingUserInfoKey(rawValue: "vigil.timestamp.epochSeconds")!
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
-        try c.encode(description)
+        if encoder.userInfo[Self.epochSecondsKey] as? Bool == true {
+            try c.encode(Double(millisecondsSinceEpoch) / 1000)
+        } else {
+            try c.encode(description)
+        }
     }
 
     /// `2026-11-25T10:00:00Z`.

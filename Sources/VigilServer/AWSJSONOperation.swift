@@ -31,7 +31,7 @@ struct AWSJSONOperation: Sendable {
                 throw mapError(error)
             }
             let output = try await body(value)
-            return Array(try AWSCLIJSON.compact(output).utf8)
+            return Array(try AWSCLIJSON.wire(output).utf8)
         }
     }
 

@@ -4,6 +4,7 @@ public import Hummingbird
 public import Logging
 import VigilAPI
 public import VigilService
+public import VigilStore
 
 /// Vigil's HTTP endpoint: the AWS wire protocols that unmodified SDKs and the aws CLI speak, on one
 /// port (127.0.0.1:4566 by default, the port local AWS emulators use), and `GET /_vigil/health`.
@@ -13,7 +14,7 @@ public import VigilService
 /// line per request: operation, status, duration.
 ///
 /// ```swift
-/// let server = VigilHTTPServer(logs: LogsService(store: store), logger: Logger(label: "vigil"))
+/// let server = VigilHTTPServer(store: try SQLiteLogStore(path: "vigil-data/vigil.db"), logger: Logger(label: "vigil"))
 /// try await server.application(host: "127.0.0.1", port: 4566).runService()
 /// ```
 public struct VigilHTTPServer: Sendable {
@@ -24,13 +25,30 @@ public struct VigilHTTPServer: Sendable {
     public static let maximumBodyBytes = 8 << 20
 
     static let target = HTTPField.Name("X-Amz-Target")!
+    static let queryError = HTTPField.Name("x-amzn-query-error")!
 
-    let logsOperations: [String: AWSJSONOperation]
+    let services: [AWSJSONService]
     let logger: Logger
 
-    public init(logs: LogsService, logger: Logger) {
-        self.logsOperations = CloudWatchLogsOperations.table(logs)
+    public init(logs: LogsService, metrics: MetricsService, alarms: AlarmsService, logger: Logger) {
+        services = [
+            AWSJSONService(
+                targetPrefix: CloudWatchLogsOperations.targetPrefix, version: .version11, queryCompatible: false,
+                operations: CloudWatchLogsOperations.table(logs),
+                internalFailure: CloudWatchLogsError(.serviceUnavailable, "The service cannot complete the request.")),
+            AWSJSONService(
+                targetPrefix: CloudWatchOperations.targetPrefix, version: .version10, queryCompatible: true,
+                operations: CloudWatchOperations.table(metrics: metrics, alarms: alarms),
+                internalFailure: CloudWatchError(.internalServiceFault, "The service cannot complete the request.")),
+        ]
         self.logger = logger
+    }
+
+    /// All three services over one store.
+    public init(store: any StoreBackend, logger: Logger) {
+        self.init(
+            logs: LogsService(store: store), metrics: MetricsService(store: store), alarms: AlarmsService(store: store),
+            logger: logger)
     }
 
     /// The routes.
@@ -53,21 +71,29 @@ public struct VigilHTTPServer: Sendable {
         try await application(host: host, port: port).runService()
     }
 
-    /// One AWS request: find the operation, read the body, run it, answer in the protocol's shape.
+    /// One AWS request: find the service and operation, read the body, run it, answer in the
+    /// protocol's shape.
     func handle(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let target = request.headers[Self.target] ?? ""
-        let version = AWSJSONProtocol.Version.version11
-        guard let name = AWSJSONProtocol.operation(target: target, prefix: CloudWatchLogsOperations.targetPrefix),
-            let operation = logsOperations[name]
+        guard
+            let (service, name) = services.lazy.compactMap({ s in
+                AWSJSONProtocol.operation(target: target, prefix: s.targetPrefix).map { (s, $0) }
+            }).first
         else {
-            let error = CloudWatchLogsError(
-                .invalidParameter,
+            let message =
                 target.isEmpty
-                    ? "The request names no operation: X-Amz-Target is missing."
-                    : "X-Amz-Target '\(target)' names no operation this endpoint serves.")
+                ? "The request names no operation: X-Amz-Target is missing."
+                : "X-Amz-Target '\(target)' names no service this endpoint serves."
             return finish(
-                errorResponse(type: "UnknownOperationException", message: error.message, status: 400, version),
+                errorResponse(type: "UnknownOperationException", message: message, status: 400, .version11, nil),
+                operation: target, started: started)
+        }
+        guard let operation = service.operations[name] else {
+            return finish(
+                errorResponse(
+                    type: "UnknownOperationException", message: "There is no operation named \(name).", status: 400,
+                    service.version, service.queryCompatible ? "InvalidAction;Sender" : nil),
                 operation: target, started: started)
         }
         var request = request
@@ -79,34 +105,37 @@ public struct VigilHTTPServer: Sendable {
                 errorResponse(
                     type: "SerializationException",
                     message: "The request body is larger than \(Self.maximumBodyBytes) bytes, or could not be read.",
-                    status: 413, version),
+                    status: 413, service.version, nil),
                 operation: name, started: started)
         }
         do {
             let body = try await operation.handle(bytes)
             var headers = HTTPFields()
-            headers[.contentType] = version.contentType
+            headers[.contentType] = service.version.contentType
             return finish(
                 Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body))),
                 operation: name, started: started)
-        } catch let error as CloudWatchLogsError {
-            return finish(
-                errorResponse(
-                    type: error.code.awsJSONType, message: error.message, status: error.code.httpStatus, version),
-                operation: name, started: started)
+        } catch let error as any AWSServiceError {
+            return finish(errorResponse(error, service), operation: name, started: started)
         } catch {
             logger.error("internal error", metadata: ["operation": "\(name)", "error": "\(error)"])
-            return finish(
-                errorResponse(
-                    type: CloudWatchLogsError.Code.serviceUnavailable.awsJSONType,
-                    message: "The service cannot complete the request.", status: 500, version),
-                operation: name, started: started)
+            return finish(errorResponse(service.internalFailure, service), operation: name, started: started)
         }
     }
 
-    func errorResponse(type: String, message: String, status: Int, _ version: AWSJSONProtocol.Version) -> Response {
+    func errorResponse(_ error: any AWSServiceError, _ service: AWSJSONService) -> Response {
+        let code = error.code
+        return errorResponse(
+            type: code.awsJSONType, message: error.message, status: code.httpStatus, service.version,
+            service.queryCompatible ? AWSJSONProtocol.queryError(code) : nil)
+    }
+
+    func errorResponse(
+        type: String, message: String, status: Int, _ version: AWSJSONProtocol.Version, _ queryError: String?
+    ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = version.contentType
+        if let queryError { headers[Self.queryError] = queryError }
         return Response(
             status: HTTPResponse.Status(code: status), headers: headers,
             body: .init(byteBuffer: ByteBuffer(bytes: AWSJSONProtocol.errorBody(type: type, message: message))))

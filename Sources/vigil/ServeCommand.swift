@@ -8,7 +8,7 @@ import VigilService
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the AWS APIs (CloudWatch Logs today) on 127.0.0.1:4566 for SDKs and the aws CLI.",
+        abstract: "Serve CloudWatch Logs and CloudWatch on 127.0.0.1:4566 for AWS SDKs and the aws CLI.",
         discussion: """
             Point a client at it with --endpoint-url http://127.0.0.1:4566 (any region and credentials). \
             One log line per request on standard error. Stops on SIGINT or SIGTERM after the requests in flight.
@@ -40,8 +40,10 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vigil")
-        let service = try store.openService()
-        let server = VigilHTTPServer(logs: service, logger: logger)
+        let logs = try store.openService()
+        let server = VigilHTTPServer(
+            logs: logs, metrics: MetricsService(store: logs.store), alarms: AlarmsService(store: logs.store),
+            logger: logger)
         logger.info(
             "listening", metadata: ["address": "\(listen.description)", "data-dir": "\(store.resolvedDirectory)"])
         do {

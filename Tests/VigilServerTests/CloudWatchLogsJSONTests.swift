@@ -23,8 +23,7 @@ struct CloudWatchLogsJSONTests {
     static func withServer(_ body: @Sendable (_ call: (String, String) async throws -> Reply) async throws -> Void)
         async throws
     {
-        let logs = LogsService(store: try SQLiteLogStore(path: ":memory:"))
-        let server = VigilHTTPServer(logs: logs, logger: Logger(label: "test"))
+        let server = VigilHTTPServer(store: try SQLiteLogStore(path: ":memory:"), logger: Logger(label: "test"))
         try await server.application(host: "127.0.0.1", port: 0).test(.router) { client in
             try await body { target, json in
                 try await client.execute(
@@ -92,7 +91,8 @@ struct CloudWatchLogsJSONTests {
             ),
             ("Logs_20140328.NoSuchOperation", "{}", 400, "UnknownOperationException"),
             ("", "{}", 400, "UnknownOperationException"),
-            ("GraniteServiceVersion20100801.PutMetricAlarm", "{}", 400, "UnknownOperationException"),
+            ("GraniteServiceVersion20100801.NoSuchOperation", "{}", 400, "UnknownOperationException"),
+            ("Other_20200101.PutLogEvents", "{}", 400, "UnknownOperationException"),
             (
                 "Logs_20140328.TestMetricFilter", #"{"filterPattern":"{ $.a = ","logEventMessages":["x"]}"#, 400,
                 "InvalidParameterException"
@@ -117,8 +117,7 @@ struct CloudWatchLogsJSONTests {
 
     @Test("GET /_vigil/health answers ok")
     func health() async throws {
-        let logs = LogsService(store: try SQLiteLogStore(path: ":memory:"))
-        let server = VigilHTTPServer(logs: logs, logger: Logger(label: "test"))
+        let server = VigilHTTPServer(store: try SQLiteLogStore(path: ":memory:"), logger: Logger(label: "test"))
         try await server.application(host: "127.0.0.1", port: 0).test(.router) { client in
             try await client.execute(uri: "/_vigil/health", method: .get) { response in
                 #expect(response.status == .ok && String(buffer: response.body) == "ok\n")

@@ -76,6 +76,15 @@ struct ServeEndToEndTests {
         #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
     }
 
+    @Test("boto3 runs every CloudWatch operation on awsJson 1.0, with modeled exceptions and pagination")
+    func boto3CloudWatch() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let r = try Self.run(python, [Self.root + "/Tests/Clients/cloudwatch_e2e.py", server.endpoint])
+        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+    }
+
     @Test("the aws CLI talks to it unmodified with --endpoint-url")
     func awsCLI() throws {
         let python = try #require(Self.python, "the aws CLI is not installed: run scripts/python-clients.sh")
@@ -99,6 +108,22 @@ struct ServeEndToEndTests {
         #expect(try aws(["logs", "create-log-group", "--log-group-name", "cli"]).status == 0)
         let described = try aws(["logs", "describe-log-groups"])
         #expect(described.status == 0 && described.output.contains(#""logGroupName": "cli""#), "\(described.output)")
+        let alarm = try aws([
+            "cloudwatch", "put-metric-alarm", "--alarm-name", "cli", "--metric-name", "Errors", "--namespace", "App",
+            "--statistic", "Sum", "--period", "60", "--evaluation-periods", "1", "--threshold", "1",
+            "--comparison-operator", "GreaterThanThreshold",
+        ])
+        #expect(alarm.status == 0, "\(alarm.output)")
+        let alarms = try aws(["cloudwatch", "describe-alarms", "--alarm-names", "cli"])
+        #expect(alarms.output.contains(#""StateValue": "INSUFFICIENT_DATA""#), "\(alarms.output)")
+        let bad = try aws([
+            "cloudwatch", "set-alarm-state", "--alarm-name", "nope", "--state-value", "OK", "--state-reason", "x",
+        ])
+        #expect(
+            bad.status == 255
+                && bad.output.contains(
+                    "An error occurred (ResourceNotFound) when calling the SetAlarmState operation: The alarm nope does not exist."
+                ), "\(bad.output)")
         let missing = try aws(["logs", "describe-log-streams", "--log-group-name", "nope"])
         #expect(
             missing.status == 255

@@ -32,9 +32,17 @@ public enum AWSCLIJSON {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `value` as compact JSON text with timestamps as epoch seconds (`1764000000.5`): the body of an
+    /// AWS JSON protocol response, which every SDK parses.
+    public static func wire(_ value: some Encodable) throws -> String {
+        var out: [UInt8] = []
+        write(try Self.value(value, epochSeconds: true), indent: nil, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// `value` as a JSON value (numbers already in their printed form).
-    public static func value(_ value: some Encodable) throws -> JSONValue {
-        let root = EncodingNode()
+    public static func value(_ value: some Encodable, epochSeconds: Bool = false) throws -> JSONValue {
+        let root = EncodingNode(epochSeconds: epochSeconds)
         try value.encode(to: TreeEncoder(node: root, codingPath: []))
         return root.value
     }
@@ -89,6 +97,14 @@ final class EncodingNode {
         case empty, scalar, object, array
     }
 
+    /// Timestamps as epoch seconds (the AWS JSON protocols' wire form) rather than ISO 8601 text (the
+    /// aws CLI's printed form); inherited by every node below.
+    let epochSeconds: Bool
+
+    init(epochSeconds: Bool = false) {
+        self.epochSeconds = epochSeconds
+    }
+
     var kind = Kind.empty
     var scalar = JSONValue.null
     var members: [(key: String, node: EncodingNode)] = []
@@ -115,7 +131,7 @@ final class EncodingNode {
     /// The node of member `key`, replacing an earlier one of the same name.
     func member(_ key: String) -> EncodingNode {
         beginObject()
-        let node = EncodingNode()
+        let node = EncodingNode(epochSeconds: epochSeconds)
         if let i = members.firstIndex(where: { $0.key == key }) {
             members[i].node = node
         } else {
@@ -128,7 +144,7 @@ final class EncodingNode {
 
     func appendElement() -> EncodingNode {
         beginArray()
-        let node = EncodingNode()
+        let node = EncodingNode(epochSeconds: epochSeconds)
         elements.append(node)
         return node
     }
@@ -139,7 +155,7 @@ final class EncodingNode {
 struct TreeEncoder: Encoder {
     let node: EncodingNode
     let codingPath: [any CodingKey]
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    var userInfo: [CodingUserInfoKey: Any] { node.epochSeconds ? [Timestamp.epochSecondsKey: true] : [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         node.beginObject()

@@ -1,0 +1,12 @@
+import VigilAPI
+
+/// One service on the AWS JSON protocols: the `X-Amz-Target` prefix that names it, the protocol version,
+/// whether its errors also carry the awsQuery code (`x-amzn-query-error`), and its operations.
+struct AWSJSONService: Sendable {
+    let targetPrefix: String
+    let version: AWSJSONProtocol.Version
+    let queryCompatible: Bool
+    let operations: [String: AWSJSONOperation]
+    /// The service's internal-failure error, for anything unexpected.
+    let internalFailure: any AWSServiceError
+}
