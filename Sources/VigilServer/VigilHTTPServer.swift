@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging
+public import ServiceLifecycle
+import UnixSignals
 import VigilAPI
 public import VigilService
 public import VigilStore
@@ -66,9 +68,15 @@ public struct VigilHTTPServer: Sendable {
             logger: logger)
     }
 
-    /// Serves on `host:port` until SIGTERM or SIGINT, then finishes the requests in flight.
-    public func run(host: String, port: Int) async throws {
-        try await application(host: host, port: port).runService()
+    /// Serves on `host:port`, with `background` services beside it (the alarm scheduler), in one
+    /// service group until SIGTERM or SIGINT: then the requests in flight finish and every service stops.
+    public func run(host: String, port: Int, background: [any Service] = []) async throws {
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: application(host: host, port: port))]
+                    + background.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// One AWS request: find the service and operation, read the body, run it, answer in the

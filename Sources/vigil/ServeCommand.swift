@@ -11,7 +11,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve CloudWatch Logs and CloudWatch on 127.0.0.1:4566 for AWS SDKs and the aws CLI.",
         discussion: """
             Point a client at it with --endpoint-url http://127.0.0.1:4566 (any region and credentials). \
-            One log line per request on standard error. Stops on SIGINT or SIGTERM after the requests in flight.
+            Alarms are evaluated at each minute boundary and retention and roll-up run every 10 minutes, as with \
+            vigil alarms run (one scheduler per data directory). One log line per request and per alarm state change \
+            on standard error. Stops on SIGINT or SIGTERM after the requests in flight.
             """
     )
 
@@ -41,13 +43,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "vigil")
         let logs = try store.openService()
+        let alarms = AlarmsService(store: logs.store)
         let server = VigilHTTPServer(
-            logs: logs, metrics: MetricsService(store: logs.store), alarms: AlarmsService(store: logs.store),
-            logger: logger)
+            logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, logger: logger)
+        let scheduler = AlarmSchedulerService(alarms: alarms, logs: logs, logger: logger)
         logger.info(
             "listening", metadata: ["address": "\(listen.description)", "data-dir": "\(store.resolvedDirectory)"])
         do {
-            try await server.run(host: listen.host, port: listen.port)
+            try await server.run(host: listen.host, port: listen.port, background: [scheduler])
         } catch {
             if "\(error)".contains("Address already in use") {
                 throw ValidationError("port \(listen.port) on \(listen.host) is in use by another process.")

@@ -85,6 +85,18 @@ struct ServeEndToEndTests {
         #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
     }
 
+    @Test("the server's scheduler moves a breaching alarm to ALARM at the next minute; SIGTERM exits 0")
+    func alarmFires() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let r = try Self.run(python, [Self.root + "/Tests/Clients/alarm_fires_e2e.py", server.endpoint])
+        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+        server.process.terminate()
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+    }
+
     @Test("the aws CLI talks to it unmodified with --endpoint-url")
     func awsCLI() throws {
         let python = try #require(Self.python, "the aws CLI is not installed: run scripts/python-clients.sh")

@@ -1,0 +1,35 @@
+"""An alarm fires in a running `vigil serve`: a breaching datapoint, an alarm on it, and at the next
+minute boundary the server's scheduler moves it to ALARM. Usage: alarm_fires_e2e.py ENDPOINT"""
+import datetime
+import sys
+import time
+import urllib.request
+
+import boto3
+
+endpoint = sys.argv[1]
+for _ in range(300):
+    try:
+        if urllib.request.urlopen(endpoint + "/_vigil/health", timeout=1).read() == b"ok\n":
+            break
+    except OSError:
+        time.sleep(0.05)
+else:
+    sys.exit("the server did not come up")
+
+cw = boto3.client("cloudwatch", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
+                  aws_secret_access_key="test")
+now = datetime.datetime.now(datetime.timezone.utc)
+cw.put_metric_data(Namespace="App", MetricData=[
+    {"MetricName": "Errors", "Value": 5, "Timestamp": now - datetime.timedelta(seconds=61)},
+    {"MetricName": "Errors", "Value": 5, "Timestamp": now}])
+cw.put_metric_alarm(AlarmName="errors", MetricName="Errors", Namespace="App", Statistic="Sum", Period=60,
+                    EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold")
+for _ in range(150):  # the next minute boundary comes within 60 s
+    alarm = cw.describe_alarms(AlarmNames=["errors"])["MetricAlarms"][0]
+    if alarm["StateValue"] != "INSUFFICIENT_DATA":
+        break
+    time.sleep(0.5)
+if alarm["StateValue"] != "ALARM" or not alarm["StateReason"].startswith("Threshold Crossed"):
+    sys.exit(f"FAILED: {alarm['StateValue']}: {alarm.get('StateReason')}")
+print("ok")
