@@ -17,9 +17,13 @@ public final class LogsService: Sendable {
     /// when any process changes a filter.
     let compiled = Mutex<(version: Int64, groups: [String: GroupFilters])>((-1, [:]))
 
+    /// The account and Region of every log group ARN.
+    public let account: AWSAccount
+
     /// `now` returns milliseconds since the epoch (injectable for tests).
-    public init(store: any StoreBackend, now: (@Sendable () -> Int64)? = nil) {
+    public init(store: any StoreBackend, now: (@Sendable () -> Int64)? = nil, account: AWSAccount = .standard) {
         self.store = store
+        self.account = account
         self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
 
@@ -76,14 +80,14 @@ public final class LogsService: Sendable {
                 CloudWatchLogs.LogGroup(
                     logGroupName: g.name, creationTime: g.creationTime,
                     retentionInDays: g.retentionInDays.map(Int32.init),
-                    metricFilterCount: Int32(clamping: g.metricFilterCount), arn: Self.arn(g.name) + ":*",
-                    storedBytes: g.storedBytes, logGroupArn: Self.arn(g.name))
+                    metricFilterCount: Int32(clamping: g.metricFilterCount), arn: arn(g.name) + ":*",
+                    storedBytes: g.storedBytes, logGroupArn: arn(g.name))
             },
             nextToken: page.count > limit ? groups.last.map { PageToken.encode($0.name) } : nil)
     }
 
-    /// A log group's ARN: `arn:aws:logs:us-east-1:000000000000:log-group:NAME` (docs/logs.md).
-    public static func arn(_ group: String) -> String { "arn:aws:logs:us-east-1:000000000000:log-group:\(group)" }
+    /// A log group's ARN: `arn:aws:logs:REGION:ACCOUNT:log-group:NAME` (docs/logs.md).
+    public func arn(_ group: String) -> String { account.logGroupARN(group) }
 
     /// PutRetentionPolicy: one of AWS's retention periods.
     public func putRetentionPolicy(_ input: CloudWatchLogs.PutRetentionPolicyInput) async throws {
@@ -225,7 +229,7 @@ public final class LogsService: Sendable {
                 CloudWatchLogs.LogStream(
                     logStreamName: s.name, creationTime: s.creationTime, firstEventTimestamp: s.firstEventTimestamp,
                     lastEventTimestamp: s.lastEventTimestamp, lastIngestionTime: s.lastIngestionTime,
-                    arn: Self.arn(group) + ":log-stream:" + s.name, storedBytes: s.storedBytes)
+                    arn: arn(group) + ":log-stream:" + s.name, storedBytes: s.storedBytes)
             },
             nextToken: page.count > limit ? PageToken.encodeOffset(offset + limit) : nil)
     }

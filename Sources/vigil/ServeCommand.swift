@@ -22,12 +22,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("listen"), help: "HOST:PORT to listen on (IPv6 as [::1]:4566).")
     var listen = ListenAddress(host: VigilHTTPServer.defaultHost, port: VigilHTTPServer.defaultPort)
 
+    @Option(name: .customLong("account-id"), help: "The account id in every ARN and in sts get-caller-identity.")
+    var accountID = AWSAccount.standard.accountID
+
+    @Option(name: .customLong("region"), help: "The Region in every ARN and alarm notification.")
+    var region = AWSAccount.standard.region
+
     @Flag(
         name: .customLong("allow-anonymous"),
         help: "Serve unauthenticated requests on an address other machines can reach (refused without it).")
     var allowAnonymous = false
 
     func validate() throws {
+        guard AWSAccount.isAccountID(accountID) else {
+            throw ValidationError("--account-id must be twelve digits, as AWS account ids are, not '\(accountID)'.")
+        }
+        guard AWSAccount.isRegion(region) else {
+            throw ValidationError("--region must be a Region code such as us-east-1, not '\(region)'.")
+        }
         if !listen.isLoopback && !allowAnonymous {
             throw ValidationError(
                 "--listen \(listen.description) is reachable from other machines, and requests are not authenticated yet: "
@@ -42,8 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vigil")
-        let logs = try store.openService()
-        let alarms = AlarmsService(store: logs.store)
+        let account = AWSAccount(accountID: accountID, region: region)
+        let logs = LogsService(store: try store.openService().store, account: account)
+        let alarms = AlarmsService(store: logs.store, account: account)
         let server = VigilHTTPServer(
             logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, logger: logger)
         let scheduler = AlarmSchedulerService(alarms: alarms, logs: logs, logger: logger)

@@ -14,7 +14,7 @@ struct LogGroupTarget: ParsableArguments {
     }
 
     /// The ARN the operation takes: the one given, or the group's.
-    func resourceArn() -> String { arn ?? LogsService.arn(name ?? "") }
+    func resourceArn() -> String { arn ?? AWSAccount.standard.logGroupARN(name ?? "") }
 }
 
 /// `vigil logs tag-resource` (alias `tag-log-group`).

@@ -73,9 +73,9 @@ struct AlarmsServiceTests {
             message["AlarmName"] as? String == "ConsoleSignInFailures"
                 && message["OldStateValue"] as? String == "INSUFFICIENT_DATA")
         #expect(
-            message["AlarmArn"] as? String == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures"
+            message["AlarmArn"] as? String == "arn:aws:cloudwatch:us-east-1:123456789012:alarm:ConsoleSignInFailures"
                 && message["Region"] as? String == "US East (N. Virginia)"
-                && message["AWSAccountId"] as? String == "000000000000")
+                && message["AWSAccountId"] as? String == "123456789012")
         #expect(
             message["StateChangeTime"] as? String == "2026-11-25T09:55:00.000+0000"
                 && message["AlarmDescription"] is NSNull)
@@ -616,12 +616,14 @@ struct ActionsSuppressorTests {
         let record = try await page(alarms)
         #expect(
             record.stateReason
-                == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ConsoleSignInFailures transitioned to ALARM at Wednesday 25 November, 2026 09:50:00 UTC"
+                == "arn:aws:cloudwatch:us-east-1:123456789012:alarm:ConsoleSignInFailures transitioned to ALARM at Wednesday 25 November, 2026 09:50:00 UTC"
         )
         let data = try #require(
             try JSONSerialization.jsonObject(with: Data((record.stateReasonData ?? "").utf8)) as? [String: Any])
         let triggering = try #require(data["triggeringAlarms"] as? [[String: Any]])
-        #expect(triggering.count == 1 && triggering[0]["arn"] as? String == AlarmsService.arn("ConsoleSignInFailures"))
+        #expect(
+            triggering.count == 1
+                && triggering[0]["arn"] as? String == AWSAccount.standard.alarmARN("ConsoleSignInFailures"))
         #expect((triggering[0]["state"] as? [String: Any])?["value"] as? String == "ALARM")
         #expect((triggering[0]["state"] as? [String: Any])?["timestamp"] as? String == "2026-11-25T09:50:00.000+0000")
     }

@@ -70,7 +70,7 @@ struct AlarmsCommandTests {
         #expect(
             page["StateValue"] as? String == "ALARM" && page["ActionsSuppressedBy"] as? String == "Alarm"
                 && page["ActionsSuppressedReason"] as? String == "Actions suppressed by Alarm")
-        #expect(page["AlarmArn"] as? String == "arn:aws:cloudwatch:us-east-1:000000000000:alarm:Page")
+        #expect(page["AlarmArn"] as? String == "arn:aws:cloudwatch:us-east-1:123456789012:alarm:Page")
         await #expect(
             try ok(["alarms", "history", "Page", "--history-item-type", "Action", "--output", "json"]).contains(
                 "Successfully executed") == false)

@@ -132,12 +132,13 @@ enum AlarmMessages {
     /// The message SNS publishes for a metric alarm's state change: ``message(name:description:configurationUpdated:actions:old:new:reason:at:subject:)``
     /// with the Trigger (the alarm's metric and rule).
     static func notification(
-        _ a: MetricAlarm, configurationUpdated: Int64, old: AlarmState, new: AlarmState, reason: String, at: Int64
+        _ a: MetricAlarm, configurationUpdated: Int64, old: AlarmState, new: AlarmState, reason: String, at: Int64,
+        account: AWSAccount
     ) -> String {
         message(
             name: a.name, description: a.description, configurationUpdated: configurationUpdated,
             actions: Actions(a),
-            old: old, new: new, reason: reason, at: at
+            old: old, new: new, reason: reason, at: at, account: account
         ) { j in
             j.raw("\"Trigger\":{\"MetricName\":")
             j.string(a.metricName)
@@ -185,7 +186,7 @@ enum AlarmMessages {
     static func message(
         name: String, description: String?, configurationUpdated: Int64, actions: Actions, old: AlarmState,
         new: AlarmState,
-        reason: String, at: Int64, subject: (inout JSONBuffer) -> Void
+        reason: String, at: Int64, account: AWSAccount, subject: (inout JSONBuffer) -> Void
     ) -> String {
         func list(_ items: [String], _ j: inout JSONBuffer) { j.array(items) { j, item in j.string(item) } }
         var j = JSONBuffer(capacity: 1024)
@@ -194,7 +195,7 @@ enum AlarmMessages {
         j.raw(",\"AlarmDescription\":")
         j.string(description)
         j.raw(",\"AWSAccountId\":")
-        j.string(AlarmsService.account)
+        j.string(account.accountID)
         j.raw(",\"AlarmConfigurationUpdatedTimestamp\":")
         j.timestamp(configurationUpdated)
         j.raw(",\"NewStateValue\":")
@@ -204,9 +205,9 @@ enum AlarmMessages {
         j.raw(",\"StateChangeTime\":")
         j.timestamp(at)
         j.raw(",\"Region\":")
-        j.string(AlarmsService.regionName)
+        j.string(account.regionName)
         j.raw(",\"AlarmArn\":")
-        j.string(AlarmsService.arn(name))
+        j.string(account.alarmARN(name))
         j.raw(",\"OldStateValue\":")
         j.string(old.rawValue)
         j.raw(",\"OKActions\":")

@@ -143,7 +143,7 @@ extension AlarmsService {
                 if triggering.isEmpty { triggering = rule.children }
                 let entries = triggering.map { child in
                     (
-                        arn: Self.arn(child), state: states[child] ?? .insufficientData,
+                        arn: arn(child), state: states[child] ?? .insufficientData,
                         at: changedAt[child] ?? stored[child]?.stateUpdated ?? time
                     )
                 }
@@ -200,12 +200,6 @@ extension AlarmsService {
         return updates
     }
 
-    /// Vigil is one account in one region (docs/alarms.md).
-    public static let account = "000000000000"
-    public static let region = "us-east-1"
-    /// The region's name as CloudWatch's notifications write it.
-    public static let regionName = "US East (N. Virginia)"
-
-    /// An alarm's ARN: `arn:aws:cloudwatch:us-east-1:000000000000:alarm:NAME`.
-    public static func arn(_ name: String) -> String { "arn:aws:cloudwatch:\(region):\(account):alarm:\(name)" }
+    /// An alarm's ARN: `arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`.
+    public func arn(_ name: String) -> String { account.alarmARN(name) }
 }

@@ -76,7 +76,7 @@ extension AlarmsService {
     func metricAlarm(_ r: AlarmRecord) -> CloudWatch.MetricAlarm? {
         guard let input = cache.entry(r)?.input else { return nil }
         return CloudWatch.MetricAlarm(
-            alarmName: r.name, alarmArn: Self.arn(r.name), alarmDescription: input.alarmDescription,
+            alarmName: r.name, alarmArn: arn(r.name), alarmDescription: input.alarmDescription,
             alarmConfigurationUpdatedTimestamp: Timestamp(millisecondsSinceEpoch: r.configurationUpdated),
             actionsEnabled: r.actionsEnabled, okActions: input.okActions ?? [], alarmActions: input.alarmActions ?? [],
             insufficientDataActions: input.insufficientDataActions ?? [], stateValue: r.state,
@@ -96,7 +96,7 @@ extension AlarmsService {
         guard let input = cache.composite(r)?.input else { return nil }
         let suppressed = input.actionsSuppressor != nil
         return CloudWatch.CompositeAlarm(
-            actionsEnabled: r.actionsEnabled, alarmActions: input.alarmActions ?? [], alarmArn: Self.arn(r.name),
+            actionsEnabled: r.actionsEnabled, alarmActions: input.alarmActions ?? [], alarmArn: arn(r.name),
             alarmConfigurationUpdatedTimestamp: Timestamp(millisecondsSinceEpoch: r.configurationUpdated),
             alarmDescription: input.alarmDescription, alarmName: r.name, alarmRule: input.alarmRule,
             insufficientDataActions: input.insufficientDataActions ?? [], okActions: input.okActions ?? [],

@@ -13,10 +13,13 @@ public import VigilStore
 public struct AlarmsService: Sendable {
     public let store: any StoreBackend
     let now: @Sendable () -> Int64
+    /// The account and Region of every alarm ARN and notification.
+    public let account: AWSAccount
     /// Parsed definitions, reused while an alarm's configuration is unchanged.
     let cache = AlarmDefinitionCache()
 
-    public init(store: any StoreBackend, now: (@Sendable () -> Int64)? = nil) {
+    public init(store: any StoreBackend, now: (@Sendable () -> Int64)? = nil, account: AWSAccount = .standard) {
+        self.account = account
         self.store = store
         self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
@@ -319,7 +322,7 @@ public struct AlarmsService: Sendable {
                     ? ""
                     : AlarmMessages.notification(
                         alarm, configurationUpdated: record.configurationUpdated, old: old,
-                        new: state, reason: reason, at: at)
+                        new: state, reason: reason, at: at, account: account)
                 notifications = actions.map { ($0, payload) }
             } else if let composite = cache.composite(record)?.input {
                 // A composite alarm: the message names its rule instead of a metric.
@@ -330,7 +333,7 @@ public struct AlarmsService: Sendable {
                     : AlarmMessages.message(
                         name: record.name, description: composite.alarmDescription,
                         configurationUpdated: record.configurationUpdated, actions: all,
-                        old: old, new: state, reason: reason, at: at
+                        old: old, new: state, reason: reason, at: at, account: account
                     ) { j in
                         j.raw("\"AlarmRule\":")
                         j.string(composite.alarmRule)
