@@ -30,6 +30,7 @@ public struct VigilHTTPServer: Sendable {
     static let queryError = HTTPField.Name("x-amzn-query-error")!
 
     let services: [AWSJSONService]
+    let account: AWSAccount
     let logger: Logger
 
     public init(logs: LogsService, metrics: MetricsService, alarms: AlarmsService, logger: Logger) {
@@ -43,6 +44,7 @@ public struct VigilHTTPServer: Sendable {
                 operations: CloudWatchOperations.table(metrics: metrics, alarms: alarms),
                 internalFailure: CloudWatchError(.internalServiceFault, "The service cannot complete the request.")),
         ]
+        self.account = logs.account
         self.logger = logger
     }
 
@@ -84,6 +86,9 @@ public struct VigilHTTPServer: Sendable {
     func handle(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let target = request.headers[Self.target] ?? ""
+        if target.isEmpty, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+            return await handleQuery(request, started: started)
+        }
         guard
             let (service, name) = services.lazy.compactMap({ s in
                 AWSJSONProtocol.operation(target: target, prefix: s.targetPrefix).map { (s, $0) }
@@ -129,6 +134,48 @@ public struct VigilHTTPServer: Sendable {
             logger.error("internal error", metadata: ["operation": "\(name)", "error": "\(error)"])
             return finish(errorResponse(service.internalFailure, service), operation: name, started: started)
         }
+    }
+
+    /// An awsQuery request (a form naming its `Action`): STS GetCallerIdentity, which is how people check
+    /// that an endpoint and their credentials work.
+    func handleQuery(_ request: Request, started: ContinuousClock.Instant) async -> Response {
+        var request = request
+        let requestID = UUID().uuidString.lowercased()
+        func xml(_ status: HTTPResponse.Status, _ text: String, _ operation: String) -> Response {
+            var headers = HTTPFields()
+            headers[.contentType] = "text/xml"
+            return finish(
+                Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text))),
+                operation: operation, started: started)
+        }
+        guard let body = try? await request.collectBody(upTo: Self.maximumBodyBytes),
+            let form = AWSQueryForm(Array(body.readableBytesView))
+        else {
+            return xml(
+                .badRequest,
+                AWSQueryResponse.error(
+                    code: "MalformedQueryString", message: "The request body is not a URL-encoded form.", sender: true,
+                    requestID: requestID), "query")
+        }
+        let action = form["Action"] ?? ""
+        guard action == "GetCallerIdentity", form["Version"] == "2011-06-15" else {
+            return xml(
+                .badRequest,
+                AWSQueryResponse.error(
+                    code: "InvalidAction",
+                    message: action.isEmpty
+                        ? "The request names no Action."
+                        : "The action \(action) (Version \(form["Version"] ?? "none")) is not served here: awsQuery serves STS GetCallerIdentity; CloudWatch and CloudWatch Logs are served on their JSON protocols.",
+                    sender: true, requestID: requestID), action.isEmpty ? "query" : action)
+        }
+        return xml(
+            .ok,
+            AWSQueryResponse.result(
+                action: action, namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
+                fields: [
+                    ("Arn", "arn:aws:iam::\(account.accountID):root"), ("UserId", account.accountID),
+                    ("Account", account.accountID),
+                ], requestID: requestID), action)
     }
 
     func errorResponse(_ error: any AWSServiceError, _ service: AWSJSONService) -> Response {

@@ -117,6 +117,8 @@ struct ServeEndToEndTests {
             }
             return last
         }
+        let identity = try aws(["sts", "get-caller-identity"])
+        #expect(identity.status == 0 && identity.output.contains(#""Account": "123456789012""#), "\(identity.output)")
         #expect(try aws(["logs", "create-log-group", "--log-group-name", "cli"]).status == 0)
         let described = try aws(["logs", "describe-log-groups"])
         #expect(described.status == 0 && described.output.contains(#""logGroupName": "cli""#), "\(described.output)")

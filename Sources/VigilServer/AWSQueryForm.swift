@@ -1,0 +1,26 @@
+import Foundation
+
+/// The body of an awsQuery request: `application/x-www-form-urlencoded` pairs
+/// (`Action=GetCallerIdentity&Version=2011-06-15`), percent-decoded, `+` read as a space.
+struct AWSQueryForm: Sendable, Equatable {
+    let parameters: [String: String]
+
+    /// Nil when a name or value is not valid percent-encoded UTF-8.
+    init?(_ body: [UInt8]) {
+        var parameters: [String: String] = [:]
+        for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]) else { return nil }
+            guard let value = parts.count > 1 ? Self.decode(parts[1]) : "" else { return nil }
+            parameters[name] = value
+        }
+        self.parameters = parameters
+    }
+
+    static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
+        let text = String(decoding: bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        return text.removingPercentEncoding
+    }
+
+    subscript(name: String) -> String? { parameters[name] }
+}
