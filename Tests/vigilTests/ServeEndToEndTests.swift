@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import VigilMetrics
+import VigilStore
 
 /// `vigil serve` driven by the real clients: boto3 and the aws CLI (pinned, installed by
 /// scripts/python-clients.sh, which the test command runs) against the binary on a loopback port.
@@ -95,6 +97,59 @@ struct ServeEndToEndTests {
         server.process.terminate()
         server.process.waitUntilExit()
         #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+    }
+
+    @Test(
+        "SIGKILL during PutLogEvents from four clients, then a restart: every acknowledged batch is stored once, nothing twice, metric sums equal the matching events"
+    )
+    func crashDuringIngest() async throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let ackPath = server.directory + "-ack.txt"
+        defer { try? FileManager.default.removeItem(atPath: ackPath) }
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: python)
+        writer.arguments = [Self.root + "/Tests/Clients/put_stream_e2e.py", server.endpoint, ackPath, "4"]
+        writer.standardOutput = FileHandle.nullDevice
+        writer.standardError = FileHandle.nullDevice
+        try writer.run()
+        // Let the clients get going, then kill the server without warning.
+        func acknowledged() -> [String] {
+            (try? String(contentsOfFile: ackPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        }
+        for _ in 0..<200 where acknowledged().count < 40 { try await Task.sleep(for: .milliseconds(50)) }
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+        writer.waitUntilExit()
+        let acked = acknowledged()
+        #expect(acked.count >= 40, "the clients had acknowledged batches before the kill")
+        // Restart on the same data directory: it serves again, and the store holds what was acknowledged.
+        let restarted = Process()
+        restarted.executableURL = CLITests.binary
+        restarted.arguments = ["serve", "--data-dir", server.directory, "--listen", "127.0.0.1:\(server.port)"]
+        restarted.standardOutput = FileHandle.nullDevice
+        restarted.standardError = FileHandle.nullDevice
+        try restarted.run()
+        defer {
+            restarted.terminate()
+            restarted.waitUntilExit()
+        }
+        let store = try SQLiteLogStore(path: server.directory + "/vigil.db")
+        let events = try await store.events(group: "crash", EventQuery(limit: 1_000_000))
+        let messages = events.map { String(decoding: $0.message, as: UTF8.self) }
+        #expect(Set(messages).count == messages.count, "no event is stored twice")
+        var batches: [String: Int] = [:]
+        for m in messages {
+            let parts = m.split(separator: " ")
+            if parts.count == 4 { batches["\(parts[1]) \(parts[2])", default: 0] += 1 }
+        }
+        for batch in acked { #expect(batches[batch] == 100, "acknowledged batch \(batch) is stored whole") }
+        #expect(batches.values.allSatisfy { $0 == 100 }, "a batch is stored whole or not at all")
+        let errors = messages.filter { $0.hasPrefix("ERROR") }.count
+        let sums = try await store.aggregates(
+            MetricKey(namespace: "Crash", name: "Errors"), start: 0, end: Int64.max / 2, highResolution: false)
+        #expect(sums.map(\.1.sum).reduce(0, +) == Double(errors))
     }
 
     @Test("the aws CLI talks to it unmodified with --endpoint-url")
