@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging
+import NIOCore
 public import ServiceLifecycle
 import UnixSignals
 import VigilAPI
@@ -28,10 +29,18 @@ public struct VigilHTTPServer: Sendable {
 
     static let target = HTTPField.Name("X-Amz-Target")!
     static let queryError = HTTPField.Name("x-amzn-query-error")!
+    static let retryAfter = HTTPField.Name("Retry-After")!
+
+    /// At most this many requests run at once (more wait, up to ``maximumQueuedRequests``).
+    public static let maximumConcurrentRequests = 64
+    public static let maximumQueuedRequests = 1024
+    /// A connection idle this long is closed.
+    public static let idleTimeoutSeconds: Int64 = 60
 
     let services: [AWSJSONService]
     let account: AWSAccount
     let logger: Logger
+    let gate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests)
 
     public init(logs: LogsService, metrics: MetricsService, alarms: AlarmsService, logger: Logger) {
         services = [
@@ -59,15 +68,20 @@ public struct VigilHTTPServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/_vigil/health") { _, _ -> String in "ok\n" }
-        router.post("/") { request, _ -> Response in await self.handle(request) }
+        router.post("/") { request, _ -> Response in
+            guard await gate.enter() else { return self.busy(request) }
+            let response = await self.handle(request)
+            await gate.leave()
+            return response
+        }
         return router
     }
 
     /// The server on `host:port`.
     public func application(host: String, port: Int) -> some ApplicationProtocol {
         Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"),
-            logger: logger)
+            router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(Self.idleTimeoutSeconds))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Vigil"), logger: logger)
     }
 
     /// Serves on `host:port`, with `background` services beside it (the alarm scheduler), in one
@@ -176,6 +190,22 @@ public struct VigilHTTPServer: Sendable {
                     ("Arn", "arn:aws:iam::\(account.accountID):root"), ("UserId", account.accountID),
                     ("Account", account.accountID),
                 ], requestID: requestID), action)
+    }
+
+    /// The answer when the request queue is full: 503 with `Retry-After: 1`, in the protocol's error shape,
+    /// which SDKs retry with backoff.
+    func busy(_ request: Request) -> Response {
+        let target = request.headers[Self.target] ?? ""
+        let service = services.first { AWSJSONProtocol.operation(target: target, prefix: $0.targetPrefix) != nil }
+        var response = errorResponse(
+            type: "ServiceUnavailableException",
+            message:
+                "The server is busy: \(Self.maximumConcurrentRequests) requests are running and \(Self.maximumQueuedRequests) waiting; retry later.",
+            status: 503, service?.version ?? .version11,
+            service?.queryCompatible == true ? "ServiceUnavailable;Receiver" : nil)
+        response.headers[Self.retryAfter] = "1"
+        logger.warning("busy", metadata: ["operation": "\(target)", "status": "503"])
+        return response
     }
 
     func errorResponse(_ error: any AWSServiceError, _ service: AWSJSONService) -> Response {
