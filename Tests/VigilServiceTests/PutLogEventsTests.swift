@@ -50,8 +50,17 @@ struct PutLogEventsTests {
         ("a negative timestamp", [NewLogEvent(timestamp: -1, message: [0x61])], "greater than or equal to 0"),
     ]
 
-    @Test("rejects the whole batch with InvalidParameterException", arguments: failures)
-    func rejectsBatch(_ name: String, _ events: [NewLogEvent], _ text: String) async throws {
+    /// A batch as the test log shows it: its size, not its megabyte of bytes.
+    struct Batch: Sendable, CustomTestStringConvertible {
+        let events: [NewLogEvent]
+        var testDescription: String { "\(events.count) events, \(events.map(\.message.count).reduce(0, +)) bytes" }
+    }
+
+    @Test(
+        "rejects the whole batch with InvalidParameterException",
+        arguments: failures.map { ($0.0, Batch(events: $0.1), $0.2) })
+    func rejectsBatch(_ name: String, _ batch: Batch, _ text: String) async throws {
+        let events = batch.events
         let s = try await service()
         await #expect {
             try await s.putLogEvents(
