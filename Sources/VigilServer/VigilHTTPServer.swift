@@ -40,9 +40,16 @@ public struct VigilHTTPServer: Sendable {
     let services: [AWSJSONService]
     let account: AWSAccount
     let logger: Logger
-    let gate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests)
+    /// The bound on concurrent requests every AWS request passes.
+    public let gate: RequestGate
 
-    public init(logs: LogsService, metrics: MetricsService, alarms: AlarmsService, logger: Logger) {
+    /// `gate` bounds the requests that run at once (by default ``maximumConcurrentRequests`` running and
+    /// ``maximumQueuedRequests`` waiting).
+    public init(
+        logs: LogsService, metrics: MetricsService, alarms: AlarmsService, logger: Logger,
+        gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests)
+    ) {
+        self.gate = gate
         services = [
             AWSJSONService(
                 targetPrefix: CloudWatchLogsOperations.targetPrefix, version: .version11, queryCompatible: false,
@@ -58,10 +65,13 @@ public struct VigilHTTPServer: Sendable {
     }
 
     /// All three services over one store.
-    public init(store: any StoreBackend, logger: Logger) {
+    public init(
+        store: any StoreBackend, logger: Logger,
+        gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests)
+    ) {
         self.init(
             logs: LogsService(store: store), metrics: MetricsService(store: store), alarms: AlarmsService(store: store),
-            logger: logger)
+            logger: logger, gate: gate)
     }
 
     /// The routes.

@@ -1,5 +1,10 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
 import Testing
 import VigilServer
+import VigilStore
 
 /// The bound on concurrent requests: capacity runs, the queue waits in order, the rest are refused.
 struct RequestGateTests {
@@ -44,5 +49,42 @@ struct RequestGateTests {
     actor Recorder {
         var values: [Int] = []
         func record(_ v: Int) { values.append(v) }
+    }
+}
+
+/// The gate on the HTTP path: a request that finds the gate full is answered 503 with `Retry-After`
+/// in its protocol's error shape; once a turn ends, requests run again.
+struct BusyServerTests {
+    @Test(
+        "a full gate answers 503 with Retry-After, ServiceUnavailableException, and the query code for CloudWatch",
+        arguments: [
+            ("Logs_20140328.DescribeLogGroups", "application/x-amz-json-1.1", nil),
+            ("GraniteServiceVersion20100801.ListMetrics", "application/x-amz-json-1.0", "ServiceUnavailable;Receiver"),
+        ] as [(String, String, String?)])
+    func busy(_ target: String, _ contentType: String, _ queryError: String?) async throws {
+        let gate = RequestGate(capacity: 1, queueLimit: 0)
+        let server = VigilHTTPServer(
+            store: try SQLiteLogStore(path: ":memory:"), logger: Logger(label: "test"), gate: gate)
+        try await server.application(host: "127.0.0.1", port: 0).test(.router) { client in
+            #expect(await gate.enter())  // the one turn is taken
+            try await client.execute(
+                uri: "/", method: .post, headers: [HTTPField.Name("X-Amz-Target")!: target],
+                body: ByteBuffer(string: "{}")
+            ) { response in
+                #expect(response.status.code == 503)
+                #expect(response.headers[HTTPField.Name("Retry-After")!] == "1")
+                #expect(response.headers[.contentType] == contentType)
+                #expect(response.headers[HTTPField.Name("x-amzn-query-error")!] == queryError)
+                #expect(String(buffer: response.body).contains(#""__type":"ServiceUnavailableException""#))
+            }
+            await gate.leave()
+            try await client.execute(
+                uri: "/", method: .post, headers: [HTTPField.Name("X-Amz-Target")!: target],
+                body: ByteBuffer(string: "{}")
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            #expect(await gate.load == (0, 0), "the request gave its turn back")
+        }
     }
 }
