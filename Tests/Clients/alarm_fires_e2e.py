@@ -3,22 +3,12 @@ minute boundary the server's scheduler moves it to ALARM. Usage: alarm_fires_e2e
 import datetime
 import sys
 import time
-import urllib.request
 
-import boto3
+from vigil_clients import client, wait_for
 
 endpoint = sys.argv[1]
-for _ in range(300):
-    try:
-        if urllib.request.urlopen(endpoint + "/_vigil/health", timeout=1).read() == b"ok\n":
-            break
-    except OSError:
-        time.sleep(0.05)
-else:
-    sys.exit("the server did not come up")
-
-cw = boto3.client("cloudwatch", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                  aws_secret_access_key="test")
+wait_for(endpoint)
+cw = client("cloudwatch", endpoint)
 now = datetime.datetime.now(datetime.timezone.utc)
 cw.put_metric_data(Namespace="App", MetricData=[
     {"MetricName": "Errors", "Value": 5, "Timestamp": now - datetime.timedelta(seconds=61)},

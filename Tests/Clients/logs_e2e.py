@@ -2,37 +2,12 @@
 errors as boto3's modeled exceptions, pagination to the end. Usage: logs_e2e.py ENDPOINT"""
 import sys
 import time
-import urllib.request
 
-import boto3
-from botocore.config import Config
+from vigil_clients import client, expect, raises, wait_for
 
 endpoint = sys.argv[1]
-for _ in range(300):  # wait until the server answers
-    try:
-        if urllib.request.urlopen(endpoint + "/_vigil/health", timeout=1).read() == b"ok\n":
-            break
-    except OSError:
-        time.sleep(0.05)
-else:
-    sys.exit("the server did not come up")
-
-logs = boto3.client(
-    "logs", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-    aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
-
-
-def expect(condition, what):
-    if not condition:
-        sys.exit("FAILED: " + what)
-
-
-def raises(exception, call, **kwargs):
-    try:
-        call(**kwargs)
-    except exception as e:
-        return e.response["Error"]
-    sys.exit(f"FAILED: {call.__name__} did not raise {exception.__name__}")
+wait_for(endpoint)
+logs = client("logs", endpoint)
 
 
 # Groups, with pagination by limit.

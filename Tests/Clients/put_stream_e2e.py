@@ -4,27 +4,16 @@ Usage: put_stream_e2e.py ENDPOINT ACK_FILE CLIENTS"""
 import sys
 import threading
 import time
-import urllib.request
 
-import boto3
-from botocore.config import Config
+from vigil_clients import client as vigil_client, wait_for
 
 endpoint, ack_path, clients = sys.argv[1], sys.argv[2], int(sys.argv[3])
-for _ in range(300):
-    try:
-        if urllib.request.urlopen(endpoint + "/_vigil/health", timeout=1).read() == b"ok\n":
-            break
-    except OSError:
-        time.sleep(0.05)
-else:
-    sys.exit("the server did not come up")
+wait_for(endpoint)
 
 
 def client():
     # No retries: a retried batch could be stored twice, and this test counts exactly.
-    return boto3.client("logs", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                        aws_secret_access_key="test",
-                        config=Config(retries={"total_max_attempts": 1}, connect_timeout=2, read_timeout=5))
+    return vigil_client("logs", endpoint, connect_timeout=2, read_timeout=5)
 
 
 setup = client()
