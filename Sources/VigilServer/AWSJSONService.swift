@@ -4,6 +4,8 @@ import VigilAPI
 /// whether its errors also carry the awsQuery code (`x-amzn-query-error`), and its operations.
 struct AWSJSONService: Sendable {
     let targetPrefix: String
+    /// The prefix of its IAM action names (`logs` in `logs:PutLogEvents`).
+    let actionPrefix: String
     let version: AWSJSONProtocol.Version
     let queryCompatible: Bool
     let operations: [String: AWSJSONOperation]

@@ -23,4 +23,11 @@ struct AWSQueryForm: Sendable, Equatable {
     }
 
     subscript(name: String) -> String? { parameters[name] }
+
+    /// Both forms' parameters; `other`'s where both name one.
+    func merging(_ other: AWSQueryForm) -> AWSQueryForm {
+        AWSQueryForm(parameters: parameters.merging(other.parameters) { _, new in new })
+    }
+
+    init(parameters: [String: String]) { self.parameters = parameters }
 }

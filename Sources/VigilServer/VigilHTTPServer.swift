@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging
@@ -42,21 +42,31 @@ public struct VigilHTTPServer: Sendable {
     let logger: Logger
     /// The bound on concurrent requests every AWS request passes.
     public let gate: RequestGate
+    /// Checks each request's signature and the key's allowed actions; nil serves every request as the
+    /// account's root (only on loopback, which `vigil serve` enforces).
+    public let verifier: SigV4Verifier?
+    /// Now, for the signature's 15-minute window.
+    let clock: @Sendable () -> Date
 
     /// `gate` bounds the requests that run at once (by default ``maximumConcurrentRequests`` running and
-    /// ``maximumQueuedRequests`` waiting).
+    /// ``maximumQueuedRequests`` waiting); `verifier` authenticates them (none: anonymous).
     public init(
         logs: LogsService, metrics: MetricsService, alarms: AlarmsService, logger: Logger,
-        gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests)
+        gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
+        verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.gate = gate
+        self.verifier = verifier
+        self.clock = clock
         services = [
             AWSJSONService(
-                targetPrefix: CloudWatchLogsOperations.targetPrefix, version: .version11, queryCompatible: false,
+                targetPrefix: CloudWatchLogsOperations.targetPrefix, actionPrefix: "logs", version: .version11,
+                queryCompatible: false,
                 operations: CloudWatchLogsOperations.table(logs),
                 internalFailure: CloudWatchLogsError(.serviceUnavailable, "The service cannot complete the request.")),
             AWSJSONService(
-                targetPrefix: CloudWatchOperations.targetPrefix, version: .version10, queryCompatible: true,
+                targetPrefix: CloudWatchOperations.targetPrefix, actionPrefix: "cloudwatch", version: .version10,
+                queryCompatible: true,
                 operations: CloudWatchOperations.table(metrics: metrics, alarms: alarms),
                 internalFailure: CloudWatchError(.internalServiceFault, "The service cannot complete the request.")),
         ]
@@ -67,11 +77,12 @@ public struct VigilHTTPServer: Sendable {
     /// All three services over one store.
     public init(
         store: any StoreBackend, logger: Logger,
-        gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests)
+        gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
+        verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.init(
             logs: LogsService(store: store), metrics: MetricsService(store: store), alarms: AlarmsService(store: store),
-            logger: logger, gate: gate)
+            logger: logger, gate: gate, verifier: verifier, clock: clock)
     }
 
     /// The routes.
@@ -81,6 +92,13 @@ public struct VigilHTTPServer: Sendable {
         router.post("/") { request, _ -> Response in
             guard await gate.enter() else { return self.busy(request) }
             let response = await self.handle(request)
+            await gate.leave()
+            return response
+        }
+        // awsQuery also comes as GET with its parameters in the URL, which is the form a presigned request takes.
+        router.get("/") { request, _ -> Response in
+            guard await gate.enter() else { return self.busy(request) }
+            let response = await self.handleQuery(request, started: .now)
             await gate.leave()
             return response
         }
@@ -110,29 +128,16 @@ public struct VigilHTTPServer: Sendable {
     func handle(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let target = request.headers[Self.target] ?? ""
-        if target.isEmpty, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+        if target.isEmpty,
+            request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true
+                || AWSQueryForm(Array((request.uri.query ?? "").utf8))?["Action"] != nil
+        {
             return await handleQuery(request, started: started)
         }
-        guard
-            let (service, name) = services.lazy.compactMap({ s in
-                AWSJSONProtocol.operation(target: target, prefix: s.targetPrefix).map { (s, $0) }
-            }).first
-        else {
-            let message =
-                target.isEmpty
-                ? "The request names no operation: X-Amz-Target is missing."
-                : "X-Amz-Target '\(target)' names no service this endpoint serves."
-            return finish(
-                errorResponse(type: "UnknownOperationException", message: message, status: 400, .version11, nil),
-                operation: target, started: started)
-        }
-        guard let operation = service.operations[name] else {
-            return finish(
-                errorResponse(
-                    type: "UnknownOperationException", message: "There is no operation named \(name).", status: 400,
-                    service.version, service.queryCompatible ? "InvalidAction;Sender" : nil),
-                operation: target, started: started)
-        }
+        let found = services.lazy.compactMap({ s in
+            AWSJSONProtocol.operation(target: target, prefix: s.targetPrefix).map { (s, $0) }
+        }).first
+        let version = found?.0.version ?? .version11
         var request = request
         let bytes: [UInt8]
         do {
@@ -142,8 +147,34 @@ public struct VigilHTTPServer: Sendable {
                 errorResponse(
                     type: "SerializationException",
                     message: "The request body is larger than \(Self.maximumBodyBytes) bytes, or could not be read.",
-                    status: 413, service.version, nil),
-                operation: name, started: started)
+                    status: 413, version, nil),
+                operation: found?.1 ?? target, started: started)
+        }
+        let caller: AccessCredentials.Key?
+        switch authenticate(request, body: bytes, action: found.map { "\($0.0.actionPrefix):\($0.1)" }) {
+        case .success(let key): caller = key
+        case .failure(let failure):
+            return finish(
+                errorResponse(
+                    type: failure.code.awsJSONType, message: failure.message, status: failure.code.httpStatus, version,
+                    found?.0.queryCompatible == true ? AWSJSONProtocol.queryError(failure.code) : nil),
+                operation: found?.1 ?? target, started: started, caller: nil)
+        }
+        guard let (service, name) = found else {
+            let message =
+                target.isEmpty
+                ? "The request names no operation: X-Amz-Target is missing."
+                : "X-Amz-Target '\(target)' names no service this endpoint serves."
+            return finish(
+                errorResponse(type: "UnknownOperationException", message: message, status: 400, .version11, nil),
+                operation: target, started: started, caller: caller)
+        }
+        guard let operation = service.operations[name] else {
+            return finish(
+                errorResponse(
+                    type: "UnknownOperationException", message: "There is no operation named \(name).", status: 400,
+                    service.version, service.queryCompatible ? "InvalidAction;Sender" : nil),
+                operation: target, started: started, caller: caller)
         }
         do {
             let body = try await operation.handle(bytes)
@@ -151,55 +182,107 @@ public struct VigilHTTPServer: Sendable {
             headers[.contentType] = service.version.contentType
             return finish(
                 Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body))),
-                operation: name, started: started)
+                operation: name, started: started, caller: caller)
         } catch let error as any AWSServiceError {
-            return finish(errorResponse(error, service), operation: name, started: started)
+            return finish(errorResponse(error, service), operation: name, started: started, caller: caller)
         } catch {
             logger.error("internal error", metadata: ["operation": "\(name)", "error": "\(error)"])
-            return finish(errorResponse(service.internalFailure, service), operation: name, started: started)
+            return finish(
+                errorResponse(service.internalFailure, service), operation: name, started: started, caller: caller)
         }
     }
 
-    /// An awsQuery request (a form naming its `Action`): STS GetCallerIdentity, which is how people check
-    /// that an endpoint and their credentials work.
+    /// The key that signed the request and may call `action` (nil: anonymous, when the server has no
+    /// verifier), or why it may not. `action` is nil for a request that names no known operation: its
+    /// signature is still checked.
+    func authenticate(_ request: Request, body: [UInt8], action: String?) -> Result<AccessCredentials.Key?, AuthFailure>
+    {
+        guard let verifier else { return .success(nil) }
+        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority = request.head.authority, !headers.contains(where: { $0.name.lowercased() == "host" }) {
+            headers.insert((name: "host", value: authority), at: 0)
+        }
+        let signable = SigV4Request(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers,
+            body: body)
+        switch verifier.verify(signable, now: clock()) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let key):
+            // GetCallerIdentity needs no permission, as in AWS.
+            if let action, action != "sts:GetCallerIdentity", !key.allows(action) {
+                return .failure(
+                    AuthFailure(
+                        .accessDenied,
+                        "User: \(userARN(key)) is not authorized to perform: \(action) because no identity-based policy allows the \(action) action"
+                    ))
+            }
+            return .success(key)
+        }
+    }
+
+    /// The IAM user a key stands for: its section's name in the credentials file.
+    func userARN(_ key: AccessCredentials.Key) -> String { "arn:aws:iam::\(account.accountID):user/\(key.name)" }
+
+    /// An awsQuery request (a form naming its `Action`, in the body of a POST or the URL of a GET): STS
+    /// GetCallerIdentity, which is how people check that an endpoint and their credentials work.
     func handleQuery(_ request: Request, started: ContinuousClock.Instant) async -> Response {
         var request = request
         let requestID = UUID().uuidString.lowercased()
-        func xml(_ status: HTTPResponse.Status, _ text: String, _ operation: String) -> Response {
+        func xml(_ status: Int, _ text: String, _ operation: String, _ caller: AccessCredentials.Key?) -> Response {
             var headers = HTTPFields()
             headers[.contentType] = "text/xml"
             return finish(
-                Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text))),
-                operation: operation, started: started)
+                Response(
+                    status: HTTPResponse.Status(code: status), headers: headers,
+                    body: .init(byteBuffer: ByteBuffer(string: text))),
+                operation: operation, started: started, caller: caller)
         }
+        // Parameters come in the URL (GET, and the presigned form, which botocore signs as a POST with an
+        // empty body), in the body, or both.
         guard let body = try? await request.collectBody(upTo: Self.maximumBodyBytes),
-            let form = AWSQueryForm(Array(body.readableBytesView))
+            let inURL = AWSQueryForm(Array((request.uri.query ?? "").utf8)),
+            let inBody = AWSQueryForm(Array(body.readableBytesView))
         else {
             return xml(
-                .badRequest,
+                400,
                 AWSQueryResponse.error(
-                    code: "MalformedQueryString", message: "The request body is not a URL-encoded form.", sender: true,
-                    requestID: requestID), "query")
+                    code: "MalformedQueryString", message: "The request is not a URL-encoded form.", sender: true,
+                    requestID: requestID), "query", nil)
         }
+        let form = inURL.merging(inBody)
         let action = form["Action"] ?? ""
-        guard action == "GetCallerIdentity", form["Version"] == "2011-06-15" else {
+        let known = action == "GetCallerIdentity" && form["Version"] == "2011-06-15"
+        let caller: AccessCredentials.Key?
+        switch authenticate(request, body: Array(body.readableBytesView), action: known ? "sts:\(action)" : nil) {
+        case .success(let key): caller = key
+        case .failure(let failure):
             return xml(
-                .badRequest,
+                failure.code.httpStatus,
+                AWSQueryResponse.error(
+                    code: failure.code.queryCode, message: failure.message, sender: true, requestID: requestID),
+                action.isEmpty ? "query" : action, nil)
+        }
+        guard known else {
+            return xml(
+                400,
                 AWSQueryResponse.error(
                     code: "InvalidAction",
                     message: action.isEmpty
                         ? "The request names no Action."
                         : "The action \(action) (Version \(form["Version"] ?? "none")) is not served here: awsQuery serves STS GetCallerIdentity; CloudWatch and CloudWatch Logs are served on their JSON protocols.",
-                    sender: true, requestID: requestID), action.isEmpty ? "query" : action)
+                    sender: true, requestID: requestID), action.isEmpty ? "query" : action, caller)
         }
+        let identity =
+            caller.map { [("Arn", userARN($0)), ("UserId", $0.accessKeyID), ("Account", account.accountID)] }
+            ?? [
+                ("Arn", "arn:aws:iam::\(account.accountID):root"), ("UserId", account.accountID),
+                ("Account", account.accountID),
+            ]
         return xml(
-            .ok,
+            200,
             AWSQueryResponse.result(
-                action: action, namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
-                fields: [
-                    ("Arn", "arn:aws:iam::\(account.accountID):root"), ("UserId", account.accountID),
-                    ("Account", account.accountID),
-                ], requestID: requestID), action)
+                action: action, namespace: "https://sts.amazonaws.com/doc/2011-06-15/", fields: identity,
+                requestID: requestID), action, caller)
     }
 
     /// The answer when the request queue is full: 503 with `Retry-After: 1`, in the protocol's error shape,
@@ -237,15 +320,16 @@ public struct VigilHTTPServer: Sendable {
     }
 
     /// Logs the request's line and returns its response.
-    func finish(_ response: Response, operation: String, started: ContinuousClock.Instant) -> Response {
+    func finish(
+        _ response: Response, operation: String, started: ContinuousClock.Instant, caller: AccessCredentials.Key? = nil
+    ) -> Response {
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        logger.info(
-            "request",
-            metadata: [
-                "operation": "\(operation)", "status": "\(response.status.code)",
-                "ms": "\(String(format: "%.2f", ms))",
-            ])
+        var metadata: Logger.Metadata = [
+            "operation": "\(operation)", "status": "\(response.status.code)", "ms": "\(String(format: "%.2f", ms))",
+        ]
+        if let caller { metadata["caller"] = "\(caller.name)" }
+        logger.info("request", metadata: metadata)
         return response
     }
 }

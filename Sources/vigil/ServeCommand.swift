@@ -10,7 +10,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve CloudWatch Logs and CloudWatch on 127.0.0.1:4566 for AWS SDKs and the aws CLI.",
         discussion: """
-            Point a client at it with --endpoint-url http://127.0.0.1:4566 (any region and credentials). \
+            Point a client at it with --endpoint-url http://127.0.0.1:4566 (any region; any credentials unless \
+            --credentials names the keys that may sign). \
             Alarms are evaluated at each minute boundary and retention and roll-up run every 10 minutes, as with \
             vigil alarms run (one scheduler per data directory). One log line per request and per alarm state change \
             on standard error. Stops on SIGINT or SIGTERM after the requests in flight.
@@ -28,9 +29,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("region"), help: "The Region in every ARN and alarm notification.")
     var region = AWSAccount.standard.region
 
+    @Option(
+        name: .customLong("credentials"),
+        help: ArgumentHelp(
+            "An INI file of access keys (the aws CLI's shape); every request must then be signed by one of them.",
+            discussion: "A section per key: aws_access_key_id, aws_secret_access_key, and optionally allowed_actions "
+                + "(logs:PutLogEvents, cloudwatch:*, …).",
+            valueName: "file"))
+    var credentialsFile: String?
+
     @Flag(
         name: .customLong("allow-anonymous"),
-        help: "Serve unauthenticated requests on an address other machines can reach (refused without it).")
+        help: "Serve unsigned requests on an address other machines can reach (refused without it or --credentials).")
     var allowAnonymous = false
 
     func validate() throws {
@@ -40,10 +50,14 @@ struct ServeCommand: AsyncParsableCommand {
         guard AWSAccount.isRegion(region) else {
             throw ValidationError("--region must be a Region code such as us-east-1, not '\(region)'.")
         }
-        if !listen.isLoopback && !allowAnonymous {
+        if !listen.isLoopback && !allowAnonymous && credentialsFile == nil {
             throw ValidationError(
-                "--listen \(listen.description) is reachable from other machines, and requests are not authenticated yet: "
-                    + "listen on 127.0.0.1 (the default), or pass --allow-anonymous to serve anyone who can connect.")
+                "--listen \(listen.description) is reachable from other machines, and without --credentials requests are not "
+                    + "authenticated: give --credentials FILE, listen on 127.0.0.1 (the default), or pass --allow-anonymous "
+                    + "to serve anyone who can connect.")
+        }
+        if credentialsFile != nil && allowAnonymous {
+            throw ValidationError("--credentials and --allow-anonymous contradict each other: choose one.")
         }
     }
 
@@ -54,14 +68,27 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vigil")
+        var verifier: SigV4Verifier?
+        if let credentialsFile {
+            do {
+                verifier = SigV4Verifier(credentials: try AccessCredentials(contentsOf: credentialsFile))
+            } catch {
+                throw ValidationError("--credentials \(error.description)")
+            }
+        }
         let account = AWSAccount(accountID: accountID, region: region)
         let logs = LogsService(store: try store.openService().store, account: account)
         let alarms = AlarmsService(store: logs.store, account: account)
         let server = VigilHTTPServer(
-            logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, logger: logger)
+            logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, logger: logger, verifier: verifier)
         let scheduler = AlarmSchedulerService(alarms: alarms, logs: logs, logger: logger)
         logger.info(
-            "listening", metadata: ["address": "\(listen.description)", "data-dir": "\(store.resolvedDirectory)"])
+            "listening",
+            metadata: [
+                "address": "\(listen.description)", "data-dir": "\(store.resolvedDirectory)",
+                "authentication":
+                    "\(verifier.map { "SigV4, \($0.credentials.keys.count) keys" } ?? "none (anonymous)")",
+            ])
         do {
             try await server.run(host: listen.host, port: listen.port, background: [scheduler])
         } catch {

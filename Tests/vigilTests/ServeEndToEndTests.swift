@@ -22,14 +22,15 @@ struct ServeEndToEndTests {
         let directory: String
         var endpoint: String { "http://127.0.0.1:\(port)" }
 
-        init() throws {
+        /// `arguments` are added to `serve`'s own.
+        init(_ arguments: [String] = []) throws {
             directory = NSTemporaryDirectory() + "vigil-serve-\(UUID().uuidString)"
             var attempt = 0
             while true {
                 let port = Int.random(in: 20_000..<60_000)
                 let p = Process()
                 p.executableURL = CLITests.binary
-                p.arguments = ["serve", "--data-dir", directory, "--listen", "127.0.0.1:\(port)"]
+                p.arguments = ["serve", "--data-dir", directory, "--listen", "127.0.0.1:\(port)"] + arguments
                 p.standardOutput = FileHandle.nullDevice
                 p.standardError = FileHandle.nullDevice
                 try p.run()
@@ -150,6 +151,48 @@ struct ServeEndToEndTests {
         let sums = try await store.aggregates(
             MetricKey(namespace: "Crash", name: "Errors"), start: 0, end: Int64.max / 2, highResolution: false)
         #expect(sums.map(\.1.sum).reduce(0, +) == Double(errors))
+    }
+
+    static let credentials = """
+        [admin]
+        aws_access_key_id = AKIAVIGILADMIN000001
+        aws_secret_access_key = admin/secret+key
+
+        [ingest]
+        aws_access_key_id = AKIAVIGILINGEST00001
+        aws_secret_access_key = ingest-secret
+        allowed_actions = logs:PutLogEvents, logs:CreateLogStream, cloudwatch:PutMetricData
+        """
+
+    @Test(
+        "with --credentials every request is checked: boto3 signing with a listed key is let in, a wrong secret, an unknown key, no signature or a tampered presigned URL is refused, allowed actions bound a key"
+    )
+    func signatureVersion4() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let file = NSTemporaryDirectory() + "vigil-credentials-\(UUID().uuidString)"
+        try Self.credentials.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let server = try Server(["--credentials", file])
+        defer { server.stop() }
+        let r = try Self.run(python, [Self.root + "/Tests/Clients/auth_e2e.py", server.endpoint])
+        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+    }
+
+    @Test(
+        "an address other machines reach needs --credentials or --allow-anonymous; a bad credentials file names its line"
+    )
+    func listeningBeyondLoopback() throws {
+        let refused = try Self.run(CLITests.binary.path, ["serve", "--listen", "0.0.0.0:4599"])
+        #expect(refused.status == 64 && refused.output.contains("give --credentials FILE"), "\(refused.output)")
+        let file = NSTemporaryDirectory() + "vigil-credentials-\(UUID().uuidString)"
+        try "[a]\naws_access_key_id = A\n".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let bad = try Self.run(CLITests.binary.path, ["serve", "--listen", "0.0.0.0:4599", "--credentials", file])
+        #expect(
+            bad.status == 64 && bad.output.contains("\(file):1: [a] has no aws_secret_access_key."), "\(bad.output)")
+        let both = try Self.run(
+            CLITests.binary.path, ["serve", "--credentials", file, "--allow-anonymous"])
+        #expect(both.status == 64 && both.output.contains("contradict"), "\(both.output)")
     }
 
     @Test("the aws CLI talks to it unmodified with --endpoint-url")
