@@ -18,7 +18,7 @@ struct AWSJSONOperation: Sendable {
     let handle: @Sendable ([UInt8]) async throws -> [UInt8]
 
     /// An operation with an output.
-    static func decoded<Input: Decodable & Sendable, Output: Encodable>(
+    static func decoded<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ input: Input.Type, mapError: @escaping @Sendable (APIInputError) -> any Error,
         _ body: @escaping @Sendable (Input) async throws -> Output
     ) -> AWSJSONOperation {

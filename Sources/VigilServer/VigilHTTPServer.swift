@@ -2,7 +2,9 @@ public import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging
+import Metrics
 import NIOCore
+public import Prometheus
 public import ServiceLifecycle
 import UnixSignals
 import VigilAPI
@@ -47,17 +49,24 @@ public struct VigilHTTPServer: Sendable {
     public let verifier: SigV4Verifier?
     /// Now, for the signature's 15-minute window.
     let clock: @Sendable () -> Date
+    /// Served as Prometheus text at `GET /metrics` (none: no such route).
+    public let prometheus: PrometheusCollectorRegistry?
+    /// The operation names requests are counted under; anything else is `unknown`, so a client cannot
+    /// grow the metrics without bound.
+    let knownOperations: Set<String>
 
     /// `gate` bounds the requests that run at once (by default ``maximumConcurrentRequests`` running and
     /// ``maximumQueuedRequests`` waiting); `verifier` authenticates them (none: anonymous).
     public init(
         logs: LogsService, metrics: MetricsService, alarms: AlarmsService, logger: Logger,
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
-        verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+        verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+        prometheus: PrometheusCollectorRegistry? = nil
     ) {
         self.gate = gate
         self.verifier = verifier
         self.clock = clock
+        self.prometheus = prometheus
         services = [
             AWSJSONService(
                 targetPrefix: CloudWatchLogsOperations.targetPrefix, actionPrefix: "logs", version: .version11,
@@ -72,23 +81,34 @@ public struct VigilHTTPServer: Sendable {
         ]
         self.account = logs.account
         self.logger = logger
+        knownOperations = Set(services.flatMap(\.operations.keys) + ["GetCallerIdentity"])
     }
 
     /// All three services over one store.
     public init(
         store: any StoreBackend, logger: Logger,
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
-        verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+        verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+        prometheus: PrometheusCollectorRegistry? = nil
     ) {
         self.init(
             logs: LogsService(store: store), metrics: MetricsService(store: store), alarms: AlarmsService(store: store),
-            logger: logger, gate: gate, verifier: verifier, clock: clock)
+            logger: logger, gate: gate, verifier: verifier, clock: clock, prometheus: prometheus)
     }
 
     /// The routes.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/_vigil/health") { _, _ -> String in "ok\n" }
+        if let prometheus {
+            router.get("/metrics") { _, _ -> Response in
+                var headers = HTTPFields()
+                headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+                return Response(
+                    status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: prometheus.emitToBuffer()))
+                )
+            }
+        }
         router.post("/") { request, _ -> Response in
             guard await gate.enter() else { return self.busy(request) }
             let response = await self.handle(request)
@@ -330,6 +350,17 @@ public struct VigilHTTPServer: Sendable {
         ]
         if let caller { metadata["caller"] = "\(caller.name)" }
         logger.info("request", metadata: metadata)
+        let counted = knownOperations.contains(operation) ? operation : "unknown"
+        Counter(
+            label: "vigil_http_requests_total",
+            dimensions: [("operation", counted), ("status", "\(response.status.code)")]
+        )
+        .increment()
+        Timer(
+            label: "vigil_http_request_duration_seconds", dimensions: [("operation", counted)],
+            preferredDisplayUnit: .seconds
+        )
+        .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         return response
     }
 }

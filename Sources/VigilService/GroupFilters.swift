@@ -57,10 +57,11 @@ final class GroupFilters: Sendable {
 
     /// The datapoints `events` produce (events already accepted, in time order), and warnings. The
     /// cardinality guard counts on from ``seedCardinality(for:stored:)``.
-    func datapoints(for events: ArraySlice<NewLogEvent>) -> (MinuteAggregator, [String]) {
+    func datapoints(for events: ArraySlice<NewLogEvent>) -> (MinuteAggregator, [String], matches: Int) {
         var out = MinuteAggregator()
         var warnings: [String] = []
-        guard !filters.isEmpty else { return (out, warnings) }
+        guard !filters.isEmpty else { return (out, warnings, 0) }
+        var matches = 0
         var refusedDimensions: Set<Int> = []
         var scratch = FilterSet.Scratch(set)
         var matchedInEvent = [Bool](repeating: false, count: filters.count)
@@ -92,6 +93,7 @@ final class GroupFilters: Sendable {
                     // The pattern matched: no default value for this event, whatever follows. A match whose
                     // value field is missing or not a number produces nothing (as AWS).
                     matchedInEvent[k] = true
+                    matches += 1
                     if constants[k] != nil {
                         if runs[k].minute != minute {
                             flushRun(k)
@@ -144,7 +146,7 @@ final class GroupFilters: Sendable {
         }
         for k in filters.indices { flushRun(k) }
         for k in withDefault { flushDefaults(k) }
-        return (out, warnings)
+        return (out, warnings, matches)
     }
 }
 

@@ -299,12 +299,13 @@ public final class LogsService: Sendable {
                 try await store.dimensionCombinations(
                     namespace: key.namespace, name: key.name, unit: key.unit, start: hour, end: hour + 3_600_000)
             }
-            var (datapoints, warnings) = filters.datapoints(for: events[accepted])
+            var (datapoints, warnings, matches) = filters.datapoints(for: events[accepted])
             EmbeddedMetrics.extract(from: events[accepted], into: &datapoints)
             try await store.append(
                 group: group, stream: stream, events: Array(events[accepted]), datapoints: datapoints,
                 ingestionTime: at,
                 offset: offset)
+            ServiceMetrics.ingested(events: accepted.count, filterMatches: matches)
             var answer = result
             answer.warnings = warnings
             return answer

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import VigilServer
 import VigilService
 
@@ -68,6 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vigil")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var verifier: SigV4Verifier?
         if let credentialsFile {
             do {
@@ -80,7 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logs = LogsService(store: try store.openService().store, account: account)
         let alarms = AlarmsService(store: logs.store, account: account)
         let server = VigilHTTPServer(
-            logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, logger: logger, verifier: verifier)
+            logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, logger: logger, verifier: verifier,
+            prometheus: registry)
         let scheduler = AlarmSchedulerService(alarms: alarms, logs: logs, logger: logger)
         logger.info(
             "listening",

@@ -4,7 +4,7 @@ import datetime
 import sys
 import time
 
-from vigil_clients import client, wait_for
+from vigil_clients import scrape, expect, client, wait_for
 
 endpoint = sys.argv[1]
 wait_for(endpoint)
@@ -22,4 +22,9 @@ for _ in range(150):  # the next minute boundary comes within 60 s
     time.sleep(0.5)
 if alarm["StateValue"] != "ALARM" or not alarm["StateReason"].startswith("Threshold Crossed"):
     sys.exit(f"FAILED: {alarm['StateValue']}: {alarm.get('StateReason')}")
+# The tick is seen in Prometheus' text: the alarm counted in its state, the tick's duration recorded.
+metrics = scrape(endpoint)
+expect(metrics.get('vigil_alarms{state="ALARM"}') == 1.0, f"alarm gauge {metrics}")
+expect(metrics.get('vigil_alarms{state="INSUFFICIENT_DATA"}') == 0.0, f"alarm gauge {metrics}")
+expect(metrics.get("vigil_alarm_tick_seconds_count", 0) >= 1, f"tick histogram {metrics}")
 print("ok")

@@ -38,3 +38,14 @@ def raises(exception, call, **kwargs):
     except exception as e:
         return e.response["Error"]
     sys.exit(f"FAILED: {call.__name__} did not raise {exception.__name__}")
+
+
+def scrape(endpoint):
+    """GET /metrics as {'name{labels}': value}, comments left out."""
+    text = urllib.request.urlopen(endpoint + "/metrics", timeout=5).read().decode()
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            samples[name] = float(value)
+    return samples

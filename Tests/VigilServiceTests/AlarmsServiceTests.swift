@@ -260,6 +260,48 @@ struct AlarmSchedulerTests {
         #expect(changes.filter { !$0.1.isEmpty }.map(\.1) == [["OK"], ["ALARM"]])
     }
 
+    @Test(
+        "a 10-second alarm is judged at every 10-second boundary, a 1-minute alarm only at minute boundaries, as CloudWatch evaluates high-resolution alarms"
+    )
+    func highResolutionSlots() async throws {
+        let clock = FakeClock()  // starts 42 s after a minute boundary
+        let store = try SQLiteLogStore(path: ":memory:")
+        let alarms = AlarmsService(store: store, now: { clock.time.withLock { $0 } })
+        let metrics = MetricsService(store: store, now: { clock.time.withLock { $0 } })
+        for (name, period) in [("fast", 10), ("slow", 60)] {
+            var input = AlarmsServiceTests.parameters(actions: false)
+            input.alarmName = name
+            input.metricName = name
+            input.period = Int32(period)
+            try await alarms.putMetricAlarm(input)
+        }
+        let start = AlarmsServiceTests.start
+        // Breaching data for both, in the 10-second period [start + 70 s, start + 80 s).
+        try await metrics.putMetricData(
+            namespace: "CloudTrailMetrics",
+            data: ["fast", "slow"].map { .at($0, timestamp: start + 71_000, value: 9, storageResolution: 1) })
+        var changes: [(slot: Int64, alarm: String, state: String)] = []
+        var slots: [Int64] = []
+        try await AlarmScheduler(
+            service: alarms, now: { clock.time.withLock { $0 } }, sleep: { ms in clock.time.withLock { $0 += ms + 3 } }
+        ).run(
+            shouldStop: { clock.time.withLock { $0 } > start + 125_000 },
+            report: { slot, changed in
+                slots.append(slot)
+                changes += changed.map { (slot, $0.name, $0.state.rawValue) }
+            })
+        // The first tick is the minute boundary the scheduler starts in (start), then the 10-second boundary
+        // it starts in (start + 40 s), then every 10 s to start + 120 s.
+        #expect(slots == [start] + (4...12).map { start + Int64($0) * 10_000 })
+        // The 10-second alarm fires at the boundary ending its breaching period (start + 80 s) and recovers
+        // once that period leaves its evaluation range of N + 2 = 3 periods (at start + 110 s); the 1-minute
+        // one fires only at the minute boundary after its period (start + 120 s).
+        let fast = changes.filter { $0.alarm == "fast" }.map { "\($0.slot - start) \($0.state)" }
+        #expect(fast == ["0 OK", "80000 ALARM", "110000 OK"])
+        let slow = changes.filter { $0.alarm == "slow" }.map { "\($0.slot - start) \($0.state)" }
+        #expect(slow == ["0 OK", "120000 ALARM"])
+    }
+
     @Test("a second scheduler waits while the first holds the lease, and takes over when it stops or its lease lapses")
     func oneSchedulerPerStore() async throws {
         let clock = FakeClock()

@@ -88,7 +88,20 @@ struct ServeEndToEndTests {
         #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
     }
 
-    @Test("the server's scheduler moves a breaching alarm to ALARM at the next minute; SIGTERM exits 0")
+    @Test(
+        "GET /metrics is Prometheus text: requests by operation and status, latency histograms, events ingested and filter matches as sent"
+    )
+    func prometheusMetrics() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let r = try Self.run(python, [Self.root + "/Tests/Clients/metrics_e2e.py", server.endpoint])
+        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+    }
+
+    @Test(
+        "the server's scheduler moves a breaching alarm to ALARM at the next minute, counted in /metrics; SIGTERM exits 0"
+    )
     func alarmFires() throws {
         let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
         let server = try Server()

@@ -4,6 +4,8 @@ public import VigilStore
 
 /// Runs the alarm evaluation tick on fixed one-minute slots: the slot, not the moment the tick
 /// happens to run, is the evaluation time, so a late tick judges exactly the periods it should.
+/// As CloudWatch, high-resolution alarms (periods of 10 and 30 seconds) are also evaluated at every
+/// 10-second boundary in between (``highResolutionSlot``), while there are any.
 ///
 /// Time and sleeping are injected (tests drive a fake clock). A tick that overran skips the slots it
 /// missed and evaluates the latest one: an alarm judges its most recent periods anyway.
@@ -16,6 +18,8 @@ public import VigilStore
 public struct AlarmScheduler: Sendable {
     public let service: AlarmsService
     public static let slot: Int64 = 60_000
+    /// The slot of high-resolution alarms' evaluation.
+    public static let highResolutionSlot: Int64 = 10_000
     public static let leaseName = "alarm-scheduler"
     public static let leaseDuration: Int64 = 60_000
     /// This scheduler, as the lease names its holder.
@@ -60,6 +64,7 @@ public struct AlarmScheduler: Sendable {
     ) async throws {
         let store = service.store
         var last = Int64.min
+        var lastSubSlot = Int64.min
         var renewed = Int64.min
         var waitingFor: String? = nil
         while !shouldStop() {
@@ -80,15 +85,31 @@ public struct AlarmScheduler: Sendable {
                 waitingFor = nil
                 renewed = t
             }
-            let slot = t - ((t % Self.slot) + Self.slot) % Self.slot
-            if slot <= last {
+            let slot = Self.floor(t, Self.slot)
+            let subSlot = Self.floor(t, Self.highResolutionSlot)
+            let evaluation: (slot: Int64, highResolutionOnly: Bool)
+            if slot > last {
+                // A minute boundary (or the latest one, after an overrun): every alarm.
+                evaluation = (slot, false)
+                last = slot
+                lastSubSlot = slot
+            } else if subSlot > lastSubSlot, try await service.hasHighResolutionAlarms() {
+                evaluation = (subSlot, true)
+                lastSubSlot = subSlot
+            } else {
                 // Wait for the next boundary in steps of at most a second, so a stop request is seen soon.
-                await sleep(min(1_000, slot + Self.slot - t))
+                await sleep(min(1_000, subSlot + Self.highResolutionSlot - t))
                 continue
             }
-            last = slot
-            let changed = try await service.evaluate(at: slot)
-            await report(slot, try await service.records(changed))
+            let started = ContinuousClock.now
+            let changed = try await service.evaluate(
+                at: evaluation.slot, highResolutionOnly: evaluation.highResolutionOnly)
+            let took = ContinuousClock.now - started
+            ServiceMetrics.tick(
+                nanoseconds: took.components.seconds * 1_000_000_000 + took.components.attoseconds / 1_000_000_000)
+            await report(evaluation.slot, try await service.records(changed))
         }
     }
+
+    static func floor(_ t: Int64, _ slot: Int64) -> Int64 { t - ((t % slot) + slot) % slot }
 }

@@ -235,15 +235,26 @@ public struct AlarmsService: Sendable {
 
     // MARK: evaluation
 
+    /// Whether any metric alarm has a period under a minute (10 or 30 seconds).
+    public func hasHighResolutionAlarms() async throws -> Bool {
+        try await store.alarms(names: nil, prefix: nil, state: nil).contains {
+            (cache.entry($0)?.alarm.rule.periodSeconds ?? 60) < 60
+        }
+    }
+
     /// One evaluation tick at `time`: every alarm judges its evaluation range from the aggregates
     /// (read in one query per resolution); all changes of the tick commit in one transaction.
     /// Returns the alarms that changed state.
+    /// `highResolutionOnly` judges only the alarms with periods under a minute (the 10-second ticks
+    /// between minute boundaries); composites follow their children either way.
     @discardableResult
-    public func evaluate(at time: Int64) async throws -> [String] {
+    public func evaluate(at time: Int64, highResolutionOnly: Bool = false) async throws -> [String] {
         let records = try await store.alarms(names: nil, prefix: nil, state: nil)
         var parsed: [(AlarmRecord, MetricAlarm, String)] = []
         for record in records {
-            if let entry = cache.entry(record) { parsed.append((record, entry.alarm, entry.metricID)) }
+            if let entry = cache.entry(record), !highResolutionOnly || entry.alarm.rule.periodSeconds < 60 {
+                parsed.append((record, entry.alarm, entry.metricID))
+            }
         }
         // The aggregates every alarm may need, per resolution, indexed by metric (unit apart).
         var byMetric: [String: [MetricDatapoint]] = [:]
@@ -285,7 +296,9 @@ public struct AlarmsService: Sendable {
         }
         transitions += compositeTransitions(records, &states, at: time)
         // Only what this tick changed: a transition another evaluator committed first is skipped.
-        return try await commit(transitions, records, states, at: time)
+        let changed = try await commit(transitions, records, states, at: time)
+        ServiceMetrics.alarmStates(states.values.reduce(into: [:]) { $0[$1, default: 0] += 1 })
+        return changed
     }
 
     /// Commits an evaluation's transitions with their action suppression, in one transaction; each
