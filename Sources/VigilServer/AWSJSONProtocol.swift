@@ -24,6 +24,20 @@ public enum AWSJSONProtocol {
         return String(target.dropFirst(prefix.count + 1))
     }
 
+    /// Runs `operation` on a request body: the JSON object of its members (an empty body is an input with
+    /// no members, as SDKs send for operations without required ones); the response body is the output as
+    /// compact JSON with timestamps as epoch seconds, or `{}`.
+    static func respond(_ operation: AWSOperation, to body: [UInt8]) async throws -> [UInt8] {
+        let members: JSONValue
+        do {
+            members = body.isEmpty ? .object(JSONObject([])) : try JSONValue(parsing: body)
+        } catch {
+            throw operation.mapError(APIInputError(path: [], .syntax(error)))
+        }
+        guard let output = try await operation.run(members, false) else { return Array("{}".utf8) }
+        return Array(try AWSCLIJSON.wire(output).utf8)
+    }
+
     /// An error response's body.
     public static func errorBody(type: String, message: String) -> [UInt8] {
         var out = Array(#"{"__type":"#.utf8)

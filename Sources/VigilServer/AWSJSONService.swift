@@ -8,7 +8,7 @@ struct AWSJSONService: Sendable {
     let actionPrefix: String
     let version: AWSJSONProtocol.Version
     let queryCompatible: Bool
-    let operations: [String: AWSJSONOperation]
+    let operations: [String: AWSOperation]
     /// The service's internal-failure error, for anything unexpected.
     let internalFailure: any AWSServiceError
 }

@@ -1,9 +1,14 @@
 import Foundation
+import VigilAPI
+import VigilPatterns
 
 /// awsQuery's XML responses: `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>` and the
 /// `<ErrorResponse>` of a failed request, as AWS's query services write them.
+///
+/// An output is written from its JSON tree (timestamps as ISO 8601 text): each member an element of its
+/// name, each list element a `<member>`, members without a value left out.
 enum AWSQueryResponse {
-    /// Text escaped for XML element content.
+    /// Text escaped for XML element content; characters XML 1.0 cannot carry become U+FFFD.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -13,31 +18,55 @@ enum AWSQueryResponse {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(c)
+            case "\u{0}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
             default: out.unicodeScalars.append(c)
             }
         }
         return out
     }
 
-    /// A successful response: `fields` are the result's members, in order, as escaped text.
-    static func result(action: String, namespace: String, fields: [(String, String)], requestID: String) -> String {
-        let members = fields.map { "    <\($0.0)>\(escape($0.1))</\($0.0)>\n" }.joined()
-        return """
-            <\(action)Response xmlns="\(namespace)">
-              <\(action)Result>
-            \(members)  </\(action)Result>
-              <ResponseMetadata>
-                <RequestId>\(requestID)</RequestId>
-              </ResponseMetadata>
-            </\(action)Response>
+    /// A value's XML content.
+    static func xml(_ value: JSONValue, into out: inout String) {
+        switch value {
+        case .null: break
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let text): out += text
+        case .string(let s): out += escape(s)
+        case .array(let elements):
+            for e in elements where e != .null {
+                out += "<member>"
+                xml(e, into: &out)
+                out += "</member>"
+            }
+        case .object(let object):
+            for m in object.members where m.value != .null {
+                out += "<\(m.key)>"
+                xml(m.value, into: &out)
+                out += "</\(m.key)>"
+            }
+        }
+    }
 
-            """
+    /// A successful response; `members` are the result's (nil: an output without members, which has no
+    /// `Result` element).
+    static func result(action: String, namespace: String, members: JSONValue?, requestID: String) -> String {
+        var out = "<\(action)Response xmlns=\"\(namespace)\">"
+        if let members {
+            out += "<\(action)Result>"
+            xml(members, into: &out)
+            out += "</\(action)Result>"
+        }
+        out += "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(action)Response>\n"
+        return out
     }
 
     /// An error response.
-    static func error(code: String, message: String, sender: Bool, requestID: String) -> String {
+    static func error(code: String, message: String, sender: Bool, requestID: String, namespace: String? = nil)
+        -> String
+    {
         """
-        <ErrorResponse>
+        <ErrorResponse\(namespace.map { " xmlns=\"\($0)\"" } ?? "")>
           <Error>
             <Type>\(sender ? "Sender" : "Receiver")</Type>
             <Code>\(escape(code))</Code>

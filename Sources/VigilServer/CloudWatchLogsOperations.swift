@@ -7,35 +7,35 @@ import VigilService
 enum CloudWatchLogsOperations {
     static let targetPrefix = "Logs_20140328"
 
-    static func table(_ logs: LogsService) -> [String: AWSJSONOperation] {
+    static func table(_ logs: LogsService) -> [String: AWSOperation] {
         let e: @Sendable (APIInputError) -> any Error = { CloudWatchLogsError($0) }
         typealias L = CloudWatchLogs
         return [
-            "CreateLogGroup": .decoded(L.CreateLogGroupInput.self, mapError: e) { try await logs.createLogGroup($0) },
-            "DeleteLogGroup": .decoded(L.DeleteLogGroupInput.self, mapError: e) { try await logs.deleteLogGroup($0) },
+            "CreateLogGroup": .noOutput(L.CreateLogGroupInput.self, mapError: e) { try await logs.createLogGroup($0) },
+            "DeleteLogGroup": .noOutput(L.DeleteLogGroupInput.self, mapError: e) { try await logs.deleteLogGroup($0) },
             "DescribeLogGroups": .decoded(L.DescribeLogGroupsInput.self, mapError: e) {
                 try await logs.describeLogGroups($0)
             },
-            "PutRetentionPolicy": .decoded(L.PutRetentionPolicyInput.self, mapError: e) {
+            "PutRetentionPolicy": .noOutput(L.PutRetentionPolicyInput.self, mapError: e) {
                 try await logs.putRetentionPolicy($0)
             },
-            "DeleteRetentionPolicy": .decoded(L.DeleteRetentionPolicyInput.self, mapError: e) {
+            "DeleteRetentionPolicy": .noOutput(L.DeleteRetentionPolicyInput.self, mapError: e) {
                 try await logs.deleteRetentionPolicy($0)
             },
-            "TagResource": .decoded(L.TagResourceInput.self, mapError: e) { try await logs.tagResource($0) },
-            "UntagResource": .decoded(L.UntagResourceInput.self, mapError: e) { try await logs.untagResource($0) },
+            "TagResource": .noOutput(L.TagResourceInput.self, mapError: e) { try await logs.tagResource($0) },
+            "UntagResource": .noOutput(L.UntagResourceInput.self, mapError: e) { try await logs.untagResource($0) },
             "ListTagsForResource": .decoded(L.ListTagsForResourceInput.self, mapError: e) {
                 try await logs.listTagsForResource($0)
             },
-            "TagLogGroup": .decoded(L.TagLogGroupInput.self, mapError: e) { try await logs.tagLogGroup($0) },
-            "UntagLogGroup": .decoded(L.UntagLogGroupInput.self, mapError: e) { try await logs.untagLogGroup($0) },
+            "TagLogGroup": .noOutput(L.TagLogGroupInput.self, mapError: e) { try await logs.tagLogGroup($0) },
+            "UntagLogGroup": .noOutput(L.UntagLogGroupInput.self, mapError: e) { try await logs.untagLogGroup($0) },
             "ListTagsLogGroup": .decoded(L.ListTagsLogGroupInput.self, mapError: e) {
                 try await logs.listTagsLogGroup($0)
             },
-            "CreateLogStream": .decoded(L.CreateLogStreamInput.self, mapError: e) {
+            "CreateLogStream": .noOutput(L.CreateLogStreamInput.self, mapError: e) {
                 try await logs.createLogStream($0)
             },
-            "DeleteLogStream": .decoded(L.DeleteLogStreamInput.self, mapError: e) {
+            "DeleteLogStream": .noOutput(L.DeleteLogStreamInput.self, mapError: e) {
                 try await logs.deleteLogStream($0)
             },
             "DescribeLogStreams": .decoded(L.DescribeLogStreamsInput.self, mapError: e) {
@@ -46,10 +46,10 @@ enum CloudWatchLogsOperations {
             "FilterLogEvents": .decoded(L.FilterLogEventsInput.self, mapError: e) {
                 try await logs.filterLogEvents($0)
             },
-            "PutMetricFilter": .decoded(L.PutMetricFilterInput.self, mapError: e) {
+            "PutMetricFilter": .noOutput(L.PutMetricFilterInput.self, mapError: e) {
                 try await logs.putMetricFilter($0)
             },
-            "DeleteMetricFilter": .decoded(L.DeleteMetricFilterInput.self, mapError: e) {
+            "DeleteMetricFilter": .noOutput(L.DeleteMetricFilterInput.self, mapError: e) {
                 try await logs.deleteMetricFilter($0)
             },
             "DescribeMetricFilters": .decoded(L.DescribeMetricFiltersInput.self, mapError: e) {

@@ -6,21 +6,21 @@ import VigilService
 enum CloudWatchOperations {
     static let targetPrefix = "GraniteServiceVersion20100801"
 
-    static func table(metrics: MetricsService, alarms: AlarmsService) -> [String: AWSJSONOperation] {
+    static func table(metrics: MetricsService, alarms: AlarmsService) -> [String: AWSOperation] {
         let e: @Sendable (APIInputError) -> any Error = { CloudWatchError($0) }
         typealias C = CloudWatch
         return [
-            "PutMetricData": .decoded(C.PutMetricDataInput.self, mapError: e) { try await metrics.putMetricData($0) },
+            "PutMetricData": .noOutput(C.PutMetricDataInput.self, mapError: e) { try await metrics.putMetricData($0) },
             "GetMetricStatistics": .decoded(C.GetMetricStatisticsInput.self, mapError: e) {
                 try await metrics.getMetricStatistics($0)
             },
             "GetMetricData": .decoded(C.GetMetricDataInput.self, mapError: e) { try await metrics.getMetricData($0) },
             "ListMetrics": .decoded(C.ListMetricsInput.self, mapError: e) { try await metrics.listMetrics($0) },
-            "PutMetricAlarm": .decoded(C.PutMetricAlarmInput.self, mapError: e) {
-                (input: C.PutMetricAlarmInput) async throws -> Void in try await alarms.putMetricAlarm(input)
+            "PutMetricAlarm": .noOutput(C.PutMetricAlarmInput.self, mapError: e) {
+                try await alarms.putMetricAlarm($0)
             },
-            "PutCompositeAlarm": .decoded(C.PutCompositeAlarmInput.self, mapError: e) {
-                (input: C.PutCompositeAlarmInput) async throws -> Void in try await alarms.putCompositeAlarm(input)
+            "PutCompositeAlarm": .noOutput(C.PutCompositeAlarmInput.self, mapError: e) {
+                try await alarms.putCompositeAlarm($0)
             },
             "DescribeAlarms": .decoded(C.DescribeAlarmsInput.self, mapError: e) { try await alarms.describeAlarms($0) },
             "DescribeAlarmsForMetric": .decoded(C.DescribeAlarmsForMetricInput.self, mapError: e) {
@@ -29,23 +29,22 @@ enum CloudWatchOperations {
             "DescribeAlarmHistory": .decoded(C.DescribeAlarmHistoryInput.self, mapError: e) {
                 try await alarms.describeAlarmHistory($0)
             },
-            "SetAlarmState": .decoded(C.SetAlarmStateInput.self, mapError: e) {
-                (input: C.SetAlarmStateInput) async throws -> Void in try await alarms.setAlarmState(input)
+            "SetAlarmState": .noOutput(C.SetAlarmStateInput.self, mapError: e) { try await alarms.setAlarmState($0) },
+            "DeleteAlarms": .noOutput(C.DeleteAlarmsInput.self, mapError: e) { try await alarms.deleteAlarms($0) },
+            "EnableAlarmActions": .noOutput(C.EnableAlarmActionsInput.self, mapError: e) {
+                try await alarms.enableAlarmActions($0)
             },
-            "DeleteAlarms": .decoded(C.DeleteAlarmsInput.self, mapError: e) {
-                (input: C.DeleteAlarmsInput) async throws -> Void in try await alarms.deleteAlarms(input)
+            "DisableAlarmActions": .noOutput(C.DisableAlarmActionsInput.self, mapError: e) {
+                try await alarms.disableAlarmActions($0)
             },
-            "EnableAlarmActions": .decoded(C.EnableAlarmActionsInput.self, mapError: e) {
-                (input: C.EnableAlarmActionsInput) async throws -> Void in try await alarms.enableAlarmActions(input)
-            },
-            "DisableAlarmActions": .decoded(C.DisableAlarmActionsInput.self, mapError: e) {
-                (input: C.DisableAlarmActionsInput) async throws -> Void in try await alarms.disableAlarmActions(input)
-            },
+            // Their outputs have no members but exist in the model: awsQuery answers with an empty Result.
             "TagResource": .decoded(C.TagResourceInput.self, mapError: e) {
-                (input: C.TagResourceInput) async throws -> Void in try await alarms.tagResource(input)
+                try await alarms.tagResource($0)
+                return C.TagResourceOutput()
             },
             "UntagResource": .decoded(C.UntagResourceInput.self, mapError: e) {
-                (input: C.UntagResourceInput) async throws -> Void in try await alarms.untagResource(input)
+                try await alarms.untagResource($0)
+                return C.UntagResourceOutput()
             },
             "ListTagsForResource": .decoded(C.ListTagsForResourceInput.self, mapError: e) {
                 try await alarms.listTagsForResource($0)

@@ -8,6 +8,7 @@ public import Prometheus
 public import ServiceLifecycle
 import UnixSignals
 import VigilAPI
+import VigilPatterns
 public import VigilService
 public import VigilStore
 
@@ -197,7 +198,7 @@ public struct VigilHTTPServer: Sendable {
                 operation: target, started: started, caller: caller)
         }
         do {
-            let body = try await operation.handle(bytes)
+            let body = try await AWSJSONProtocol.respond(operation, to: bytes)
             var headers = HTTPFields()
             headers[.contentType] = service.version.contentType
             return finish(
@@ -243,8 +244,14 @@ public struct VigilHTTPServer: Sendable {
     /// The IAM user a key stands for: its section's name in the credentials file.
     func userARN(_ key: AccessCredentials.Key) -> String { "arn:aws:iam::\(account.accountID):user/\(key.name)" }
 
-    /// An awsQuery request (a form naming its `Action`, in the body of a POST or the URL of a GET): STS
-    /// GetCallerIdentity, which is how people check that an endpoint and their credentials work.
+    /// The awsQuery services: CloudWatch (Version 2010-08-01, every operation of its JSON protocol) and
+    /// STS (2011-06-15, GetCallerIdentity), by the form's `Version`.
+    static let queryNamespaces = [
+        "2010-08-01": "http://monitoring.amazonaws.com/doc/2010-08-01/",
+        "2011-06-15": "https://sts.amazonaws.com/doc/2011-06-15/",
+    ]
+
+    /// An awsQuery request (a form naming its `Action`, in the body of a POST or the URL of a GET).
     func handleQuery(_ request: Request, started: ContinuousClock.Instant) async -> Response {
         var request = request
         let requestID = UUID().uuidString.lowercased()
@@ -257,52 +264,89 @@ public struct VigilHTTPServer: Sendable {
                     body: .init(byteBuffer: ByteBuffer(string: text))),
                 operation: operation, started: started, caller: caller)
         }
+        func failure(
+            _ code: String, _ message: String, status: Int = 400, sender: Bool = true, namespace: String? = nil,
+            _ operation: String, _ caller: AccessCredentials.Key?
+        ) -> Response {
+            xml(
+                status,
+                AWSQueryResponse.error(
+                    code: code, message: message, sender: sender, requestID: requestID, namespace: namespace),
+                operation, caller)
+        }
         // Parameters come in the URL (GET, and the presigned form, which botocore signs as a POST with an
         // empty body), in the body, or both.
         guard let body = try? await request.collectBody(upTo: Self.maximumBodyBytes),
             let inURL = AWSQueryForm(Array((request.uri.query ?? "").utf8)),
             let inBody = AWSQueryForm(Array(body.readableBytesView))
         else {
-            return xml(
-                400,
-                AWSQueryResponse.error(
-                    code: "MalformedQueryString", message: "The request is not a URL-encoded form.", sender: true,
-                    requestID: requestID), "query", nil)
+            return failure(
+                "MalformedQueryString",
+                "The request is not a URL-encoded form, or its body is larger than \(Self.maximumBodyBytes) bytes.",
+                "query", nil)
         }
         let form = inURL.merging(inBody)
         let action = form["Action"] ?? ""
-        let known = action == "GetCallerIdentity" && form["Version"] == "2011-06-15"
+        let version = form["Version"] ?? ""
+        let cloudWatch = version == "2010-08-01" ? services.first { $0.actionPrefix == "cloudwatch" } : nil
+        let operation = cloudWatch?.operations[action]
+        let sts = version == "2011-06-15" && action == "GetCallerIdentity"
+        let name = action.isEmpty ? "query" : action
         let caller: AccessCredentials.Key?
-        switch authenticate(request, body: Array(body.readableBytesView), action: known ? "sts:\(action)" : nil) {
+        let iamAction = operation != nil ? "cloudwatch:\(action)" : sts ? "sts:\(action)" : nil
+        switch authenticate(request, body: Array(body.readableBytesView), action: iamAction) {
         case .success(let key): caller = key
-        case .failure(let failure):
-            return xml(
-                failure.code.httpStatus,
-                AWSQueryResponse.error(
-                    code: failure.code.queryCode, message: failure.message, sender: true, requestID: requestID),
-                action.isEmpty ? "query" : action, nil)
+        case .failure(let auth):
+            return failure(auth.code.queryCode, auth.message, status: auth.code.httpStatus, name, nil)
         }
-        guard known else {
+        let namespace = Self.queryNamespaces[version]
+        if sts {
+            let identity: JSONValue = .object(
+                JSONObject([
+                    JSONMember("Arn", .string(caller.map(userARN) ?? "arn:aws:iam::\(account.accountID):root")),
+                    JSONMember("UserId", .string(caller?.accessKeyID ?? account.accountID)),
+                    JSONMember("Account", .string(account.accountID)),
+                ]))
             return xml(
-                400,
-                AWSQueryResponse.error(
-                    code: "InvalidAction",
-                    message: action.isEmpty
-                        ? "The request names no Action."
-                        : "The action \(action) (Version \(form["Version"] ?? "none")) is not served here: awsQuery serves STS GetCallerIdentity; CloudWatch and CloudWatch Logs are served on their JSON protocols.",
-                    sender: true, requestID: requestID), action.isEmpty ? "query" : action, caller)
+                200,
+                AWSQueryResponse.result(
+                    action: action, namespace: namespace ?? "", members: identity, requestID: requestID), action, caller
+            )
         }
-        let identity =
-            caller.map { [("Arn", userARN($0)), ("UserId", $0.accessKeyID), ("Account", account.accountID)] }
-            ?? [
-                ("Arn", "arn:aws:iam::\(account.accountID):root"), ("UserId", account.accountID),
-                ("Account", account.accountID),
-            ]
-        return xml(
-            200,
-            AWSQueryResponse.result(
-                action: action, namespace: "https://sts.amazonaws.com/doc/2011-06-15/", fields: identity,
-                requestID: requestID), action, caller)
+        guard let operation, let cloudWatch else {
+            let message =
+                action.isEmpty
+                ? "The request names no Action."
+                : version.isEmpty
+                    ? "The request names no Version (2010-08-01 for CloudWatch, 2011-06-15 for STS)."
+                    : namespace == nil
+                        ? "Version \(version) is not one this endpoint serves (2010-08-01 for CloudWatch, 2011-06-15 for STS)."
+                        : "The action \(action) is not valid for this web service."
+            return failure(
+                action.isEmpty ? "MissingAction" : "InvalidAction", message, namespace: namespace, name, caller)
+        }
+        do {
+            let members = try AWSQueryProtocol.members(form.parameters)
+            let output = try await operation.run(members, true)
+            return xml(
+                200,
+                AWSQueryResponse.result(
+                    action: action, namespace: namespace ?? "",
+                    members: try output.map { try AWSCLIJSON.value($0) }, requestID: requestID), action, caller)
+        } catch let malformed as AWSQueryProtocol.MalformedName {
+            return failure(
+                "MalformedQueryString", "The parameter name '\(malformed.name)' \(malformed.reason).",
+                namespace: namespace, action, caller)
+        } catch let error as any AWSServiceError {
+            return failure(
+                error.code.queryCode, error.message, status: error.code.httpStatus, sender: error.code.isSenderFault,
+                namespace: namespace, action, caller)
+        } catch {
+            logger.error("internal error", metadata: ["operation": "\(action)", "error": "\(error)"])
+            return failure(
+                cloudWatch.internalFailure.code.queryCode, cloudWatch.internalFailure.message, status: 500,
+                sender: false, namespace: namespace, action, caller)
+        }
     }
 
     /// The answer when the request queue is full: 503 with `Retry-After: 1`, in the protocol's error shape,

@@ -1,6 +1,7 @@
-"""CloudWatch through boto3 against a running `vigil serve` (awsJson 1.0, query-compatible errors):
-metrics in and out, alarms through their life, errors as boto3's modeled exceptions. Usage:
-cloudwatch_e2e.py ENDPOINT"""
+"""CloudWatch through boto3 against a running `vigil serve`, on one of the protocols CloudWatch's model
+declares (awsJson 1.0 with query-compatible errors, what botocore sends by default; awsQuery; Smithy RPC
+v2 CBOR): metrics in and out, alarms through their life, errors as boto3's modeled exceptions. Usage:
+cloudwatch_e2e.py ENDPOINT [json|query|smithy-rpc-v2-cbor]"""
 import datetime
 import sys
 
@@ -8,7 +9,8 @@ from vigil_clients import client, expect, raises, wait_for
 
 endpoint = sys.argv[1]
 wait_for(endpoint)
-cw = client("cloudwatch", endpoint)
+protocol = sys.argv[2] if len(sys.argv) > 2 else None
+cw = client("cloudwatch", endpoint, protocol)
 
 now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0) - datetime.timedelta(minutes=2)
 host = [{"Name": "Host", "Value": "web-1"}]

@@ -24,22 +24,17 @@ struct CloudWatchJSONTests {
     static func withServer(_ body: @Sendable (_ call: (String, String) async throws -> Reply) async throws -> Void)
         async throws
     {
-        let server = VigilHTTPServer(store: try SQLiteLogStore(path: ":memory:"), logger: Logger(label: "test"))
-        try await server.application(host: "127.0.0.1", port: 0).test(.router) { client in
-            try await body { operation, json in
-                try await client.execute(
-                    uri: "/", method: .post,
-                    headers: [
-                        Self.target: "GraniteServiceVersion20100801.\(operation)",
-                        .contentType: "application/x-amz-json-1.0", Self.queryMode: "true",
-                    ],
-                    body: ByteBuffer(string: json)
-                ) { response in
-                    #expect(response.headers[.contentType] == "application/x-amz-json-1.0")
-                    let data = Data(response.body.readableBytesView)
-                    return Reply(
-                        status: Int(response.status.code), queryError: response.headers[Self.queryError],
-                        json: (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+        try await RouterExchange.withServer { send in
+            try await withoutActuallyEscaping(send) { send in
+                try await body { operation, json in
+                    let reply = try await send(
+                        .post, "/",
+                        [
+                            Self.target: "GraniteServiceVersion20100801.\(operation)",
+                            .contentType: "application/x-amz-json-1.0", Self.queryMode: "true",
+                        ], Array(json.utf8))
+                    #expect(reply.headers[.contentType] == "application/x-amz-json-1.0")
+                    return Reply(status: reply.status, queryError: reply.headers[Self.queryError], json: reply.json)
                 }
             }
         }

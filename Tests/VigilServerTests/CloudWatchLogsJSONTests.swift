@@ -23,18 +23,12 @@ struct CloudWatchLogsJSONTests {
     static func withServer(_ body: @Sendable (_ call: (String, String) async throws -> Reply) async throws -> Void)
         async throws
     {
-        let server = VigilHTTPServer(store: try SQLiteLogStore(path: ":memory:"), logger: Logger(label: "test"))
-        try await server.application(host: "127.0.0.1", port: 0).test(.router) { client in
-            try await body { target, json in
-                try await client.execute(
-                    uri: "/", method: .post,
-                    headers: [Self.target: target, .contentType: "application/x-amz-json-1.1"],
-                    body: ByteBuffer(string: json)
-                ) { response in
-                    let data = Data(response.body.readableBytesView)
-                    let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-                    return Reply(
-                        status: Int(response.status.code), contentType: response.headers[.contentType], json: object)
+        try await RouterExchange.withServer { send in
+            try await withoutActuallyEscaping(send) { send in
+                try await body { target, json in
+                    let reply = try await send(
+                        .post, "/", [Self.target: target, .contentType: "application/x-amz-json-1.1"], Array(json.utf8))
+                    return Reply(status: reply.status, contentType: reply.headers[.contentType], json: reply.json)
                 }
             }
         }

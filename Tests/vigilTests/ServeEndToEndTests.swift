@@ -79,12 +79,17 @@ struct ServeEndToEndTests {
         #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
     }
 
-    @Test("boto3 runs every CloudWatch operation on awsJson 1.0, with modeled exceptions and pagination")
-    func boto3CloudWatch() throws {
+    /// The protocols of CloudWatch's model that boto3 is made to speak (botocore's default is awsJson 1.0).
+    static let cloudWatchProtocols = ["json", "query"]
+
+    @Test(
+        "boto3 runs every CloudWatch operation on each protocol of its model, with modeled exceptions and pagination",
+        arguments: cloudWatchProtocols)
+    func boto3CloudWatch(_ protocolName: String) throws {
         let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
         let server = try Server()
         defer { server.stop() }
-        let r = try Self.run(python, [Self.root + "/Tests/Clients/cloudwatch_e2e.py", server.endpoint])
+        let r = try Self.run(python, [Self.root + "/Tests/Clients/cloudwatch_e2e.py", server.endpoint, protocolName])
         #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
     }
 

@@ -21,11 +21,14 @@ public enum APIDecoder {
     }
 
     /// Decodes `T` from a parsed value that stands at `path` of a request (for the errors' paths).
+    ///
+    /// `textScalars` reads numbers and booleans from their text as well (`"60"`, `"true"`), and an empty
+    /// string as an empty list: the awsQuery protocol, whose form values are all text.
     public static func decode<T: Decodable>(
-        _ type: T.Type, from value: JSONValue, at path: [APIInputError.PathElement] = []
+        _ type: T.Type, from value: JSONValue, at path: [APIInputError.PathElement] = [], textScalars: Bool = false
     ) throws(APIInputError) -> T {
         do {
-            return try ValueDecoder(value: value, path: path).decodeValue(T.self)
+            return try ValueDecoder(value: value, path: path, textScalars: textScalars).decodeValue(T.self)
         } catch let error as APIInputError {
             throw error
         } catch {
@@ -44,6 +47,14 @@ public protocol JSONValueDecodable {
 struct ValueDecoder: Decoder {
     let value: JSONValue
     let path: [APIInputError.PathElement]
+    /// Numbers and booleans may come as text (awsQuery).
+    var textScalars = false
+
+    init(value: JSONValue, path: [APIInputError.PathElement], textScalars: Bool = false) {
+        self.value = value
+        self.path = path
+        self.textScalars = textScalars
+    }
 
     var codingPath: [any CodingKey] {
         path.map { e in
@@ -92,28 +103,41 @@ struct ValueDecoder: Decoder {
     }
 
     func bool() throws(APIInputError) -> Bool {
-        guard case .bool(let b) = value else { throw mismatch("true or false") }
-        return b
+        switch value {
+        case .bool(let b): return b
+        case .string("true") where textScalars: return true
+        case .string("false") where textScalars: return false
+        default: throw mismatch("true or false")
+        }
+    }
+
+    /// A number's text: a JSON number, or (awsQuery) a string.
+    func numberText(_ expected: String) throws(APIInputError) -> String {
+        switch value {
+        case .number(let text): return text
+        case .string(let text) where textScalars: return text
+        default: throw mismatch(expected)
+        }
     }
 
     func double() throws(APIInputError) -> Double {
-        guard case .number(let text) = value else { throw mismatch("a number") }
-        return try CheckedNumber.double(text, path: path)
+        try CheckedNumber.double(try numberText("a number"), path: path)
     }
 
     func integer<I: FixedWidthInteger & SignedInteger>(_ type: I.Type) throws(APIInputError) -> I {
-        guard case .number(let text) = value else { throw mismatch("a whole number") }
-        return try CheckedNumber.integer(text, as: I.self, path: path)
+        try CheckedNumber.integer(try numberText("a whole number"), as: I.self, path: path)
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let object) = value else { throw mismatch("an object") }
-        return KeyedDecodingContainer(KeyedContainer<Key>(object: object, path: path))
+        return KeyedDecodingContainer(KeyedContainer<Key>(object: object, path: path, textScalars: textScalars))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        // awsQuery sends an empty list as the list's name with an empty value.
+        if textScalars, value == .string("") { return UnkeyedContainer(elements: [], path: path, textScalars: true) }
         guard case .array(let elements) = value else { throw mismatch("a list") }
-        return UnkeyedContainer(elements: elements, path: path)
+        return UnkeyedContainer(elements: elements, path: path, textScalars: textScalars)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleValue(decoder: self) }
@@ -136,6 +160,7 @@ struct PathKey: CodingKey {
 struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let object: JSONObject
     let path: [APIInputError.PathElement]
+    var textScalars = false
 
     var codingPath: [any CodingKey] { ValueDecoder(value: .object(object), path: path).codingPath }
     var allKeys: [Key] { object.members.compactMap { Key(stringValue: $0.key) } }
@@ -148,7 +173,7 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decoder(_ key: Key) throws(APIInputError) -> ValueDecoder {
         let at = path + [.member(key.stringValue)]
         guard let v = object[key.stringValue], v != .null else { throw APIInputError(path: at, .missing) }
-        return ValueDecoder(value: v, path: at)
+        return ValueDecoder(value: v, path: at, textScalars: textScalars)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { !contains(key) }
@@ -185,18 +210,22 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try decoder(key).unkeyedContainer()
     }
 
-    func superDecoder() throws -> any Decoder { ValueDecoder(value: .object(object), path: path) }
+    func superDecoder() throws -> any Decoder {
+        ValueDecoder(value: .object(object), path: path, textScalars: textScalars)
+    }
     func superDecoder(forKey key: Key) throws -> any Decoder { try decoder(key) }
 }
 
 struct UnkeyedContainer: UnkeyedDecodingContainer {
     let elements: [JSONValue]
     let path: [APIInputError.PathElement]
+    let textScalars: Bool
     var currentIndex = 0
 
-    init(elements: [JSONValue], path: [APIInputError.PathElement]) {
+    init(elements: [JSONValue], path: [APIInputError.PathElement], textScalars: Bool = false) {
         self.elements = elements
         self.path = path
+        self.textScalars = textScalars
     }
 
     var codingPath: [any CodingKey] { ValueDecoder(value: .array(elements), path: path).codingPath }
@@ -208,7 +237,8 @@ struct UnkeyedContainer: UnkeyedDecodingContainer {
             throw APIInputError(path: path + [.index(currentIndex)], .missing)
         }
         defer { currentIndex += 1 }
-        return ValueDecoder(value: elements[currentIndex], path: path + [.index(currentIndex)])
+        return ValueDecoder(
+            value: elements[currentIndex], path: path + [.index(currentIndex)], textScalars: textScalars)
     }
 
     mutating func decodeNil() throws -> Bool {

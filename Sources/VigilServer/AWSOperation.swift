@@ -1,0 +1,57 @@
+import VigilAPI
+import VigilPatterns
+
+/// One operation, written once and served on every protocol: the request's members in (a JSON tree,
+/// whichever codec built it), the typed output out, errors as the service's typed values.
+///
+/// The codecs are separate from the operation: awsJson parses its body into the tree
+/// (``AWSJSONProtocol``), awsQuery builds it from the form (``AWSQueryProtocol``), and each writes the
+/// output in its own way. The tree decodes into the typed input with the one API decoder, so a bad
+/// member is the same AWS error the CLI reports.
+///
+/// ```swift
+/// let op = AWSOperation.decoded(CloudWatchLogs.DescribeLogGroupsInput.self, mapError: CloudWatchLogsError.init) {
+///     try await logs.describeLogGroups($0)
+/// }
+/// ```
+struct AWSOperation: Sendable {
+    /// Decodes the members (`textScalars`: numbers and booleans may be text, as awsQuery sends them),
+    /// runs the operation and returns its output; nil for an operation whose output has no members.
+    let run: @Sendable (_ members: JSONValue, _ textScalars: Bool) async throws -> (any Encodable & Sendable)?
+    /// The service's error for input that cannot be decoded.
+    let mapError: @Sendable (APIInputError) -> any Error
+
+    /// An operation with an output.
+    static func decoded<Input: Decodable & Sendable, Output: Encodable & Sendable>(
+        _ input: Input.Type, mapError: @escaping @Sendable (APIInputError) -> any Error,
+        _ body: @escaping @Sendable (Input) async throws -> Output
+    ) -> AWSOperation {
+        AWSOperation(
+            run: { members, textScalars in
+                try await body(try decodeInput(Input.self, members, textScalars: textScalars, mapError))
+            }, mapError: mapError)
+    }
+
+    /// An operation whose output has no members.
+    static func noOutput<Input: Decodable & Sendable>(
+        _ input: Input.Type, mapError: @escaping @Sendable (APIInputError) -> any Error,
+        _ body: @escaping @Sendable (Input) async throws -> Void
+    ) -> AWSOperation {
+        AWSOperation(
+            run: { members, textScalars in
+                try await body(try decodeInput(Input.self, members, textScalars: textScalars, mapError))
+                return nil
+            }, mapError: mapError)
+    }
+
+    static func decodeInput<Input: Decodable>(
+        _ type: Input.Type, _ members: JSONValue, textScalars: Bool,
+        _ mapError: @Sendable (APIInputError) -> any Error
+    ) throws -> Input {
+        do throws(APIInputError) {
+            return try APIDecoder.decode(Input.self, from: members, textScalars: textScalars)
+        } catch {
+            throw mapError(error)
+        }
+    }
+}
