@@ -8,6 +8,8 @@ struct AWSJSONService: Sendable {
     let actionPrefix: String
     let version: AWSJSONProtocol.Version
     let queryCompatible: Bool
+    /// The Smithy namespace of its shapes when it is also served on RPC v2 CBOR (`com.amazonaws.cloudwatch`).
+    var cborNamespace: String? = nil
     let operations: [String: AWSOperation]
     /// The service's internal-failure error, for anything unexpected.
     let internalFailure: any AWSServiceError

@@ -76,7 +76,7 @@ public struct VigilHTTPServer: Sendable {
                 internalFailure: CloudWatchLogsError(.serviceUnavailable, "The service cannot complete the request.")),
             AWSJSONService(
                 targetPrefix: CloudWatchOperations.targetPrefix, actionPrefix: "cloudwatch", version: .version10,
-                queryCompatible: true,
+                queryCompatible: true, cborNamespace: "com.amazonaws.cloudwatch",
                 operations: CloudWatchOperations.table(metrics: metrics, alarms: alarms),
                 internalFailure: CloudWatchError(.internalServiceFault, "The service cannot complete the request.")),
         ]
@@ -113,6 +113,13 @@ public struct VigilHTTPServer: Sendable {
         router.post("/") { request, _ -> Response in
             guard await gate.enter() else { return self.busy(request) }
             let response = await self.handle(request)
+            await gate.leave()
+            return response
+        }
+        // Smithy RPC v2 CBOR: POST /service/<ServiceShape>/operation/<Operation>.
+        router.post("/service/**") { request, _ -> Response in
+            guard await gate.enter() else { return self.busy(request) }
+            let response = await self.handleCBOR(request)
             await gate.leave()
             return response
         }
@@ -243,6 +250,80 @@ public struct VigilHTTPServer: Sendable {
 
     /// The IAM user a key stands for: its section's name in the credentials file.
     func userARN(_ key: AccessCredentials.Key) -> String { "arn:aws:iam::\(account.accountID):user/\(key.name)" }
+
+    static let smithyProtocol = HTTPField.Name("smithy-protocol")!
+
+    /// A Smithy RPC v2 CBOR request: CloudWatch's operations, as the Go and Java v2 SDKs send them.
+    func handleCBOR(_ request: Request) async -> Response {
+        let started = ContinuousClock.now
+        let route = RPCv2CBORProtocol.route(request.uri.path)
+        let service = route.flatMap { r in services.first { $0.targetPrefix == r.service && $0.cborNamespace != nil } }
+        let name = route?.operation ?? request.uri.path
+        func reply(_ status: Int, _ body: [UInt8], queryError: String? = nil, caller: AccessCredentials.Key? = nil)
+            -> Response
+        {
+            var headers = HTTPFields()
+            headers[.contentType] = RPCv2CBORProtocol.contentType
+            headers[Self.smithyProtocol] = RPCv2CBORProtocol.protocolName
+            if let queryError { headers[Self.queryError] = queryError }
+            return finish(
+                Response(
+                    status: HTTPResponse.Status(code: status), headers: headers,
+                    body: .init(byteBuffer: ByteBuffer(bytes: body))),
+                operation: name, started: started, caller: caller)
+        }
+        func failure(
+            _ type: String, _ message: String, status: Int, queryCode: String? = nil, sender: Bool = true,
+            caller: AccessCredentials.Key? = nil
+        ) -> Response {
+            let compatible = service?.queryCompatible == true
+            return reply(
+                status,
+                RPCv2CBORProtocol.errorBody(
+                    type: type, namespace: service?.cborNamespace ?? "smithy.framework", message: message),
+                queryError: compatible ? "\(queryCode ?? type);\(sender ? "Sender" : "Receiver")" : nil, caller: caller)
+        }
+        var request = request
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try await request.collectBody(upTo: Self.maximumBodyBytes).readableBytesView)
+        } catch {
+            return failure(
+                "SerializationException",
+                "The request body is larger than \(Self.maximumBodyBytes) bytes, or could not be read.", status: 413)
+        }
+        let action = service.map { "\($0.actionPrefix):\(name)" }
+        let caller: AccessCredentials.Key?
+        switch authenticate(request, body: bytes, action: service?.operations[name] != nil ? action : nil) {
+        case .success(let key): caller = key
+        case .failure(let auth):
+            return failure(
+                auth.code.awsJSONType, auth.message, status: auth.code.httpStatus, queryCode: auth.code.queryCode)
+        }
+        guard let service, let operation = service.operations[name] else {
+            return failure(
+                "UnknownOperationException",
+                route == nil
+                    ? "The path \(request.uri.path) is not /service/<Service>/operation/<Operation>."
+                    : "\(request.uri.path) names no operation this endpoint serves on RPC v2 CBOR.",
+                status: 404, queryCode: "InvalidAction", caller: caller)
+        }
+        do {
+            return reply(200, try await RPCv2CBORProtocol.respond(operation, to: bytes), caller: caller)
+        } catch let malformed as RPCv2CBORProtocol.MalformedBody {
+            return failure("SerializationException", malformed.reason, status: 400, caller: caller)
+        } catch let error as any AWSServiceError {
+            return failure(
+                error.code.awsJSONType, error.message, status: error.code.httpStatus, queryCode: error.code.queryCode,
+                sender: error.code.isSenderFault, caller: caller)
+        } catch {
+            logger.error("internal error", metadata: ["operation": "\(name)", "error": "\(error)"])
+            let fault = service.internalFailure
+            return failure(
+                fault.code.awsJSONType, fault.message, status: 500, queryCode: fault.code.queryCode,
+                sender: false, caller: caller)
+        }
+    }
 
     /// The awsQuery services: CloudWatch (Version 2010-08-01, every operation of its JSON protocol) and
     /// STS (2011-06-15, GetCallerIdentity), by the form's `Version`.

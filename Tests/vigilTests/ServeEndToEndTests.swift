@@ -80,7 +80,7 @@ struct ServeEndToEndTests {
     }
 
     /// The protocols of CloudWatch's model that boto3 is made to speak (botocore's default is awsJson 1.0).
-    static let cloudWatchProtocols = ["json", "query"]
+    static let cloudWatchProtocols = ["json", "query", "smithy-rpc-v2-cbor"]
 
     @Test(
         "boto3 runs every CloudWatch operation on each protocol of its model, with modeled exceptions and pagination",
