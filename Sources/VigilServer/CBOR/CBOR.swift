@@ -263,7 +263,12 @@ public indirect enum CBOR: Sendable, Equatable {
         case .tagged(let tag, let inner):
             head(6, tag, into: &out)
             write(inner, into: &out)
-        case .simple(let v): v < 24 ? out.append(0xE0 | v) : (out += [0xF8, v])
+        case .simple(let v):
+            if v < 24 {
+                out.append(0xE0 | v)
+            } else {
+                out += [0xF8, v]
+            }
         case .bool(let b): out.append(b ? 0xF5 : 0xF4)
         case .null: out.append(0xF6)
         case .undefined: out.append(0xF7)
