@@ -75,10 +75,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The AWS wire formats as pure code (bytes in, values out): CBOR, awsQuery forms and XML, SigV4.
+        // Apart from the HTTP stack, so the fuzz targets reach these parsers without building it.
+        .target(
+            name: "VigilWire",
+            dependencies: [
+                "VigilAPI", "VigilPatterns",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilService", "VigilAPI", "VigilStore", "VigilAlarms", "VigilMetrics",
+                "VigilService", "VigilAPI", "VigilStore", "VigilAlarms", "VigilMetrics", "VigilWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,6 +112,7 @@ let package = Package(
                 "VigilAPI",
                 "VigilBench",
                 "VigilServer",
+                "VigilWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,18 +124,24 @@ let package = Package(
         // Fuzz target bodies (scripts/fuzz.sh drives them with libFuzzer; FuzzReplayTests replays their corpus).
         .target(
             name: "VigilFuzz",
-            dependencies: ["VigilPatterns", "VigilAPI", "VigilAlarms", "VigilService"],
+            dependencies: ["VigilPatterns", "VigilAPI", "VigilAlarms", "VigilService", "VigilWire"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilService", "VigilStore", "VigilAPI",
+                "VigilServer", "VigilService", "VigilStore", "VigilAPI", "VigilWire", "VigilPatterns",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilWireTests",
+            dependencies: ["VigilWire"],
+            exclude: ["SigV4TestSuite", "CBORAppendixA"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,6 +18,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case gzip
     /// A log event in the embedded metric format.
     case emf
+    /// A Smithy RPC v2 CBOR body.
+    case cbor
+    /// An awsQuery form.
+    case query
+    /// Signature Version 4 parts and a credentials file.
+    case sigv4
 
     /// Runs the target on one input.
     public func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -30,6 +36,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .cloudtrail: CloudTrailFuzz.run(bytes)
         case .gzip: GzipFuzz.run(bytes)
         case .emf: EmbeddedMetricsFuzz.run(bytes)
+        case .cbor: CBORFuzz.run(bytes)
+        case .query: QueryFuzz.run(bytes)
+        case .sigv4: SigV4Fuzz.run(bytes)
         }
     }
 

@@ -5,7 +5,7 @@ import VigilPatterns
 /// whichever codec built it), the typed output out, errors as the service's typed values.
 ///
 /// The codecs are separate from the operation: awsJson parses its body into the tree
-/// (``AWSJSONProtocol``), awsQuery builds it from the form (``AWSQueryProtocol``), and each writes the
+/// (``AWSJSONProtocol``), awsQuery builds it from the form (``AWSQueryMembers``), and each writes the
 /// output in its own way. The tree decodes into the typed input with the one API decoder, so a bad
 /// member is the same AWS error the CLI reports.
 ///

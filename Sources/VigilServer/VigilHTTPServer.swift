@@ -11,6 +11,7 @@ import VigilAPI
 import VigilPatterns
 public import VigilService
 public import VigilStore
+public import VigilWire
 
 /// Vigil's HTTP endpoint: the AWS wire protocols that unmodified SDKs and the aws CLI speak, on one
 /// port (127.0.0.1:4566 by default, the port local AWS emulators use), and `GET /_vigil/health`.
@@ -39,6 +40,8 @@ public struct VigilHTTPServer: Sendable {
     public static let maximumQueuedRequests = 1024
     /// A connection idle this long is closed.
     public static let idleTimeoutSeconds: Int64 = 60
+    /// A request's body must have arrived this long after its handler started reading it.
+    public static let defaultBodyReadTimeout = Duration.seconds(30)
 
     let services: [AWSJSONService]
     let account: AWSAccount
@@ -50,6 +53,8 @@ public struct VigilHTTPServer: Sendable {
     public let verifier: SigV4Verifier?
     /// Now, for the signature's 15-minute window.
     let clock: @Sendable () -> Date
+    /// Reads request bodies up to ``maximumBodyBytes`` within the read timeout.
+    let bodyReader: BodyReader
     /// Served as Prometheus text at `GET /metrics` (none: no such route).
     public let prometheus: PrometheusCollectorRegistry?
     /// The operation names requests are counted under; anything else is `unknown`, so a client cannot
@@ -62,9 +67,10 @@ public struct VigilHTTPServer: Sendable {
         logs: LogsService, metrics: MetricsService, alarms: AlarmsService, logger: Logger,
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
         verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
-        prometheus: PrometheusCollectorRegistry? = nil
+        prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout
     ) {
         self.gate = gate
+        self.bodyReader = BodyReader(maximumBytes: Self.maximumBodyBytes, timeout: bodyReadTimeout)
         self.verifier = verifier
         self.clock = clock
         self.prometheus = prometheus
@@ -90,11 +96,12 @@ public struct VigilHTTPServer: Sendable {
         store: any StoreBackend, logger: Logger,
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
         verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
-        prometheus: PrometheusCollectorRegistry? = nil
+        prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout
     ) {
         self.init(
             logs: LogsService(store: store), metrics: MetricsService(store: store), alarms: AlarmsService(store: store),
-            logger: logger, gate: gate, verifier: verifier, clock: clock, prometheus: prometheus)
+            logger: logger, gate: gate, verifier: verifier, clock: clock, prometheus: prometheus,
+            bodyReadTimeout: bodyReadTimeout)
     }
 
     /// The routes.
@@ -166,16 +173,16 @@ public struct VigilHTTPServer: Sendable {
             AWSJSONProtocol.operation(target: target, prefix: s.targetPrefix).map { (s, $0) }
         }).first
         let version = found?.0.version ?? .version11
-        var request = request
         let bytes: [UInt8]
-        do {
-            bytes = Array(try await request.collectBody(upTo: Self.maximumBodyBytes).readableBytesView)
-        } catch {
+        switch await bodyReader.read(request) {
+        case .success(let body): bytes = body
+        case .failure(let failure):
             return finish(
                 errorResponse(
-                    type: "SerializationException",
-                    message: "The request body is larger than \(Self.maximumBodyBytes) bytes, or could not be read.",
-                    status: 413, version, nil),
+                    type: failure == .tooLarge ? "SerializationException" : "RequestTimeoutException",
+                    message: bodyReader.message(failure), status: BodyReader.status(failure), version,
+                    found?.0.queryCompatible == true
+                        ? (failure == .tooLarge ? "SerializationException;Sender" : "RequestTimeout;Sender") : nil),
                 operation: found?.1 ?? target, started: started)
         }
         let caller: AccessCredentials.Key?
@@ -279,18 +286,18 @@ public struct VigilHTTPServer: Sendable {
             let compatible = service?.queryCompatible == true
             return reply(
                 status,
-                RPCv2CBORProtocol.errorBody(
+                CBORMembers.errorBody(
                     type: type, namespace: service?.cborNamespace ?? "smithy.framework", message: message),
                 queryError: compatible ? "\(queryCode ?? type);\(sender ? "Sender" : "Receiver")" : nil, caller: caller)
         }
-        var request = request
         let bytes: [UInt8]
-        do {
-            bytes = Array(try await request.collectBody(upTo: Self.maximumBodyBytes).readableBytesView)
-        } catch {
+        switch await bodyReader.read(request) {
+        case .success(let body): bytes = body
+        case .failure(let unread):
             return failure(
-                "SerializationException",
-                "The request body is larger than \(Self.maximumBodyBytes) bytes, or could not be read.", status: 413)
+                unread == .tooLarge ? "SerializationException" : "RequestTimeoutException",
+                bodyReader.message(unread), status: BodyReader.status(unread),
+                queryCode: unread == .tooLarge ? "SerializationException" : "RequestTimeout")
         }
         let action = service.map { "\($0.actionPrefix):\(name)" }
         let caller: AccessCredentials.Key?
@@ -310,7 +317,7 @@ public struct VigilHTTPServer: Sendable {
         }
         do {
             return reply(200, try await RPCv2CBORProtocol.respond(operation, to: bytes), caller: caller)
-        } catch let malformed as RPCv2CBORProtocol.MalformedBody {
+        } catch let malformed as CBORMembers.MalformedBody {
             return failure("SerializationException", malformed.reason, status: 400, caller: caller)
         } catch let error as any AWSServiceError {
             return failure(
@@ -334,7 +341,6 @@ public struct VigilHTTPServer: Sendable {
 
     /// An awsQuery request (a form naming its `Action`, in the body of a POST or the URL of a GET).
     func handleQuery(_ request: Request, started: ContinuousClock.Instant) async -> Response {
-        var request = request
         let requestID = UUID().uuidString.lowercased()
         func xml(_ status: Int, _ text: String, _ operation: String, _ caller: AccessCredentials.Key?) -> Response {
             var headers = HTTPFields()
@@ -357,14 +363,16 @@ public struct VigilHTTPServer: Sendable {
         }
         // Parameters come in the URL (GET, and the presigned form, which botocore signs as a POST with an
         // empty body), in the body, or both.
-        guard let body = try? await request.collectBody(upTo: Self.maximumBodyBytes),
-            let inURL = AWSQueryForm(Array((request.uri.query ?? "").utf8)),
-            let inBody = AWSQueryForm(Array(body.readableBytesView))
-        else {
+        let body: [UInt8]
+        switch await bodyReader.read(request) {
+        case .success(let bytes): body = bytes
+        case .failure(let unread):
             return failure(
-                "MalformedQueryString",
-                "The request is not a URL-encoded form, or its body is larger than \(Self.maximumBodyBytes) bytes.",
-                "query", nil)
+                unread == .tooLarge ? "MalformedQueryString" : "RequestTimeout", bodyReader.message(unread),
+                status: BodyReader.status(unread), "query", nil)
+        }
+        guard let inURL = AWSQueryForm(Array((request.uri.query ?? "").utf8)), let inBody = AWSQueryForm(body) else {
+            return failure("MalformedQueryString", "The request is not a URL-encoded form.", "query", nil)
         }
         let form = inURL.merging(inBody)
         let action = form["Action"] ?? ""
@@ -375,7 +383,7 @@ public struct VigilHTTPServer: Sendable {
         let name = action.isEmpty ? "query" : action
         let caller: AccessCredentials.Key?
         let iamAction = operation != nil ? "cloudwatch:\(action)" : sts ? "sts:\(action)" : nil
-        switch authenticate(request, body: Array(body.readableBytesView), action: iamAction) {
+        switch authenticate(request, body: body, action: iamAction) {
         case .success(let key): caller = key
         case .failure(let auth):
             return failure(auth.code.queryCode, auth.message, status: auth.code.httpStatus, name, nil)
@@ -407,14 +415,14 @@ public struct VigilHTTPServer: Sendable {
                 action.isEmpty ? "MissingAction" : "InvalidAction", message, namespace: namespace, name, caller)
         }
         do {
-            let members = try AWSQueryProtocol.members(form.parameters)
+            let members = try AWSQueryMembers.tree(form.parameters)
             let output = try await operation.run(members, true)
             return xml(
                 200,
                 AWSQueryResponse.result(
                     action: action, namespace: namespace ?? "",
                     members: try output.map { try AWSCLIJSON.value($0) }, requestID: requestID), action, caller)
-        } catch let malformed as AWSQueryProtocol.MalformedName {
+        } catch let malformed as AWSQueryMembers.MalformedName {
             return failure(
                 "MalformedQueryString", "The parameter name '\(malformed.name)' \(malformed.reason).",
                 namespace: namespace, action, caller)

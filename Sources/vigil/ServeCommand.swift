@@ -5,6 +5,7 @@ import Metrics
 import Prometheus
 import VigilServer
 import VigilService
+import VigilWire
 
 /// `vigil serve`: the AWS endpoint that SDKs and the aws CLI talk to (`--endpoint-url http://127.0.0.1:4566`).
 struct ServeCommand: AsyncParsableCommand {
@@ -40,6 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "file"))
     var credentialsFile: String?
 
+    @Option(
+        name: .customLong("read-timeout"),
+        help: "Seconds a request's body may take to arrive (1 to 3600); a slower one is answered with 408.")
+    var readTimeout = Int(VigilHTTPServer.defaultBodyReadTimeout.components.seconds)
+
     @Flag(
         name: .customLong("allow-anonymous"),
         help: "Serve unsigned requests on an address other machines can reach (refused without it or --credentials).")
@@ -57,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
                 "--listen \(listen.description) is reachable from other machines, and without --credentials requests are not "
                     + "authenticated: give --credentials FILE, listen on 127.0.0.1 (the default), or pass --allow-anonymous "
                     + "to serve anyone who can connect.")
+        }
+        guard (1...3600).contains(readTimeout) else {
+            throw ValidationError("--read-timeout must be from 1 to 3600 seconds, not \(readTimeout).")
         }
         if credentialsFile != nil && allowAnonymous {
             throw ValidationError("--credentials and --allow-anonymous contradict each other: choose one.")
@@ -85,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         let alarms = AlarmsService(store: logs.store, account: account)
         let server = VigilHTTPServer(
             logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, logger: logger, verifier: verifier,
-            prometheus: registry)
+            prometheus: registry, bodyReadTimeout: .seconds(readTimeout))
         let scheduler = AlarmSchedulerService(alarms: alarms, logs: logs, logger: logger)
         logger.info(
             "listening",

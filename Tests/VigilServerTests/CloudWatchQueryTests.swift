@@ -3,6 +3,7 @@ import HTTPTypes
 import Testing
 import VigilAPI
 import VigilPatterns
+import VigilWire
 
 @testable import VigilServer
 
@@ -20,7 +21,7 @@ struct CloudWatchQueryTests {
 
     @Test("a form's names make the tree of members: lists from member.N in index order, structures by name")
     func membersFromNames() throws {
-        let tree = try AWSQueryProtocol.members([
+        let tree = try AWSQueryMembers.tree([
             "Namespace": "App", "MetricData.member.2.MetricName": "B", "MetricData.member.1.MetricName": "A",
             "MetricData.member.1.Dimensions.member.1.Name": "Host",
             "MetricData.member.1.Dimensions.member.1.Value": "web-1", "MetricData.member.10.MetricName": "C",
@@ -41,9 +42,9 @@ struct CloudWatchQueryTests {
         (Array(repeating: "a", count: 33).joined(separator: "."), "has more than 32 parts"),
     ])
     func namesThatAreNoMemberPathAreRefused(_ name: String, _ reason: String) {
-        #expect(throws: AWSQueryProtocol.MalformedName.self) { try AWSQueryProtocol.members([name: "v"]) }
+        #expect(throws: AWSQueryMembers.MalformedName.self) { try AWSQueryMembers.tree([name: "v"]) }
         do {
-            _ = try AWSQueryProtocol.members([name: "v"])
+            _ = try AWSQueryMembers.tree([name: "v"])
         } catch {
             #expect(error.reason.hasPrefix(reason))
         }

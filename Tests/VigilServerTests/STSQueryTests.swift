@@ -39,17 +39,20 @@ struct STSQueryTests {
     }
 
     @Test(
-        "other actions, and forms that are not forms, get an ErrorResponse",
+        "other actions, other versions, a missing Action and forms that are not forms get an ErrorResponse",
         arguments: [
-            ("Action=GetSessionToken&Version=2011-06-15", "InvalidAction"),
-            ("Action=PutMetricData&Version=2010-08-01&Namespace=App", "InvalidAction"),
-            ("Version=2011-06-15", "InvalidAction"), ("Action=%ZZ", "MalformedQueryString"),
+            ("Action=GetSessionToken&Version=2011-06-15", "InvalidAction", true),
+            ("Action=GetCallerIdentity&Version=2012-01-01", "InvalidAction", false),
+            ("Action=GetCallerIdentity", "InvalidAction", false),
+            ("Version=2011-06-15", "MissingAction", true), ("Action=%ZZ", "MalformedQueryString", false),
         ])
-    func errors(_ form: String, _ code: String) async throws {
+    func errors(_ form: String, _ code: String, _ inSTSNamespace: Bool) async throws {
         let (status, xml) = try await Self.call(form)
         #expect(status == 400)
+        let start =
+            inSTSNamespace ? #"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">"# : "<ErrorResponse>"
         #expect(
-            xml.hasPrefix("<ErrorResponse>") && xml.contains("<Code>\(code)</Code>")
-                && xml.contains("<Type>Sender</Type>"))
+            xml.hasPrefix(start) && xml.contains("<Code>\(code)</Code>") && xml.contains("<Type>Sender</Type>"),
+            "\(xml)")
     }
 }

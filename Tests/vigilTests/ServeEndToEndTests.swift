@@ -213,6 +213,53 @@ struct ServeEndToEndTests {
         #expect(both.status == 64 && both.output.contains("contradict"), "\(both.output)")
     }
 
+    @Test(
+        "requests spanning a restart: botocore's retries carry a call over the server's absence, and a page token from before pages on after"
+    )
+    func spanningARestart() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let tokenFile = server.directory + "-token"
+        defer { try? FileManager.default.removeItem(atPath: tokenFile) }
+        let script = Self.root + "/Tests/Clients/restart_e2e.py"
+        let before = try Self.run(python, [script, server.endpoint, "before", tokenFile])
+        #expect(before.status == 0 && before.output.hasSuffix("ok\n"), "\(before.output)")
+        server.process.terminate()
+        server.process.waitUntilExit()
+        // The client starts while nothing listens; the server comes back a second later.
+        let after = Process()
+        after.executableURL = URL(fileURLWithPath: python)
+        after.arguments = [script, server.endpoint, "after", tokenFile]
+        let pipe = Pipe()
+        after.standardOutput = pipe
+        after.standardError = pipe
+        try after.run()
+        Thread.sleep(forTimeInterval: 1)
+        let restarted = Process()
+        restarted.executableURL = CLITests.binary
+        restarted.arguments = ["serve", "--data-dir", server.directory, "--listen", "127.0.0.1:\(server.port)"]
+        restarted.standardOutput = FileHandle.nullDevice
+        restarted.standardError = FileHandle.nullDevice
+        try restarted.run()
+        defer {
+            restarted.terminate()
+            restarted.waitUntilExit()
+        }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        after.waitUntilExit()
+        #expect(after.terminationStatus == 0 && output.hasSuffix("ok\n"), "\(output)")
+    }
+
+    @Test("a body that trickles in slower than --read-timeout is answered 408 in time, and others are served meanwhile")
+    func slowBody() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server(["--read-timeout", "2"])
+        defer { server.stop() }
+        let r = try Self.run(python, [Self.root + "/Tests/Clients/slow_body_e2e.py", server.endpoint])
+        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+    }
+
     @Test("the aws CLI talks to it unmodified with --endpoint-url")
     func awsCLI() throws {
         let python = try #require(Self.python, "the aws CLI is not installed: run scripts/python-clients.sh")

@@ -1,5 +1,5 @@
 import Testing
-import VigilServer
+import VigilWire
 
 /// `--credentials FILE`: the aws CLI's INI shape, allowed actions with IAM's wildcards, and errors that
 /// name the line.

@@ -2,11 +2,11 @@ import Foundation
 
 /// The body of an awsQuery request: `application/x-www-form-urlencoded` pairs
 /// (`Action=GetCallerIdentity&Version=2011-06-15`), percent-decoded, `+` read as a space.
-struct AWSQueryForm: Sendable, Equatable {
-    let parameters: [String: String]
+public struct AWSQueryForm: Sendable, Equatable {
+    public let parameters: [String: String]
 
     /// Nil when a name or value is not valid percent-encoded UTF-8.
-    init?(_ body: [UInt8]) {
+    public init?(_ body: [UInt8]) {
         var parameters: [String: String] = [:]
         for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
@@ -22,12 +22,12 @@ struct AWSQueryForm: Sendable, Equatable {
         return text.removingPercentEncoding
     }
 
-    subscript(name: String) -> String? { parameters[name] }
+    public subscript(name: String) -> String? { parameters[name] }
 
     /// Both forms' parameters; `other`'s where both name one.
-    func merging(_ other: AWSQueryForm) -> AWSQueryForm {
+    public func merging(_ other: AWSQueryForm) -> AWSQueryForm {
         AWSQueryForm(parameters: parameters.merging(other.parameters) { _, new in new })
     }
 
-    init(parameters: [String: String]) { self.parameters = parameters }
+    public init(parameters: [String: String]) { self.parameters = parameters }
 }

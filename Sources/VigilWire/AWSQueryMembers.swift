@@ -1,20 +1,19 @@
-import VigilAPI
-import VigilPatterns
+public import VigilPatterns
 
 /// The awsQuery protocol's request side: a form's flat names (`MetricData.member.1.Dimensions.member.2.Name`)
 /// as the tree of members an operation decodes, lists from their `member.N` entries in index order.
 ///
 /// Every value is text; the API decoder reads numbers and booleans from it in this protocol
 /// (`textScalars`), and an empty value where a list is expected is an empty list, as awsQuery sends one.
-enum AWSQueryProtocol {
+public enum AWSQueryMembers {
     /// The deepest name a form may use (CloudWatch's deepest input, GetMetricData's
     /// `MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name`, has 9 parts).
-    static let maximumNameParts = 32
+    public static let maximumNameParts = 32
 
     /// A form name that cannot be a member path.
-    struct MalformedName: Error, Equatable {
-        let name: String
-        let reason: String
+    public struct MalformedName: Error, Equatable {
+        public let name: String
+        public let reason: String
     }
 
     /// A node of the tree while it is built: a value, named members, or list elements by index.
@@ -52,7 +51,7 @@ enum AWSQueryProtocol {
     }
 
     /// The members of a form (its `Action` and `Version` among them, which no input declares).
-    static func members(_ parameters: [String: String]) throws(MalformedName) -> JSONValue {
+    public static func tree(_ parameters: [String: String]) throws(MalformedName) -> JSONValue {
         let root = Node()
         for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)

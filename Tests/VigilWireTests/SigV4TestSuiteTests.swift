@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VigilServer
+import VigilWire
 
 /// AWS's Signature Version 4 test suite (its files in SigV4TestSuite/, Apache 2.0, as botocore carries
 /// them): for each request, the canonical request, the string to sign and the signature must be AWS's,

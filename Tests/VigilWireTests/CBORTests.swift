@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VigilServer
+import VigilWire
 
 /// The CBOR codec against RFC 8949's Appendix A (CBORAppendixA/appendix_a.json): every example decodes
 /// to its value (or its diagnostic notation), and re-encodes to the same bytes where the example is in

@@ -1,15 +1,14 @@
 import Foundation
-import VigilAPI
-import VigilPatterns
+public import VigilPatterns
 
 /// awsQuery's XML responses: `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>` and the
 /// `<ErrorResponse>` of a failed request, as AWS's query services write them.
 ///
 /// An output is written from its JSON tree (timestamps as ISO 8601 text): each member an element of its
 /// name, each list element a `<member>`, members without a value left out.
-enum AWSQueryResponse {
+public enum AWSQueryResponse {
     /// Text escaped for XML element content; characters XML 1.0 cannot carry become U+FFFD.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text.unicodeScalars {
@@ -27,7 +26,7 @@ enum AWSQueryResponse {
     }
 
     /// A value's XML content.
-    static func xml(_ value: JSONValue, into out: inout String) {
+    public static func xml(_ value: JSONValue, into out: inout String) {
         switch value {
         case .null: break
         case .bool(let b): out += b ? "true" : "false"
@@ -50,7 +49,7 @@ enum AWSQueryResponse {
 
     /// A successful response; `members` are the result's (nil: an output without members, which has no
     /// `Result` element).
-    static func result(action: String, namespace: String, members: JSONValue?, requestID: String) -> String {
+    public static func result(action: String, namespace: String, members: JSONValue?, requestID: String) -> String {
         var out = "<\(action)Response xmlns=\"\(namespace)\">"
         if let members {
             out += "<\(action)Result>"
@@ -62,7 +61,7 @@ enum AWSQueryResponse {
     }
 
     /// An error response.
-    static func error(code: String, message: String, sender: Bool, requestID: String, namespace: String? = nil)
+    public static func error(code: String, message: String, sender: Bool, requestID: String, namespace: String? = nil)
         -> String
     {
         """

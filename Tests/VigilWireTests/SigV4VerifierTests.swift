@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VigilServer
+import VigilWire
 
 /// The verifier's refusals, each AWS's error for its case, and the forms it accepts besides the header:
 /// `UNSIGNED-PAYLOAD`, a declared body hash, the presigned query.
