@@ -40,11 +40,25 @@ public enum AWSQueryResponse {
             }
         case .object(let object):
             for m in object.members where m.value != .null {
-                out += "<\(m.key)>"
+                let name = elementName(m.key)
+                out += "<\(name)>"
                 xml(m.value, into: &out)
-                out += "</\(m.key)>"
+                out += "</\(name)>"
             }
         }
+    }
+
+    /// A member's name as an element name: the model's names are letters and digits; anything else (a
+    /// name that did not come from a model) becomes `_`, so no text can open or close an element.
+    static func elementName(_ name: String) -> String {
+        let kept = name.unicodeScalars.map { c -> Character in
+            switch c {
+            case "A"..."Z", "a"..."z", "0"..."9", "_", "-", ".": Character(c)
+            default: "_"
+            }
+        }
+        return kept.isEmpty || kept.first?.isNumber == true || kept.first == "-" || kept.first == "."
+            ? "_" + String(kept) : String(kept)
     }
 
     /// A successful response; `members` are the result's (nil: an output without members, which has no

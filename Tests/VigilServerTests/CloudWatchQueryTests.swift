@@ -130,5 +130,9 @@ struct CloudWatchQueryTests {
         var out = ""
         AWSQueryResponse.xml(.object(JSONObject([JSONMember("Reason", .string("a<b & \"c\"\u{1}"))])), into: &out)
         #expect(out == "<Reason>a&lt;b &amp; &quot;c&quot;\u{FFFD}</Reason>")
+        // A name no model has (the fuzzer built one from a form) cannot open or close an element.
+        var named = ""
+        AWSQueryResponse.xml(.object(JSONObject([JSONMember("Period<60", .string("x")), JSONMember("1a", .null)])), into: &named)
+        #expect(named == "<Period_60>x</Period_60>")
     }
 }
