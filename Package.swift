@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "VigilBench",
             dependencies: [
-                "VigilPatterns", "VigilMetrics", "VigilStore", "VigilService", "VigilAPI",
+                "VigilPatterns", "VigilMetrics", "VigilStore", "VigilService", "VigilAPI", "VigilWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -6,6 +6,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print ratios against baselines measured in the same run.",
-        subcommands: [BenchPatternsCommand.self, BenchIngestCommand.self, BenchAlarmsCommand.self]
+        subcommands: [
+            BenchPatternsCommand.self, BenchIngestCommand.self, BenchAlarmsCommand.self, BenchHTTPCommand.self,
+        ]
     )
 }

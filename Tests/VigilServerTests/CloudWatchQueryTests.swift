@@ -132,7 +132,8 @@ struct CloudWatchQueryTests {
         #expect(out == "<Reason>a&lt;b &amp; &quot;c&quot;\u{FFFD}</Reason>")
         // A name no model has (the fuzzer built one from a form) cannot open or close an element.
         var named = ""
-        AWSQueryResponse.xml(.object(JSONObject([JSONMember("Period<60", .string("x")), JSONMember("1a", .null)])), into: &named)
+        AWSQueryResponse.xml(
+            .object(JSONObject([JSONMember("Period<60", .string("x")), JSONMember("1a", .null)])), into: &named)
         #expect(named == "<Period_60>x</Period_60>")
     }
 }
