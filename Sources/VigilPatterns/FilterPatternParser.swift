@@ -28,7 +28,9 @@ public struct FilterPatternParser {
         if bytes.count > Self.maximumLength {
             throw FilterPatternError(
                 id: "pattern-too-long", offset: Self.maximumLength,
-                message: "filter pattern is \(bytes.count) bytes long; the limit is \(Self.maximumLength)")
+                message:
+                    "filter pattern is \(bytes.count) bytes long, over the limit of \(Self.maximumLength) bytes; the excess begins"
+            )
         }
         skipSpace()
         guard i < bytes.count else { return .matchAll }

@@ -1,5 +1,5 @@
 import Foundation
-public import VigilAPI
+import VigilAPI
 public import VigilPatterns
 
 /// The members of a Smithy RPC v2 CBOR body as the tree of members every codec hands an operation, and an

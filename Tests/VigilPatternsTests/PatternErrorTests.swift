@@ -59,7 +59,12 @@ struct PatternErrorTests {
     @Test("patterns longer than 1024 bytes are rejected")
     func patternLength() throws {
         _ = try FilterPattern(String(repeating: "a", count: 1024))
-        #expect(throws: FilterPatternError.self) { try FilterPattern(String(repeating: "a", count: 1025)) }
+        #expect {
+            try FilterPattern(String(repeating: "a", count: 1025))
+        } throws: { error in
+            (error as? FilterPatternError)?.description
+                == "filter pattern is 1025 bytes long, over the limit of 1024 bytes; the excess begins at 1024"
+        }
     }
 
     @Test("a caret marks the offending byte")

@@ -17,7 +17,7 @@ struct ServeEndToEndTests {
 
     /// A running server on a free loopback port over a new data directory.
     final class Server {
-        let process: Process
+        var process: Process
         let port: Int
         let directory: String
         var endpoint: String { "http://127.0.0.1:\(port)" }
@@ -45,6 +45,17 @@ struct ServeEndToEndTests {
             }
         }
 
+        /// A new server on the same data directory and port, once this one has stopped.
+        func restart() throws {
+            let p = Process()
+            p.executableURL = CLITests.binary
+            p.arguments = ["serve", "--data-dir", directory, "--listen", "127.0.0.1:\(port)"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            process = p
+        }
+
         func stop() {
             if process.isRunning {
                 process.terminate()
@@ -52,6 +63,19 @@ struct ServeEndToEndTests {
             }
             try? FileManager.default.removeItem(atPath: directory)
         }
+    }
+
+    /// Runs a client script of Tests/Clients against a new server (started with `serverArguments`); the
+    /// script must end with `ok`. `then` sees the server before it is stopped.
+    static func expectOK(
+        _ script: String, arguments: [String] = [], serverArguments: [String] = [], then: (Server) -> Void = { _ in }
+    ) throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server(serverArguments)
+        defer { server.stop() }
+        let r = try Self.run(python, [Self.root + "/Tests/Clients/" + script, server.endpoint] + arguments)
+        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+        then(server)
     }
 
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
@@ -72,11 +96,7 @@ struct ServeEndToEndTests {
 
     @Test("boto3 runs every CloudWatch Logs operation, with modeled exceptions and pagination to the end")
     func boto3Logs() throws {
-        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
-        let server = try Server()
-        defer { server.stop() }
-        let r = try Self.run(python, [Self.root + "/Tests/Clients/logs_e2e.py", server.endpoint])
-        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+        try Self.expectOK("logs_e2e.py")
     }
 
     /// The protocols of CloudWatch's model that boto3 is made to speak (botocore's default is awsJson 1.0).
@@ -86,36 +106,25 @@ struct ServeEndToEndTests {
         "boto3 runs every CloudWatch operation on each protocol of its model, with modeled exceptions and pagination",
         arguments: cloudWatchProtocols)
     func boto3CloudWatch(_ protocolName: String) throws {
-        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
-        let server = try Server()
-        defer { server.stop() }
-        let r = try Self.run(python, [Self.root + "/Tests/Clients/cloudwatch_e2e.py", server.endpoint, protocolName])
-        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+        try Self.expectOK("cloudwatch_e2e.py", arguments: [protocolName])
     }
 
     @Test(
         "GET /metrics is Prometheus text: requests by operation and status, latency histograms, events ingested and filter matches as sent"
     )
     func prometheusMetrics() throws {
-        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
-        let server = try Server()
-        defer { server.stop() }
-        let r = try Self.run(python, [Self.root + "/Tests/Clients/metrics_e2e.py", server.endpoint])
-        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+        try Self.expectOK("metrics_e2e.py")
     }
 
     @Test(
         "the server's scheduler moves a breaching alarm to ALARM at the next minute, counted in /metrics; SIGTERM exits 0"
     )
     func alarmFires() throws {
-        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
-        let server = try Server()
-        defer { server.stop() }
-        let r = try Self.run(python, [Self.root + "/Tests/Clients/alarm_fires_e2e.py", server.endpoint])
-        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
-        server.process.terminate()
-        server.process.waitUntilExit()
-        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+        try Self.expectOK("alarm_fires_e2e.py") { server in
+            server.process.terminate()
+            server.process.waitUntilExit()
+            #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+        }
     }
 
     @Test(
@@ -144,16 +153,7 @@ struct ServeEndToEndTests {
         let acked = acknowledged()
         #expect(acked.count >= 40, "the clients had acknowledged batches before the kill")
         // Restart on the same data directory: it serves again, and the store holds what was acknowledged.
-        let restarted = Process()
-        restarted.executableURL = CLITests.binary
-        restarted.arguments = ["serve", "--data-dir", server.directory, "--listen", "127.0.0.1:\(server.port)"]
-        restarted.standardOutput = FileHandle.nullDevice
-        restarted.standardError = FileHandle.nullDevice
-        try restarted.run()
-        defer {
-            restarted.terminate()
-            restarted.waitUntilExit()
-        }
+        try server.restart()
         let store = try SQLiteLogStore(path: server.directory + "/vigil.db")
         let events = try await store.events(group: "crash", EventQuery(limit: 1_000_000))
         let messages = events.map { String(decoding: $0.message, as: UTF8.self) }
@@ -186,14 +186,10 @@ struct ServeEndToEndTests {
         "with --credentials every request is checked: boto3 signing with a listed key is let in, a wrong secret, an unknown key, no signature or a tampered presigned URL is refused, allowed actions bound a key"
     )
     func signatureVersion4() throws {
-        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
         let file = NSTemporaryDirectory() + "vigil-credentials-\(UUID().uuidString)"
         try Self.credentials.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let server = try Server(["--credentials", file])
-        defer { server.stop() }
-        let r = try Self.run(python, [Self.root + "/Tests/Clients/auth_e2e.py", server.endpoint])
-        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+        try Self.expectOK("auth_e2e.py", serverArguments: ["--credentials", file])
     }
 
     @Test(
@@ -236,16 +232,7 @@ struct ServeEndToEndTests {
         after.standardError = pipe
         try after.run()
         Thread.sleep(forTimeInterval: 1)
-        let restarted = Process()
-        restarted.executableURL = CLITests.binary
-        restarted.arguments = ["serve", "--data-dir", server.directory, "--listen", "127.0.0.1:\(server.port)"]
-        restarted.standardOutput = FileHandle.nullDevice
-        restarted.standardError = FileHandle.nullDevice
-        try restarted.run()
-        defer {
-            restarted.terminate()
-            restarted.waitUntilExit()
-        }
+        try server.restart()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         after.waitUntilExit()
         #expect(after.terminationStatus == 0 && output.hasSuffix("ok\n"), "\(output)")
@@ -253,11 +240,7 @@ struct ServeEndToEndTests {
 
     @Test("a body that trickles in slower than --read-timeout is answered 408 in time, and others are served meanwhile")
     func slowBody() throws {
-        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
-        let server = try Server(["--read-timeout", "2"])
-        defer { server.stop() }
-        let r = try Self.run(python, [Self.root + "/Tests/Clients/slow_body_e2e.py", server.endpoint])
-        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+        try Self.expectOK("slow_body_e2e.py", serverArguments: ["--read-timeout", "2"])
     }
 
     @Test("the aws CLI talks to it unmodified with --endpoint-url")
