@@ -148,8 +148,11 @@ public struct VigilHTTPServer: Sendable {
     }
 
     /// Serves on `host:port`, with `background` services beside it (the alarm scheduler), in one
-    /// service group until SIGTERM or SIGINT: then the requests in flight finish and every service stops.
+    /// service group until SIGTERM or SIGINT: then the requests in flight finish and every service stops;
+    /// a second signal exits at once.
     public func run(host: String, port: Int, background: [any Service] = []) async throws {
+        let secondSignal = SecondSignalExit(logger: logger)
+        defer { withExtendedLifetime(secondSignal) {} }
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: application(host: host, port: port))]
@@ -438,19 +441,46 @@ public struct VigilHTTPServer: Sendable {
         }
     }
 
-    /// The answer when the request queue is full: 503 with `Retry-After: 1`, in the protocol's error shape,
+    /// The answer when the request queue is full: 503 with `Retry-After: 1`, in the protocol's error shape
+    /// (awsJson, an awsQuery ErrorResponse, or an RPC v2 CBOR map),
     /// which SDKs retry with backoff.
     func busy(_ request: Request) -> Response {
         let target = request.headers[Self.target] ?? ""
-        let service = services.first { AWSJSONProtocol.operation(target: target, prefix: $0.targetPrefix) != nil }
-        var response = errorResponse(
-            type: "ServiceUnavailableException",
-            message:
-                "The server is busy: \(Self.maximumConcurrentRequests) requests are running and \(Self.maximumQueuedRequests) waiting; retry later.",
-            status: 503, service?.version ?? .version11,
-            service?.queryCompatible == true ? "ServiceUnavailable;Receiver" : nil)
+        let message =
+            "The server is busy: \(Self.maximumConcurrentRequests) requests are running and \(Self.maximumQueuedRequests) waiting; retry later."
+        var response: Response
+        if request.uri.path.hasPrefix("/service/") {
+            // RPC v2 CBOR: the map of __type and message, with the query code for CloudWatch.
+            var headers = HTTPFields()
+            headers[.contentType] = RPCv2CBORProtocol.contentType
+            headers[Self.smithyProtocol] = RPCv2CBORProtocol.protocolName
+            headers[Self.queryError] = "ServiceUnavailable;Receiver"
+            response = Response(
+                status: .serviceUnavailable, headers: headers,
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        bytes: CBORMembers.errorBody(
+                            type: "ServiceUnavailableException", namespace: "com.amazonaws.cloudwatch",
+                            message: message))))
+        } else if target.isEmpty {
+            // awsQuery (a form, or a GET): an ErrorResponse.
+            var headers = HTTPFields()
+            headers[.contentType] = "text/xml"
+            response = Response(
+                status: .serviceUnavailable, headers: headers,
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: AWSQueryResponse.error(
+                            code: "ServiceUnavailable", message: message, sender: false,
+                            requestID: UUID().uuidString.lowercased()))))
+        } else {
+            let service = services.first { AWSJSONProtocol.operation(target: target, prefix: $0.targetPrefix) != nil }
+            response = errorResponse(
+                type: "ServiceUnavailableException", message: message, status: 503, service?.version ?? .version11,
+                service?.queryCompatible == true ? "ServiceUnavailable;Receiver" : nil)
+        }
         response.headers[Self.retryAfter] = "1"
-        logger.warning("busy", metadata: ["operation": "\(target)", "status": "503"])
+        logger.warning("busy", metadata: ["operation": "\(target)", "path": "\(request.uri.path)", "status": "503"])
         return response
     }
 

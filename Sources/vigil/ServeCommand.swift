@@ -107,9 +107,15 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.run(host: listen.host, port: listen.port, background: [scheduler])
         } catch {
             if "\(error)".contains("Address already in use") {
-                throw ValidationError("port \(listen.port) on \(listen.host) is in use by another process.")
+                // Not a ValidationError: the flags were right, so no usage line follows the message.
+                throw ServeFailure(description: "port \(listen.port) on \(listen.host) is in use by another process.")
             }
             throw error
         }
     }
+}
+
+/// Why a server with valid flags could not start.
+struct ServeFailure: Error, CustomStringConvertible {
+    let description: String
 }

@@ -5,6 +5,7 @@ import Logging
 import Testing
 import VigilServer
 import VigilStore
+import VigilWire
 
 /// The bound on concurrent requests: capacity runs, the queue waits in order, the rest are refused.
 struct RequestGateTests {
@@ -85,6 +86,49 @@ struct BusyServerTests {
                 #expect(response.status == .ok)
             }
             #expect(await gate.load == (0, 0), "the request gave its turn back")
+        }
+    }
+
+    @Test(
+        "a full gate answers awsQuery with an ErrorResponse and RPC v2 CBOR with a CBOR map, both 503 with Retry-After",
+        arguments: [
+            (
+                "/", [HTTPField.Name.contentType: "application/x-www-form-urlencoded"],
+                "Action=ListMetrics&Version=2010-08-01", "text/xml"
+            ),
+            (
+                "/service/GraniteServiceVersion20100801/operation/ListMetrics",
+                [HTTPField.Name.contentType: "application/cbor", HTTPField.Name("smithy-protocol")!: "rpc-v2-cbor"],
+                "", "application/cbor"
+            ),
+        ] as [(String, HTTPFields, String, String)])
+    func busyOnTheOtherProtocols(_ uri: String, _ headers: HTTPFields, _ body: String, _ contentType: String)
+        async throws
+    {
+        let gate = RequestGate(capacity: 1, queueLimit: 0)
+        let server = VigilHTTPServer(
+            store: try SQLiteLogStore(path: ":memory:"), logger: Logger(label: "test"), gate: gate)
+        try await server.application(host: "127.0.0.1", port: 0).test(.router) { client in
+            #expect(await gate.enter())
+            try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                response in
+                #expect(response.status.code == 503)
+                #expect(response.headers[HTTPField.Name("Retry-After")!] == "1")
+                #expect(response.headers[.contentType] == contentType)
+                let bytes = Array(response.body.readableBytesView)
+                if contentType == "text/xml" {
+                    #expect(String(decoding: bytes, as: UTF8.self).contains("<Code>ServiceUnavailable</Code>"))
+                } else {
+                    #expect(
+                        (try? CBOR.decode(bytes))?["__type"]
+                            == .text("com.amazonaws.cloudwatch#ServiceUnavailableException"))
+                    #expect(response.headers[HTTPField.Name("x-amzn-query-error")!] == "ServiceUnavailable;Receiver")
+                }
+            }
+            await gate.leave()
+            try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                #expect($0.status == .ok)
+            }
         }
     }
 }

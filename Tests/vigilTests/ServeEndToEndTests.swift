@@ -243,6 +243,67 @@ struct ServeEndToEndTests {
         try Self.expectOK("slow_body_e2e.py", serverArguments: ["--read-timeout", "2"])
     }
 
+    @Test("SIGTERM waits for the request in flight; a second SIGTERM exits at once")
+    func secondSignal() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let clients = Self.root + "/Tests/Clients"
+        let ready = try Self.run(
+            python,
+            [
+                "-c",
+                "import sys; sys.path.insert(0, '\(clients)'); import vigil_clients; vigil_clients.wait_for('\(server.endpoint)')",
+            ])
+        #expect(ready.status == 0, "\(ready.output)")
+        // A request in flight: its head sent, its body not (the server waits up to --read-timeout for it).
+        let slow = Process()
+        slow.executableURL = URL(fileURLWithPath: python)
+        slow.arguments = [
+            "-c",
+            "import socket, time; s = socket.create_connection(('127.0.0.1', \(server.port))); s.sendall(b'POST / HTTP/1.1\\r\\nHost: x\\r\\nX-Amz-Target: Logs_20140328.DescribeLogGroups\\r\\nContent-Length: 100\\r\\n\\r\\n{'); time.sleep(20)",
+        ]
+        try slow.run()
+        defer { slow.terminate() }
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(server.process.processIdentifier, SIGTERM)
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(server.process.isRunning, "the first SIGTERM waits for the request in flight")
+        let second = ContinuousClock.now
+        kill(server.process.processIdentifier, SIGTERM)
+        server.process.waitUntilExit()
+        #expect(ContinuousClock.now - second < .seconds(2))
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 128 + SIGTERM)
+    }
+
+    @Test("a port in use is one line naming it, without the usage text")
+    func portInUse() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let clients = Self.root + "/Tests/Clients"
+        let ready = try Self.run(
+            python,
+            [
+                "-c",
+                "import sys; sys.path.insert(0, '\(clients)'); import vigil_clients; vigil_clients.wait_for('\(server.endpoint)')",
+            ])
+        #expect(ready.status == 0, "\(ready.output)")
+        // `timeout` keeps a second server that did start (it must not) from hanging the test.
+        let second = try Self.run(
+            "/usr/bin/timeout",
+            [
+                "10", CLITests.binary.path, "serve", "--data-dir", server.directory + "-second", "--listen",
+                "127.0.0.1:\(server.port)",
+            ])
+        defer { try? FileManager.default.removeItem(atPath: server.directory + "-second") }
+        #expect(second.status == 1, "\(second.output)")
+        #expect(
+            second.output.contains("port \(server.port) on 127.0.0.1 is in use by another process."), "\(second.output)"
+        )
+        #expect(!second.output.contains("Usage"), "\(second.output)")
+    }
+
     @Test("the aws CLI talks to it unmodified with --endpoint-url")
     func awsCLI() throws {
         let python = try #require(Self.python, "the aws CLI is not installed: run scripts/python-clients.sh")
