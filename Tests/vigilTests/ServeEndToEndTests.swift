@@ -78,6 +78,18 @@ struct ServeEndToEndTests {
         then(server)
     }
 
+    /// Returns once the server answers its health check (the clients' own `wait_for`).
+    static func waitUntilServing(_ server: Server, _ python: String) throws {
+        let clients = Self.root + "/Tests/Clients"
+        let ready = try Self.run(
+            python,
+            [
+                "-c",
+                "import sys; sys.path.insert(0, '\(clients)'); import vigil_clients; vigil_clients.wait_for('\(server.endpoint)')",
+            ])
+        #expect(ready.status == 0, "\(ready.output)")
+    }
+
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
         status: Int32, output: String
     ) {
@@ -248,14 +260,7 @@ struct ServeEndToEndTests {
         let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
         let server = try Server()
         defer { server.stop() }
-        let clients = Self.root + "/Tests/Clients"
-        let ready = try Self.run(
-            python,
-            [
-                "-c",
-                "import sys; sys.path.insert(0, '\(clients)'); import vigil_clients; vigil_clients.wait_for('\(server.endpoint)')",
-            ])
-        #expect(ready.status == 0, "\(ready.output)")
+        try Self.waitUntilServing(server, python)
         // A request in flight: its head sent, its body not (the server waits up to --read-timeout for it).
         let slow = Process()
         slow.executableURL = URL(fileURLWithPath: python)
@@ -281,14 +286,7 @@ struct ServeEndToEndTests {
         let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
         let server = try Server()
         defer { server.stop() }
-        let clients = Self.root + "/Tests/Clients"
-        let ready = try Self.run(
-            python,
-            [
-                "-c",
-                "import sys; sys.path.insert(0, '\(clients)'); import vigil_clients; vigil_clients.wait_for('\(server.endpoint)')",
-            ])
-        #expect(ready.status == 0, "\(ready.output)")
+        try Self.waitUntilServing(server, python)
         // `timeout` keeps a second server that did start (it must not) from hanging the test.
         let second = try Self.run(
             "/usr/bin/timeout",
