@@ -89,11 +89,8 @@ public enum SigV4 {
             if let excluded, name == Array(excluded.utf8) { continue }
             pairs.append((encode(name), encode(parts.count > 1 ? percentDecoded(parts[1]) : [])))
         }
-        pairs.sort {
-            $0.0 == $1.0
-                ? Array($0.1.utf8).lexicographicallyPrecedes($1.1.utf8)
-                : Array($0.0.utf8).lexicographicallyPrecedes($1.0.utf8)
-        }
+        // Encoded names and values are ASCII, where String order is byte order.
+        pairs.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 

@@ -211,9 +211,12 @@ public struct SigV4Verifier: Sendable {
     /// `x-amz-content-sha256` when the client sent it (checked against the body unless it is
     /// `UNSIGNED-PAYLOAD`), else the body's SHA-256.
     static func payloadHash(_ request: SigV4Request) -> Result<String, AuthFailure> {
-        let actual = SigV4.payloadHash(request.body)
-        guard let declared = request.header("x-amz-content-sha256") else { return .success(actual) }
+        guard let declared = request.header("x-amz-content-sha256") else {
+            return .success(SigV4.payloadHash(request.body))
+        }
+        // An unsigned payload is not hashed at all.
         if declared == SigV4.unsignedPayload { return .success(declared) }
+        let actual = SigV4.payloadHash(request.body)
         guard declared.lowercased() == actual else {
             return .failure(
                 AuthFailure(
