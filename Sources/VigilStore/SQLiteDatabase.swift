@@ -24,6 +24,8 @@ public final class SQLiteDatabase: Sendable {
 
     let writer: Box
     let writerQueue = DispatchQueue(label: "vigil.sqlite.writer")
+    /// Writes waiting for the writer queue, run together by ``runWaitingWrites()``.
+    let waiting = Mutex<[any WaitingWrite]>([])
     let readers: ReaderPool?
 
     /// A connection that only one thread uses at a time: the writer behind its serial queue, a reader
@@ -96,9 +98,74 @@ public final class SQLiteDatabase: Sendable {
         return try body(db)
     }
 
-    /// Runs `body` in one IMMEDIATE transaction: committed when it returns, rolled back when it throws.
+    /// Runs `body` in a write transaction: committed (durably) before this returns, rolled back when
+    /// it throws.
+    ///
+    /// Group commit: writes that arrive while the writer is busy wait together, and the writer then
+    /// runs them in order in one IMMEDIATE transaction, each in a savepoint of its own, with one COMMIT
+    /// (one fsync) for all. A write that throws rolls back only its savepoint; each write returns
+    /// only after the COMMIT that holds it, and if that COMMIT fails, every write in it fails and none
+    /// is kept. A write that finds the writer idle runs alone at once.
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await onWriter { try Self.inWriteTransaction($0, body) }
+        try await withCheckedThrowingContinuation { continuation in
+            let write = GroupedWrite(body, continuation)
+            let first = waiting.withLock { queue in
+                queue.append(write)
+                return queue.count == 1
+            }
+            if first { writerQueue.async { self.runWaitingWrites() } }
+        }
+    }
+
+    /// How many writes one group commit holds at most (a bound on the first one's wait).
+    static let groupLimit = 64
+
+    /// Runs the writes waiting (up to ``groupLimit``; the rest go next), on the writer queue.
+    func runWaitingWrites() {
+        let group = waiting.withLock { queue -> [any WaitingWrite] in
+            let taken = Array(queue.prefix(Self.groupLimit))
+            queue.removeFirst(taken.count)
+            return taken
+        }
+        guard !group.isEmpty else { return }
+        defer {
+            // Writes that came while this group ran, or beyond its limit, run next.
+            if waiting.withLock({ !$0.isEmpty }) { writerQueue.async { self.runWaitingWrites() } }
+        }
+        let db = writer.connection
+        if group.count == 1, let only = group.first {
+            only.runAlone(db)
+            return
+        }
+        do {
+            try Self.beginImmediate(db)
+        } catch {
+            for write in group { write.finish(committed: error) }
+            return
+        }
+        for write in group {
+            do {
+                try db.execute("SAVEPOINT grouped_write")
+                write.run(db)
+                db.finishStatements()
+                if write.failed { try db.execute("ROLLBACK TO grouped_write") }
+                try db.execute("RELEASE grouped_write")
+            } catch {
+                // The savepoint itself failed: the transaction is in doubt, so nothing of it is kept.
+                db.finishStatements()
+                try? db.execute("ROLLBACK")
+                for write in group { write.finish(committed: error) }
+                return
+            }
+        }
+        do {
+            db.finishStatements()
+            try db.execute("COMMIT")
+            for write in group { write.finish(committed: nil) }
+        } catch {
+            try? db.execute("ROLLBACK")
+            for write in group { write.finish(committed: error) }
+        }
     }
 
     /// ``write(_:)`` for callers that are not async (schema migration when the store opens).
@@ -155,6 +222,55 @@ public final class SQLiteDatabase: Sendable {
                 SQLiteConnection.sleep(milliseconds: pause)
                 pause = min(pause * 2, 100)
             }
+        }
+    }
+}
+
+/// A write waiting for a group commit (its result type erased, so writes of any type wait together).
+protocol WaitingWrite: Sendable {
+    /// Whether ``run(_:)`` threw (its savepoint is then rolled back).
+    var failed: Bool { get }
+    /// Runs the body inside the group's transaction, keeping its result or error.
+    func run(_ db: SQLiteConnection)
+    /// Runs the body in a transaction of its own and answers.
+    func runAlone(_ db: SQLiteConnection)
+    /// Answers the caller: the body's result, or `committed`'s error when the COMMIT failed.
+    func finish(committed: (any Error)?)
+}
+
+/// One caller's write in a group commit. Touched only on the writer queue after it is queued.
+final class GroupedWrite<T: Sendable>: WaitingWrite, @unchecked Sendable {
+    let body: @Sendable (SQLiteConnection) throws -> T
+    let continuation: CheckedContinuation<T, any Error>
+    var result: Result<T, any Error>?
+
+    init(_ body: @escaping @Sendable (SQLiteConnection) throws -> T, _ continuation: CheckedContinuation<T, any Error>)
+    {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    var failed: Bool {
+        if case .failure = result { return true }
+        return false
+    }
+
+    func run(_ db: SQLiteConnection) {
+        result = Result { try body(db) }
+    }
+
+    func runAlone(_ db: SQLiteConnection) {
+        continuation.resume(with: Result { try SQLiteDatabase.inWriteTransaction(db, body) })
+    }
+
+    func finish(committed: (any Error)?) {
+        switch (result, committed) {
+        case (.failure(let error), _): continuation.resume(throwing: error)
+        case (_, let error?): continuation.resume(throwing: error)
+        case (.success(let value), nil): continuation.resume(returning: value)
+        case (nil, nil):
+            continuation.resume(
+                throwing: SQLiteError(code: 21, message: "a grouped write did not run", sql: "SAVEPOINT"))
         }
     }
 }
