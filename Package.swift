@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilWireTests",
-            dependencies: ["VigilWire"],
+            dependencies: ["VigilWire", "VigilAPI"],
             exclude: ["SigV4TestSuite", "CBORAppendixA"],
             swiftSettings: swiftSettings
         ),

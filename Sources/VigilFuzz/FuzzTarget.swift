@@ -24,6 +24,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case query
     /// Signature Version 4 parts and a credentials file.
     case sigv4
+    /// A PutLogEvents body, read by the hot path and by the API decoder.
+    case putLogEvents = "putlogevents"
 
     /// Runs the target on one input.
     public func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -39,6 +41,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .cbor: CBORFuzz.run(bytes)
         case .query: QueryFuzz.run(bytes)
         case .sigv4: SigV4Fuzz.run(bytes)
+        case .putLogEvents: PutLogEventsFuzz.run(bytes)
         }
     }
 

@@ -28,6 +28,9 @@ public enum AWSJSONProtocol {
     /// no members, as SDKs send for operations without required ones); the response body is the output as
     /// compact JSON with timestamps as epoch seconds, or `{}`.
     static func respond(_ operation: AWSOperation, to body: [UInt8]) async throws -> [UInt8] {
+        if let plain = operation.plainJSON, let output = try await plain(body) {
+            return Array(try AWSCLIJSON.wire(output).utf8)
+        }
         let members: JSONValue
         do {
             members = body.isEmpty ? .object(JSONObject([])) : try JSONValue(parsing: body)

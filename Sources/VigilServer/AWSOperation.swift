@@ -20,6 +20,26 @@ struct AWSOperation: Sendable {
     let run: @Sendable (_ members: JSONValue, _ textScalars: Bool) async throws -> (any Encodable & Sendable)?
     /// The service's error for input that cannot be decoded.
     let mapError: @Sendable (APIInputError) -> any Error
+    /// For a hot operation (PutLogEvents): reads an awsJson body straight from its bytes and runs the
+    /// operation, or answers nil when the body is not in the plain shape it reads, and `run` decides.
+    var plainJSON: (@Sendable (_ body: [UInt8]) async throws -> (any Encodable & Sendable)?)?
+
+    init(
+        run: @escaping @Sendable (JSONValue, Bool) async throws -> (any Encodable & Sendable)?,
+        mapError: @escaping @Sendable (APIInputError) -> any Error
+    ) {
+        self.run = run
+        self.mapError = mapError
+    }
+
+    /// This operation with a reader of plain awsJson bodies in front of the generic decoder.
+    func reading(plainJSON: @escaping @Sendable (_ body: [UInt8]) async throws -> (any Encodable & Sendable)?)
+        -> AWSOperation
+    {
+        var copy = self
+        copy.plainJSON = plainJSON
+        return copy
+    }
 
     /// An operation with an output.
     static func decoded<Input: Decodable & Sendable, Output: Encodable & Sendable>(

@@ -1,6 +1,8 @@
 import VigilAPI
 import VigilPatterns
 import VigilService
+import VigilStore
+import VigilWire
 
 /// CloudWatch Logs' operations on awsJson 1.1 (`X-Amz-Target: Logs_20140328.<Operation>`), each a call
 /// of ``LogsService``: every operation the CLI has.
@@ -41,7 +43,15 @@ enum CloudWatchLogsOperations {
             "DescribeLogStreams": .decoded(L.DescribeLogStreamsInput.self, mapError: e) {
                 try await logs.describeLogStreams($0)
             },
-            "PutLogEvents": .decoded(L.PutLogEventsInput.self, mapError: e) { try await logs.putLogEvents($0) },
+            "PutLogEvents": AWSOperation.decoded(L.PutLogEventsInput.self, mapError: e) {
+                try await logs.putLogEvents($0)
+            }.reading(plainJSON: { body in
+                guard let plain = PutLogEventsBody(parsing: body) else { return nil }
+                return try await logs.putLogEvents(
+                    group: plain.logGroupName, stream: plain.logStreamName,
+                    events: plain.events.map { NewLogEvent(timestamp: $0.timestamp, message: $0.message) }
+                ).output
+            }),
             "GetLogEvents": .decoded(L.GetLogEventsInput.self, mapError: e) { try await logs.getLogEvents($0) },
             "FilterLogEvents": .decoded(L.FilterLogEventsInput.self, mapError: e) {
                 try await logs.filterLogEvents($0)

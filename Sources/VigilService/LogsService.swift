@@ -254,15 +254,10 @@ public final class LogsService: Sendable {
     public func putLogEvents(_ input: CloudWatchLogs.PutLogEventsInput) async throws
         -> CloudWatchLogs.PutLogEventsOutput
     {
-        let result = try await putLogEvents(
+        try await putLogEvents(
             group: input.logGroupName, stream: input.logStreamName,
-            events: input.logEvents.map { NewLogEvent(timestamp: $0.timestamp, message: Array($0.message.utf8)) })
-        guard result.hasRejections else { return .init() }
-        return .init(
-            rejectedLogEventsInfo: .init(
-                tooNewLogEventStartIndex: result.tooNewLogEventStartIndex.map { Int32(clamping: $0) },
-                tooOldLogEventEndIndex: result.tooOldLogEventEndIndex.map { Int32(clamping: $0) },
-                expiredLogEventEndIndex: result.expiredLogEventEndIndex.map { Int32(clamping: $0) }))
+            events: input.logEvents.map { NewLogEvent(timestamp: $0.timestamp, message: Array($0.message.utf8)) }
+        ).output
     }
 
     /// PutLogEvents on bytes (files and the API alike): validates the batch, applies the group's

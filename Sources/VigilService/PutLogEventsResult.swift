@@ -1,3 +1,5 @@
+public import VigilAPI
+
 /// What PutLogEvents answers: which events were rejected (AWS's `rejectedLogEventsInfo`), by index range.
 public struct PutLogEventsResult: Sendable, Equatable {
     /// Index of the first event more than 2 hours in the future (inclusive); later events are too new too.
@@ -23,5 +25,17 @@ public struct PutLogEventsResult: Sendable, Equatable {
 
     public var hasRejections: Bool {
         tooNewLogEventStartIndex != nil || tooOldLogEventEndIndex != nil || expiredLogEventEndIndex != nil
+    }
+}
+
+extension PutLogEventsResult {
+    /// The operation's output: `rejectedLogEventsInfo` when events were rejected, else no members.
+    public var output: CloudWatchLogs.PutLogEventsOutput {
+        guard hasRejections else { return .init() }
+        return .init(
+            rejectedLogEventsInfo: .init(
+                tooNewLogEventStartIndex: tooNewLogEventStartIndex.map { Int32(clamping: $0) },
+                tooOldLogEventEndIndex: tooOldLogEventEndIndex.map { Int32(clamping: $0) },
+                expiredLogEventEndIndex: expiredLogEventEndIndex.map { Int32(clamping: $0) }))
     }
 }

@@ -294,6 +294,47 @@ public struct JSONReader {
         return "a string holds an invalid escape sequence"
     }
 
+    /// Reads a string as UTF-8 bytes, its escapes decoded and its UTF-8 checked, without making a
+    /// `String` of it (for payloads that are stored as bytes, such as log messages).
+    public mutating func readStringBytes() throws(JSONSyntaxError) -> [UInt8] {
+        let (body, escaped) = try readStringBody()
+        let raw = UnsafeBufferPointer(rebasing: text[body])
+        // readStringBody checked the body's UTF-8 unless told not to; unescaping adds only whole
+        // scalars (strictly: half of a surrogate pair is refused).
+        guard checksStringUTF8 || UTF8Check.isValid(raw) else { throw invalidUTF8(in: body) }
+        guard escaped else { return Array(raw) }
+        guard let bytes = JSONText.unescape(raw, strict: true) else {
+            throw fail("a \\u escape in this string is half of a surrogate pair", at: body.lowerBound - 1)
+        }
+        return bytes
+    }
+
+    /// Reads a number; its value when it is written as a plain integer (an optional `-` and digits)
+    /// that fits in `Int64`, else nil (the number is read either way).
+    public mutating func readPlainInt64() throws(JSONSyntaxError) -> Int64? {
+        skipSpace()
+        let start = offset
+        guard JSONGrammar.number(p, n, &offset) else {
+            offset = start
+            throw fail("expected a number")
+        }
+        var i = start
+        let negative = p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var value: Int64 = 0
+        while i < offset {
+            let digit = Int64(p[i]) &- 48
+            guard digit >= 0, digit <= 9 else { return nil }
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) =
+                negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !o1, !o2 else { return nil }
+            value = next
+            i += 1
+        }
+        return value
+    }
+
     /// Reads a number, returning its text as written (RFC 8259 syntax).
     public mutating func readNumberText() throws(JSONSyntaxError) -> String {
         skipSpace()
