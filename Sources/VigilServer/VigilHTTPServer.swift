@@ -164,6 +164,10 @@ public struct VigilHTTPServer: Sendable {
     /// One AWS request: find the service and operation, read the body, run it, answer in the
     /// protocol's shape.
     func handle(_ request: Request) async -> Response {
+        await IngestTally.$current.withValue(IngestTally()) { await handleJSON(request) }
+    }
+
+    func handleJSON(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let target = request.headers[Self.target] ?? ""
         if target.isEmpty,
@@ -512,6 +516,7 @@ public struct VigilHTTPServer: Sendable {
             "operation": "\(operation)", "status": "\(response.status.code)", "ms": "\(String(format: "%.2f", ms))",
         ]
         if let caller { metadata["caller"] = "\(caller.name)" }
+        if let events = IngestTally.current?.events, events > 0 { metadata["events"] = "\(events)" }
         logger.info("request", metadata: metadata)
         let counted = knownOperations.contains(operation) ? operation : "unknown"
         Counter(

@@ -13,6 +13,7 @@ enum ServiceMetrics {
     /// A committed batch: its events and the (event, filter) pairs that matched.
     static func ingested(events: Int, filterMatches matches: Int) {
         Counter(label: eventsIngested).increment(by: events)
+        IngestTally.current?.add(events)
         if matches > 0 { Counter(label: filterMatches).increment(by: matches) }
     }
 
