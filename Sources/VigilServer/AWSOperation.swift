@@ -23,6 +23,13 @@ struct AWSOperation: Sendable {
     /// For a hot operation (PutLogEvents): reads an awsJson body straight from its bytes and runs the
     /// operation, or answers nil when the body is not in the plain shape it reads, and `run` decides.
     var plainJSON: (@Sendable (_ body: [UInt8]) async throws -> (any Encodable & Sendable)?)?
+    /// The largest request body the operation takes, as sent (compressed, when it is): 1 MiB unless
+    /// the operation says otherwise (``bodyLimit(_:)``).
+    var maximumBodyBytes = AWSOperation.defaultMaximumBodyBytes
+
+    /// The body cap of an operation that sets none: 1 MiB, CloudWatch's documented cap for
+    /// PutMetricData and far above what the other operations' members can add up to.
+    static let defaultMaximumBodyBytes = 1 << 20
 
     init(
         run: @escaping @Sendable (JSONValue, Bool) async throws -> (any Encodable & Sendable)?,
@@ -30,6 +37,13 @@ struct AWSOperation: Sendable {
     ) {
         self.run = run
         self.mapError = mapError
+    }
+
+    /// This operation taking bodies of up to `bytes`.
+    func bodyLimit(_ bytes: Int) -> AWSOperation {
+        var copy = self
+        copy.maximumBodyBytes = bytes
+        return copy
     }
 
     /// This operation with a reader of plain awsJson bodies in front of the generic decoder.

@@ -51,7 +51,7 @@ enum CloudWatchLogsOperations {
                     group: plain.logGroupName, stream: plain.logStreamName,
                     events: plain.events.map { NewLogEvent(timestamp: $0.timestamp, message: $0.message) }
                 ).output
-            }),
+            }).bodyLimit(VigilHTTPServer.maximumBodyBytes),
             "GetLogEvents": .decoded(L.GetLogEventsInput.self, mapError: e) { try await logs.getLogEvents($0) },
             "FilterLogEvents": .decoded(L.FilterLogEventsInput.self, mapError: e) {
                 try await logs.filterLogEvents($0)
@@ -65,14 +65,15 @@ enum CloudWatchLogsOperations {
             "DescribeMetricFilters": .decoded(L.DescribeMetricFiltersInput.self, mapError: e) {
                 try await logs.describeMetricFilters($0)
             },
-            "TestMetricFilter": .decoded(L.TestMetricFilterInput.self, mapError: e) {
+            // Up to 50 sample events, each as large as a log event may be.
+            "TestMetricFilter": AWSOperation.decoded(L.TestMetricFilterInput.self, mapError: e) {
                 (input: L.TestMetricFilterInput) throws -> L.TestMetricFilterOutput in
                 do throws(FilterPatternError) { return try LogsService.testMetricFilter(input) } catch {
                     throw CloudWatchLogsError(
                         .invalidParameter,
                         "Invalid filter pattern: \(error.message)\(error.offset > 0 ? " at \(error.offset)" : "")")
                 }
-            },
+            }.bodyLimit(VigilHTTPServer.maximumBodyBytes),
         ]
     }
 }

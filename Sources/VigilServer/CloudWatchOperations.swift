@@ -14,7 +14,10 @@ enum CloudWatchOperations {
             "GetMetricStatistics": .decoded(C.GetMetricStatisticsInput.self, mapError: e) {
                 try await metrics.getMetricStatistics($0)
             },
-            "GetMetricData": .decoded(C.GetMetricDataInput.self, mapError: e) { try await metrics.getMetricData($0) },
+            // Up to 500 queries, each with an expression of up to 2,048 characters and a label.
+            "GetMetricData": AWSOperation.decoded(C.GetMetricDataInput.self, mapError: e) {
+                try await metrics.getMetricData($0)
+            }.bodyLimit(2 << 20),
             "ListMetrics": .decoded(C.ListMetricsInput.self, mapError: e) { try await metrics.listMetrics($0) },
             "PutMetricAlarm": .noOutput(C.PutMetricAlarmInput.self, mapError: e) {
                 try await alarms.putMetricAlarm($0)

@@ -16,9 +16,10 @@ public import VigilWire
 /// Vigil's HTTP endpoint: the AWS wire protocols that unmodified SDKs and the aws CLI speak, on one
 /// port (127.0.0.1:4566 by default, the port local AWS emulators use), and `GET /_vigil/health`.
 ///
-/// Every request is `POST /` naming its operation in `X-Amz-Target`; the body is read up to
-/// ``maximumBodyBytes`` and handed to the operation's codec (``AWSJSONOperation``). One structured log
-/// line per request: operation, status, duration.
+/// Every request is `POST /` naming its operation in `X-Amz-Target`; the body is read up to the
+/// operation's cap (``AWSOperation/maximumBodyBytes``: 1 MiB, 8 MiB for PutLogEvents), decoded when it
+/// is gzip-compressed, and handed to the operation's codec. One structured log line per request:
+/// operation, status, duration, events stored.
 ///
 /// ```swift
 /// let server = VigilHTTPServer(store: try SQLiteLogStore(path: "vigil-data/vigil.db"), logger: Logger(label: "vigil"))
@@ -27,8 +28,9 @@ public import VigilWire
 public struct VigilHTTPServer: Sendable {
     public static let defaultHost = "127.0.0.1"
     public static let defaultPort = 4566
-    /// The largest request body read. PutLogEvents carries at most 1,048,576 bytes of messages, which
-    /// JSON escapes may grow up to six times; anything larger is refused before it is parsed.
+    /// The largest request body read, and the most a compressed body may inflate to. PutLogEvents
+    /// carries at most 1,048,576 bytes of messages, which JSON escapes may grow up to six times;
+    /// anything larger is refused before it is parsed.
     public static let maximumBodyBytes = 8 << 20
 
     static let target = HTTPField.Name("X-Amz-Target")!
@@ -70,7 +72,7 @@ public struct VigilHTTPServer: Sendable {
         prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout
     ) {
         self.gate = gate
-        self.bodyReader = BodyReader(maximumBytes: Self.maximumBodyBytes, timeout: bodyReadTimeout)
+        self.bodyReader = BodyReader(timeout: bodyReadTimeout)
         self.verifier = verifier
         self.clock = clock
         self.prometheus = prometheus
@@ -180,14 +182,15 @@ public struct VigilHTTPServer: Sendable {
             AWSJSONProtocol.operation(target: target, prefix: s.targetPrefix).map { (s, $0) }
         }).first
         let version = found?.0.version ?? .version11
-        let bytes: [UInt8]
-        switch await bodyReader.read(request) {
+        let limit = found.flatMap { $0.0.operations[$0.1]?.maximumBodyBytes } ?? AWSOperation.defaultMaximumBodyBytes
+        var bytes: [UInt8]
+        switch await bodyReader.read(request, limit: limit) {
         case .success(let body): bytes = body
         case .failure(let failure):
             return finish(
                 errorResponse(
                     type: failure == .tooLarge ? "SerializationException" : "RequestTimeoutException",
-                    message: bodyReader.message(failure), status: BodyReader.status(failure), version,
+                    message: bodyReader.message(failure, limit: limit), status: BodyReader.status(failure), version,
                     found?.0.queryCompatible == true
                         ? (failure == .tooLarge ? "SerializationException;Sender" : "RequestTimeout;Sender") : nil),
                 operation: found?.1 ?? target, started: started)
@@ -217,6 +220,17 @@ public struct VigilHTTPServer: Sendable {
                     type: "UnknownOperationException", message: "There is no operation named \(name).", status: 400,
                     service.version, service.queryCompatible ? "InvalidAction;Sender" : nil),
                 operation: target, started: started, caller: caller)
+        }
+        switch ContentEncoding.decode(
+            bytes, header: request.headers[.contentEncoding], maximumBytes: Self.maximumBodyBytes)
+        {
+        case .success(let decoded): bytes = decoded
+        case .failure(let failure):
+            return finish(
+                errorResponse(
+                    type: "SerializationException", message: failure.message, status: 400, service.version,
+                    service.queryCompatible ? "SerializationException;Sender" : nil),
+                operation: name, started: started, caller: caller)
         }
         do {
             let body = try await AWSJSONProtocol.respond(operation, to: bytes)
@@ -297,13 +311,14 @@ public struct VigilHTTPServer: Sendable {
                     type: type, namespace: service?.cborNamespace ?? "smithy.framework", message: message),
                 queryError: compatible ? "\(queryCode ?? type);\(sender ? "Sender" : "Receiver")" : nil, caller: caller)
         }
-        let bytes: [UInt8]
-        switch await bodyReader.read(request) {
+        var bytes: [UInt8]
+        let limit = service?.operations[name]?.maximumBodyBytes ?? AWSOperation.defaultMaximumBodyBytes
+        switch await bodyReader.read(request, limit: limit) {
         case .success(let body): bytes = body
         case .failure(let unread):
             return failure(
                 unread == .tooLarge ? "SerializationException" : "RequestTimeoutException",
-                bodyReader.message(unread), status: BodyReader.status(unread),
+                bodyReader.message(unread, limit: limit), status: BodyReader.status(unread),
                 queryCode: unread == .tooLarge ? "SerializationException" : "RequestTimeout")
         }
         let action = service.map { "\($0.actionPrefix):\(name)" }
@@ -321,6 +336,13 @@ public struct VigilHTTPServer: Sendable {
                     ? "The path \(request.uri.path) is not /service/<Service>/operation/<Operation>."
                     : "\(request.uri.path) names no operation this endpoint serves on RPC v2 CBOR.",
                 status: 404, queryCode: "InvalidAction", caller: caller)
+        }
+        switch ContentEncoding.decode(
+            bytes, header: request.headers[.contentEncoding], maximumBytes: Self.maximumBodyBytes)
+        {
+        case .success(let decoded): bytes = decoded
+        case .failure(let undecodable):
+            return failure("SerializationException", undecodable.message, status: 400, caller: caller)
         }
         do {
             return reply(200, try await RPCv2CBORProtocol.respond(operation, to: bytes), caller: caller)
@@ -370,15 +392,26 @@ public struct VigilHTTPServer: Sendable {
         }
         // Parameters come in the URL (GET, and the presigned form, which botocore signs as a POST with an
         // empty body), in the body, or both.
+        // The action is in the form, so the body is read up to the server's cap, then held to the
+        // operation's once the form names it. The signature covers the body as sent (compressed or not).
         let body: [UInt8]
-        switch await bodyReader.read(request) {
+        switch await bodyReader.read(request, limit: Self.maximumBodyBytes) {
         case .success(let bytes): body = bytes
         case .failure(let unread):
             return failure(
-                unread == .tooLarge ? "MalformedQueryString" : "RequestTimeout", bodyReader.message(unread),
-                status: BodyReader.status(unread), "query", nil)
+                unread == .tooLarge ? "MalformedQueryString" : "RequestTimeout",
+                bodyReader.message(unread, limit: Self.maximumBodyBytes), status: BodyReader.status(unread), "query",
+                nil)
         }
-        guard let inURL = AWSQueryForm(Array((request.uri.query ?? "").utf8)), let inBody = AWSQueryForm(body) else {
+        let formBytes: [UInt8]
+        switch ContentEncoding.decode(
+            body, header: request.headers[.contentEncoding], maximumBytes: Self.maximumBodyBytes)
+        {
+        case .success(let decoded): formBytes = decoded
+        case .failure(let undecodable): return failure("MalformedQueryString", undecodable.message, "query", nil)
+        }
+        guard let inURL = AWSQueryForm(Array((request.uri.query ?? "").utf8)), let inBody = AWSQueryForm(formBytes)
+        else {
             return failure("MalformedQueryString", "The request is not a URL-encoded form.", "query", nil)
         }
         let form = inURL.merging(inBody)
@@ -420,6 +453,11 @@ public struct VigilHTTPServer: Sendable {
                         : "The action \(action) is not valid for this web service."
             return failure(
                 action.isEmpty ? "MissingAction" : "InvalidAction", message, namespace: namespace, name, caller)
+        }
+        guard body.count <= operation.maximumBodyBytes else {
+            return failure(
+                "MalformedQueryString", bodyReader.message(.tooLarge, limit: operation.maximumBodyBytes),
+                status: BodyReader.status(.tooLarge), namespace: namespace, action, caller)
         }
         do {
             let members = try AWSQueryMembers.tree(form.parameters)

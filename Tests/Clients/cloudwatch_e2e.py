@@ -36,6 +36,12 @@ names = sorted(m["MetricName"] for p in cw.get_paginator("list_metrics").paginat
 expect(names == ["Errors", "Latency"], f"metrics {names}")
 raises(cw.exceptions.InvalidParameterValueException, cw.put_metric_data, Namespace="AWS/EC2",
        MetricData=[{"MetricName": "x", "Value": 1}])
+# botocore gzips a PutMetricData body of 10 KiB or more (the model's requestcompression trait).
+fleet = [{"MetricName": "Requests", "Dimensions": [{"Name": "Host", "Value": f"h{i:03}"}], "Timestamp": now,
+          "Value": float(i)} for i in range(300)]
+cw.put_metric_data(Namespace="Fleet", MetricData=fleet)
+hosts = [m for p in cw.get_paginator("list_metrics").paginate(Namespace="Fleet") for m in p["Metrics"]]
+expect(len(hosts) == 300, f"compressed PutMetricData stored {len(hosts)} metrics")
 
 # Alarms: create, describe, change state by hand, history, tags, actions, composite, delete.
 for k in range(3):

@@ -103,7 +103,7 @@ struct CloudWatchLogsJSONTests {
     @Test("a body over the cap is refused with 413 before it is parsed")
     func bodyCap() async throws {
         try await Self.withServer { call in
-            let big = String(repeating: " ", count: VigilHTTPServer.maximumBodyBytes + 1)
+            let big = String(repeating: " ", count: (1 << 20) + 1)
             let reply = try await call("Logs_20140328.DescribeLogGroups", big)
             #expect(reply.status == 413 && reply.json["__type"] as? String == "SerializationException")
         }
