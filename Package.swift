@@ -127,10 +127,13 @@ let package = Package(
             dependencies: ["VigilPatterns", "VigilAPI", "VigilAlarms", "VigilService", "VigilWire"],
             swiftSettings: swiftSettings
         ),
+        // Helpers the test targets share (not a product).
+        .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer", "VigilService", "VigilStore", "VigilAPI", "VigilWire", "VigilPatterns",
+                "VigilTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -176,7 +179,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilServiceTests",
-            dependencies: ["VigilService", "VigilStore", "VigilMetrics", "VigilPatterns", "VigilAlarms", "VigilAPI"],
+            dependencies: [
+                "VigilService", "VigilStore", "VigilMetrics", "VigilPatterns", "VigilAlarms", "VigilAPI",
+                "VigilTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import VigilServer
+import VigilTestSupport
 
 /// Request bodies as operations take them: each operation's size cap, and `Content-Encoding: gzip`
 /// (botocore compresses PutMetricData bodies of 10 KiB or more) undone before the codec reads it.
@@ -10,19 +11,7 @@ struct RequestBodyTests {
 
     /// `bytes` compressed by the system's gzip (the format's reference implementation).
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let file = NSTemporaryDirectory() + "vigil-body-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "exec gzip -c -n \"$0\"", file]
-        let output = Pipe()
-        gzip.standardOutput = output
-        try gzip.run()
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
-        #expect(gzip.terminationStatus == 0)
-        return [UInt8](compressed)
+        try ExternalFilter.run(["gzip", "-c", "-n"], input: bytes)
     }
 
     /// PutMetricData of `count` datums of one metric, one host each (about 80 bytes a datum).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 
 @testable import VigilService
 
@@ -7,21 +8,7 @@ import Testing
 struct GzipTests {
     /// Compresses `data` with an external command reading stdin.
     static func compress(_ data: [UInt8], _ command: [String]) throws -> [UInt8] {
-        let dir = NSTemporaryDirectory() + "vigil-gzip-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Data(data).write(to: URL(fileURLWithPath: dir + "/in"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: dir + "/in"))
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return [UInt8](out)
+        try ExternalFilter.run(command, input: data)
     }
 
     /// Deterministic test data: text with repeats (dynamic Huffman) or noise (stored blocks).
