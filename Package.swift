@@ -143,8 +143,8 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilWireTests",
-            dependencies: ["VigilWire", "VigilAPI"],
-            exclude: ["SigV4TestSuite", "CBORAppendixA"],
+            dependencies: ["VigilWire", "VigilAPI", "VigilPatterns"],
+            exclude: ["SigV4TestSuite", "CBORAppendixA", "BotocoreProtocols"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
