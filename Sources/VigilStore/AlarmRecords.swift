@@ -171,11 +171,30 @@ public protocol AlarmStore: Sendable {
             -> AlarmHistoryItem
     ) async throws -> [String]
     /// History items in timestamp order (oldest or newest first; items of one timestamp in the order
-    /// written), from after the item `afterID` when given.
+    /// written), from after the item `afterID` when given; only of the alarms `names` lets through.
     func history(
-        alarmName: String?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?, ascending: Bool, limit: Int,
-        afterID: Int64?
+        alarmName: String?, names: AlarmNameFilter?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?,
+        ascending: Bool, limit: Int, afterID: Int64?
     ) async throws -> [AlarmHistoryItem]
     /// Outbox messages in the order queued.
     func outbox(status: OutboxMessage.Status?) async throws -> [OutboxMessage]
+}
+
+/// Which alarms a history query reads, by name (DescribeAlarmHistory's AlarmTypes: the names of the
+/// composite alarms, or all but them).
+public enum AlarmNameFilter: Sendable, Equatable {
+    case only(Set<String>)
+    case except(Set<String>)
+}
+
+extension AlarmStore {
+    /// History items of every alarm (see ``history(alarmName:names:type:start:end:ascending:limit:afterID:)``).
+    public func history(
+        alarmName: String?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?, ascending: Bool, limit: Int,
+        afterID: Int64?
+    ) async throws -> [AlarmHistoryItem] {
+        try await history(
+            alarmName: alarmName, names: nil, type: type, start: start, end: end, ascending: ascending, limit: limit,
+            afterID: afterID)
+    }
 }

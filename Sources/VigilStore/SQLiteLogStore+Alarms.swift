@@ -185,21 +185,34 @@ extension SQLiteLogStore {
     }
 
     public func history(
-        alarmName: String?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?, ascending: Bool, limit: Int,
-        afterID: Int64?
+        alarmName: String?, names: AlarmNameFilter?, type: AlarmHistoryItem.Kind?, start: Int64?, end: Int64?,
+        ascending: Bool, limit: Int, afterID: Int64?
     ) async throws -> [AlarmHistoryItem] {
-        try await database.read { db in
+        // The names, sorted, are bound after the six fixed parameters (?7, ?8, …).
+        let (listed, negated): ([String], Bool) =
+            switch names {
+            case .only(let set): (set.sorted(), false)
+            case .except(let set): (set.sorted(), true)
+            case nil: ([], true)
+            }
+        let placeholders = listed.indices.map { "?\($0 + 7)" }.joined(separator: ", ")
+        let nameClause =
+            listed.isEmpty ? (negated ? "" : "AND 0") : "AND alarm_name \(negated ? "NOT IN" : "IN") (\(placeholders))"
+        return try await database.read { db in
             let s = try db.statement(
                 """
                 SELECT id, alarm_name, timestamp, type, summary, data FROM alarm_history
                 WHERE (?1 IS NULL OR alarm_name = ?1) AND (?2 IS NULL OR type = ?2) AND (?3 IS NULL OR timestamp >= ?3) AND (?4 IS NULL OR timestamp <= ?4)
                   AND (?5 IS NULL OR (timestamp, id) \(ascending ? ">" : "<") (SELECT timestamp, id FROM alarm_history WHERE id = ?5))
+                  \(nameClause)
                 ORDER BY \(ascending ? "timestamp, id" : "timestamp DESC, id DESC") LIMIT ?6
                 """
             ).bind(
-                alarmName.map { .text($0) } ?? .null, type.map { .text($0.rawValue) } ?? .null,
-                start.map { .integer($0) } ?? .null,
-                end.map { .integer($0) } ?? .null, afterID.map { .integer($0) } ?? .null, .integer(Int64(limit)))
+                [
+                    alarmName.map { .text($0) } ?? .null, type.map { .text($0.rawValue) } ?? .null,
+                    start.map { .integer($0) } ?? .null,
+                    end.map { .integer($0) } ?? .null, afterID.map { .integer($0) } ?? .null, .integer(Int64(limit)),
+                ] + listed.map { .text($0) })
             var out: [AlarmHistoryItem] = []
             while try s.step() {
                 out.append(

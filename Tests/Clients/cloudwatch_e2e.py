@@ -76,6 +76,12 @@ cw.enable_alarm_actions(AlarmNames=["errors-1"])
 cw.put_composite_alarm(AlarmName="any-errors", AlarmRule='ALARM("errors-0") OR ALARM("errors-1")')
 composite = cw.describe_alarms(AlarmTypes=["CompositeAlarm"])["CompositeAlarms"]
 expect([c["AlarmName"] for c in composite] == ["any-errors"], f"composite {composite}")
+# History by alarm type: metric alarms only unless AlarmTypes asks for composites.
+def history_types(**kwargs):
+    items = [i for p in cw.get_paginator("describe_alarm_history").paginate(**kwargs) for i in p["AlarmHistoryItems"]]
+    return {(i["AlarmName"], i["AlarmType"]) for i in items}
+expect(("any-errors", "CompositeAlarm") not in history_types(), "composite history without AlarmTypes")
+expect(history_types(AlarmTypes=["CompositeAlarm"]) == {("any-errors", "CompositeAlarm")}, "composite history")
 raises(cw.exceptions.ResourceNotFound, cw.set_alarm_state, AlarmName="nope", StateValue="OK", StateReason="x")
 cw.delete_alarms(AlarmNames=["any-errors"])
 cw.delete_alarms(AlarmNames=["errors-0", "errors-1", "errors-2"])

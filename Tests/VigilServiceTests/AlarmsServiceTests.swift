@@ -377,6 +377,46 @@ struct CompositeAlarmTests {
                 == "Alarm updated from ALARM to OK")
     }
 
+    @Test(
+        "DescribeAlarmHistory's AlarmTypes: metric alarms only by default, composites when asked, both when both; by name, that alarm's"
+    )
+    func historyByAlarmType() async throws {
+        let store = try SQLiteLogStore(path: ":memory:")
+        let alarms = AlarmsService(store: store, now: { AlarmsServiceTests.start })
+        try await alarms.putMetricAlarm(AlarmsServiceTests.parameters())
+        try await alarms.putCompositeAlarm(
+            try APIInputs.cloudWatch(
+                CloudWatch.PutCompositeAlarmInput.self,
+                #"{"AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)"}"#))
+        try await alarms.setAlarmState(
+            .init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
+        func names(_ input: CloudWatch.DescribeAlarmHistoryInput) async throws -> Set<String> {
+            // Every page, one item at a time: the type filter must hold across pages.
+            var input = input
+            input.maxRecords = 1
+            var seen: Set<String> = []
+            var items = 0
+            repeat {
+                let page = try await alarms.describeAlarmHistory(input)
+                for item in page.alarmHistoryItems ?? [] {
+                    seen.insert("\(item.alarmName ?? "?")/\(item.alarmType?.rawValue ?? "?")")
+                    items += 1
+                }
+                input.nextToken = page.nextToken
+            } while input.nextToken != nil && items < 100
+            return seen
+        }
+        let metric = "ConsoleSignInFailures/MetricAlarm"
+        let composite = "Page/CompositeAlarm"
+        #expect(try await names(.init()) == [metric])
+        #expect(try await names(.init(alarmTypes: [])) == [metric])
+        #expect(try await names(.init(alarmTypes: [.compositeAlarm])) == [composite])
+        #expect(try await names(.init(alarmTypes: [.metricAlarm, .compositeAlarm])) == [metric, composite])
+        #expect(try await names(.init(alarmName: "Page")) == [composite])
+        #expect(try await names(.init(alarmName: "Page", alarmTypes: [.metricAlarm])).isEmpty)
+        #expect(try await names(.init(alarmName: "ConsoleSignInFailures", alarmTypes: [.compositeAlarm])).isEmpty)
+    }
+
     @Test("cycles, unknown children, bad rules and deleting a child are refused")
     func refusals() async throws {
         let alarms = AlarmsService(store: try SQLiteLogStore(path: ":memory:"))

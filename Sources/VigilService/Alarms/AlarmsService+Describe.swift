@@ -28,7 +28,7 @@ extension AlarmsService {
         }
         let offset = try PageToken.cloudWatchOffset(input.nextToken)
         var all = try await store.alarms(names: names, prefix: prefix, state: input.stateValue)
-        let types = Set(input.alarmTypes ?? [.metricAlarm])
+        let types = Self.alarmTypes(input.alarmTypes)
         if let childrenOf = input.childrenOfAlarmName {
             let parent = try await store.alarms(names: [childrenOf], prefix: nil, state: nil).first
             let children = Set(parent.flatMap(compositeRule)?.children ?? [])
@@ -107,5 +107,14 @@ extension AlarmsService {
             actionsSuppressor: input.actionsSuppressor,
             actionsSuppressorWaitPeriod: input.actionsSuppressorWaitPeriod,
             actionsSuppressorExtensionPeriod: input.actionsSuppressorExtensionPeriod)
+    }
+}
+
+extension AlarmsService {
+    /// The alarm types an AlarmTypes member asks for: metric alarms only when it is absent or empty,
+    /// as CloudWatch documents for DescribeAlarms and DescribeAlarmHistory.
+    static func alarmTypes(_ requested: [CloudWatch.AlarmType]?) -> Set<CloudWatch.AlarmType> {
+        guard let requested, !requested.isEmpty else { return [.metricAlarm] }
+        return Set(requested)
     }
 }

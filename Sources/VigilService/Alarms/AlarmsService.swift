@@ -213,14 +213,21 @@ public struct AlarmsService: Sendable {
             type = kind
         }
         let after = try input.nextToken.map { Int64(try PageToken.cloudWatchOffset($0)) }
+        // AlarmTypes: without it (or with an empty list), only metric alarms' history, as CloudWatch
+        // documents — except for a history asked for by AlarmName, which is that alarm's whatever its
+        // type (docs/alarms.md says why).
+        let types = Self.alarmTypes(input.alarmTypes)
+        let composites = Set(
+            try await store.alarms(names: nil, prefix: nil, state: nil).filter(\.namespace.isEmpty).map(\.name))
+        let byName = input.alarmName != nil && (input.alarmTypes ?? []).isEmpty
+        let names: AlarmNameFilter? =
+            byName || types.count == 2 ? nil : types.contains(.metricAlarm) ? .except(composites) : .only(composites)
         let items = try await store.history(
-            alarmName: input.alarmName, type: type, start: input.startDate?.millisecondsSinceEpoch,
+            alarmName: input.alarmName, names: names, type: type, start: input.startDate?.millisecondsSinceEpoch,
             end: input.endDate?.millisecondsSinceEpoch, ascending: input.scanBy == .timestampAscending,
             limit: limit + 1,
             afterID: after)
         let page = items.prefix(limit)
-        let composites = Set(
-            try await store.alarms(names: nil, prefix: nil, state: nil).filter(\.namespace.isEmpty).map(\.name))
         return .init(
             alarmHistoryItems: page.map { i in
                 CloudWatch.AlarmHistoryItem(
