@@ -303,6 +303,7 @@ public final class LogsService: Sendable {
             ServiceMetrics.ingested(events: accepted.count, filterMatches: matches)
             var answer = result
             answer.warnings = warnings
+            answer.nextSequenceToken = SequenceToken.next(at: at)
             return answer
         }
     }

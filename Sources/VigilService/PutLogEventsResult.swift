@@ -12,6 +12,8 @@ public struct PutLogEventsResult: Sendable, Equatable {
     public var accepted: Int
     /// Problems Vigil reports beyond AWS's answer, e.g. a metric filter over its dimension cardinality.
     public var warnings: [String] = []
+    /// The deprecated `nextSequenceToken` (see ``SequenceToken``).
+    public var nextSequenceToken: String?
 
     public init(
         tooNewLogEventStartIndex: Int? = nil, tooOldLogEventEndIndex: Int? = nil, expiredLogEventEndIndex: Int? = nil,
@@ -29,10 +31,11 @@ public struct PutLogEventsResult: Sendable, Equatable {
 }
 
 extension PutLogEventsResult {
-    /// The operation's output: `rejectedLogEventsInfo` when events were rejected, else no members.
+    /// The operation's output: `nextSequenceToken`, and `rejectedLogEventsInfo` when events were rejected.
     public var output: CloudWatchLogs.PutLogEventsOutput {
-        guard hasRejections else { return .init() }
+        guard hasRejections else { return .init(nextSequenceToken: nextSequenceToken) }
         return .init(
+            nextSequenceToken: nextSequenceToken,
             rejectedLogEventsInfo: .init(
                 tooNewLogEventStartIndex: tooNewLogEventStartIndex.map { Int32(clamping: $0) },
                 tooOldLogEventEndIndex: tooOldLogEventEndIndex.map { Int32(clamping: $0) },

@@ -50,8 +50,16 @@ expect("rejectedLogEventsInfo" not in result, f"put {result}")
 old = logs.put_log_events(logGroupName="app/0", logStreamName="host-1",
                           logEvents=[{"timestamp": now - 15 * 86400 * 1000, "message": "too old"}])
 expect(old["rejectedLogEventsInfo"] == {"tooOldLogEventEndIndex": 1}, f"rejected {old}")
+# The deprecated nextSequenceToken is still answered (older agents read it), and passing it back
+# (or a stale one) is accepted, as CloudWatch Logs has done since 2023.
+token = result["nextSequenceToken"]
+expect(len(token) == 56 and token.isdigit() and old["nextSequenceToken"] > token, f"tokens {token} {old}")
 streams = logs.describe_log_streams(logGroupName="app/0")["logStreams"]
 expect([s["logStreamName"] for s in streams] == ["host-1"], f"streams {streams}")
+logs.create_log_stream(logGroupName="app/0", logStreamName="host-2")
+again = logs.put_log_events(logGroupName="app/0", logStreamName="host-2", sequenceToken=token,
+                            logEvents=[{"timestamp": now, "message": "INFO with a stale token"}])
+expect(again["nextSequenceToken"] > old["nextSequenceToken"], f"tokens {again}")
 
 # GetLogEvents forward with its tokens to the end (the token repeats when nothing is left).
 seen, token = [], None

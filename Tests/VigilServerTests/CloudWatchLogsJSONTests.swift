@@ -63,6 +63,8 @@ struct CloudWatchLogsJSONTests {
             )
             #expect(put.status == 200)
             #expect((put.json["rejectedLogEventsInfo"] as? [String: Any])?["tooOldLogEventEndIndex"] as? Int == 1)
+            let token = try #require(put.json["nextSequenceToken"] as? String)
+            #expect(token.count == 56 && token.allSatisfy(\.isNumber))
             let got = try await call(
                 "Logs_20140328.GetLogEvents", #"{"logGroupName":"app","logStreamName":"s","startFromHead":true}"#)
             let events = got.json["events"] as? [[String: Any]] ?? []

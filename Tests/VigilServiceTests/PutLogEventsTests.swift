@@ -94,8 +94,10 @@ struct PutLogEventsTests {
             event(Self.now - Self.hour, "kept 1"),
             event(Self.now, "kept 2"), event(Self.now + 3 * Self.hour, "new"),
         ]
-        let r = try await s.putLogEvents(
+        var r = try await s.putLogEvents(
             group: "CloudTrail/DefaultLogGroup", stream: "123456789012_CloudTrail_us-east-1", events: events)
+        #expect(r.nextSequenceToken?.count == 56)
+        r.nextSequenceToken = nil
         #expect(
             r
                 == PutLogEventsResult(
