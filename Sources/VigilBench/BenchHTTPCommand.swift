@@ -282,15 +282,7 @@ public struct BenchHTTPCommand: AsyncParsableCommand {
         let path = dataDirectory + "/bench-http-inprocess.db"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let service = LogsService(store: try SQLiteLogStore(path: path))
-        try await service.createLogGroup(.init(logGroupName: "bench"))
-        try await service.createLogStream(.init(logGroupName: "bench", logStreamName: "s"))
-        for (n, f) in filters.enumerated() {
-            try await service.putMetricFilter(
-                .init(
-                    logGroupName: "bench", filterName: "f\(n)", filterPattern: f,
-                    metricTransformations: [.init(metricName: "m\(n)", metricNamespace: "Bench", metricValue: "1")]))
-        }
+        let service = try await BenchIngestCommand.benchService(path: path, stream: "s", filters: filters)
         let events = messages.enumerated().map {
             NewLogEvent(timestamp: now - Int64(messages.count) + Int64($0.offset), message: $0.element)
         }

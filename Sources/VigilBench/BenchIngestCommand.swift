@@ -196,17 +196,7 @@ public struct BenchIngestCommand: AsyncParsableCommand {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 let seconds: Double
                 if let filters {
-                    let service = LogsService(store: try SQLiteLogStore(path: path))
-                    try await service.createLogGroup(.init(logGroupName: "bench"))
-                    try await service.createLogStream(.init(logGroupName: "bench", logStreamName: "stream"))
-                    for (n, f) in filters.enumerated() {
-                        try await service.putMetricFilter(
-                            .init(
-                                logGroupName: "bench", filterName: "f\(n)", filterPattern: f,
-                                metricTransformations: [
-                                    .init(metricName: "m\(n)", metricNamespace: "Bench", metricValue: "1")
-                                ]))
-                    }
+                    let service = try await Self.benchService(path: path, stream: "stream", filters: filters)
                     seconds = try await Self.time {
                         for b in batches { try await service.putLogEvents(group: "bench", stream: "stream", events: b) }
                     }
@@ -300,6 +290,21 @@ public struct BenchIngestCommand: AsyncParsableCommand {
                 "GetMetricStatistics, \(label): " + String(format: "%.1f ms", fastest * 1000)
                     + " (best of 20; Sum over all \(Int(sum)))")
         }
+    }
+
+    /// LogsService over a new SQLite store at `path`, with the group `bench`, its stream `stream`, and one
+    /// metric filter per pattern (metric `mN` in namespace `Bench`, value 1).
+    static func benchService(path: String, stream: String, filters: [String]) async throws -> LogsService {
+        let service = LogsService(store: try SQLiteLogStore(path: path))
+        try await service.createLogGroup(.init(logGroupName: "bench"))
+        try await service.createLogStream(.init(logGroupName: "bench", logStreamName: stream))
+        for (n, f) in filters.enumerated() {
+            try await service.putMetricFilter(
+                .init(
+                    logGroupName: "bench", filterName: "f\(n)", filterPattern: f,
+                    metricTransformations: [.init(metricName: "m\(n)", metricNamespace: "Bench", metricValue: "1")]))
+        }
+        return service
     }
 
     static func time(_ body: () async throws -> Void) async throws -> Double {

@@ -1,3 +1,5 @@
+import Foundation
+import Hummingbird
 import VigilService
 
 /// A request body's `Content-Encoding` (RFC 9110 §8.4) undone before the codec reads it.
@@ -16,17 +18,22 @@ enum ContentEncoding {
         var message: String {
             switch self {
             case .unsupported(let coding):
-                "Content-Encoding '\(coding)' is not supported: send the body as it is, or compressed with gzip."
+                "Content-Encoding '\(coding.prefix(64))' is not supported: send the body as it is, or compressed with gzip."
             case .malformed(let reason): "The gzip-compressed request body could not be decompressed: \(reason)."
             }
         }
+    }
+
+    /// The body of `request` as its operation reads it (see ``decode(_:header:maximumBytes:)``).
+    static func decode(_ body: [UInt8], of request: Request) -> Result<[UInt8], Failure> {
+        decode(body, header: request.headers[.contentEncoding], maximumBytes: VigilHTTPServer.maximumBodyBytes)
     }
 
     /// The body as the operation reads it: decoded in the reverse order of the codings listed.
     static func decode(_ body: [UInt8], header: String?, maximumBytes: Int) -> Result<[UInt8], Failure> {
         guard let header else { return .success(body) }
         var bytes = body
-        let codings = header.split(separator: ",").map { $0.trimmingWhitespace().lowercased() }
+        let codings = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for coding in codings.reversed() where !coding.isEmpty {
             switch coding {
             case "identity": continue
@@ -40,16 +47,5 @@ enum ContentEncoding {
             }
         }
         return .success(bytes)
-    }
-}
-
-extension Substring {
-    /// Without spaces and tabs on either side (HTTP's optional whitespace).
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
     }
 }

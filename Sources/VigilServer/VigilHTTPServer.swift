@@ -221,9 +221,7 @@ public struct VigilHTTPServer: Sendable {
                     service.version, service.queryCompatible ? "InvalidAction;Sender" : nil),
                 operation: target, started: started, caller: caller)
         }
-        switch ContentEncoding.decode(
-            bytes, header: request.headers[.contentEncoding], maximumBytes: Self.maximumBodyBytes)
-        {
+        switch ContentEncoding.decode(bytes, of: request) {
         case .success(let decoded): bytes = decoded
         case .failure(let failure):
             return finish(
@@ -337,9 +335,7 @@ public struct VigilHTTPServer: Sendable {
                     : "\(request.uri.path) names no operation this endpoint serves on RPC v2 CBOR.",
                 status: 404, queryCode: "InvalidAction", caller: caller)
         }
-        switch ContentEncoding.decode(
-            bytes, header: request.headers[.contentEncoding], maximumBytes: Self.maximumBodyBytes)
-        {
+        switch ContentEncoding.decode(bytes, of: request) {
         case .success(let decoded): bytes = decoded
         case .failure(let undecodable):
             return failure("SerializationException", undecodable.message, status: 400, caller: caller)
@@ -404,9 +400,7 @@ public struct VigilHTTPServer: Sendable {
                 nil)
         }
         let formBytes: [UInt8]
-        switch ContentEncoding.decode(
-            body, header: request.headers[.contentEncoding], maximumBytes: Self.maximumBodyBytes)
-        {
+        switch ContentEncoding.decode(body, of: request) {
         case .success(let decoded): formBytes = decoded
         case .failure(let undecodable): return failure("MalformedQueryString", undecodable.message, "query", nil)
         }

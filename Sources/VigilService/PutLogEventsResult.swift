@@ -33,12 +33,12 @@ public struct PutLogEventsResult: Sendable, Equatable {
 extension PutLogEventsResult {
     /// The operation's output: `nextSequenceToken`, and `rejectedLogEventsInfo` when events were rejected.
     public var output: CloudWatchLogs.PutLogEventsOutput {
-        guard hasRejections else { return .init(nextSequenceToken: nextSequenceToken) }
-        return .init(
+        .init(
             nextSequenceToken: nextSequenceToken,
-            rejectedLogEventsInfo: .init(
-                tooNewLogEventStartIndex: tooNewLogEventStartIndex.map { Int32(clamping: $0) },
-                tooOldLogEventEndIndex: tooOldLogEventEndIndex.map { Int32(clamping: $0) },
-                expiredLogEventEndIndex: expiredLogEventEndIndex.map { Int32(clamping: $0) }))
+            rejectedLogEventsInfo: hasRejections
+                ? .init(
+                    tooNewLogEventStartIndex: tooNewLogEventStartIndex.map { Int32(clamping: $0) },
+                    tooOldLogEventEndIndex: tooOldLogEventEndIndex.map { Int32(clamping: $0) },
+                    expiredLogEventEndIndex: expiredLogEventEndIndex.map { Int32(clamping: $0) }) : nil)
     }
 }

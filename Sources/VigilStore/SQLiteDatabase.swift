@@ -139,32 +139,19 @@ public final class SQLiteDatabase: Sendable {
             return
         }
         do {
-            try Self.beginImmediate(db)
-        } catch {
-            for write in group { write.finish(committed: error) }
-            return
-        }
-        for write in group {
-            do {
-                try db.execute("SAVEPOINT grouped_write")
-                write.run(db)
-                db.finishStatements()
-                if write.failed { try db.execute("ROLLBACK TO grouped_write") }
-                try db.execute("RELEASE grouped_write")
-            } catch {
-                // The savepoint itself failed: the transaction is in doubt, so nothing of it is kept.
-                db.finishStatements()
-                try? db.execute("ROLLBACK")
-                for write in group { write.finish(committed: error) }
-                return
+            // A savepoint that fails leaves the transaction in doubt: it is rolled back whole, as a
+            // failed COMMIT is, and every write of the group fails.
+            try Self.inWriteTransaction(db) { db in
+                for write in group {
+                    try db.execute("SAVEPOINT grouped_write")
+                    write.run(db)
+                    db.finishStatements()
+                    if write.failed { try db.execute("ROLLBACK TO grouped_write") }
+                    try db.execute("RELEASE grouped_write")
+                }
             }
-        }
-        do {
-            db.finishStatements()
-            try db.execute("COMMIT")
             for write in group { write.finish(committed: nil) }
         } catch {
-            try? db.execute("ROLLBACK")
             for write in group { write.finish(committed: error) }
         }
     }

@@ -345,13 +345,10 @@ struct CompositeAlarmTests {
         second.alarmName = "Deploying"
         try await alarms.putMetricAlarm(second)
         try await alarms.putCompositeAlarm(
-            try APIInputs.cloudWatch(
-                CloudWatch.PutCompositeAlarmInput.self,
+            json:
                 #"{"AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures) AND NOT ALARM(Deploying)", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"]}"#
-            ))
-        try await alarms.putCompositeAlarm(
-            try APIInputs.cloudWatch(
-                CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "Escalate", "AlarmRule": "ALARM(Page)"}"#))
+        )
+        try await alarms.putCompositeAlarm(json: #"{"AlarmName": "Escalate", "AlarmRule": "ALARM(Page)"}"#)
         func state(_ n: String) async throws -> String? {
             let page = try await alarms.describeAlarms(
                 .init(alarmNames: [n], alarmTypes: [.metricAlarm, .compositeAlarm]))
@@ -384,10 +381,7 @@ struct CompositeAlarmTests {
         let store = try SQLiteLogStore(path: ":memory:")
         let alarms = AlarmsService(store: store, now: { AlarmsServiceTests.start })
         try await alarms.putMetricAlarm(AlarmsServiceTests.parameters())
-        try await alarms.putCompositeAlarm(
-            try APIInputs.cloudWatch(
-                CloudWatch.PutCompositeAlarmInput.self,
-                #"{"AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)"}"#))
+        try await alarms.putCompositeAlarm(json: #"{"AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)"}"#)
         try await alarms.setAlarmState(
             .init(alarmName: "ConsoleSignInFailures", stateValue: .alarm, stateReason: "test"))
         func names(_ input: CloudWatch.DescribeAlarmHistoryInput) async throws -> Set<String> {
@@ -421,13 +415,8 @@ struct CompositeAlarmTests {
     func refusals() async throws {
         let alarms = AlarmsService(store: try SQLiteLogStore(path: ":memory:"))
         try await alarms.putMetricAlarm(AlarmsServiceTests.parameters())
-        try await alarms.putCompositeAlarm(
-            try APIInputs.cloudWatch(
-                CloudWatch.PutCompositeAlarmInput.self,
-                #"{"AlarmName": "A", "AlarmRule": "ALARM(ConsoleSignInFailures)"}"#))
-        try await alarms.putCompositeAlarm(
-            try APIInputs.cloudWatch(
-                CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "B", "AlarmRule": "ALARM(A)"}"#))
+        try await alarms.putCompositeAlarm(json: #"{"AlarmName": "A", "AlarmRule": "ALARM(ConsoleSignInFailures)"}"#)
+        try await alarms.putCompositeAlarm(json: #"{"AlarmName": "B", "AlarmRule": "ALARM(A)"}"#)
         func code(_ body: () async throws -> Void) async -> String? {
             do {
                 try await body()
@@ -436,30 +425,22 @@ struct CompositeAlarmTests {
         }
         #expect(
             await code {
-                try await alarms.putCompositeAlarm(
-                    try APIInputs.cloudWatch(
-                        CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "A", "AlarmRule": "ALARM(B)"}"#))
+                try await alarms.putCompositeAlarm(json: #"{"AlarmName": "A", "AlarmRule": "ALARM(B)"}"#)
             }?.contains(
                 "cannot form a cycle") == true)
         #expect(
             await code {
-                try await alarms.putCompositeAlarm(
-                    try APIInputs.cloudWatch(
-                        CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "C", "AlarmRule": "ALARM(C)"}"#))
+                try await alarms.putCompositeAlarm(json: #"{"AlarmName": "C", "AlarmRule": "ALARM(C)"}"#)
             }?.contains(
                 "cannot form a cycle") == true)
         #expect(
             await code {
-                try await alarms.putCompositeAlarm(
-                    try APIInputs.cloudWatch(
-                        CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "C", "AlarmRule": "ALARM(Nope)"}"#))
+                try await alarms.putCompositeAlarm(json: #"{"AlarmName": "C", "AlarmRule": "ALARM(Nope)"}"#)
             }?.contains(
                 "does not exist") == true)
         #expect(
             await code {
-                try await alarms.putCompositeAlarm(
-                    try APIInputs.cloudWatch(
-                        CloudWatch.PutCompositeAlarmInput.self, #"{"AlarmName": "C", "AlarmRule": "ALARM(A) AND"}"#))
+                try await alarms.putCompositeAlarm(json: #"{"AlarmName": "C", "AlarmRule": "ALARM(A) AND"}"#)
             }?.contains(
                 "AlarmRule is invalid") == true)
         #expect(
@@ -557,10 +538,9 @@ struct ActionsSuppressorTests {
         maintenance.alarmName = "Maintenance"
         try await alarms.putMetricAlarm(maintenance)
         try await alarms.putCompositeAlarm(
-            try APIInputs.cloudWatch(
-                CloudWatch.PutCompositeAlarmInput.self,
+            json:
                 #"{"AlarmName": "Page", "AlarmRule": "ALARM(ConsoleSignInFailures)", "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:page"], "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": 120, "ActionsSuppressorExtensionPeriod": 180}"#
-            ))
+        )
         return (alarms, clock, store)
     }
 
@@ -646,35 +626,29 @@ struct ActionsSuppressorTests {
         #expect(
             await message {
                 try await alarms.putCompositeAlarm(
-                    try APIInputs.cloudWatch(
-                        CloudWatch.PutCompositeAlarmInput.self,
-                        #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance"}"#))
+                    json: #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance"}"#)
             }?
             .contains("ActionsSuppressorWaitPeriod is required") == true)
         #expect(
             await message {
                 try await alarms.putCompositeAlarm(
-                    try APIInputs.cloudWatch(
-                        CloudWatch.PutCompositeAlarmInput.self,
-                        #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressorExtensionPeriod": 60}"#))
+                    json: #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressorExtensionPeriod": 60}"#)
             }?
             .contains("only be given with ActionsSuppressor") == true)
         #expect(
             await message {
                 try await alarms.putCompositeAlarm(
-                    try APIInputs.cloudWatch(
-                        CloudWatch.PutCompositeAlarmInput.self,
+                    json:
                         #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Nope", "ActionsSuppressorWaitPeriod": 60, "ActionsSuppressorExtensionPeriod": 60}"#
-                    ))
+                )
             }?
             .contains("ActionsSuppressor Nope does not exist") == true)
         #expect(
             await message {
                 try await alarms.putCompositeAlarm(
-                    try APIInputs.cloudWatch(
-                        CloudWatch.PutCompositeAlarmInput.self,
+                    json:
                         #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "Maintenance", "ActionsSuppressorWaitPeriod": -1, "ActionsSuppressorExtensionPeriod": 60}"#
-                    ))
+                )
             }?
             .contains("whole number of seconds") == true)
         #expect(
@@ -682,10 +656,9 @@ struct ActionsSuppressorTests {
                 "ActionsSuppressor of the composite alarm Page") == true)
         // By ARN, as AWS allows.
         try await alarms.putCompositeAlarm(
-            try APIInputs.cloudWatch(
-                CloudWatch.PutCompositeAlarmInput.self,
+            json:
                 #"{"AlarmName": "X", "AlarmRule": "TRUE", "ActionsSuppressor": "arn:aws:cloudwatch:us-east-1:000000000000:alarm:Maintenance", "ActionsSuppressorWaitPeriod": 0, "ActionsSuppressorExtensionPeriod": 0}"#
-            ))
+        )
     }
 
     @Test(
@@ -708,5 +681,12 @@ struct ActionsSuppressorTests {
                 && triggering[0]["arn"] as? String == AWSAccount.standard.alarmARN("ConsoleSignInFailures"))
         #expect((triggering[0]["state"] as? [String: Any])?["value"] as? String == "ALARM")
         #expect((triggering[0]["state"] as? [String: Any])?["timestamp"] as? String == "2026-11-25T09:50:00.000+0000")
+    }
+}
+
+extension AlarmsService {
+    /// PutCompositeAlarm with its input written as the API's JSON.
+    func putCompositeAlarm(json: String) async throws {
+        try await putCompositeAlarm(try APIInputs.cloudWatch(CloudWatch.PutCompositeAlarmInput.self, json))
     }
 }

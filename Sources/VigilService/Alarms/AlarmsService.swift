@@ -221,7 +221,8 @@ public struct AlarmsService: Sendable {
             try await store.alarms(names: nil, prefix: nil, state: nil).filter(\.namespace.isEmpty).map(\.name))
         let byName = input.alarmName != nil && (input.alarmTypes ?? []).isEmpty
         let names: AlarmNameFilter? =
-            byName || types.count == 2 ? nil : types.contains(.metricAlarm) ? .except(composites) : .only(composites)
+            byName || types.isSuperset(of: [.metricAlarm, .compositeAlarm])
+            ? nil : types.contains(.metricAlarm) ? .except(composites) : .only(composites)
         let items = try await store.history(
             alarmName: input.alarmName, names: names, type: type, start: input.startDate?.millisecondsSinceEpoch,
             end: input.endDate?.millisecondsSinceEpoch, ascending: input.scanBy == .timestampAscending,
