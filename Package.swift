@@ -52,6 +52,9 @@ let package = Package(
         ),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Non-variadic wrappers of curl_easy_setopt and friends, which Swift cannot call.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(
             name: "VigilStore",
             dependencies: ["CSQLite", "VigilMetrics", "VigilAlarms"],
@@ -64,6 +67,19 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SNS: topics, subscriptions, the envelope and its signatures, and delivery over libcurl.
+        .target(
+            name: "VigilNotify",
+            dependencies: [
+                "VigilService", "VigilStore", "VigilAPI", "VigilPatterns", "CCurl", "CCurlShim",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -88,7 +104,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilService", "VigilAPI", "VigilStore", "VigilAlarms", "VigilMetrics", "VigilWire",
+                "VigilService", "VigilAPI", "VigilStore", "VigilAlarms", "VigilMetrics", "VigilWire", "VigilNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,6 +129,7 @@ let package = Package(
                 "VigilBench",
                 "VigilServer",
                 "VigilWire",
+                "VigilNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -182,6 +199,17 @@ let package = Package(
             dependencies: [
                 "VigilService", "VigilStore", "VigilMetrics", "VigilPatterns", "VigilAlarms", "VigilAPI",
                 "VigilTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilNotifyTests",
+            dependencies: [
+                "VigilNotify", "VigilService", "VigilStore", "VigilAPI", "VigilTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
