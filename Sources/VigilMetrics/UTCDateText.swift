@@ -132,6 +132,17 @@ public enum UTCDateText {
         digits(0, 4, nil, &out)
     }
 
+    /// `2012-04-25T21:49:25.719Z`, as SNS writes a message's Timestamp.
+    public static func isoZulu(_ ms: Int64) -> String {
+        let t = Parts(ms)
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        dateAndTime(t, &out)
+        out.append(UInt8(ascii: "."))
+        digits(t.millisecond, 3, "Z", &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Appends `v` (at least 0) as `count` zero-padded digits, then `after`.
     static func digits(_ v: Int, _ count: Int, _ after: Unicode.Scalar?, _ out: inout [UInt8]) {
         var v = v
