@@ -97,6 +97,10 @@ public struct OutboxMessage: Sendable, Equatable {
         case held
         /// Replaced by a newer change while held; never sent.
         case dropped
+        /// Handed to its topic: one delivery queued per subscriber.
+        case published
+        /// Its action could not run (no such topic, or not an SNS action); the alarm's history says so.
+        case failed
     }
 }
 
@@ -156,7 +160,8 @@ public protocol AlarmStore: Sendable {
     func setActionsEnabled(names: [String], enabled: Bool) async throws
     /// Commits state changes, their history items and their notifications, and changes of composite
     /// alarms' action suppression, in one transaction. Each notification queued for sending (not held,
-    /// or released) gets the `Action` history item `actionHistory` makes of it.
+    /// or released) gets the `Action` history item `actionHistory` makes of it: with the reason it failed
+    /// when its action is not an SNS topic that exists (the outbox message is then `failed`, never sent).
     ///
     /// A transition is a compare-and-set on the state it was computed from (``AlarmTransition/from``):
     /// when the stored state is no longer that one (another evaluator committed first), the transition
@@ -167,7 +172,9 @@ public protocol AlarmStore: Sendable {
     func commit(
         _ transitions: [AlarmTransition], suppression: [SuppressionUpdate],
         actionHistory:
-            @escaping @Sendable (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64)
+            @escaping @Sendable (
+                _ alarmName: String, _ action: String, _ payload: String, _ at: Int64, _ failure: String?
+            )
             -> AlarmHistoryItem
     ) async throws -> [String]
     /// History items in timestamp order (oldest or newest first; items of one timestamp in the order

@@ -124,4 +124,4 @@ extension MetricStore {
 
 /// Everything Vigil keeps: what a storage backend implements (SQLite today, PostgreSQL for
 /// deployments that outgrow one machine). The services hold one of these and nothing more specific.
-public protocol StoreBackend: LogStore, MetricStore, AlarmStore, IngestOffsetStore, LeaseStore {}
+public protocol StoreBackend: LogStore, MetricStore, AlarmStore, IngestOffsetStore, LeaseStore, NotificationStore {}

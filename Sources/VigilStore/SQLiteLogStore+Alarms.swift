@@ -123,7 +123,9 @@ extension SQLiteLogStore {
     public func commit(
         _ transitions: [AlarmTransition], suppression: [SuppressionUpdate] = [],
         actionHistory:
-            @escaping @Sendable (_ alarmName: String, _ action: String, _ payload: String, _ at: Int64)
+            @escaping @Sendable (
+                _ alarmName: String, _ action: String, _ payload: String, _ at: Int64, _ failure: String?
+            )
             -> AlarmHistoryItem
     ) async throws -> [String] {
         guard !transitions.isEmpty || !suppression.isEmpty else { return [] }
@@ -150,15 +152,17 @@ extension SQLiteLogStore {
                     "UPDATE notification_outbox SET status = 'dropped' WHERE alarm_name = ? AND status = 'held'"
                 ).bind(.text(t.alarmName)).run()
                 for n in t.notifications {
+                    let failure = t.holdsNotifications ? nil : try actionFailure(db, n.action)
+                    let status: OutboxMessage.Status =
+                        t.holdsNotifications ? .held : failure == nil ? .pending : .failed
                     try db.statement(
                         "INSERT INTO notification_outbox (created, alarm_name, action, payload, status) VALUES (?, ?, ?, ?, ?)"
                     )
                     .bind(
-                        .integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload),
-                        .text((t.holdsNotifications ? OutboxMessage.Status.held : .pending).rawValue)
+                        .integer(t.at), .text(t.alarmName), .text(n.action), .text(n.payload), .text(status.rawValue)
                     ).run()
                     if !t.holdsNotifications {
-                        try insertHistory(db, actionHistory(t.alarmName, n.action, n.payload, t.at))
+                        try insertHistory(db, actionHistory(t.alarmName, n.action, n.payload, t.at, failure))
                     }
                 }
             }
@@ -171,17 +175,36 @@ extension SQLiteLogStore {
                     ).run()
                 guard u.release else { continue }
                 let released = try db.statement(
-                    "UPDATE notification_outbox SET status = 'pending' WHERE alarm_name = ? AND status = 'held' RETURNING action, payload"
+                    "UPDATE notification_outbox SET status = 'pending' WHERE alarm_name = ? AND status = 'held' RETURNING id, action, payload"
                 )
                 .bind(.text(u.alarmName))
-                var messages: [(String, String)] = []
-                while try released.step() { messages.append((released.text(0), released.text(1))) }
-                for (action, payload) in messages {
-                    try insertHistory(db, actionHistory(u.alarmName, action, payload, u.at))
+                var messages: [(Int64, String, String)] = []
+                while try released.step() {
+                    messages.append((released.int64(0), released.text(1), released.text(2)))
+                }
+                for (id, action, payload) in messages {
+                    let failure = try actionFailure(db, action)
+                    if failure != nil {
+                        try db.statement("UPDATE notification_outbox SET status = 'failed' WHERE id = ?")
+                            .bind(.integer(id)).run()
+                    }
+                    try insertHistory(db, actionHistory(u.alarmName, action, payload, u.at, failure))
                 }
             }
             return applied
         }
+    }
+
+    /// Why an alarm action cannot run, or nil when it names an SNS topic that exists (Vigil runs SNS
+    /// actions only; CloudWatch accepts any action ARN and records a failed action when it runs).
+    func actionFailure(_ db: SQLiteConnection, _ action: String) throws -> String? {
+        guard action.hasPrefix("arn:aws:sns:") else {
+            return "Vigil runs only SNS actions (arn:aws:sns:…); \(action) is not one"
+        }
+        guard try db.statement("SELECT 1 FROM sns_topics WHERE arn = ?").bind(.text(action)).step() else {
+            return "Resource: \(action) does not exist"
+        }
+        return nil
     }
 
     public func history(

@@ -20,6 +20,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case logStream(String)
         case metricFilter(String)
         case alarm(String)
+        case topic(String)
+        case subscription(String)
     }
 
     /// The limits the store itself checks (inside the transaction that would pass them).

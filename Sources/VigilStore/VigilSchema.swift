@@ -229,5 +229,61 @@ enum VigilSchema {
                     expires INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 """),
+        .init(
+            name: "SNS topics, subscriptions, their attributes and tags, and the per-subscription delivery outbox",
+            sql: """
+                CREATE TABLE IF NOT EXISTS sns_topics (
+                    arn TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    created INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS sns_subscriptions (
+                    arn TEXT PRIMARY KEY,
+                    topic_arn TEXT NOT NULL,
+                    protocol TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    owner TEXT NOT NULL,
+                    confirmed INTEGER NOT NULL,
+                    token TEXT,
+                    token_expires INTEGER,
+                    created INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS sns_subscriptions_by_topic ON sns_subscriptions (topic_arn);
+                CREATE TABLE IF NOT EXISTS sns_attributes (
+                    arn TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (arn, name)
+                ) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS sns_tags (
+                    arn TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (arn, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS sns_deliveries (
+                    id INTEGER PRIMARY KEY,
+                    subscription_arn TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    topic_arn TEXT NOT NULL,
+                    subject TEXT,
+                    message TEXT NOT NULL,
+                    attributes TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    token TEXT,
+                    status TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt INTEGER NOT NULL,
+                    last_status INTEGER,
+                    last_error TEXT,
+                    latency_ms INTEGER,
+                    finished INTEGER
+                );
+                CREATE INDEX IF NOT EXISTS sns_deliveries_pending ON sns_deliveries (subscription_arn, id) WHERE status = 'pending';
+                CREATE INDEX IF NOT EXISTS sns_deliveries_due ON sns_deliveries (next_attempt) WHERE status = 'pending';
+                CREATE INDEX IF NOT EXISTS sns_deliveries_dead ON sns_deliveries (id) WHERE status = 'dead';
+                CREATE INDEX IF NOT EXISTS notification_outbox_pending ON notification_outbox (id) WHERE status = 'pending';
+                """),
     ])
 }

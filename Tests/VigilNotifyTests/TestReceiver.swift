@@ -23,6 +23,8 @@ final class TestReceiver: Sendable {
     }
 
     let received = Mutex<[Received]>([])
+    /// Requests being answered now, and the most there were at once.
+    let concurrency = Mutex((now: 0, most: 0))
     let answer: @Sendable (_ index: Int, _ request: Received) -> Answer
 
     init(answer: @escaping @Sendable (_ index: Int, _ request: Received) -> Answer = { _, _ in Answer() }) {
@@ -44,7 +46,12 @@ final class TestReceiver: Sendable {
                 return r.count - 1
             }
             let a = self.answer(index, got)
+            self.concurrency.withLock { c in
+                c.now += 1
+                c.most = max(c.most, c.now)
+            }
             if a.delay > .zero { try? await Task.sleep(for: a.delay) }
+            self.concurrency.withLock { $0.now -= 1 }
             var fields = HTTPFields()
             for (name, value) in a.headers { if let n = HTTPField.Name(name) { fields[n] = value } }
             return Response(

@@ -26,9 +26,19 @@ struct AlarmsServiceTests {
             comparisonOperator: .greaterThanOrEqualToThreshold, treatMissingData: .notBreaching)
     }
 
-    func setUp() throws -> (AlarmsService, MetricsService, Clock, SQLiteLogStore) {
-        let clock = Clock()
+    /// A store with the SNS topics the tests' alarm actions name (an action naming a missing topic fails).
+    static func storeWithTopics() async throws -> SQLiteLogStore {
         let store = try SQLiteLogStore(path: ":memory:")
+        for name in ["security", "security-ok", "page"] {
+            let arn = "arn:aws:sns:us-east-1:123456789012:\(name)"
+            _ = try await store.insertTopic(TopicRecord(arn: arn, name: name, attributes: [:], created: 0), tags: [])
+        }
+        return store
+    }
+
+    func setUp() async throws -> (AlarmsService, MetricsService, Clock, SQLiteLogStore) {
+        let clock = Clock()
+        let store = try await Self.storeWithTopics()
         return (
             AlarmsService(store: store, now: { clock.now }), MetricsService(store: store, now: { clock.now }), clock,
             store
@@ -45,7 +55,7 @@ struct AlarmsServiceTests {
         "a new alarm waits in INSUFFICIENT_DATA; a breaching period moves it to ALARM with one notification; recovery, once the datapoint leaves the range, sends the OK action"
     )
     func lifecycle() async throws {
-        let (alarms, metrics, clock, store) = try setUp()
+        let (alarms, metrics, clock, store) = try await setUp()
         try await alarms.putMetricAlarm(Self.parameters())
         #expect(try await alarms.describeAlarms().metricAlarms?.map(\.stateValue) == [.insufficientData])
         try await failures(metrics, 4, at: Self.start + 60_000)
@@ -122,7 +132,7 @@ struct AlarmsServiceTests {
         "an alarm on an AWS/DynamoDB metric keeps its state through missing data, whatever TreatMissingData says",
         arguments: [("AWS/DynamoDB", AlarmState.insufficientData), ("CloudTrailMetrics", .alarm)])
     func dynamoDBIgnoresMissingData(_ namespace: String, _ afterGap: AlarmState) async throws {
-        let (alarms, _, clock, _) = try setUp()
+        let (alarms, _, clock, _) = try await setUp()
         var p = Self.parameters()
         p.namespace = namespace
         p.treatMissingData = .breaching
@@ -140,7 +150,7 @@ struct AlarmsServiceTests {
         "updating an alarm keeps its state and history; disabled actions send nothing; SetAlarmState holds until the next evaluation"
     )
     func updatesAndManualState() async throws {
-        let (alarms, metrics, clock, store) = try setUp()
+        let (alarms, metrics, clock, store) = try await setUp()
         try await alarms.putMetricAlarm(Self.parameters(actions: false))
         try await failures(metrics, 5, at: Self.start + 1_000)
         clock.set(Self.start + 300_000)
@@ -163,7 +173,7 @@ struct AlarmsServiceTests {
         "DeleteAlarms deletes all or none; SetAlarmState checks its input; a failed commit leaves no history and no notification"
     )
     func errorsAndAtomicity() async throws {
-        let (alarms, _, _, store) = try setUp()
+        let (alarms, _, _, store) = try await setUp()
         try await alarms.putMetricAlarm(Self.parameters())
         await #expect(throws: CloudWatchError.self) {
             try await alarms.deleteAlarms(.init(alarmNames: ["ConsoleSignInFailures", "missing"]))
@@ -205,7 +215,7 @@ struct AlarmsServiceTests {
                             alarmName: "missing", timestamp: 0, type: .stateUpdate, summary: "s", data: "{}"),
                         notifications: [("arn:x", "{}")]),
                 ],
-                actionHistory: { name, action, _, at in
+                actionHistory: { name, action, _, at, _ in
                     AlarmHistoryItem(alarmName: name, timestamp: at, type: .action, summary: action, data: "{}")
                 })
         }
@@ -528,7 +538,7 @@ struct ActionsSuppressorTests {
 
     func setUp() async throws -> (AlarmsService, AlarmsServiceTests.Clock, SQLiteLogStore) {
         let clock = AlarmsServiceTests.Clock()
-        let store = try SQLiteLogStore(path: ":memory:")
+        let store = try await AlarmsServiceTests.storeWithTopics()
         let alarms = AlarmsService(store: store, now: { clock.now })
         // With no data, evaluations keep the child in ALARM (breaching) and the suppressor in OK.
         var child = AlarmsServiceTests.parameters(actions: false)

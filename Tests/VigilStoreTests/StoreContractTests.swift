@@ -372,7 +372,8 @@ struct StoreContractTests {
             notifications: [("arn:aws:sns:us-east-1:000000000000:\(name)", "{}")])
     }
 
-    static let action: @Sendable (String, String, String, Int64) -> AlarmHistoryItem = { name, action, _, at in
+    static let action: @Sendable (String, String, String, Int64, String?) -> AlarmHistoryItem = {
+        name, action, _, at, _ in
         AlarmHistoryItem(alarmName: name, timestamp: at, type: .action, summary: action, data: "{}")
     }
 

@@ -78,18 +78,28 @@ enum AlarmMessages {
     }
 
     /// The Action history item CloudWatch writes when an action has run: here, when the notification is
-    /// queued for its topic (delivery to the topic's subscribers is the outbox's job).
-    static func action(_ alarmName: String, action: String, payload: String, at: Int64) -> AlarmHistoryItem {
+    /// queued for its topic (delivery to the topic's subscribers is the outbox's job), or failed to be
+    /// (no such topic).
+    static func action(_ alarmName: String, action: String, payload: String, at: Int64, failure: String?)
+        -> AlarmHistoryItem
+    {
         var j = JSONBuffer(capacity: payload.utf8.count + 256)
-        j.raw("{\"actionState\":\"Succeeded\",\"stateUpdateTimestamp\":")
+        j.raw(failure == nil ? "{\"actionState\":\"Succeeded\"" : "{\"actionState\":\"Failed\"")
+        j.raw(",\"stateUpdateTimestamp\":")
         j.integer(at)
         j.raw(",\"notificationResource\":")
         j.string(action)
-        j.raw(",\"publishedMessage\":")
-        j.string(payload)
+        if let failure {
+            j.raw(",\"error\":")
+            j.string(failure)
+        } else {
+            j.raw(",\"publishedMessage\":")
+            j.string(payload)
+        }
         j.raw("}")
         return AlarmHistoryItem(
-            alarmName: alarmName, timestamp: at, type: .action, summary: "Successfully executed action \(action)",
+            alarmName: alarmName, timestamp: at, type: .action,
+            summary: failure == nil ? "Successfully executed action \(action)" : "Failed to execute action \(action)",
             data: j.text)
     }
 
