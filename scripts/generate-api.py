@@ -2,7 +2,7 @@
 """Generates VigilAPI's operation inputs and outputs from AWS's service models (botocore's JSON).
 
 Usage: scripts/generate-api.py [path/to/botocore/data]
-Writes Sources/VigilAPI/CloudWatch/Generated/*.swift and Sources/VigilAPI/CloudWatchLogs/Generated/*.swift.
+Writes Sources/VigilAPI/{CloudWatch,CloudWatchLogs,SNS}/Generated/*.swift.
 
 Members keep the model's names (CodingKeys), order (the aws CLI prints in it), optionality (a member
 the model requires is not optional) and widths (integer -> Int32, long -> Int64). Closed sets become
@@ -71,6 +71,21 @@ SERVICES = [
         "aliases": {"StandardUnit": "CloudWatch.StandardUnit"},
         # TestMetricFilter's extractedValues follow the fields of the event.
         "member_types": {"extractedValues": "OrderedMap<String>"},
+        "extra_enums": {},
+        "extra_aliases": {},
+    },
+    {
+        "namespace": "SNS",
+        "model": "sns/2010-03-31/service-2.json.gz",
+        "doc": "https://docs.aws.amazon.com/sns/latest/api/API_{op}.html",
+        "operations": [
+            "CreateTopic", "DeleteTopic", "ListTopics", "GetTopicAttributes", "SetTopicAttributes",
+            "Subscribe", "Unsubscribe", "ListSubscriptions", "ListSubscriptionsByTopic",
+            "GetSubscriptionAttributes", "SetSubscriptionAttributes", "ConfirmSubscription", "Publish",
+            "PublishBatch", "TagResource", "UntagResource", "ListTagsForResource",
+        ],
+        "aliases": {},
+        "member_types": {},
         "extra_enums": {},
         "extra_aliases": {},
     },
@@ -180,7 +195,8 @@ class Generator:
             sig = ", ".join(f"{p.strip('`')}: {t}" + ("" if req else "? = nil") for p, t, req in params)
             lines.append(f"        public init({sig}) {{")
             for p, _, _ in params:
-                lines.append(f"            self.{p.strip('`')} = {p.strip('`')}")
+                # A keyword is a fine label and member name, but as a value it needs its backticks.
+                lines.append(f"            self.{p.strip('`')} = {p}")
             lines.append("        }")
             lines.append("")
             lines.append("        enum CodingKeys: String, CodingKey {")

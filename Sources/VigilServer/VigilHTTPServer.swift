@@ -8,6 +8,7 @@ public import Prometheus
 public import ServiceLifecycle
 import UnixSignals
 import VigilAPI
+public import VigilNotify
 import VigilPatterns
 public import VigilService
 public import VigilStore
@@ -62,21 +63,25 @@ public struct VigilHTTPServer: Sendable {
     /// The operation names requests are counted under; anything else is `unknown`, so a client cannot
     /// grow the metrics without bound.
     let knownOperations: Set<String>
+    /// The SNS signing certificate served at `GET /_vigil/sns/SimpleNotificationService.pem` (PEM).
+    let signingCertificate: String?
 
     /// `gate` bounds the requests that run at once (by default ``maximumConcurrentRequests`` running and
     /// ``maximumQueuedRequests`` waiting); `verifier` authenticates them (none: anonymous).
     public init(
-        logs: LogsService, metrics: MetricsService, alarms: AlarmsService, logger: Logger,
+        logs: LogsService, metrics: MetricsService, alarms: AlarmsService, sns: SNSService? = nil,
+        signingCertificate: String? = nil, logger: Logger,
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
         verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
         prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout
     ) {
+        self.signingCertificate = signingCertificate
         self.gate = gate
         self.bodyReader = BodyReader(timeout: bodyReadTimeout)
         self.verifier = verifier
         self.clock = clock
         self.prometheus = prometheus
-        services = [
+        var services = [
             AWSJSONService(
                 targetPrefix: CloudWatchLogsOperations.targetPrefix, actionPrefix: "logs", version: .version11,
                 queryCompatible: false,
@@ -88,21 +93,31 @@ public struct VigilHTTPServer: Sendable {
                 operations: CloudWatchOperations.table(metrics: metrics, alarms: alarms),
                 internalFailure: CloudWatchError(.internalServiceFault, "The service cannot complete the request.")),
         ]
+        if let sns {
+            // awsQuery only: its target prefix is never sent.
+            services.append(
+                AWSJSONService(
+                    targetPrefix: "AmazonSimpleNotificationService", actionPrefix: "sns", version: .version10,
+                    queryCompatible: false, operations: SNSOperations.table(sns),
+                    internalFailure: SNSError(.internalError, "The service cannot complete the request.")))
+        }
+        self.services = services
         self.account = logs.account
         self.logger = logger
         knownOperations = Set(services.flatMap(\.operations.keys) + ["GetCallerIdentity"])
     }
 
-    /// All three services over one store.
+    /// All four services over one store.
     public init(
-        store: any StoreBackend, logger: Logger,
+        store: any StoreBackend, signingCertificate: String? = nil, logger: Logger,
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
         verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
         prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout
     ) {
         self.init(
             logs: LogsService(store: store), metrics: MetricsService(store: store), alarms: AlarmsService(store: store),
-            logger: logger, gate: gate, verifier: verifier, clock: clock, prometheus: prometheus,
+            sns: SNSService(store: store), signingCertificate: signingCertificate, logger: logger, gate: gate,
+            verifier: verifier, clock: clock, prometheus: prometheus,
             bodyReadTimeout: bodyReadTimeout)
     }
 
@@ -110,6 +125,14 @@ public struct VigilHTTPServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/_vigil/health") { _, _ -> String in "ok\n" }
+        if let signingCertificate {
+            router.get("/_vigil/sns/SimpleNotificationService.pem") { _, _ -> Response in
+                var headers = HTTPFields()
+                headers[.contentType] = "application/x-pem-file"
+                return Response(
+                    status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: signingCertificate)))
+            }
+        }
         if let prometheus {
             router.get("/metrics") { _, _ -> Response in
                 var headers = HTTPFields()
@@ -362,7 +385,11 @@ public struct VigilHTTPServer: Sendable {
     static let queryNamespaces = [
         "2010-08-01": "http://monitoring.amazonaws.com/doc/2010-08-01/",
         "2011-06-15": "https://sts.amazonaws.com/doc/2011-06-15/",
+        SNSOperations.version: SNSOperations.namespace,
     ]
+
+    /// The services whose operations awsQuery serves, by the form's `Version`: their IAM prefixes.
+    static let queryServices = ["2010-08-01": "cloudwatch", SNSOperations.version: "sns"]
 
     /// An awsQuery request (a form naming its `Action`, in the body of a POST or the URL of a GET).
     func handleQuery(_ request: Request, started: ContinuousClock.Instant) async -> Response {
@@ -410,17 +437,26 @@ public struct VigilHTTPServer: Sendable {
         }
         let form = inURL.merging(inBody)
         let action = form["Action"] ?? ""
-        let version = form["Version"] ?? ""
-        let cloudWatch = version == "2010-08-01" ? services.first { $0.actionPrefix == "cloudwatch" } : nil
+        // SubscribeURL and UnsubscribeURL name no Version, as SNS's do.
+        let version =
+            form["Version"]
+            ?? (request.method == .get && SNSOperations.anonymousActions.contains(action) ? SNSOperations.version : "")
+        let prefix = Self.queryServices[version]
+        let cloudWatch = prefix.flatMap { prefix in services.first { $0.actionPrefix == prefix } }
         let operation = cloudWatch?.operations[action]
         let sts = version == "2011-06-15" && action == "GetCallerIdentity"
         let name = action.isEmpty ? "query" : action
         let caller: AccessCredentials.Key?
-        let iamAction = operation != nil ? "cloudwatch:\(action)" : sts ? "sts:\(action)" : nil
-        switch authenticate(request, body: body, action: iamAction) {
-        case .success(let key): caller = key
-        case .failure(let auth):
-            return failure(auth.code.queryCode, auth.message, status: auth.code.httpStatus, name, nil)
+        let iamAction = operation != nil ? "\(prefix ?? ""):\(action)" : sts ? "sts:\(action)" : nil
+        if prefix == "sns", SNSOperations.anonymousActions.contains(action), request.method == .get {
+            // Fetched from a message's SubscribeURL or UnsubscribeURL: the token or ARN is the credential.
+            caller = nil
+        } else {
+            switch authenticate(request, body: body, action: iamAction) {
+            case .success(let key): caller = key
+            case .failure(let auth):
+                return failure(auth.code.queryCode, auth.message, status: auth.code.httpStatus, name, nil)
+            }
         }
         let namespace = Self.queryNamespaces[version]
         if sts {
@@ -441,9 +477,9 @@ public struct VigilHTTPServer: Sendable {
                 action.isEmpty
                 ? "The request names no Action."
                 : version.isEmpty
-                    ? "The request names no Version (2010-08-01 for CloudWatch, 2011-06-15 for STS)."
+                    ? "The request names no Version (2010-08-01 for CloudWatch, 2010-03-31 for SNS, 2011-06-15 for STS)."
                     : namespace == nil
-                        ? "Version \(version) is not one this endpoint serves (2010-08-01 for CloudWatch, 2011-06-15 for STS)."
+                        ? "Version \(version) is not one this endpoint serves (2010-08-01 for CloudWatch, 2010-03-31 for SNS, 2011-06-15 for STS)."
                         : "The action \(action) is not valid for this web service."
             return failure(
                 action.isEmpty ? "MissingAction" : "InvalidAction", message, namespace: namespace, name, caller)
@@ -460,7 +496,8 @@ public struct VigilHTTPServer: Sendable {
                 200,
                 AWSQueryResponse.result(
                     action: action, namespace: namespace ?? "",
-                    members: try output.map { try AWSCLIJSON.value($0) }, requestID: requestID), action, caller)
+                    members: try output.map { try AWSCLIJSON.value($0) }, requestID: requestID,
+                    maps: prefix == "sns" ? SNSOperations.maps : []), action, caller)
         } catch let malformed as AWSQueryMembers.MalformedName {
             return failure(
                 "MalformedQueryString", "The parameter name '\(malformed.name)' \(malformed.reason).",

@@ -1,6 +1,6 @@
 import Foundation
 import VigilMetrics
-import VigilStore
+public import VigilStore
 
 /// Who holds a lease, as the lease names it: `pid 4242 on build-7 since 2026-12-01T10:00:00Z`, so that a
 /// person can find the process, and another process on the same host can tell that it died (a
@@ -25,7 +25,7 @@ public enum LeaseHolder {
 
     /// Takes or renews lease `name` for `holder` (``LeaseStore/acquireLease(_:holder:now:until:)``),
     /// also when the process holding it has died on this host.
-    static func acquire(_ name: String, holder: String, now: Int64, until: Int64, in store: any LeaseStore)
+    public static func acquire(_ name: String, holder: String, now: Int64, until: Int64, in store: any LeaseStore)
         async throws -> Lease
     {
         let lease = try await store.acquireLease(name, holder: holder, now: now, until: until)

@@ -4,7 +4,7 @@ import VigilStore
 
 /// Opaque pagination tokens: base64 of a position, so clients treat them as opaque, as AWS's are.
 /// A token Vigil did not issue decodes to nil; each operation answers that with its own error.
-enum PageToken {
+public enum PageToken {
     static func encode(_ position: String) -> String { Data(("v1:" + position).utf8).base64EncodedString() }
 
     static func decode(_ token: String) -> String? {
@@ -15,10 +15,10 @@ enum PageToken {
     }
 
     /// A position in a list (DescribeLogStreams, ListMetrics, GetMetricData, DescribeAlarms pages).
-    static func encodeOffset(_ offset: Int) -> String { encode("o/\(offset)") }
+    public static func encodeOffset(_ offset: Int) -> String { encode("o/\(offset)") }
 
     /// The list position `token` holds.
-    static func decodeOffset(_ token: String) -> Int? {
+    public static func decodeOffset(_ token: String) -> Int? {
         guard let text = decode(token), text.hasPrefix("o/"), let n = Int(text.dropFirst(2)), n >= 0 else { return nil }
         return n
     }

@@ -67,7 +67,7 @@ public struct NewDelivery: Sendable, Equatable {
 
     public init(
         subscriptionARN: String, kind: DeliveryKind, messageID: String, topicARN: String, subject: String?,
-        message: String, attributes: String = "[]", timestamp: Int64, token: String? = nil
+        message: String, attributes: String = "", timestamp: Int64, token: String? = nil
     ) {
         self.subscriptionARN = subscriptionARN
         self.kind = kind

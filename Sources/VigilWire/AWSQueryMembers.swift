@@ -22,6 +22,9 @@ public enum AWSQueryMembers {
         var members: [String: Node] = [:]
         var memberOrder: [String] = []
         var elements: [Int: Node] = [:]
+        /// A map's entries by index (`Attributes.entry.1.key`, `.value`; SNS's MessageAttributes name
+        /// them `Name` and `Value`).
+        var entries: [Int: Node] = [:]
 
         func member(_ name: String) -> Node {
             if let node = members[name] { return node }
@@ -38,10 +41,30 @@ public enum AWSQueryMembers {
             return node
         }
 
+        func entry(_ index: Int) -> Node {
+            if let node = entries[index] { return node }
+            let node = Node()
+            entries[index] = node
+            return node
+        }
+
         /// Lists take precedence over members, members over a value (a name given both ways is read the
         /// richer way).
         var value: JSONValue {
             if !elements.isEmpty { return .array(elements.keys.sorted().compactMap { elements[$0]?.value }) }
+            if !entries.isEmpty {
+                // In index order; an entry without a key is left out, a later entry of a key wins.
+                var map: [JSONMember] = []
+                for index in entries.keys.sorted() {
+                    guard let e = entries[index], let key = (e.members["key"] ?? e.members["Name"])?.text else {
+                        continue
+                    }
+                    let value = (e.members["value"] ?? e.members["Value"])?.value ?? .null
+                    map.removeAll { $0.key == key }
+                    map.append(JSONMember(key, value))
+                }
+                return .object(JSONObject(map))
+            }
             if !members.isEmpty {
                 return .object(
                     JSONObject(memberOrder.compactMap { name in members[name].map { JSONMember(name, $0.value) } }))
@@ -64,12 +87,13 @@ public enum AWSQueryMembers {
             var node = root
             var index = 0
             while index < parts.count {
-                if parts[index] == "member", index + 1 < parts.count {
+                if parts[index] == "member" || parts[index] == "entry", index + 1 < parts.count {
                     guard let n = Int(parts[index + 1]), n >= 1, n <= 1_000_000 else {
                         throw MalformedName(
-                            name: name, reason: "numbers a list member '\(parts[index + 1])', not 1 or more")
+                            name: name,
+                            reason: "numbers a list \(parts[index]) '\(parts[index + 1])', not 1 or more")
                     }
-                    node = node.element(n)
+                    node = parts[index] == "member" ? node.element(n) : node.entry(n)
                     index += 2
                 } else {
                     node = node.member(String(parts[index]))

@@ -25,8 +25,8 @@ public enum AWSQueryResponse {
         return out
     }
 
-    /// A value's XML content.
-    public static func xml(_ value: JSONValue, into out: inout String) {
+    /// A value's XML content; the members named in `maps` are maps, written as SNS writes them.
+    public static func xml(_ value: JSONValue, into out: inout String, maps: Set<String> = []) {
         switch value {
         case .null: break
         case .bool(let b): out += b ? "true" : "false"
@@ -35,14 +35,23 @@ public enum AWSQueryResponse {
         case .array(let elements):
             for e in elements where e != .null {
                 out += "<member>"
-                xml(e, into: &out)
+                xml(e, into: &out, maps: maps)
                 out += "</member>"
             }
         case .object(let object):
             for m in object.members where m.value != .null {
                 let name = elementName(m.key)
                 out += "<\(name)>"
-                xml(m.value, into: &out)
+                if maps.contains(m.key), case .object(let map) = m.value {
+                    // A map: `<entry><key>…</key><value>…</value></entry>` per pair.
+                    for pair in map.members {
+                        out += "<entry><key>\(escape(pair.key))</key><value>"
+                        xml(pair.value, into: &out, maps: maps)
+                        out += "</value></entry>"
+                    }
+                } else {
+                    xml(m.value, into: &out, maps: maps)
+                }
                 out += "</\(name)>"
             }
         }
@@ -62,12 +71,14 @@ public enum AWSQueryResponse {
     }
 
     /// A successful response; `members` are the result's (nil: an output without members, which has no
-    /// `Result` element).
-    public static func result(action: String, namespace: String, members: JSONValue?, requestID: String) -> String {
+    /// `Result` element); `maps` names the members that are maps.
+    public static func result(
+        action: String, namespace: String, members: JSONValue?, requestID: String, maps: Set<String> = []
+    ) -> String {
         var out = "<\(action)Response xmlns=\"\(namespace)\">"
         if let members {
             out += "<\(action)Result>"
-            xml(members, into: &out)
+            xml(members, into: &out, maps: maps)
             out += "</\(action)Result>"
         }
         out += "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(action)Response>\n"

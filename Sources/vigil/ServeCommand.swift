@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import VigilNotify
 import VigilServer
 import VigilService
 import VigilWire
@@ -11,13 +12,14 @@ import VigilWire
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve CloudWatch Logs and CloudWatch on 127.0.0.1:4566 for AWS SDKs and the aws CLI.",
+        abstract: "Serve CloudWatch Logs, CloudWatch and SNS on 127.0.0.1:4566 for AWS SDKs and the aws CLI.",
         discussion: """
             Point a client at it with --endpoint-url http://127.0.0.1:4566 (any region; any credentials unless \
             --credentials names the keys that may sign). \
             Alarms are evaluated at each minute boundary and retention and roll-up run every 10 minutes, as with \
-            vigil alarms run (one scheduler per data directory). One log line per request and per alarm state change \
-            on standard error. Stops on SIGINT or SIGTERM after the requests in flight.
+            vigil alarms run (one scheduler per data directory). Alarm notifications and SNS messages are delivered \
+            to their topics' http and https subscribers, with retries (docs/notifications.md). One log line per \
+            request, per alarm state change and per delivery attempt on standard error. Stops on SIGINT or SIGTERM after the requests in flight.
             """
     )
 
@@ -46,6 +48,25 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Seconds a request's body may take to arrive (1 to 3600); a slower one is answered with 408.")
     var readTimeout = Int(VigilHTTPServer.defaultBodyReadTimeout.components.seconds)
 
+    @Option(
+        name: .customLong("public-url"),
+        help: ArgumentHelp(
+            "The base URL receivers reach this server by, in SubscribeURL, UnsubscribeURL and SigningCertURL.",
+            discussion: "By default http://HOST:PORT of --listen (0.0.0.0 and :: as 127.0.0.1).", valueName: "url"))
+    var publicURL: String?
+
+    @Option(
+        name: .customLong("webhook-deny"),
+        help: ArgumentHelp(
+            "An address range (CIDR) webhooks may not connect to, besides link-local and the metadata addresses.",
+            valueName: "cidr"))
+    var webhookDeny: [String] = []
+
+    @Option(
+        name: .customLong("webhook-allow"),
+        help: ArgumentHelp("An address range (CIDR) webhooks may connect to even if it is denied.", valueName: "cidr"))
+    var webhookAllow: [String] = []
+
     @Flag(
         name: .customLong("allow-anonymous"),
         help: "Serve unsigned requests on an address other machines can reach (refused without it or --credentials).")
@@ -66,6 +87,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1...3600).contains(readTimeout) else {
             throw ValidationError("--read-timeout must be from 1 to 3600 seconds, not \(readTimeout).")
+        }
+        for range in webhookDeny + webhookAllow where AddressRange(range) == nil {
+            throw ValidationError(
+                "--webhook-deny and --webhook-allow take address ranges such as 10.0.0.0/8, not '\(range)'.")
+        }
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            throw ValidationError("--public-url must start with http:// or https://, not '\(publicURL)'.")
         }
         if credentialsFile != nil && allowAnonymous {
             throw ValidationError("--credentials and --allow-anonymous contradict each other: choose one.")
@@ -92,10 +120,31 @@ struct ServeCommand: AsyncParsableCommand {
         let account = AWSAccount(accountID: accountID, region: region)
         let logs = LogsService(store: try store.openService().store, account: account)
         let alarms = AlarmsService(store: logs.store, account: account)
+        let sns = SNSService(store: logs.store, account: account)
+        let key: SigningKey
+        do {
+            key = try SigningKey.load(directory: store.resolvedDirectory)
+        } catch {
+            throw ServeFailure(
+                description: "cannot read or make the SNS signing key in \(store.resolvedDirectory): \(error)")
+        }
         let server = VigilHTTPServer(
-            logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, logger: logger, verifier: verifier,
-            prometheus: registry, bodyReadTimeout: .seconds(readTimeout))
+            logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, sns: sns,
+            signingCertificate: key.certificatePEM, logger: logger, verifier: verifier, prometheus: registry,
+            bodyReadTimeout: .seconds(readTimeout))
         let scheduler = AlarmSchedulerService(alarms: alarms, logs: logs, logger: logger)
+        let host = ["0.0.0.0", "::"].contains(listen.host) ? "127.0.0.1" : listen.host
+        let base =
+            publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(listen.port)"
+        let policy = AddressPolicy(
+            denied: AddressPolicy.defaultDenied + webhookDeny.compactMap(AddressRange.init),
+            allowed: webhookAllow.compactMap(AddressRange.init))
+        let delivery = DeliveryEngine(
+            store: logs.store, sns: sns, client: CurlWebhookClient(policy: policy), key: key,
+            links: SNSEnvelope.Links(
+                signingCertURL: base + "/_vigil/sns/SimpleNotificationService.pem", endpoint: base),
+            logger: logger)
         logger.info(
             "listening",
             metadata: [
@@ -104,7 +153,7 @@ struct ServeCommand: AsyncParsableCommand {
                     "\(verifier.map { "SigV4, \($0.credentials.keys.count) keys" } ?? "none (anonymous)")",
             ])
         do {
-            try await server.run(host: listen.host, port: listen.port, background: [scheduler])
+            try await server.run(host: listen.host, port: listen.port, background: [scheduler, delivery])
         } catch {
             if "\(error)".contains("Address already in use") {
                 // Not a ValidationError: the flags were right, so no usage line follows the message.

@@ -106,6 +106,13 @@ struct ServeEndToEndTests {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    @Test(
+        "boto3 and a webhook receiver: topics, the confirmation flow, signed notifications with SNS's headers, raw delivery, an alarm's message, retries"
+    )
+    func boto3SNS() throws {
+        try Self.expectOK("sns_e2e.py")
+    }
+
     @Test("boto3 runs every CloudWatch Logs operation, with modeled exceptions and pagination to the end")
     func boto3Logs() throws {
         try Self.expectOK("logs_e2e.py")

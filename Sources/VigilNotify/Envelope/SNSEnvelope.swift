@@ -85,8 +85,10 @@ public enum SNSEnvelope {
     }
 
     /// A Notification document for one subscriber.
+    /// `attributesJSON`, when given, is the MessageAttributes member already written (as stored with a delivery).
     public static func notification(
-        _ m: PublishedMessage, subscriptionARN: String, links: Links, key: SigningKey, version: SigningKey.Version
+        _ m: PublishedMessage, attributesJSON: String? = nil, subscriptionARN: String, links: Links, key: SigningKey,
+        version: SigningKey.Version
     ) throws -> String {
         let timestamp = UTCDateText.isoZulu(m.timestamp)
         var signed: [(String, String)] = [("Message", m.message), ("MessageId", m.messageID)]
@@ -103,9 +105,8 @@ public enum SNSEnvelope {
             ("SigningCertURL", .text(links.signingCertURL)),
             ("UnsubscribeURL", .text(links.unsubscribeURL(subscriptionARN))),
         ]
-        if !m.attributes.isEmpty {
-            members.append(("MessageAttributes", .raw(attributesJSON(m.attributes))))
-        }
+        let attributes = attributesJSON ?? (m.attributes.isEmpty ? "" : Self.attributesJSON(m.attributes))
+        if !attributes.isEmpty { members.append(("MessageAttributes", .raw(attributes))) }
         return document(members)
     }
 

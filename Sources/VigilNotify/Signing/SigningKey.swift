@@ -24,11 +24,6 @@ public struct SigningKey: Sendable {
         case v2 = "2"
     }
 
-    init(key: _RSA.Signing.PrivateKey, certificatePEM: String) {
-        self.key = key
-        self.certificatePEM = certificatePEM
-    }
-
     /// A new 2048-bit key with its certificate (subject `CN=<commonName>`, valid for ten years from `now`).
     public static func generate(commonName: String = "Vigil SNS message signing", now: Date = Date()) throws
         -> SigningKey

@@ -1,0 +1,252 @@
+public import Foundation
+public import Logging
+import Metrics
+public import ServiceLifecycle
+import Synchronization
+import VigilMetrics
+import VigilPatterns
+import VigilService
+public import VigilStore
+
+/// Sends what the outbox holds: hands alarm notifications to their topics' subscribers, then POSTs each
+/// due delivery to its receiver over libcurl, in order per subscription (one in flight per
+/// subscription, many subscriptions at once), and records every attempt before the next one.
+///
+/// A delivery leaves the outbox only after a 2xx. 5xx, 429, timeouts and connection failures are
+/// retried as the subscription's (or topic's, or SNS's default) delivery policy says, a `Retry-After`
+/// pushing the retry later; any other 4xx, a denied address or the last failed attempt puts it on the
+/// dead-letter list. A crash between the POST and its record sends it again after the restart: at
+/// least once, with the same MessageId. Only the process holding the data directory's `notifications`
+/// lease delivers.
+public final class DeliveryEngine: Service, Sendable {
+    let store: any StoreBackend
+    let sns: SNSService
+    let client: CurlWebhookClient
+    let key: SigningKey
+    let links: SNSEnvelope.Links
+    let logger: Logger
+    let now: @Sendable () -> Int64
+    let random: @Sendable () -> Double
+    let holder = LeaseHolder.current(tag: "notifications")
+    let inFlight = Mutex<Set<String>>([])
+    let noRelayLogged = Mutex(false)
+    /// At most this many deliveries in flight at once.
+    public let concurrency: Int
+
+    public static let leaseName = "notifications"
+    public static let leaseMilliseconds: Int64 = 30_000
+
+    public init(
+        store: any StoreBackend, sns: SNSService, client: CurlWebhookClient, key: SigningKey, links: SNSEnvelope.Links,
+        logger: Logger, concurrency: Int = 256,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.store = store
+        self.sns = sns
+        self.client = client
+        self.key = key
+        self.links = links
+        self.logger = logger
+        self.concurrency = concurrency
+        self.now = now
+        self.random = random
+    }
+
+    public func run() async throws {
+        let stop = Mutex(false)
+        await withGracefulShutdownHandler {
+            var leaseChecked: Int64 = 0
+            var holding = false
+            await withTaskGroup(of: Void.self) { group in
+                while !stop.withLock({ $0 }) && !Task.isCancelled {
+                    let t = now()
+                    if t - leaseChecked >= Self.leaseMilliseconds / 3 {
+                        leaseChecked = t
+                        let was = holding
+                        holding = (try? await self.holdsLease(at: t)) ?? false
+                        if holding != was {
+                            logger.info(
+                                holding ? "holding the notifications lease" : "waiting for the notifications lease")
+                        }
+                    }
+                    var started = 0
+                    if holding {
+                        started = (try? await self.dispatch(into: &group)) ?? 0
+                    }
+                    if started == 0 { try? await Task.sleep(for: .milliseconds(50)) }
+                }
+                await group.waitForAll()
+            }
+            try? await store.releaseLease(Self.leaseName, holder: holder)
+            await client.shutdown()
+        } onGracefulShutdown: {
+            stop.withLock { $0 = true }
+        }
+    }
+
+    func holdsLease(at t: Int64) async throws -> Bool {
+        let lease = try await LeaseHolder.acquire(
+            Self.leaseName, holder: holder, now: t, until: t + Self.leaseMilliseconds, in: store)
+        return lease.holder == holder
+    }
+
+    /// One pass: fans out pending alarm messages and starts the due deliveries as tasks of `group`;
+    /// how many it started.
+    func dispatch(into group: inout TaskGroup<Void>) async throws -> Int {
+        try await sns.fanOutAlarmNotifications()
+        let busy = inFlight.withLock { $0 }
+        let room = concurrency - busy.count
+        guard room > 0 else { return 0 }
+        let due = try await store.dueDeliveries(now: now(), limit: room, busy: busy)
+        for d in due {
+            inFlight.withLock { _ = $0.insert(d.delivery.subscriptionARN) }
+            group.addTask {
+                await self.attempt(d)
+                _ = self.inFlight.withLock { $0.remove(d.delivery.subscriptionARN) }
+            }
+        }
+        return due.count
+    }
+
+    /// Runs every due delivery once and waits for them (the tests' step; `run` overlaps passes).
+    public func pass() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            try await sns.fanOutAlarmNotifications()
+            for d in try await store.dueDeliveries(now: now(), limit: concurrency, busy: []) {
+                group.addTask { await self.attempt(d) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Sends one delivery and records how it went.
+    func attempt(_ d: DeliveryRecord) async {
+        let outcome: DeliveryOutcome
+        do {
+            outcome = try await send(d)
+        } catch {
+            logger.error("delivery failed to run", metadata: ["id": "\(d.id)", "error": "\(error)"])
+            return
+        }
+        do {
+            try await store.record(deliveryID: d.id, outcome)
+        } catch {
+            logger.error("delivery outcome not recorded", metadata: ["id": "\(d.id)", "error": "\(error)"])
+        }
+        var metadata: Logger.Metadata = [
+            "subscription": "\(d.delivery.subscriptionARN)", "message_id": "\(d.delivery.messageID)",
+            "type": "\(d.delivery.kind.rawValue)", "attempt": "\(d.attempts + 1)",
+        ]
+        let result: String
+        switch outcome {
+        case .delivered(let status, let ms, _):
+            result = "delivered"
+            metadata["status"] = "\(status)"
+            metadata["ms"] = "\(ms)"
+        case .retry(let next, let status, let error, _):
+            result = "retry"
+            metadata["status"] = "\(status.map(String.init) ?? "-")"
+            metadata["error"] = "\(error)"
+            metadata["next"] = "\(UTCDateText.seconds(next))"
+        case .dead(let status, let error, _):
+            result = "dead-lettered"
+            metadata["status"] = "\(status.map(String.init) ?? "-")"
+            metadata["error"] = "\(error)"
+        }
+        metadata["outcome"] = "\(result)"
+        logger.info("delivery", metadata: metadata)
+        Counter(label: "vigil_notifications_deliveries_total", dimensions: [("outcome", result)]).increment()
+    }
+
+    /// The POST and what it means for the delivery.
+    func send(_ d: DeliveryRecord) async throws -> DeliveryOutcome {
+        guard let subscription = try await store.subscription(arn: d.delivery.subscriptionARN) else {
+            return .dead(status: nil, error: "the subscription no longer exists", at: now())
+        }
+        guard subscription.protocol == "http" || subscription.protocol == "https" else {
+            // E-mail goes through the SMTP relay, which is not configured: it waits.
+            let logged = noRelayLogged.withLock { flag -> Bool in
+                defer { flag = true }
+                return flag
+            }
+            if !logged {
+                logger.warning(
+                    "e-mail deliveries wait: no SMTP relay is configured",
+                    metadata: ["subscription": "\(subscription.arn)"])
+            }
+            return .retry(
+                next: now() + 3_600_000, status: nil, error: "no SMTP relay is configured", latencyMilliseconds: nil)
+        }
+        let topic = try await store.topic(arn: d.delivery.topicARN)
+        let version = SigningKey.Version(rawValue: topic?.attributes["SignatureVersion"] ?? "1") ?? .v1
+        let policyText = subscription.attributes["DeliveryPolicy"] ?? topic?.attributes["DeliveryPolicy"]
+        let policy = policyText.flatMap { try? DeliveryPolicy(json: $0) } ?? .standard
+        let raw = subscription.attributes["RawMessageDelivery"] == "true" && d.delivery.kind == .notification
+        let body: String
+        switch d.delivery.kind {
+        case .notification:
+            body =
+                raw
+                ? d.delivery.message
+                : try SNSEnvelope.notification(
+                    PublishedMessage(
+                        messageID: d.delivery.messageID, topicARN: d.delivery.topicARN, subject: d.delivery.subject,
+                        message: d.delivery.message, timestamp: d.delivery.timestamp),
+                    attributesJSON: d.delivery.attributes, subscriptionARN: subscription.arn, links: links, key: key,
+                    version: version)
+        case .subscriptionConfirmation, .unsubscribeConfirmation:
+            body = try SNSEnvelope.confirmation(
+                d.delivery.kind == .subscriptionConfirmation ? .subscribe : .unsubscribe,
+                messageID: d.delivery.messageID, topicARN: d.delivery.topicARN, subscriptionARN: subscription.arn,
+                token: d.delivery.token ?? "", timestamp: d.delivery.timestamp, links: links, key: key, version: version
+            )
+        }
+        var headers: [(name: String, value: String)] = [
+            ("x-amz-sns-message-type", d.delivery.kind.rawValue), ("x-amz-sns-message-id", d.delivery.messageID),
+            ("x-amz-sns-topic-arn", d.delivery.topicARN),
+        ]
+        if d.delivery.kind == .notification { headers.append(("x-amz-sns-subscription-arn", subscription.arn)) }
+        if raw { headers.append(("x-amz-sns-rawdelivery", "true")) }
+        headers.append(("Content-Type", "text/plain; charset=UTF-8"))
+        let result = await client.send(
+            WebhookRequest(url: subscription.endpoint, headers: headers, body: Array(body.utf8)))
+        let at = now()
+        let retry = d.attempts + 1
+        switch result {
+        case .success(let r) where (200..<300).contains(r.status):
+            return .delivered(status: r.status, latencyMilliseconds: Self.milliseconds(r.elapsed), at: at)
+        case .success(let r) where r.status == 429 || r.status >= 500:
+            let error = "HTTP \(r.status)"
+            guard var delay = policy.jitteredDelay(beforeRetry: retry, random: random()) else {
+                return .dead(status: r.status, error: error, at: at)
+            }
+            if r.status == 429 || r.status == 503, let after = r.retryAfter.flatMap(Self.retryAfterSeconds) {
+                delay = max(delay, min(after, Double(DeliveryPolicy.maximumSeconds)))
+            }
+            return .retry(
+                next: at + Int64(delay * 1000), status: r.status, error: error,
+                latencyMilliseconds: Self.milliseconds(r.elapsed))
+        case .success(let r):
+            return .dead(status: r.status, error: "HTTP \(r.status): not retried", at: at)
+        case .failure(let failure) where failure.isRetryable:
+            guard let delay = policy.jitteredDelay(beforeRetry: retry, random: random()) else {
+                return .dead(status: nil, error: failure.description, at: at)
+            }
+            return .retry(
+                next: at + Int64(delay * 1000), status: nil, error: failure.description, latencyMilliseconds: nil)
+        case .failure(let failure):
+            return .dead(status: nil, error: failure.description, at: at)
+        }
+    }
+
+    static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// `Retry-After` in seconds: a number of seconds (an HTTP date is not honoured).
+    static func retryAfterSeconds(_ text: String) -> Double? {
+        guard let n = Int(text), n >= 0 else { return nil }
+        return Double(n)
+    }
+}
