@@ -205,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "VigilNotifyTests",
             dependencies: [
-                "VigilNotify", "VigilService", "VigilStore", "VigilAPI", "VigilTestSupport",
+                "VigilNotify", "VigilService", "VigilStore", "VigilAPI", "VigilAlarms", "VigilTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -32,13 +32,15 @@ public final class DeliveryEngine: Service, Sendable {
     let noRelayLogged = Mutex(false)
     /// At most this many deliveries in flight at once.
     public let concurrency: Int
+    /// How long a receiver has to answer (SNS gives 15 s), connecting included.
+    public let timeout: Duration
 
     public static let leaseName = "notifications"
     public static let leaseMilliseconds: Int64 = 30_000
 
     public init(
         store: any StoreBackend, sns: SNSService, client: CurlWebhookClient, key: SigningKey, links: SNSEnvelope.Links,
-        logger: Logger, concurrency: Int = 256,
+        logger: Logger, concurrency: Int = 256, timeout: Duration = .seconds(15),
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -49,6 +51,7 @@ public final class DeliveryEngine: Service, Sendable {
         self.links = links
         self.logger = logger
         self.concurrency = concurrency
+        self.timeout = timeout
         self.now = now
         self.random = random
     }
@@ -209,8 +212,10 @@ public final class DeliveryEngine: Service, Sendable {
         if d.delivery.kind == .notification { headers.append(("x-amz-sns-subscription-arn", subscription.arn)) }
         if raw { headers.append(("x-amz-sns-rawdelivery", "true")) }
         headers.append(("Content-Type", "text/plain; charset=UTF-8"))
-        let result = await client.send(
-            WebhookRequest(url: subscription.endpoint, headers: headers, body: Array(body.utf8)))
+        var request = WebhookRequest(url: subscription.endpoint, headers: headers, body: Array(body.utf8))
+        request.connectTimeout = timeout
+        request.totalTimeout = timeout
+        let result = await client.send(request)
         let at = now()
         let retry = d.attempts + 1
         switch result {

@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import VigilAPI
+import VigilAlarms
+import VigilStore
+
+@testable import VigilNotify
+
+/// The delivery engine against a receiver on loopback, with the clock injected (no test sleeps
+/// through a retry delay): SNS's default retry policy, Retry-After, timeouts, dead letters and
+/// redrive, refusals that are not retried, and order per subscription.
+@Suite struct DeliveryEngineTests {
+    static let key = Result { try SigningKey.generate() }
+
+    final class Clock: Sendable {
+        let ms = Mutex<Int64>(1_800_000_000_000)
+        var now: Int64 { ms.withLock { $0 } }
+        func advance(_ by: Int64) { ms.withLock { $0 += by } }
+    }
+
+    struct Fixture {
+        let store: SQLiteLogStore
+        let sns: SNSService
+        let engine: DeliveryEngine
+        let clock: Clock
+        let topic: String
+
+        /// A confirmed http subscription to `url`; its ARN.
+        func subscribe(_ url: String, attributes: [String: String] = [:]) async throws -> String {
+            var a = attributes
+            a["VigilConfirmed"] = "true"
+            return try #require(
+                try await sns.subscribe(.init(topicArn: topic, protocol: "http", endpoint: url, attributes: a))
+                    .subscriptionArn)
+        }
+
+        func publish(_ message: String) async throws -> String {
+            try #require(try await sns.publish(.init(topicArn: topic, message: message)).messageId)
+        }
+
+        func deliveries() async throws -> [DeliveryRecord] {
+            try await store.deliveries(status: nil, limit: 100).reversed()
+        }
+    }
+
+    func fixture(policy: AddressPolicy = .standard, timeout: Duration = .seconds(15)) async throws -> Fixture {
+        let clock = Clock()
+        let store = try SQLiteLogStore(path: ":memory:")
+        let sns = SNSService(store: store, now: { clock.now })
+        let topic = try #require(try await sns.createTopic(.init(name: "alerts")).topicArn)
+        let engine = DeliveryEngine(
+            store: store, sns: sns, client: CurlWebhookClient(policy: policy), key: try Self.key.get(),
+            links: .init(signingCertURL: "http://127.0.0.1:4566/cert.pem", endpoint: "http://127.0.0.1:4566"),
+            logger: Logger(label: "test"), timeout: timeout, now: { clock.now }, random: { 0 })
+        return Fixture(store: store, sns: sns, engine: engine, clock: clock, topic: topic)
+    }
+
+    @Test("a receiver answering 500 gets SNS's default: three retries 20 seconds apart, then the dead-letter list")
+    func defaultPolicyOnFiveHundreds() async throws {
+        let receiver = TestReceiver { _, _ in .init(status: 500) }
+        let f = try await fixture()
+        try await receiver.serve { base in
+            _ = try await f.subscribe(base + "/hook")
+            let id = try await f.publish("down")
+            let start = f.clock.now
+            for attempt in 1...4 {
+                try await f.engine.pass()
+                #expect(receiver.requests.count == attempt)
+                let d = try #require(try await f.deliveries().first)
+                #expect(d.attempts == attempt && d.lastStatus == 500)
+                if attempt < 4 {
+                    #expect(d.status == .pending && d.nextAttempt == f.clock.now + 20_000)
+                    f.clock.advance(19_999)
+                    try await f.engine.pass()
+                    #expect(receiver.requests.count == attempt, "retried before its delay")
+                    f.clock.advance(1)
+                } else {
+                    #expect(d.status == .dead && d.finished == start + 60_000)
+                }
+            }
+            #expect(Set(receiver.requests.map { $0.headers["x-amz-sns-message-id"] }) == [id])
+            // Redrive sends it again.
+            #expect(try await f.store.redrive(ids: nil, now: f.clock.now) == 1)
+            try await f.engine.pass()
+            #expect(receiver.requests.count == 5)
+        }
+        await f.engine.client.shutdown()
+    }
+
+    @Test("a 429 or 503 with Retry-After waits as long as it asks; a 500's Retry-After is not read")
+    func retryAfter() async throws {
+        let receiver = TestReceiver { i, _ in .init(status: [503, 429, 500][i % 3], headers: ["Retry-After": "120"]) }
+        let f = try await fixture()
+        try await receiver.serve { base in
+            _ = try await f.subscribe(base + "/")
+            _ = try await f.publish("m")
+            for (attempt, expected) in [120_000, 120_000, 20_000].enumerated() {
+                try await f.engine.pass()
+                let d = try #require(try await f.deliveries().first)
+                #expect(d.attempts == attempt + 1 && d.nextAttempt == f.clock.now + Int64(expected))
+                f.clock.advance(Int64(expected))
+            }
+        }
+        await f.engine.client.shutdown()
+    }
+
+    @Test("a receiver that does not answer in time is retried like a 500")
+    func timeouts() async throws {
+        let receiver = TestReceiver { _, _ in .init(delay: .seconds(2)) }
+        let f = try await fixture(timeout: .milliseconds(200))
+        try await receiver.serve { base in
+            _ = try await f.subscribe(base + "/")
+            _ = try await f.publish("m")
+            try await f.engine.pass()
+            let d = try #require(try await f.deliveries().first)
+            #expect(d.status == .pending && d.attempts == 1 && d.lastStatus == nil, "\(d)")
+            #expect(d.lastError == "the receiver did not answer in time" && d.nextAttempt == f.clock.now + 20_000)
+        }
+        await f.engine.client.shutdown()
+    }
+
+    @Test("a 4xx other than 429 and a denied address are dead at once, not retried")
+    func refusals() async throws {
+        let receiver = TestReceiver { _, _ in .init(status: 403) }
+        let f = try await fixture()
+        try await receiver.serve { base in
+            _ = try await f.subscribe(base + "/")
+            _ = try await f.publish("m")
+            try await f.engine.pass()
+            let d = try #require(try await f.deliveries().first)
+            #expect(d.status == .dead && d.attempts == 1 && d.lastStatus == 403)
+        }
+        await f.engine.client.shutdown()
+        let denied = try await fixture(
+            policy: AddressPolicy(denied: [try #require(AddressRange("127.0.0.0/8"))], allowed: []))
+        _ = try await denied.subscribe("http://127.0.0.1:9/")
+        _ = try await denied.publish("m")
+        try await denied.engine.pass()
+        let d = try #require(try await denied.deliveries().first)
+        #expect(d.status == .dead && d.lastError == "the destination address 127.0.0.1 is on the deny list")
+        await denied.engine.client.shutdown()
+    }
+
+    @Test("deliveries to one subscriber are in order: a message waits while the one before it is retried")
+    func orderPerSubscription() async throws {
+        let receiver = TestReceiver { i, _ in .init(status: i == 0 ? 500 : 200) }
+        let f = try await fixture()
+        try await receiver.serve { base in
+            _ = try await f.subscribe(base + "/")
+            let ids = [try await f.publish("1"), try await f.publish("2"), try await f.publish("3")]
+            try await f.engine.pass()
+            try await f.engine.pass()
+            #expect(receiver.requests.count == 1)
+            f.clock.advance(20_000)
+            for _ in 0..<3 { try await f.engine.pass() }
+            #expect(
+                receiver.requests.compactMap { $0.headers["x-amz-sns-message-id"] } == [ids[0], ids[0], ids[1], ids[2]])
+        }
+        await f.engine.client.shutdown()
+    }
+
+    @Test("an alarm's notification reaches each confirmed subscriber once; a pending one gets only its confirmation")
+    func alarmFanOut() async throws {
+        let receiver = TestReceiver()
+        let f = try await fixture()
+        try await receiver.serve { base in
+            _ = try await f.subscribe(base + "/confirmed")
+            _ = try await f.sns.subscribe(.init(topicArn: f.topic, protocol: "http", endpoint: base + "/pending"))
+            let payload = #"{"AlarmName":"root","NewStateValue":"ALARM","Region":"US East (N. Virginia)"}"#
+            let history = AlarmHistoryItem(
+                alarmName: "root", timestamp: f.clock.now, type: .stateUpdate, summary: "s", data: "{}")
+            _ = try await f.store.putAlarm(
+                name: "root", definition: "{}", namespace: "N", metricName: "M", actionsEnabled: true,
+                now: f.clock.now, history: history)
+            try await f.store.commit(
+                [
+                    AlarmTransition(
+                        alarmName: "root", from: .insufficientData, state: .alarm, reason: "r", reasonData: nil,
+                        at: f.clock.now, history: history, notifications: [(f.topic, payload)])
+                ], suppression: [],
+                actionHistory: { name, action, _, at, _ in
+                    AlarmHistoryItem(alarmName: name, timestamp: at, type: .action, summary: action, data: "{}")
+                })
+            for _ in 0..<3 { try await f.engine.pass() }
+            let confirmed = receiver.requests.filter { $0.path == "/confirmed" }
+            let pending = receiver.requests.filter { $0.path == "/pending" }
+            #expect(confirmed.count == 1)
+            #expect(confirmed.first?.json["Subject"] as? String == #"ALARM: "root" in US East (N. Virginia)"#)
+            #expect(confirmed.first?.json["Message"] as? String == payload)
+            #expect(pending.map { $0.headers["x-amz-sns-message-type"] } == ["SubscriptionConfirmation"])
+            #expect(try await f.store.outbox(status: nil).map(\.status) == [.published])
+        }
+        await f.engine.client.shutdown()
+    }
+}
