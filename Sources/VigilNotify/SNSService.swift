@@ -30,10 +30,12 @@ public struct SNSService: Sendable {
         "ArchivePolicy", "DataProtectionPolicy",
     ]
     /// Subscription attributes a caller may set; `VigilConfirmed` ("true") makes a subscription that
-    /// needs no confirmation (for receivers that cannot confirm; an operator's choice).
+    /// needs no confirmation (for receivers that cannot confirm; an operator's choice), and
+    /// `VigilSigningSecret` is the shared secret (or two, comma-separated, during a rotation) of the
+    /// `x-vigil-signature` header.
     static let subscriptionAttributes: Set<String> = [
         "DeliveryPolicy", "RawMessageDelivery", "FilterPolicy", "FilterPolicyScope", "RedrivePolicy",
-        "SubscriptionRoleArn", "VigilConfirmed",
+        "SubscriptionRoleArn", "VigilConfirmed", "VigilSigningSecret",
     ]
 
     public init(
@@ -277,6 +279,13 @@ public struct SNSService: Sendable {
                 } catch {
                     throw SNSError.invalid("Invalid parameter: FilterPolicy: \(error.description)")
                 }
+            case "VigilSigningSecret":
+                let secrets = value.split(separator: ",", omittingEmptySubsequences: false)
+                guard (1...2).contains(secrets.count), secrets.allSatisfy({ $0.utf8.count >= 16 }) else {
+                    throw SNSError.invalid(
+                        "Invalid parameter: Attributes Reason: VigilSigningSecret: one secret, or two separated by a comma, of at least 16 characters each"
+                    )
+                }
             case "FilterPolicyScope":
                 guard value == "MessageAttributes" || value == "MessageBody" else {
                     throw SNSError.invalid("Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value")
@@ -335,6 +344,8 @@ public struct SNSService: Sendable {
         let s = try await existingSubscription(input.subscriptionArn)
         let topicPolicy = try await store.topic(arn: s.topicARN)?.attributes["DeliveryPolicy"]
         var a = s.attributes
+        // A secret is written, never read back.
+        if a["VigilSigningSecret"] != nil { a["VigilSigningSecret"] = "****" }
         a["SubscriptionArn"] = s.arn
         a["TopicArn"] = s.topicARN
         a["Owner"] = s.owner

@@ -12,7 +12,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples", "webhook-receiver"))
-from receiver import verify_signature  # noqa: E402
+from receiver import verify_hmac, verify_signature  # noqa: E402
 from vigil_clients import client, expect, wait_for  # noqa: E402
 
 endpoint = sys.argv[1]
@@ -170,6 +170,19 @@ sns.publish(TopicArn=arn, Message="refused")
 wait("/b", 4)
 time.sleep(2.5)
 expect(len([r for r in received if r[0] == "/b"]) == 4, "a 400 was retried")
+
+# A shared secret: x-vigil-signature verifies with either secret during a rotation, and is never read back.
+c = sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=hook + "/c", ReturnSubscriptionArn=True,
+                  Attributes={"VigilConfirmed": "true", "VigilSigningSecret": "old-secret-0123456,new-secret-6543210"}
+                  )["SubscriptionArn"]
+expect(sns.get_subscription_attributes(SubscriptionArn=c)["Attributes"]["VigilSigningSecret"] == "****", "hidden")
+sns.publish(TopicArn=arn, Message="hmac")
+_, headers, body = wait("/c", 1)[0]
+expect(verify_hmac(body, headers.get("x-vigil-signature"), ["new-secret-6543210"]), f"{headers}")
+expect(verify_hmac(body, headers.get("x-vigil-signature"), ["old-secret-0123456"]), f"{headers}")
+expect(not verify_hmac(body, headers.get("x-vigil-signature"), ["wrong-secret-000000"]), "a wrong secret verifies")
+expect(not verify_hmac(body + b" ", headers.get("x-vigil-signature"), ["new-secret-6543210"]), "a changed body verifies")
+sns.unsubscribe(SubscriptionArn=c)
 
 # Unsubscribe and delete.
 sns.unsubscribe(SubscriptionArn=b)

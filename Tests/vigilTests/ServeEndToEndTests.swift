@@ -190,6 +190,39 @@ struct ServeEndToEndTests {
         #expect(sums.map(\.1.sum).reduce(0, +) == Double(errors))
     }
 
+    @Test(
+        "SIGKILL during a burst of 10,000 deliveries to a slow receiver, then a restart: every message reaches every subscriber"
+    )
+    func crashDuringDelivery() async throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let progressPath = server.directory + "-progress.txt"
+        defer { try? FileManager.default.removeItem(atPath: progressPath) }
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: python)
+        receiver.arguments = [Self.root + "/Tests/Clients/notify_crash_e2e.py", server.endpoint, progressPath]
+        let output = Pipe()
+        receiver.standardOutput = output
+        receiver.standardError = output
+        try receiver.run()
+        func received() -> Int {
+            Int((try? String(contentsOfFile: progressPath, encoding: .utf8)) ?? "") ?? 0
+        }
+        // Once part of the burst has arrived, kill the server without warning, and start it again.
+        for _ in 0..<1200 where received() < 2_000 && receiver.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let atKill = received()
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+        try server.restart()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        receiver.waitUntilExit()
+        #expect(atKill >= 2_000 && atKill < 10_000, "the kill came part-way through the burst (\(atKill) received)")
+        #expect(receiver.terminationStatus == 0 && text.contains("ok\n"), "\(text)")
+    }
+
     static let credentials = """
         [admin]
         aws_access_key_id = AKIAVIGILADMIN000001

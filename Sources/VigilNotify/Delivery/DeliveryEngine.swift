@@ -30,6 +30,7 @@ public final class DeliveryEngine: Service, Sendable {
     let holder = LeaseHolder.current(tag: "notifications")
     let inFlight = Mutex<Set<String>>([])
     let noRelayLogged = Mutex(false)
+    let doorbell = Doorbell()
     /// At most this many deliveries in flight at once.
     public let concurrency: Int
     /// How long a receiver has to answer (SNS gives 15 s), connecting included.
@@ -77,7 +78,7 @@ public final class DeliveryEngine: Service, Sendable {
                     if holding {
                         started = (try? await self.dispatch(into: &group)) ?? 0
                     }
-                    if started == 0 { try? await Task.sleep(for: .milliseconds(50)) }
+                    if started == 0 { await doorbell.wait(timeout: .milliseconds(50)) }
                 }
                 await group.waitForAll()
             }
@@ -107,6 +108,7 @@ public final class DeliveryEngine: Service, Sendable {
             group.addTask {
                 await self.attempt(d)
                 _ = self.inFlight.withLock { $0.remove(d.delivery.subscriptionARN) }
+                self.doorbell.ring()
             }
         }
         return due.count
@@ -212,6 +214,10 @@ public final class DeliveryEngine: Service, Sendable {
         if d.delivery.kind == .notification { headers.append(("x-amz-sns-subscription-arn", subscription.arn)) }
         if raw { headers.append(("x-amz-sns-rawdelivery", "true")) }
         headers.append(("Content-Type", "text/plain; charset=UTF-8"))
+        if let secrets = subscription.attributes["VigilSigningSecret"] {
+            headers.append(
+                ("x-vigil-signature", SharedSecretSignature.header(body: Array(body.utf8), secrets: secrets)))
+        }
         var request = WebhookRequest(url: subscription.endpoint, headers: headers, body: Array(body.utf8))
         request.connectTimeout = timeout
         request.totalTimeout = timeout
