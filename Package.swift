@@ -141,7 +141,7 @@ let package = Package(
         // Fuzz target bodies (scripts/fuzz.sh drives them with libFuzzer; FuzzReplayTests replays their corpus).
         .target(
             name: "VigilFuzz",
-            dependencies: ["VigilPatterns", "VigilAPI", "VigilAlarms", "VigilService", "VigilWire"],
+            dependencies: ["VigilPatterns", "VigilAPI", "VigilAlarms", "VigilService", "VigilWire", "VigilNotify"],
             swiftSettings: swiftSettings
         ),
         // Helpers the test targets share (not a product).
@@ -215,7 +215,7 @@ let package = Package(
         ),
         .testTarget(
             name: "vigilTests",
-            dependencies: ["vigil", "VigilStore", "VigilMetrics", "VigilService", "VigilAPI"],
+            dependencies: ["vigil", "VigilStore", "VigilMetrics", "VigilService", "VigilAPI", "VigilTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -26,6 +26,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case sigv4
     /// A PutLogEvents body, read by the hot path and by the API decoder.
     case putLogEvents = "putlogevents"
+    /// An SNS DeliveryPolicy, and a FilterPolicy judged on a message.
+    case snsPolicy = "sns-policy"
 
     /// Runs the target on one input.
     public func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -42,6 +44,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .query: QueryFuzz.run(bytes)
         case .sigv4: SigV4Fuzz.run(bytes)
         case .putLogEvents: PutLogEventsFuzz.run(bytes)
+        case .snsPolicy: SNSPolicyFuzz.run(bytes)
         }
     }
 

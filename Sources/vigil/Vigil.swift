@@ -8,7 +8,9 @@ struct Vigil: AsyncParsableCommand {
         abstract: "A self-hosted twin of CloudWatch Logs metric filters, alarms and notifications.",
         subcommands: [
             TestPatternCommand.self, MatchCommand.self, IngestCommand.self, LogsCommand.self, MetricsCommand.self,
-            AlarmsCommand.self, BacktestCommand.self, MaintainCommand.self, ServeCommand.self, BenchCommand.self,
+            AlarmsCommand.self, BacktestCommand.self, MaintainCommand.self, ServeCommand.self,
+            NotificationsCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilMetrics
 import VigilStore
+import VigilTestSupport
 
 /// `vigil serve` driven by the real clients: boto3 and the aws CLI (pinned, installed by
 /// scripts/python-clients.sh, which the test command runs) against the binary on a loopback port.
@@ -9,11 +10,8 @@ struct ServeEndToEndTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    /// The python with boto3 and awscli: `VIGIL_PYTHON`, else the build folder's virtual environment.
-    static var python: String? {
-        let candidates = [ProcessInfo.processInfo.environment["VIGIL_PYTHON"], root + "/.build/py/bin/python"]
-        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    /// The python with boto3 and awscli (``TestPython/path``).
+    static var python: String? { TestPython.path }
 
     /// A running server on a free loopback port over a new data directory.
     final class Server {

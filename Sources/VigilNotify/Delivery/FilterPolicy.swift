@@ -70,14 +70,14 @@ public struct FilterPolicy: Sendable, Equatable {
     /// Whether a message body (JSON) passes the policy; a body that is not JSON passes none.
     public func matches(body: String) -> Bool {
         guard let value = try? JSONValue(parsing: Array(body.utf8)) else { return false }
-        return Self.matches(root, value)
+        return Self.matches(policy: root, body: value)
     }
 
-    static func matches(_ policy: JSONValue, _ body: JSONValue?) -> Bool {
+    static func matches(policy: JSONValue, body: JSONValue?) -> Bool {
         guard case .object(let o) = policy else { return false }
         return o.members.allSatisfy { m in
             let field = body?[m.key]
-            if case .object = m.value { return matches(m.value, field) }
+            if case .object = m.value { return matches(policy: m.value, body: field) }
             let values: [JSONValue] =
                 switch field {
                 case .array(let items)?: items
