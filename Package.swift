@@ -86,8 +86,10 @@ let package = Package(
         .target(
             name: "VigilBench",
             dependencies: [
-                "VigilPatterns", "VigilMetrics", "VigilStore", "VigilService", "VigilAPI", "VigilWire",
+                "VigilPatterns", "VigilMetrics", "VigilStore", "VigilService", "VigilAPI", "VigilWire", "VigilNotify",
+                "VigilAlarms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -245,9 +245,10 @@ extension SQLiteLogStore {
         }
     }
 
+    /// A delivery's columns, of the table named `d`.
     static let deliveryColumns = """
-        id, subscription_arn, kind, message_id, topic_arn, subject, message, attributes, timestamp, token, status,
-        attempts, next_attempt, last_status, last_error, latency_ms, finished
+        d.id, d.subscription_arn, d.kind, d.message_id, d.topic_arn, d.subject, d.message, d.attributes, d.timestamp,
+        d.token, d.status, d.attempts, d.next_attempt, d.last_status, d.last_error, d.latency_ms, d.finished
         """
 
     static func delivery(_ s: SQLiteStatement) throws -> DeliveryRecord {
@@ -264,12 +265,14 @@ extension SQLiteLogStore {
 
     public func dueDeliveries(now: Int64, limit: Int, busy: Set<String>) async throws -> [DeliveryRecord] {
         try await database.read { db in
-            // The oldest pending delivery of each subscription, if it is due.
+            // The oldest pending delivery of each subscription, if it is due: one probe of the pending
+            // index per subscription, however many deliveries wait.
             let s = try db.statement(
                 """
-                SELECT \(Self.deliveryColumns) FROM sns_deliveries d
-                WHERE d.id IN (SELECT min(id) FROM sns_deliveries WHERE status = 'pending' GROUP BY subscription_arn)
-                  AND d.next_attempt <= ?1
+                SELECT \(Self.deliveryColumns) FROM sns_subscriptions s
+                JOIN sns_deliveries d ON d.id = (
+                    SELECT id FROM sns_deliveries WHERE subscription_arn = s.arn AND status = 'pending' ORDER BY id LIMIT 1)
+                WHERE d.next_attempt <= ?1
                 ORDER BY d.next_attempt, d.id LIMIT ?2
                 """
             ).bind(.integer(now), .integer(Int64(limit + busy.count)))
@@ -318,7 +321,7 @@ extension SQLiteLogStore {
     public func deliveries(status: DeliveryRecord.Status?, limit: Int) async throws -> [DeliveryRecord] {
         try await database.read { db in
             let s = try db.statement(
-                "SELECT \(Self.deliveryColumns) FROM sns_deliveries WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2"
+                "SELECT \(Self.deliveryColumns) FROM sns_deliveries d WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2"
             ).bind(status.map { .text($0.rawValue) } ?? .null, .integer(Int64(limit)))
             var out: [DeliveryRecord] = []
             while try s.step() { out.append(try Self.delivery(s)) }

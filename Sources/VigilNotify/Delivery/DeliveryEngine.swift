@@ -31,6 +31,8 @@ public final class DeliveryEngine: Service, Sendable {
     let inFlight = Mutex<Set<String>>([])
     let noRelayLogged = Mutex(false)
     let doorbell = Doorbell()
+    /// Signatures by version and MessageId (``notification(_:subscriptionARN:version:)``).
+    let signatures = Mutex<[String: String]>([:])
     /// At most this many deliveries in flight at once.
     public let concurrency: Int
     /// How long a receiver has to answer (SNS gives 15 s), connecting included.
@@ -76,7 +78,13 @@ public final class DeliveryEngine: Service, Sendable {
                     }
                     var started = 0
                     if holding {
-                        started = (try? await self.dispatch(into: &group)) ?? 0
+                        do {
+                            started = try await self.dispatch(into: &group)
+                        } catch {
+                            // The store failed (disk full, a lock held too long): say so, and try again.
+                            logger.error("delivery pass failed", metadata: ["error": "\(error)"])
+                            try? await Task.sleep(for: .seconds(1))
+                        }
                     }
                     if started == 0 { await doorbell.wait(timeout: .milliseconds(50)) }
                 }
@@ -194,12 +202,7 @@ public final class DeliveryEngine: Service, Sendable {
             body =
                 raw
                 ? d.delivery.message
-                : try SNSEnvelope.notification(
-                    PublishedMessage(
-                        messageID: d.delivery.messageID, topicARN: d.delivery.topicARN, subject: d.delivery.subject,
-                        message: d.delivery.message, timestamp: d.delivery.timestamp),
-                    attributesJSON: d.delivery.attributes, subscriptionARN: subscription.arn, links: links, key: key,
-                    version: version)
+                : try notification(d, subscriptionARN: subscription.arn, version: version)
         case .subscriptionConfirmation, .unsubscribeConfirmation:
             body = try SNSEnvelope.confirmation(
                 d.delivery.kind == .subscriptionConfirmation ? .subscribe : .unsubscribe,
@@ -250,6 +253,31 @@ public final class DeliveryEngine: Service, Sendable {
             return .dead(status: nil, error: failure.description, at: at)
         }
     }
+
+    /// A Notification document, its signature made once per message and version and shared by all the
+    /// message's subscribers (it does not cover the subscription).
+    func notification(_ d: DeliveryRecord, subscriptionARN: String, version: SigningKey.Version) throws -> String {
+        let m = PublishedMessage(
+            messageID: d.delivery.messageID, topicARN: d.delivery.topicARN, subject: d.delivery.subject,
+            message: d.delivery.message, timestamp: d.delivery.timestamp)
+        let cacheKey = "\(version.rawValue)/\(m.messageID)"
+        let signature: String
+        if let cached = signatures.withLock({ $0[cacheKey] }) {
+            signature = cached
+        } else {
+            signature = try SNSEnvelope.signature(m, key: key, version: version)
+            signatures.withLock { cache in
+                if cache.count >= Self.cachedSignatures { cache.removeAll(keepingCapacity: true) }
+                cache[cacheKey] = signature
+            }
+        }
+        return SNSEnvelope.notification(
+            m, attributesJSON: d.delivery.attributes, subscriptionARN: subscriptionARN, links: links, version: version,
+            signature: signature)
+    }
+
+    /// Signatures kept for messages being delivered (cleared when full).
+    static let cachedSignatures = 10_000
 
     static func milliseconds(_ d: Duration) -> Int64 {
         d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000

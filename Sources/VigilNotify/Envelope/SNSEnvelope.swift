@@ -90,11 +90,27 @@ public enum SNSEnvelope {
         _ m: PublishedMessage, attributesJSON: String? = nil, subscriptionARN: String, links: Links, key: SigningKey,
         version: SigningKey.Version
     ) throws -> String {
-        let timestamp = UTCDateText.isoZulu(m.timestamp)
+        try notification(
+            m, attributesJSON: attributesJSON, subscriptionARN: subscriptionARN, links: links, version: version,
+            signature: signature(m, key: key, version: version))
+    }
+
+    /// A notification's signature: the same for every subscriber (the subscription is not signed).
+    public static func signature(_ m: PublishedMessage, key: SigningKey, version: SigningKey.Version) throws -> String {
         var signed: [(String, String)] = [("Message", m.message), ("MessageId", m.messageID)]
         if let subject = m.subject { signed.append(("Subject", subject)) }
-        signed += [("Timestamp", timestamp), ("TopicArn", m.topicARN), ("Type", "Notification")]
-        let signature = try key.sign(stringToSign(signed), version: version)
+        signed += [
+            ("Timestamp", UTCDateText.isoZulu(m.timestamp)), ("TopicArn", m.topicARN), ("Type", "Notification"),
+        ]
+        return try key.sign(stringToSign(signed), version: version)
+    }
+
+    /// A Notification document with its signature made already (``signature(_:key:version:)``).
+    public static func notification(
+        _ m: PublishedMessage, attributesJSON: String? = nil, subscriptionARN: String, links: Links,
+        version: SigningKey.Version, signature: String
+    ) -> String {
+        let timestamp = UTCDateText.isoZulu(m.timestamp)
         var members: [(String, JSONPart)] = [
             ("Type", .text("Notification")), ("MessageId", .text(m.messageID)), ("TopicArn", .text(m.topicARN)),
         ]
