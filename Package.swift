@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "VigilNotify",
             dependencies: [
-                "VigilService", "VigilStore", "VigilAPI", "VigilPatterns", "CCurl", "CCurlShim",
+                "VigilService", "VigilStore", "VigilAPI", "VigilPatterns", "VigilWire", "CCurl", "CCurlShim",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +93,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The AWS wire formats as pure code (bytes in, values out): CBOR, awsQuery forms and XML, SigV4.
+        // The AWS wire formats as pure code (bytes in, values out): CBOR, awsQuery forms and XML, SigV4,
+        // SNS's delivery and filter policy documents.
         // Apart from the HTTP stack, so the fuzz targets reach these parsers without building it.
         .target(
             name: "VigilWire",
@@ -143,7 +144,7 @@ let package = Package(
         // Fuzz target bodies (scripts/fuzz.sh drives them with libFuzzer; FuzzReplayTests replays their corpus).
         .target(
             name: "VigilFuzz",
-            dependencies: ["VigilPatterns", "VigilAPI", "VigilAlarms", "VigilService", "VigilWire", "VigilNotify"],
+            dependencies: ["VigilPatterns", "VigilAPI", "VigilAlarms", "VigilService", "VigilWire"],
             swiftSettings: swiftSettings
         ),
         // Helpers the test targets share (not a product).
@@ -207,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "VigilNotifyTests",
             dependencies: [
-                "VigilNotify", "VigilService", "VigilStore", "VigilAPI", "VigilAlarms", "VigilTestSupport",
+                "VigilNotify", "VigilService", "VigilStore", "VigilAPI", "VigilAlarms", "VigilWire", "VigilTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

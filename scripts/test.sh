@@ -16,4 +16,4 @@ VIGIL_PYTHON="$(scripts/python-clients.sh)"
 export VIGIL_PYTHON
 swift test --skip-build
 # Every parser under libFuzzer for a few seconds each (docs/fuzzing.md), so a regression shows at once.
-scripts/fuzz.sh --seconds 8
+scripts/fuzz.sh --seconds 6

@@ -1,4 +1,4 @@
-import VigilNotify
+import VigilWire
 
 /// SNS's two policy documents: a DeliveryPolicy, and a FilterPolicy (the first line) judged on a message
 /// body and on message attributes (the other lines).

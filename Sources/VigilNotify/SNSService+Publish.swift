@@ -2,6 +2,7 @@ import Foundation
 public import VigilAPI
 import VigilPatterns
 import VigilStore
+import VigilWire
 
 extension SNSService {
     public func publish(_ input: SNS.PublishInput) async throws -> SNS.PublishOutput {

@@ -2,6 +2,7 @@ public import Foundation
 public import VigilAPI
 public import VigilService
 public import VigilStore
+import VigilWire
 
 /// Amazon SNS's topic and subscription API over the store: what `vigil serve` answers on awsQuery
 /// (Version 2010-03-31) and `vigil sns` runs. Publishing queues one delivery per confirmed subscriber;

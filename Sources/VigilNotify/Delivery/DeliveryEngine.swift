@@ -7,6 +7,7 @@ import VigilMetrics
 import VigilPatterns
 import VigilService
 public import VigilStore
+import VigilWire
 
 /// Sends what the outbox holds: hands alarm notifications to their topics' subscribers, then POSTs each
 /// due delivery to its receiver over libcurl, in order per subscription (one in flight per

@@ -1,5 +1,6 @@
 import VigilMetrics
 import VigilPatterns
+public import VigilWire
 
 /// A message as it was published to a topic: what every subscriber's copy is made from.
 public struct PublishedMessage: Sendable, Equatable {
@@ -21,20 +22,6 @@ public struct PublishedMessage: Sendable, Equatable {
         self.message = message
         self.timestamp = timestamp
         self.attributes = attributes
-    }
-}
-
-/// A message attribute: its name, data type (`String`, `String.Array`, `Number`, `Binary`, or one of
-/// those with a custom suffix) and value (Base64 for Binary).
-public struct MessageAttribute: Sendable, Equatable {
-    public let name: String
-    public let dataType: String
-    public let value: String
-
-    public init(name: String, dataType: String, value: String) {
-        self.name = name
-        self.dataType = dataType
-        self.value = value
     }
 }
 

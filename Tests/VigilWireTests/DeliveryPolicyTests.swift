@@ -1,6 +1,6 @@
 import Testing
 
-@testable import VigilNotify
+@testable import VigilWire
 
 /// SNS's HTTP/S delivery policies: the default, the four phases, the limits.
 @Suite struct DeliveryPolicyTests {

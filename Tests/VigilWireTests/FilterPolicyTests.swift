@@ -1,6 +1,6 @@
 import Testing
 
-@testable import VigilNotify
+@testable import VigilWire
 
 /// Subscription filter policies, with the examples of SNS's "Filter policy constraints" and
 /// "attribute string value matching" pages.
