@@ -1,4 +1,4 @@
-public import VigilPatterns
+import VigilPatterns
 
 /// A subscription's filter policy: which messages it receives, judged on the message's attributes
 /// (FilterPolicyScope `MessageAttributes`, the default) or on its JSON body (`MessageBody`, where keys
