@@ -177,12 +177,11 @@ public struct SNSService: Sendable {
     }
 
     public func setTopicAttributes(_ input: SNS.SetTopicAttributesInput) async throws {
-        try validateTopicAttributes(
-            [input.attributeName: input.attributeValue ?? ""].filter { _ in
-                input.attributeValue != nil
-            })
         guard Self.topicAttributes.contains(input.attributeName) else {
             throw SNSError.invalid("Invalid parameter: AttributeName")
+        }
+        if let value = input.attributeValue, !value.isEmpty {
+            try validateTopicAttributes([input.attributeName: value])
         }
         try await mapped {
             try await store.setTopicAttribute(
