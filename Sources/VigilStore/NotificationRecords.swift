@@ -179,4 +179,51 @@ public protocol NotificationStore: Sendable {
     /// Dead deliveries back to pending, due at `now` with their attempts reset; how many. All of them,
     /// or those listed.
     func redrive(ids: [Int64]?, now: Int64) async throws -> Int
+    /// How many deliveries are in each status, and when the oldest pending one was published (ms).
+    func deliveryCounts() async throws -> (counts: [DeliveryRecord.Status: Int], oldestPending: Int64?)
+    /// Saves a destination's circuit state (replacing what was saved for it).
+    func saveDestination(_ health: DestinationHealth) async throws
+    /// Every saved destination state, by destination.
+    func destinations() async throws -> [DestinationHealth]
+}
+
+/// Where a destination's circuit breaker stands (the delivery engine's `CircuitBreakers`), saved when
+/// it opens or closes so that `vigil notifications status` can show it and a restart keeps it.
+public struct DestinationHealth: Sendable, Equatable {
+    /// A receiver's scheme, host and port (`https://hooks.example.com:443`).
+    public let destination: String
+    public var state: State
+    /// Failures running since its last answer.
+    public var failures: Int
+    /// How long the circuit stays open this time (ms); doubles after each failed trial.
+    public var cooldown: Int64
+    /// When an open circuit lets its trial delivery go (ms).
+    public var retryAt: Int64
+    public var lastError: String?
+    /// When the state last changed (ms).
+    public var changed: Int64
+    /// Whether the half-open trial is on its way (not saved: a restart starts no trial in flight).
+    public var trialInFlight = false
+
+    public enum State: String, Sendable, CaseIterable {
+        /// Deliveries go.
+        case closed
+        /// Deliveries are held until `retryAt`.
+        case open
+        /// One trial delivery goes; its outcome closes or reopens the circuit.
+        case halfOpen = "half-open"
+    }
+
+    public init(
+        destination: String, state: State, failures: Int, cooldown: Int64, retryAt: Int64, lastError: String?,
+        changed: Int64
+    ) {
+        self.destination = destination
+        self.state = state
+        self.failures = failures
+        self.cooldown = cooldown
+        self.retryAt = retryAt
+        self.lastError = lastError
+        self.changed = changed
+    }
 }

@@ -347,4 +347,50 @@ extension SQLiteLogStore {
             return db.changes
         }
     }
+
+    public func deliveryCounts() async throws -> (counts: [DeliveryRecord.Status: Int], oldestPending: Int64?) {
+        try await database.read { db in
+            let s = try db.statement("SELECT status, count(*), min(timestamp) FROM sns_deliveries GROUP BY status")
+            var counts: [DeliveryRecord.Status: Int] = [:]
+            var oldest: Int64?
+            while try s.step() {
+                let status = try Self.stored(DeliveryRecord.Status.self, s.text(0), "delivery status")
+                counts[status] = s.int(1)
+                if status == .pending { oldest = s.int64(2) }
+            }
+            return (counts, oldest)
+        }
+    }
+
+    public func saveDestination(_ h: DestinationHealth) async throws {
+        try await database.write { db in
+            try db.statement(
+                """
+                INSERT OR REPLACE INTO sns_destinations (destination, state, failures, cooldown_ms, retry_at, last_error, changed)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+            ).bind(
+                .text(h.destination), .text(h.state.rawValue), .integer(Int64(h.failures)), .integer(h.cooldown),
+                .integer(h.retryAt), h.lastError.map { .text($0) } ?? .null, .integer(h.changed)
+            ).run()
+        }
+    }
+
+    public func destinations() async throws -> [DestinationHealth] {
+        try await database.read { db in
+            let s = try db.statement(
+                "SELECT destination, state, failures, cooldown_ms, retry_at, last_error, changed FROM sns_destinations ORDER BY destination"
+            )
+            var out: [DestinationHealth] = []
+            while try s.step() {
+                out.append(
+                    DestinationHealth(
+                        destination: s.text(0),
+                        state: try Self.stored(DestinationHealth.State.self, s.text(1), "circuit state"),
+                        failures: s.int(2), cooldown: s.int64(3), retryAt: s.int64(4), lastError: s.optionalText(5),
+                        changed: s.int64(6)))
+            }
+            return out
+        }
+    }
 }

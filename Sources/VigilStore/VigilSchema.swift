@@ -285,5 +285,18 @@ enum VigilSchema {
                 CREATE INDEX IF NOT EXISTS sns_deliveries_dead ON sns_deliveries (id) WHERE status = 'dead';
                 CREATE INDEX IF NOT EXISTS notification_outbox_pending ON notification_outbox (id) WHERE status = 'pending';
                 """),
+        .init(
+            name: "SNS destination health (the delivery engine's circuit breakers)",
+            sql: """
+                CREATE TABLE IF NOT EXISTS sns_destinations (
+                    destination TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    failures INTEGER NOT NULL,
+                    cooldown_ms INTEGER NOT NULL,
+                    retry_at INTEGER NOT NULL,
+                    last_error TEXT,
+                    changed INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """),
     ])
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilMetrics
 import VigilService
 import VigilStore
 
@@ -9,7 +10,7 @@ struct NotificationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notifications",
         abstract: "Show recent webhook deliveries, list dead letters, and send dead letters again.",
-        subcommands: [Recent.self, DeadLetters.self, Redrive.self], defaultSubcommand: Recent.self)
+        subcommands: [Recent.self, Status.self, DeadLetters.self, Redrive.self], defaultSubcommand: Recent.self)
 
     /// One line per delivery, newest first.
     static func table(_ rows: [DeliveryRecord]) -> String {
@@ -42,6 +43,40 @@ struct NotificationsCommand: AsyncParsableCommand {
             let rows = try await store.openService().store.deliveries(
                 status: status.flatMap(DeliveryRecord.Status.init(rawValue:)), limit: limit)
             print(NotificationsCommand.table(rows))
+        }
+    }
+
+    /// Deliveries by status, then every destination whose circuit breaker has opened, with its state.
+    static func status(
+        counts: [DeliveryRecord.Status: Int], oldestPending: Int64?, destinations: [DestinationHealth]
+    ) -> String {
+        var lines = [
+            "DELIVERIES\t"
+                + DeliveryRecord.Status.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: "\t")
+                + (oldestPending.map { "\toldest pending published \(UTCDateText.isoZulu($0))" } ?? "")
+        ]
+        lines.append("DESTINATION\tCIRCUIT\tFAILURES\tRETRY_AT\tCHANGED\tLAST_ERROR")
+        for d in destinations {
+            let retry = d.state == .closed ? "-" : UTCDateText.isoZulu(d.retryAt)
+            lines.append(
+                "\(d.destination)\t\(d.state.rawValue)\t\(d.failures)\t\(retry)\t\(UTCDateText.isoZulu(d.changed))\t\(d.lastError ?? "-")"
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Deliveries by status, and the circuit breaker of each destination that has failed.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let s = try store.openService().store
+            let (counts, oldest) = try await s.deliveryCounts()
+            print(
+                NotificationsCommand.status(
+                    counts: counts, oldestPending: oldest, destinations: try await s.destinations()))
         }
     }
 

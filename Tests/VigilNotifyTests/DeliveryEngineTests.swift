@@ -195,3 +195,82 @@ import VigilStore
         await f.engine.client.shutdown()
     }
 }
+
+extension DeliveryEngineTests {
+    @Test("a destination failing five times running is held (no attempts counted) while the others are delivered")
+    func circuitBreaker() async throws {
+        let down = Mutex(true)
+        let flaky = TestReceiver { _, _ in .init(status: down.withLock { $0 } ? 503 : 200) }
+        let healthy = TestReceiver()
+        let f = try await fixture()
+        try await healthy.serve { good in
+            try await flaky.serve { bad in
+                for i in 1...5 { _ = try await f.subscribe(bad + "/\(i)") }
+                _ = try await f.subscribe(good + "/")
+                let m1 = try await f.publish("m1")
+                try await f.engine.pass()
+                #expect(flaky.requests.count == 5 && healthy.requests.count == 1)
+                let saved = try #require(try await f.store.destinations().first)
+                #expect(saved.destination == CircuitBreakers.destination(of: bad) && saved.state == .open)
+                #expect(saved.failures == 5 && saved.retryAt == f.clock.now + 30_000 && saved.lastError == "HTTP 503")
+
+                f.clock.advance(20_000)  // the retries are due, but the circuit holds them
+                _ = try await f.publish("m2")
+                try await f.engine.pass()
+                #expect(flaky.requests.count == 5 && healthy.requests.count == 2)
+                let pending = try await f.deliveries().filter { $0.status == .pending }
+                #expect(pending.count == 10, "m1 and m2 to each of the five")
+                #expect(
+                    pending.allSatisfy { $0.attempts == ($0.delivery.messageID == m1 ? 1 : 0) }, "held, not attempted")
+
+                f.clock.advance(10_000)  // one trial, still 503: open for twice as long
+                try await f.engine.pass()
+                #expect(flaky.requests.count == 6)
+                #expect(try await f.store.destinations().first?.cooldown == 60_000)
+
+                // Another process (a restart) reads the open circuit from the store.
+                let restarted = DeliveryEngine(
+                    store: f.store, sns: f.sns, client: f.engine.client, key: try Self.key.get(), links: f.engine.links,
+                    logger: Logger(label: "test"), now: { f.clock.now }, random: { 0 })
+                f.clock.advance(59_999)
+                try await restarted.pass()
+                #expect(flaky.requests.count == 6)
+
+                down.withLock { $0 = false }
+                f.clock.advance(1)
+                try await restarted.pass()
+                let closed = try await f.store.destinations().first
+                #expect(flaky.requests.count == 7 && closed?.state == .closed)
+                for _ in 0..<4 { try await restarted.pass() }
+                let all = try await f.deliveries()
+                #expect(all.count == 12 && all.allSatisfy { $0.status == .delivered }, "\(all.map(\.status))")
+            }
+        }
+        await f.engine.client.shutdown()
+    }
+
+    @Test("throttlePolicy.maxReceivesPerSecond spaces a subscription's deliveries (2 a second: 500 ms apart)")
+    func throttle() async throws {
+        let receiver = TestReceiver()
+        let f = try await fixture()
+        try await receiver.serve { base in
+            _ = try await f.subscribe(
+                base + "/", attributes: ["DeliveryPolicy": #"{"throttlePolicy":{"maxReceivesPerSecond":2}}"#])
+            for i in 1...3 { _ = try await f.publish("\(i)") }
+            try await f.engine.pass()
+            try await f.engine.pass()
+            #expect(receiver.requests.count == 1)
+            f.clock.advance(499)
+            try await f.engine.pass()
+            #expect(receiver.requests.count == 1)
+            f.clock.advance(1)
+            try await f.engine.pass()
+            try await f.engine.pass()
+            #expect(receiver.requests.count == 2)
+            f.clock.advance(500)
+            try await f.engine.pass()
+            #expect(receiver.requests.map(\.json).compactMap { $0["Message"] as? String } == ["1", "2", "3"])
+        }
+        await f.engine.client.shutdown()
+    }
+}

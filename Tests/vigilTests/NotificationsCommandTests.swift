@@ -4,7 +4,9 @@ import VigilStore
 
 /// `vigil notifications`: the deliveries a data directory holds, its dead letters, and redrive.
 struct NotificationsCommandTests {
-    @Test("a dead letter is listed with its last error, and redrive queues it again")
+    @Test(
+        "a dead letter is listed with its last error and counted by status with the open circuits, and redrive queues it again"
+    )
     func deadLettersAndRedrive() async throws {
         let dir = NSTemporaryDirectory() + "vigil-notifications-cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -27,8 +29,20 @@ struct NotificationsCommandTests {
                 ], now: 0)
             let id = try #require(try await store.deliveries(status: nil, limit: 1).first?.id)
             try await store.record(deliveryID: id, .dead(status: 403, error: "HTTP 403: not retried", at: 1))
+            try await store.saveDestination(
+                DestinationHealth(
+                    destination: "http://127.0.0.1:9", state: .open, failures: 5, cooldown: 30_000,
+                    retryAt: 1_800_000_030_000, lastError: "cannot connect: refused", changed: 1_800_000_000_000))
         }
         let cli = CLITests()
+        let status = try await cli.output(["notifications", "status"], dataDirectory: dir)
+        #expect(
+            status == """
+                DELIVERIES\tpending 0\tdelivered 0\tdead 1
+                DESTINATION\tCIRCUIT\tFAILURES\tRETRY_AT\tCHANGED\tLAST_ERROR
+                http://127.0.0.1:9\topen\t5\t2027-01-15T08:00:30.000Z\t2027-01-15T08:00:00.000Z\tcannot connect: refused
+
+                """)
         let dead = try await cli.output(["notifications", "dead-letters"], dataDirectory: dir)
         #expect(dead.contains("\tdead\t1\t-\tNotification\tm-1\t\(subscription)\tHTTP 403: not retried"), "\(dead)")
         #expect(

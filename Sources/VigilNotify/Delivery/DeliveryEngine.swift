@@ -32,6 +32,13 @@ public final class DeliveryEngine: Service, Sendable {
     let inFlight = Mutex<Set<String>>([])
     let noRelayLogged = Mutex(false)
     let doorbell = Doorbell()
+    /// Circuit breakers by destination (restored from the store when the lease is first held).
+    let breakers: Mutex<CircuitBreakers>
+    let breakersRestored = Mutex(false)
+    /// The destination of each subscription seen, to hold those of an open circuit.
+    let destinationOf = Mutex<[String: String]>([:])
+    /// Subscriptions whose `throttlePolicy.maxReceivesPerSecond` lets their next delivery go only then (ms).
+    let throttledUntil = Mutex<[String: Int64]>([:])
     /// Signatures by version and MessageId (``notification(_:subscriptionARN:version:)``).
     let signatures = Mutex<[String: String]>([:])
     /// At most this many deliveries in flight at once.
@@ -44,7 +51,7 @@ public final class DeliveryEngine: Service, Sendable {
 
     public init(
         store: any StoreBackend, sns: SNSService, client: CurlWebhookClient, key: SigningKey, links: SNSEnvelope.Links,
-        logger: Logger, concurrency: Int = 256, timeout: Duration = .seconds(15),
+        logger: Logger, concurrency: Int = 256, timeout: Duration = .seconds(15), breakers: CircuitBreakers = .init(),
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -56,6 +63,7 @@ public final class DeliveryEngine: Service, Sendable {
         self.logger = logger
         self.concurrency = concurrency
         self.timeout = timeout
+        self.breakers = Mutex(breakers)
         self.now = now
         self.random = random
     }
@@ -107,11 +115,13 @@ public final class DeliveryEngine: Service, Sendable {
     /// One pass: fans out pending alarm messages and starts the due deliveries as tasks of `group`;
     /// how many it started.
     func dispatch(into group: inout TaskGroup<Void>) async throws -> Int {
+        try await restoreBreakers()
         try await sns.fanOutAlarmNotifications()
-        let busy = inFlight.withLock { $0 }
-        let room = concurrency - busy.count
+        let flying = inFlight.withLock { $0 }
+        let room = concurrency - flying.count
         guard room > 0 else { return 0 }
-        let due = try await store.dueDeliveries(now: now(), limit: room, busy: busy)
+        let t = now()
+        let due = try await store.dueDeliveries(now: t, limit: room, busy: flying.union(held(at: t)))
         for d in due {
             inFlight.withLock { _ = $0.insert(d.delivery.subscriptionARN) }
             group.addTask {
@@ -125,12 +135,68 @@ public final class DeliveryEngine: Service, Sendable {
 
     /// Runs every due delivery once and waits for them (the tests' step; `run` overlaps passes).
     public func pass() async throws {
+        try await restoreBreakers()
         try await withThrowingTaskGroup(of: Void.self) { group in
             try await sns.fanOutAlarmNotifications()
-            for d in try await store.dueDeliveries(now: now(), limit: concurrency, busy: []) {
+            let t = now()
+            for d in try await store.dueDeliveries(now: t, limit: concurrency, busy: held(at: t)) {
                 group.addTask { await self.attempt(d) }
             }
             try await group.waitForAll()
+        }
+    }
+
+    /// Subscriptions whose deliveries wait at `t`: throttled, or to a destination whose circuit holds them.
+    func held(at t: Int64) -> Set<String> {
+        var out = throttledUntil.withLock { until in
+            until = until.filter { $0.value > t }
+            return Set(until.keys)
+        }
+        let destinations = breakers.withLock { $0.held(at: t) }
+        if !destinations.isEmpty {
+            for (subscription, destination) in destinationOf.withLock({ $0 }) where destinations.contains(destination) {
+                out.insert(subscription)
+            }
+        }
+        return out
+    }
+
+    /// Reads the circuit states a previous run saved, once.
+    func restoreBreakers() async throws {
+        guard !breakersRestored.withLock({ $0 }) else { return }
+        let saved = try await store.destinations()
+        breakers.withLock { b in
+            var restored = CircuitBreakers(restoring: saved)
+            restored.failureThreshold = b.failureThreshold
+            restored.cooldown = b.cooldown
+            restored.maximumCooldown = b.maximumCooldown
+            b = restored
+        }
+        breakersRestored.withLock { $0 = true }
+        for h in saved where h.state != .closed {
+            Gauge(label: "vigil_notifications_circuit_open", dimensions: [("destination", h.destination)]).record(1)
+        }
+    }
+
+    /// Tells the destination's breaker how the attempt went: logs, saves and reports an open or a close.
+    func observe(_ destination: String, failure: String?) async {
+        guard let change = breakers.withLock({ $0.record(destination, failure: failure, at: now()) }) else { return }
+        if change.state == .open {
+            logger.warning(
+                "circuit opened: deliveries to the destination are held",
+                metadata: [
+                    "destination": "\(destination)", "failures": "\(change.failures)",
+                    "retry_at": "\(UTCDateText.seconds(change.retryAt))", "error": "\(change.lastError ?? "-")",
+                ])
+        } else {
+            logger.info("circuit closed: the destination answers again", metadata: ["destination": "\(destination)"])
+        }
+        Gauge(label: "vigil_notifications_circuit_open", dimensions: [("destination", destination)])
+            .record(change.state == .open ? 1 : 0)
+        do {
+            try await store.saveDestination(change)
+        } catch {
+            logger.error("circuit state not saved", metadata: ["destination": "\(destination)", "error": "\(error)"])
         }
     }
 
@@ -138,7 +204,8 @@ public final class DeliveryEngine: Service, Sendable {
     func attempt(_ d: DeliveryRecord) async {
         let outcome: DeliveryOutcome
         do {
-            outcome = try await send(d)
+            guard let sent = try await send(d) else { return }  // held by its destination's circuit
+            outcome = sent
         } catch {
             logger.error("delivery failed to run", metadata: ["id": "\(d.id)", "error": "\(error)"])
             return
@@ -173,8 +240,9 @@ public final class DeliveryEngine: Service, Sendable {
         Counter(label: "vigil_notifications_deliveries_total", dimensions: [("outcome", result)]).increment()
     }
 
-    /// The POST and what it means for the delivery.
-    func send(_ d: DeliveryRecord) async throws -> DeliveryOutcome {
+    /// The POST and what it means for the delivery; nil when the destination's circuit holds it (nothing
+    /// sent, nothing to record).
+    func send(_ d: DeliveryRecord) async throws -> DeliveryOutcome? {
         guard let subscription = try await store.subscription(arn: d.delivery.subscriptionARN) else {
             return .dead(status: nil, error: "the subscription no longer exists", at: now())
         }
@@ -196,6 +264,8 @@ public final class DeliveryEngine: Service, Sendable {
         let version = SigningKey.Version(rawValue: topic?.attributes["SignatureVersion"] ?? "1") ?? .v1
         let policyText = subscription.attributes["DeliveryPolicy"] ?? topic?.attributes["DeliveryPolicy"]
         let policy = policyText.flatMap { try? DeliveryPolicy(json: $0) } ?? .standard
+        let destination = CircuitBreakers.destination(of: subscription.endpoint)
+        destinationOf.withLock { $0[subscription.arn] = destination }
         let raw = subscription.attributes["RawMessageDelivery"] == "true" && d.delivery.kind == .notification
         let body: String
         switch d.delivery.kind {
@@ -222,10 +292,20 @@ public final class DeliveryEngine: Service, Sendable {
             headers.append(
                 ("x-vigil-signature", SharedSecretSignature.header(body: Array(body.utf8), secrets: secrets)))
         }
+        guard breakers.withLock({ $0.admits(destination, at: now()) }) else { return nil }
+        if let rate = policy.maxReceivesPerSecond, rate > 0 {
+            let gap = (1000 + Int64(rate) - 1) / Int64(rate)
+            throttledUntil.withLock { $0[subscription.arn] = now() + gap }
+        }
         var request = WebhookRequest(url: subscription.endpoint, headers: headers, body: Array(body.utf8))
         request.connectTimeout = timeout
         request.totalTimeout = timeout
         let result = await client.send(request)
+        switch result {
+        case .success(let r): await observe(destination, failure: r.status >= 500 ? "HTTP \(r.status)" : nil)
+        case .failure(let failure) where failure.isRetryable: await observe(destination, failure: failure.description)
+        case .failure: breakers.withLock { $0.release(destination) }
+        }
         let at = now()
         let retry = d.attempts + 1
         switch result {
