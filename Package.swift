@@ -74,7 +74,8 @@ let package = Package(
         .target(
             name: "VigilNotify",
             dependencies: [
-                "VigilService", "VigilStore", "VigilAPI", "VigilPatterns", "VigilWire", "CCurl", "CCurlShim",
+                "VigilService", "VigilStore", "VigilAPI", "VigilPatterns", "VigilMetrics", "VigilWire", "CCurl",
+                "CCurlShim",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

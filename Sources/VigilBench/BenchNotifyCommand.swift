@@ -88,7 +88,7 @@ public struct BenchNotifyCommand: AsyncParsableCommand {
 
     /// POSTs straight through the client, `inFlight` at a time: the transport's ceiling.
     static func rawRate(receiver: BenchReceiver, body: [UInt8], count: Int, inFlight: Int) async throws -> Double {
-        let client = CurlWebhookClient()
+        let client = CurlClient()
         let url = "http://127.0.0.1:\(receiver.port)/raw"
         let started = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
@@ -149,7 +149,7 @@ public struct BenchNotifyCommand: AsyncParsableCommand {
         }
         let expected = receiver.count + messages * subscriptions
         let engine = DeliveryEngine(
-            store: store, sns: sns, client: CurlWebhookClient(), key: key, links: links,
+            store: store, sns: sns, client: CurlClient(), key: key, links: links,
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         let started = ContinuousClock.now
         let task = Task { try await engine.run() }
@@ -188,7 +188,7 @@ public struct BenchNotifyCommand: AsyncParsableCommand {
             name: "bench", definition: "{}", namespace: "N", metricName: "M", actionsEnabled: true, now: 0,
             history: history)
         let engine = DeliveryEngine(
-            store: store, sns: sns, client: CurlWebhookClient(), key: key, links: links,
+            store: store, sns: sns, client: CurlClient(), key: key, links: links,
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         let task = Task { try await engine.run() }
         var samples: [Duration] = []

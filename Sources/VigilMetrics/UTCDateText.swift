@@ -155,6 +155,21 @@ public enum UTCDateText {
         if let after { out.append(UInt8(ascii: after)) }
     }
 
+    /// `Wed, 02 Dec 2026 01:02:03 +0000`, an e-mail's `Date` (RFC 5322, section 3.3).
+    public static func rfc5322(_ ms: Int64) -> String {
+        let t = Parts(ms)
+        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var out = Array("\(weekdays[t.weekday]), ".utf8)
+        digits(t.day, 2, " ", &out)
+        out += Array("\(months[t.month - 1]) \(t.year) ".utf8)
+        digits(t.hour, 2, ":", &out)
+        digits(t.minute, 2, ":", &out)
+        digits(t.second, 2, " ", &out)
+        out += Array("+0000".utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// `Friday 04 August, 2023 12:54:46 UTC`, as composite alarms' StateReason writes when a child changed.
     public static func long(_ ms: Int64) -> String {
         let t = Parts(ms)

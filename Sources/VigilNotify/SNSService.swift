@@ -205,8 +205,8 @@ public struct SNSService: Sendable {
                 throw SNSError.invalid("Invalid parameter: Endpoint must match the specified protocol")
             }
         default:
-            let parts = endpoint.split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !endpoint.contains(" ") else {
+            // An address SMTP can carry (no spaces, brackets or line breaks), with a dot in its domain.
+            guard MailRequest.isSafeAddress(endpoint), endpoint.split(separator: "@").last?.contains(".") == true else {
                 throw SNSError.invalid("Invalid parameter: Email address")
             }
         }

@@ -67,6 +67,18 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("An address range (CIDR) webhooks may connect to even if it is denied.", valueName: "cidr"))
     var webhookAllow: [String] = []
 
+    @Option(
+        name: .customLong("smtp-url"),
+        help: ArgumentHelp(
+            "The SMTP relay e-mail subscriptions deliver through: smtp://[user:password@]host[:port] or smtps://….",
+            discussion: "STARTTLS is used when offered, and required with credentials unless the relay is on loopback.",
+            valueName: "url"))
+    var smtpURL: String?
+
+    @Option(
+        name: .customLong("smtp-from"), help: ArgumentHelp("The sender of e-mail notifications.", valueName: "address"))
+    var smtpFrom = "vigil@localhost"
+
     @Flag(
         name: .customLong("allow-anonymous"),
         help: "Serve unsigned requests on an address other machines can reach (refused without it or --credentials).")
@@ -94,6 +106,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw ValidationError("--public-url must start with http:// or https://, not '\(publicURL)'.")
+        }
+        if let smtpURL {
+            do {
+                _ = try MailRelay(url: smtpURL, from: smtpFrom)
+            } catch {
+                throw ValidationError(error.description + ".")
+            }
         }
         if credentialsFile != nil && allowAnonymous {
             throw ValidationError("--credentials and --allow-anonymous contradict each other: choose one.")
@@ -140,15 +159,17 @@ struct ServeCommand: AsyncParsableCommand {
         let policy = AddressPolicy(
             denied: AddressPolicy.defaultDenied + webhookDeny.compactMap(AddressRange.init),
             allowed: webhookAllow.compactMap(AddressRange.init))
+        let relay = try smtpURL.map { try MailRelay(url: $0, from: smtpFrom) }
         let delivery = DeliveryEngine(
-            store: logs.store, sns: sns, client: CurlWebhookClient(policy: policy), key: key,
+            store: logs.store, sns: sns, client: CurlClient(policy: policy), key: key,
             links: SNSEnvelope.Links(
                 signingCertURL: base + "/_vigil/sns/SimpleNotificationService.pem", endpoint: base),
-            logger: logger)
+            logger: logger, mailRelay: relay)
         logger.info(
             "listening",
             metadata: [
                 "address": "\(listen.description)", "data-dir": "\(store.resolvedDirectory)",
+                "smtp": "\(relay?.redacted ?? "none")",
                 "authentication":
                     "\(verifier.map { "SigV4, \($0.credentials.keys.count) keys" } ?? "none (anonymous)")",
             ])

@@ -51,7 +51,7 @@ import VigilStore
         let sns = SNSService(store: store, now: { clock.now })
         let topic = try #require(try await sns.createTopic(.init(name: "alerts")).topicArn)
         let engine = DeliveryEngine(
-            store: store, sns: sns, client: CurlWebhookClient(policy: policy), key: try Self.key.get(),
+            store: store, sns: sns, client: CurlClient(policy: policy), key: try Self.key.get(),
             links: .init(signingCertURL: "http://127.0.0.1:4566/cert.pem", endpoint: "http://127.0.0.1:4566"),
             logger: Logger(label: "test"), timeout: timeout, now: { clock.now }, random: { 0 })
         return Fixture(store: store, sns: sns, engine: engine, clock: clock, topic: topic)

@@ -30,6 +30,7 @@ public enum TestPython {
 
     /// The virtual environment is not there: run scripts/python-clients.sh.
     public struct Missing: Error, CustomStringConvertible {
+        public init() {}
         public var description: String { "the test python is missing: run scripts/python-clients.sh" }
     }
 }

@@ -22,7 +22,7 @@ import VigilWire
 public final class DeliveryEngine: Service, Sendable {
     let store: any StoreBackend
     let sns: SNSService
-    let client: CurlWebhookClient
+    let client: CurlClient
     let key: SigningKey
     let links: SNSEnvelope.Links
     let logger: Logger
@@ -31,6 +31,10 @@ public final class DeliveryEngine: Service, Sendable {
     let holder = LeaseHolder.current(tag: "notifications")
     let inFlight = Mutex<Set<String>>([])
     let noRelayLogged = Mutex(false)
+    /// Where `email` and `email-json` deliveries go; without one they wait (held, not attempted).
+    public let mailRelay: MailRelay?
+    /// E-mail subscriptions seen while no relay is configured: held for the process's life.
+    let waitingForRelay = Mutex<Set<String>>([])
     let doorbell = Doorbell()
     /// Circuit breakers by destination (restored from the store when the lease is first held).
     let breakers: Mutex<CircuitBreakers>
@@ -50,8 +54,9 @@ public final class DeliveryEngine: Service, Sendable {
     public static let leaseMilliseconds: Int64 = 30_000
 
     public init(
-        store: any StoreBackend, sns: SNSService, client: CurlWebhookClient, key: SigningKey, links: SNSEnvelope.Links,
-        logger: Logger, concurrency: Int = 256, timeout: Duration = .seconds(15), breakers: CircuitBreakers = .init(),
+        store: any StoreBackend, sns: SNSService, client: CurlClient, key: SigningKey, links: SNSEnvelope.Links,
+        logger: Logger, mailRelay: MailRelay? = nil, concurrency: Int = 256, timeout: Duration = .seconds(15),
+        breakers: CircuitBreakers = .init(),
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -61,6 +66,7 @@ public final class DeliveryEngine: Service, Sendable {
         self.key = key
         self.links = links
         self.logger = logger
+        self.mailRelay = mailRelay
         self.concurrency = concurrency
         self.timeout = timeout
         self.breakers = Mutex(breakers)
@@ -152,6 +158,7 @@ public final class DeliveryEngine: Service, Sendable {
             until = until.filter { $0.value > t }
             return Set(until.keys)
         }
+        out.formUnion(waitingForRelay.withLock { $0 })
         let destinations = breakers.withLock { $0.held(at: t) }
         if !destinations.isEmpty {
             for (subscription, destination) in destinationOf.withLock({ $0 }) where destinations.contains(destination) {
@@ -240,69 +247,66 @@ public final class DeliveryEngine: Service, Sendable {
         Counter(label: "vigil_notifications_deliveries_total", dimensions: [("outcome", result)]).increment()
     }
 
-    /// The POST and what it means for the delivery; nil when the destination's circuit holds it (nothing
-    /// sent, nothing to record).
+    /// The POST (or the e-mail) and what it means for the delivery; nil when it is held (its
+    /// destination's circuit is open, or it is an e-mail and no relay is configured): nothing sent,
+    /// nothing to record.
     func send(_ d: DeliveryRecord) async throws -> DeliveryOutcome? {
         guard let subscription = try await store.subscription(arn: d.delivery.subscriptionARN) else {
             return .dead(status: nil, error: "the subscription no longer exists", at: now())
         }
-        guard subscription.protocol == "http" || subscription.protocol == "https" else {
-            // E-mail goes through the SMTP relay, which is not configured: it waits.
+        let isMail = subscription.protocol == "email" || subscription.protocol == "email-json"
+        if isMail && mailRelay == nil {
+            waitingForRelay.withLock { _ = $0.insert(subscription.arn) }
             let logged = noRelayLogged.withLock { flag -> Bool in
                 defer { flag = true }
                 return flag
             }
             if !logged {
                 logger.warning(
-                    "e-mail deliveries wait: no SMTP relay is configured",
+                    "e-mail deliveries wait: no SMTP relay is configured (vigil serve --smtp-url)",
                     metadata: ["subscription": "\(subscription.arn)"])
             }
-            return .retry(
-                next: now() + 3_600_000, status: nil, error: "no SMTP relay is configured", latencyMilliseconds: nil)
+            return nil
         }
         let topic = try await store.topic(arn: d.delivery.topicARN)
         let version = SigningKey.Version(rawValue: topic?.attributes["SignatureVersion"] ?? "1") ?? .v1
         let policyText = subscription.attributes["DeliveryPolicy"] ?? topic?.attributes["DeliveryPolicy"]
         let policy = policyText.flatMap { try? DeliveryPolicy(json: $0) } ?? .standard
-        let destination = CircuitBreakers.destination(of: subscription.endpoint)
+        let destination = CircuitBreakers.destination(of: mailRelay.map(\.url) ?? subscription.endpoint)
         destinationOf.withLock { $0[subscription.arn] = destination }
-        let raw = subscription.attributes["RawMessageDelivery"] == "true" && d.delivery.kind == .notification
-        let body: String
+        let raw =
+            !isMail && subscription.attributes["RawMessageDelivery"] == "true" && d.delivery.kind == .notification
+        let document: String
         switch d.delivery.kind {
         case .notification:
-            body =
-                raw
+            document =
+                raw || subscription.protocol == "email"
                 ? d.delivery.message
                 : try notification(d, subscriptionARN: subscription.arn, version: version)
         case .subscriptionConfirmation, .unsubscribeConfirmation:
-            body = try SNSEnvelope.confirmation(
+            document = try SNSEnvelope.confirmation(
                 d.delivery.kind == .subscriptionConfirmation ? .subscribe : .unsubscribe,
                 messageID: d.delivery.messageID, topicARN: d.delivery.topicARN, subscriptionARN: subscription.arn,
                 token: d.delivery.token ?? "", timestamp: d.delivery.timestamp, links: links, key: key, version: version
             )
-        }
-        var headers: [(name: String, value: String)] = [
-            ("x-amz-sns-message-type", d.delivery.kind.rawValue), ("x-amz-sns-message-id", d.delivery.messageID),
-            ("x-amz-sns-topic-arn", d.delivery.topicARN),
-        ]
-        if d.delivery.kind == .notification { headers.append(("x-amz-sns-subscription-arn", subscription.arn)) }
-        if raw { headers.append(("x-amz-sns-rawdelivery", "true")) }
-        headers.append(("Content-Type", "text/plain; charset=UTF-8"))
-        if let secrets = subscription.attributes["VigilSigningSecret"] {
-            headers.append(
-                ("x-vigil-signature", SharedSecretSignature.header(body: Array(body.utf8), secrets: secrets)))
         }
         guard breakers.withLock({ $0.admits(destination, at: now()) }) else { return nil }
         if let rate = policy.maxReceivesPerSecond, rate > 0 {
             let gap = (1000 + Int64(rate) - 1) / Int64(rate)
             throttledUntil.withLock { $0[subscription.arn] = now() + gap }
         }
-        var request = WebhookRequest(url: subscription.endpoint, headers: headers, body: Array(body.utf8))
-        request.connectTimeout = timeout
-        request.totalTimeout = timeout
-        let result = await client.send(request)
+        let result: Result<WebhookResponse, TransferFailure>
+        if let relay = mailRelay, isMail {
+            let mail = SNSMail.message(
+                d.delivery, subscription: subscription, topicDisplayName: topic?.attributes["DisplayName"],
+                document: document, from: relay.from, links: links)
+            result = await client.send(relay.request(to: subscription.endpoint, message: mail.rendered()))
+        } else {
+            result = await client.send(webhook(d, subscription: subscription, body: document, raw: raw))
+        }
         switch result {
         case .success(let r): await observe(destination, failure: r.status >= 500 ? "HTTP \(r.status)" : nil)
+        case .failure(.rejected): await observe(destination, failure: nil)  // the relay answered
         case .failure(let failure) where failure.isRetryable: await observe(destination, failure: failure.description)
         case .failure: breakers.withLock { $0.release(destination) }
         }
@@ -333,6 +337,25 @@ public final class DeliveryEngine: Service, Sendable {
         case .failure(let failure):
             return .dead(status: nil, error: failure.description, at: at)
         }
+    }
+
+    /// The POST of a delivery's document with SNS's headers.
+    func webhook(_ d: DeliveryRecord, subscription: SubscriptionRecord, body: String, raw: Bool) -> WebhookRequest {
+        var headers: [(name: String, value: String)] = [
+            ("x-amz-sns-message-type", d.delivery.kind.rawValue), ("x-amz-sns-message-id", d.delivery.messageID),
+            ("x-amz-sns-topic-arn", d.delivery.topicARN),
+        ]
+        if d.delivery.kind == .notification { headers.append(("x-amz-sns-subscription-arn", subscription.arn)) }
+        if raw { headers.append(("x-amz-sns-rawdelivery", "true")) }
+        headers.append(("Content-Type", "text/plain; charset=UTF-8"))
+        if let secrets = subscription.attributes["VigilSigningSecret"] {
+            headers.append(
+                ("x-vigil-signature", SharedSecretSignature.header(body: Array(body.utf8), secrets: secrets)))
+        }
+        var request = WebhookRequest(url: subscription.endpoint, headers: headers, body: Array(body.utf8))
+        request.connectTimeout = timeout
+        request.totalTimeout = timeout
+        return request
     }
 
     /// A Notification document, its signature made once per message and version and shared by all the

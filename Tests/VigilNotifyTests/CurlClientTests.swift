@@ -6,14 +6,14 @@ import Testing
 
 /// The libcurl client against a receiver on loopback: what it sends, what it reports back, and what
 /// it refuses to do.
-@Suite struct CurlWebhookClientTests {
+@Suite struct CurlClientTests {
     func request(_ url: String, _ body: String = "{}", headers: [(String, String)] = []) -> WebhookRequest {
         WebhookRequest(url: url, headers: headers.map { (name: $0.0, value: $0.1) }, body: Array(body.utf8))
     }
 
     @Test func postsTheBodyAndHeadersAndReadsTheStatus() async throws {
         let receiver = TestReceiver { _, _ in .init(status: 201, headers: ["Retry-After": "7"], body: "thanks") }
-        let client = CurlWebhookClient(userAgent: "Vigil-Test/1")
+        let client = CurlClient(userAgent: "Vigil-Test/1")
         try await receiver.serve { base in
             let r = await client.send(
                 request(base + "/hook?x=1", "{\"a\":1}", headers: [("x-amz-sns-message-type", "Notification")]))
@@ -33,7 +33,7 @@ import Testing
 
     @Test func keepsOnlyTheStartOfALongAnswer() async throws {
         let receiver = TestReceiver { _, _ in .init(body: String(repeating: "x", count: 100_000)) }
-        let client = CurlWebhookClient()
+        let client = CurlClient()
         try await receiver.serve { base in
             var r = request(base + "/")
             r.maximumResponseBytes = 10
@@ -47,7 +47,7 @@ import Testing
         let receiver = TestReceiver { i, _ in
             i == 0 ? .init(status: 302, headers: ["Location": "/elsewhere"]) : .init()
         }
-        let client = CurlWebhookClient()
+        let client = CurlClient()
         try await receiver.serve { base in
             let status = try await client.send(request(base + "/")).get().status
             #expect(status == 302)
@@ -58,7 +58,7 @@ import Testing
 
     @Test func aSlowReceiverTimesOut() async throws {
         let receiver = TestReceiver { _, _ in .init(delay: .seconds(1)) }
-        let client = CurlWebhookClient()
+        let client = CurlClient()
         try await receiver.serve { base in
             var r = request(base + "/")
             r.totalTimeout = .milliseconds(300)
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func aClosedPortIsAConnectFailure() async throws {
-        let client = CurlWebhookClient()
+        let client = CurlClient()
         // Port 1 on loopback: nothing listens there.
         let r = await client.send(request("http://127.0.0.1:1/"))
         guard case .failure(.connect) = r else {
@@ -83,7 +83,7 @@ import Testing
         let receiver = TestReceiver()
         let policy = AddressPolicy(
             denied: AddressPolicy.defaultDenied + [try #require(AddressRange("127.0.0.0/8"))], allowed: [])
-        let client = CurlWebhookClient(policy: policy)
+        let client = CurlClient(policy: policy)
         try await receiver.serve { base in
             let r = await client.send(request(base + "/"))
             #expect(r == .failure(.denied(address: "127.0.0.1")))
@@ -98,7 +98,7 @@ import Testing
 
     @Test(arguments: ["ftp://127.0.0.1/", "file:///etc/passwd", "http://exa mple.com/", "http://\u{e9}.com/"])
     func fetchesOnlyHTTPURLs(_ url: String) async {
-        let client = CurlWebhookClient()
+        let client = CurlClient()
         let r = await client.send(request(url))
         guard case .failure(.invalidURL) = r else {
             Issue.record("expected an invalid URL failure for \(url), got \(r)")
@@ -109,7 +109,7 @@ import Testing
 
     @Test func aHeaderWithALineBreakIsNotSent() async throws {
         let receiver = TestReceiver()
-        let client = CurlWebhookClient()
+        let client = CurlClient()
         try await receiver.serve { base in
             _ = try await client.send(request(base + "/", headers: [("x-a", "1\r\nx-injected: 2"), ("x-b", "2")])).get()
         }
@@ -121,7 +121,7 @@ import Testing
 
     @Test func manyTransfersRunAtOnce() async throws {
         let receiver = TestReceiver { _, _ in .init(delay: .milliseconds(500)) }
-        let client = CurlWebhookClient()
+        let client = CurlClient()
         try await receiver.serve { base in
             let statuses = await withTaskGroup(of: Int.self) { group in
                 for i in 0..<40 {
@@ -133,13 +133,13 @@ import Testing
         }
         // Answers take 500 ms: requests overlapped, up to the 16 connections per host.
         let most = receiver.concurrency.withLock { $0.most }
-        #expect(most > 1 && most <= CurlWebhookClient.maximumConnectionsPerHost)
+        #expect(most > 1 && most <= CurlClient.maximumConnectionsPerHost)
         await client.shutdown()
         #expect(Set(receiver.requests.map(\.path)).count == 40)
     }
 
     @Test func afterShutdownNothingIsSent() async {
-        let client = CurlWebhookClient()
+        let client = CurlClient()
         await client.shutdown()
         #expect(
             await client.send(request("http://127.0.0.1:1/"))
@@ -147,7 +147,7 @@ import Testing
     }
 }
 
-extension Result where Failure == WebhookFailure {
+extension Result where Failure == TransferFailure {
     var failureRetryable: Bool? {
         if case .failure(let f) = self { return f.isRetryable }
         return nil

@@ -7,7 +7,7 @@ import Synchronization
     import Glibc
 #endif
 
-/// HTTP(S) POSTs over one libcurl multi handle, driven by a thread of its own (never the cooperative
+/// HTTP(S) POSTs, and e-mails to an SMTP relay, over one libcurl multi handle, driven by a thread of its own (never the cooperative
 /// pool): many transfers in flight, at most ``maximumConnectionsPerHost`` connections to one host
 /// (more wait inside libcurl), connect and total timeouts, TLS verification on, no redirects followed
 /// (a 3xx is an answer like any other), only http and https, response bodies kept up to a cap, and
@@ -17,11 +17,11 @@ import Synchronization
 /// only the client's thread reads and writes once it is submitted.
 ///
 /// ```swift
-/// let client = CurlWebhookClient()
+/// let client = CurlClient()
 /// let result = await client.send(WebhookRequest(url: "http://127.0.0.1:9000/hook", headers: [], body: Array("hi".utf8)))
 /// client.shutdown()
 /// ```
-public final class CurlWebhookClient: Sendable {
+public final class CurlClient: Sendable {
     public static let maximumConnectionsPerHost = 16
     public static let maximumConnections = 512
 
@@ -60,9 +60,19 @@ public final class CurlWebhookClient: Sendable {
     }
 
     /// Sends the request; the answer, or why there is none. After ``shutdown()``, fails at once.
-    public func send(_ request: WebhookRequest) async -> Result<WebhookResponse, WebhookFailure> {
+    public func send(_ request: WebhookRequest) async -> Result<WebhookResponse, TransferFailure> {
+        await run(.post(request))
+    }
+
+    /// Hands the e-mail to its relay; the relay's last reply code (250) as the answer's status, or why
+    /// it was not accepted. The relay's address is judged by the policy like a webhook's.
+    public func send(_ mail: MailRequest) async -> Result<WebhookResponse, TransferFailure> {
+        await run(.mail(mail))
+    }
+
+    func run(_ job: CurlTransfer.Job) async -> Result<WebhookResponse, TransferFailure> {
         await withCheckedContinuation { continuation in
-            let transfer = CurlTransfer(request: request, policy: policy, continuation: continuation)
+            let transfer = CurlTransfer(job: job, policy: policy, continuation: continuation)
             let accepted = state.withLock { s -> Bool in
                 guard !s.stopping else { return false }
                 s.queued.append(transfer)
@@ -139,7 +149,7 @@ enum CurlGlobal {
     static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 }
 
-/// The multi handle: a C pointer only the client's thread uses after it is made (``CurlWebhookClient``
+/// The multi handle: a C pointer only the client's thread uses after it is made (``CurlClient``
 /// calls `curl_multi_wakeup` from other threads, which libcurl allows).
 final class CurlMultiHandle: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer

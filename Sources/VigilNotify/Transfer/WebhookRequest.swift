@@ -29,7 +29,7 @@ public struct WebhookResponse: Sendable, Equatable {
 }
 
 /// Why a request got no HTTP answer.
-public enum WebhookFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public enum TransferFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Every address the name resolved to is on the deny list (link-local, cloud metadata, …).
     case denied(address: String)
     /// No connection: the name did not resolve, or the receiver refused or never answered the connect.
@@ -40,6 +40,8 @@ public enum WebhookFailure: Error, Sendable, Equatable, CustomStringConvertible 
     case tls(String)
     /// The URL is not one libcurl may fetch (only http and https are allowed).
     case invalidURL(String)
+    /// The SMTP relay refused the mail with this reply code (4xx: try again later; 5xx: for good).
+    case rejected(code: Int, String)
     /// Anything else libcurl reported.
     case transfer(String)
 
@@ -50,14 +52,17 @@ public enum WebhookFailure: Error, Sendable, Equatable, CustomStringConvertible 
         case .timeout: "the receiver did not answer in time"
         case .tls(let why): "TLS: \(why)"
         case .invalidURL(let why): "invalid URL: \(why)"
+        case .rejected(let code, let why): "the relay answered \(code): \(why)"
         case .transfer(let why): why
         }
     }
 
-    /// Whether SNS would try again: every failure but a URL it cannot fetch or a denied address.
+    /// Whether SNS would try again: every failure but a URL it cannot fetch, a denied address or a
+    /// relay's permanent (5xx) refusal.
     public var isRetryable: Bool {
         switch self {
         case .denied, .invalidURL: false
+        case .rejected(let code, _): code < 500
         case .connect, .timeout, .tls, .transfer: true
         }
     }

@@ -6,43 +6,81 @@ import Foundation
     import Glibc
 #endif
 
-/// One POST's easy handle and what its callbacks collect. Made on the caller's thread, then read and
-/// written only by ``CurlWebhookClient``'s thread, which is why it may cross to it unchecked.
+/// One transfer's easy handle and what its callbacks collect: a webhook POST, or an e-mail handed to
+/// an SMTP relay. Made on the caller's thread, then read and written only by ``CurlClient``'s thread,
+/// which is why it may cross to it unchecked.
 final class CurlTransfer: @unchecked Sendable {
-    let request: WebhookRequest
+    /// What the transfer does.
+    enum Job {
+        case post(WebhookRequest)
+        case mail(MailRequest)
+    }
+
+    let job: Job
     let policy: AddressPolicy
-    var continuation: CheckedContinuation<Result<WebhookResponse, WebhookFailure>, Never>?
+    var continuation: CheckedContinuation<Result<WebhookResponse, TransferFailure>, Never>?
     var easy: UnsafeMutableRawPointer?
-    var headerList: UnsafeMutablePointer<curl_slist>?
+    var lists: [UnsafeMutablePointer<curl_slist>] = []
     var body: [UInt8] = []
+    let maximumResponseBytes: Int
+    /// The e-mail being uploaded, and how much of it libcurl has read.
+    var upload: [UInt8] = []
+    var uploaded = 0
     var retryAfter: String?
     var deniedAddress: String?
     let started = ContinuousClock.now
 
     init(
-        request: WebhookRequest, policy: AddressPolicy,
-        continuation: CheckedContinuation<Result<WebhookResponse, WebhookFailure>, Never>
+        job: Job, policy: AddressPolicy,
+        continuation: CheckedContinuation<Result<WebhookResponse, TransferFailure>, Never>
     ) {
-        self.request = request
+        self.job = job
         self.policy = policy
         self.continuation = continuation
+        if case .post(let request) = job {
+            maximumResponseBytes = request.maximumResponseBytes
+        } else {
+            maximumResponseBytes = 0
+        }
     }
 
     /// Makes and configures the easy handle.
-    func start(userAgent: String, caFile: String?) -> Result<UnsafeMutableRawPointer, WebhookFailure> {
-        guard request.url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+    func start(userAgent: String, caFile: String?) -> Result<UnsafeMutableRawPointer, TransferFailure> {
+        let url: String
+        switch job {
+        case .post(let request): url = request.url
+        case .mail(let mail): url = mail.relay
+        }
+        guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return .failure(.invalidURL("the URL holds spaces, control or non-ASCII characters"))
         }
         guard let easy = curl_easy_init() else { return .failure(.transfer("curl_easy_init failed")) }
         self.easy = easy
         let context = Unmanaged.passUnretained(self).toOpaque()
-        vigil_curl_setopt_str(easy, CURLOPT_URL, request.url)
-        vigil_curl_setopt_str(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        vigil_curl_setopt_str(easy, CURLOPT_URL, url)
         vigil_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        vigil_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         vigil_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
         vigil_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile { vigil_curl_setopt_str(easy, CURLOPT_CAINFO, caFile) }
+        vigil_curl_setopt_opensocket_callback(easy, curlOpenSocket, context)
+        vigil_curl_setopt_ptr(easy, CURLOPT_PRIVATE, context)
+        switch job {
+        case .post(let request): configure(easy, post: request, userAgent: userAgent, context: context)
+        case .mail(let mail):
+            guard MailRequest.isSafeAddress(mail.from), mail.recipients.allSatisfy(MailRequest.isSafeAddress) else {
+                return .failure(.invalidURL("an e-mail address holds characters SMTP cannot carry"))
+            }
+            configure(easy, mail: mail, context: context)
+        }
+        return .success(easy)
+    }
+
+    func configure(
+        _ easy: UnsafeMutableRawPointer, post request: WebhookRequest, userAgent: String,
+        context: UnsafeMutableRawPointer
+    ) {
+        vigil_curl_setopt_str(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        vigil_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         vigil_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
         vigil_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.totalTimeout))
         vigil_curl_setopt_str(easy, CURLOPT_USERAGENT, userAgent)
@@ -57,20 +95,38 @@ final class CurlTransfer: @unchecked Sendable {
         for header in request.headers where Self.isHeaderSafe(header.name) && Self.isHeaderSafe(header.value) {
             list = curl_slist_append(list, "\(header.name): \(header.value)")
         }
-        headerList = list
+        if let list { lists.append(list) }
         vigil_curl_setopt_ptr(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(list))
         vigil_curl_setopt_write_callback(easy, curlWriteBody, context)
         vigil_curl_setopt_header_callback(easy, curlReadHeader, context)
-        vigil_curl_setopt_opensocket_callback(easy, curlOpenSocket, context)
-        vigil_curl_setopt_ptr(easy, CURLOPT_PRIVATE, context)
-        return .success(easy)
+    }
+
+    func configure(_ easy: UnsafeMutableRawPointer, mail: MailRequest, context: UnsafeMutableRawPointer) {
+        vigil_curl_setopt_str(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        let milliseconds = Self.milliseconds(mail.timeout)
+        vigil_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
+        vigil_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, milliseconds)
+        let tls = mail.requireTLS ? CURLUSESSL_ALL : CURLUSESSL_TRY
+        vigil_curl_setopt_long(easy, CURLOPT_USE_SSL, Int(tls.rawValue))
+        vigil_curl_setopt_str(easy, CURLOPT_MAIL_FROM, "<\(mail.from)>")
+        var recipients: UnsafeMutablePointer<curl_slist>?
+        for r in mail.recipients { recipients = curl_slist_append(recipients, "<\(r)>") }
+        if let recipients { lists.append(recipients) }
+        vigil_curl_setopt_ptr(easy, CURLOPT_MAIL_RCPT, UnsafeMutableRawPointer(recipients))
+        upload = mail.message
+        vigil_curl_setopt_long(easy, CURLOPT_UPLOAD, 1)
+        vigil_curl_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.count))
+        vigil_curl_setopt_read_callback(easy, curlReadUpload, context)
     }
 
     /// The outcome of a finished transfer from its result code.
-    func outcome(_ code: CURLcode) -> Result<WebhookResponse, WebhookFailure> {
+    func outcome(_ code: CURLcode) -> Result<WebhookResponse, TransferFailure> {
+        var status = 0
+        if let easy { vigil_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status) }
         guard code == CURLE_OK else {
             let text = String(cString: curl_easy_strerror(code))
             if let deniedAddress { return .failure(.denied(address: deniedAddress)) }
+            if case .mail = job, status >= 400 { return .failure(.rejected(code: status, text)) }
             switch code {
             case CURLE_OPERATION_TIMEDOUT: return .failure(.timeout)
             case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY:
@@ -79,25 +135,24 @@ final class CurlTransfer: @unchecked Sendable {
             case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
                 CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE:
                 return .failure(.tls(text))
+            case CURLE_USE_SSL_FAILED: return .failure(.tls(text))
             default: return .failure(.transfer(text))
             }
         }
-        var status = 0
-        if let easy { vigil_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status) }
         return .success(
             WebhookResponse(status: status, retryAfter: retryAfter, body: body, elapsed: ContinuousClock.now - started))
     }
 
     /// Frees the handle and answers the caller.
-    func release(_ result: Result<WebhookResponse, WebhookFailure>) {
+    func release(_ result: Result<WebhookResponse, TransferFailure>) {
         if let easy { curl_easy_cleanup(easy) }
-        if let headerList { curl_slist_free_all(headerList) }
+        for list in lists { curl_slist_free_all(list) }
         easy = nil
-        headerList = nil
+        lists = []
         finish(result)
     }
 
-    func finish(_ result: Result<WebhookResponse, WebhookFailure>) {
+    func finish(_ result: Result<WebhookResponse, TransferFailure>) {
         continuation?.resume(returning: result)
         continuation = nil
     }
@@ -120,10 +175,27 @@ func curlWriteBody(
     let (n, overflow) = size.multipliedReportingOverflow(by: count)
     guard let data, let context, !overflow else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-    let room = transfer.request.maximumResponseBytes - transfer.body.count
+    let room = transfer.maximumResponseBytes - transfer.body.count
     if room > 0 {
         transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: min(n, room)))
     }
+    return n
+}
+
+/// libcurl's read callback: the next part of the e-mail being uploaded.
+func curlReadUpload(
+    _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
+    let (room, overflow) = size.multipliedReportingOverflow(by: count)
+    guard let buffer, let context, !overflow else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let n = min(room, transfer.upload.count - transfer.uploaded)
+    guard n > 0 else { return 0 }
+    transfer.upload.withUnsafeBytes { bytes in
+        guard let base = bytes.baseAddress else { return }
+        UnsafeMutableRawPointer(buffer).copyMemory(from: base + transfer.uploaded, byteCount: n)
+    }
+    transfer.uploaded += n
     return n
 }
 
