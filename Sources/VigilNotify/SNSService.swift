@@ -121,8 +121,13 @@ public struct SNSService: Sendable {
         return topic
     }
 
+    /// Idempotent, as SNS documents it: deleting a topic that does not exist is no error (an ARN that
+    /// is not a topic's is).
     public func deleteTopic(_ input: SNS.DeleteTopicInput) async throws {
-        _ = try await existingTopic(input.topicArn)
+        let parts = input.topicArn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "sns", !parts[5].isEmpty else {
+            throw SNSError.invalid("Invalid parameter: TopicArn")
+        }
         try await store.deleteTopic(arn: input.topicArn)
     }
 

@@ -47,6 +47,14 @@ enum CLIJSON {
         do { return try APIDecoder.decode(type, from: value, at: path) } catch { throw CloudWatchLogsError(error) }
     }
 
+    /// Decodes an SNS input (or a part of one) from a JSON argument; a bad member is SNS's error.
+    static func sns<T: Decodable>(
+        _ type: T.Type, _ argument: String, option: String, at path: [APIInputError.PathElement] = []
+    ) throws -> T {
+        let value = try parse(try bytes(argument, option: option), option: option)
+        do { return try APIDecoder.decode(type, from: value, at: path) } catch { throw SNSError(error) }
+    }
+
     /// The JSON value of an argument; a syntax error names the option, the line and the column.
     static func parse(_ bytes: [UInt8], option: String) throws -> JSONValue {
         do { return try JSONValue(parsing: bytes) } catch {

@@ -28,11 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("listen"), help: "HOST:PORT to listen on (IPv6 as [::1]:4566).")
     var listen = ListenAddress(host: VigilHTTPServer.defaultHost, port: VigilHTTPServer.defaultPort)
 
-    @Option(name: .customLong("account-id"), help: "The account id in every ARN and in sts get-caller-identity.")
-    var accountID = AWSAccount.standard.accountID
-
-    @Option(name: .customLong("region"), help: "The Region in every ARN and alarm notification.")
-    var region = AWSAccount.standard.region
+    @OptionGroup var accountOptions: AccountOptions
 
     @Option(
         name: .customLong("credentials"),
@@ -85,12 +81,6 @@ struct ServeCommand: AsyncParsableCommand {
     var allowAnonymous = false
 
     func validate() throws {
-        guard AWSAccount.isAccountID(accountID) else {
-            throw ValidationError("--account-id must be twelve digits, as AWS account ids are, not '\(accountID)'.")
-        }
-        guard AWSAccount.isRegion(region) else {
-            throw ValidationError("--region must be a Region code such as us-east-1, not '\(region)'.")
-        }
         if !listen.isLoopback && !allowAnonymous && credentialsFile == nil {
             throw ValidationError(
                 "--listen \(listen.description) is reachable from other machines, and without --credentials requests are not "
@@ -136,7 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--credentials \(error.description)")
             }
         }
-        let account = AWSAccount(accountID: accountID, region: region)
+        let account = accountOptions.account
         let logs = LogsService(store: try store.openService().store, account: account)
         let alarms = AlarmsService(store: logs.store, account: account)
         let sns = SNSService(store: logs.store, account: account)

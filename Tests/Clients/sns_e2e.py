@@ -193,4 +193,10 @@ except sns.exceptions.NotFoundException:
     pass
 sns.delete_topic(TopicArn=arn)
 expect(sns.list_topics()["Topics"] == [] and sns.list_subscriptions()["Subscriptions"] == [], "deleted")
+sns.delete_topic(TopicArn=arn)  # idempotent, as SNS documents: no error for a topic that does not exist
+try:
+    sns.delete_topic(TopicArn="not-an-arn")
+    sys.exit("FAILED: a malformed topic ARN was accepted")
+except sns.exceptions.InvalidParameterException:
+    pass
 print("ok")
