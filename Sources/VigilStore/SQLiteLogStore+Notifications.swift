@@ -296,25 +296,44 @@ extension SQLiteLogStore {
     }
 
     public func record(deliveryID: Int64, _ outcome: DeliveryOutcome) async throws {
+        try await record([(deliveryID, outcome)])
+    }
+
+    public func record(_ outcomes: [(deliveryID: Int64, outcome: DeliveryOutcome)]) async throws {
+        guard !outcomes.isEmpty else { return }
         try await database.write { db in
-            switch outcome {
-            case .delivered(let status, let latency, let at):
-                try db.statement(
-                    "UPDATE sns_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = ?, last_error = NULL, latency_ms = ?, finished = ? WHERE id = ? AND status = 'pending'"
-                ).bind(.integer(Int64(status)), .integer(latency), .integer(at), .integer(deliveryID)).run()
-            case .retry(let next, let status, let error, let latency):
-                try db.statement(
-                    "UPDATE sns_deliveries SET attempts = attempts + 1, next_attempt = ?, last_status = ?, last_error = ?, latency_ms = ? WHERE id = ? AND status = 'pending'"
-                ).bind(
-                    .integer(next), status.map { .integer(Int64($0)) } ?? .null, .text(error),
-                    latency.map { .integer($0) } ?? .null, .integer(deliveryID)
-                ).run()
-            case .dead(let status, let error, let at):
-                try db.statement(
-                    "UPDATE sns_deliveries SET status = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?, finished = ? WHERE id = ? AND status = 'pending'"
-                ).bind(status.map { .integer(Int64($0)) } ?? .null, .text(error), .integer(at), .integer(deliveryID))
+            for (deliveryID, outcome) in outcomes {
+                switch outcome {
+                case .delivered(let status, let latency, let at):
+                    try db.statement(
+                        "UPDATE sns_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = ?, last_error = NULL, latency_ms = ?, finished = ? WHERE id = ? AND status = 'pending'"
+                    ).bind(.integer(Int64(status)), .integer(latency), .integer(at), .integer(deliveryID)).run()
+                case .retry(let next, let status, let error, let latency):
+                    try db.statement(
+                        "UPDATE sns_deliveries SET attempts = attempts + 1, next_attempt = ?, last_status = ?, last_error = ?, latency_ms = ? WHERE id = ? AND status = 'pending'"
+                    ).bind(
+                        .integer(next), status.map { .integer(Int64($0)) } ?? .null, .text(error),
+                        latency.map { .integer($0) } ?? .null, .integer(deliveryID)
+                    ).run()
+                case .dead(let status, let error, let at):
+                    try db.statement(
+                        "UPDATE sns_deliveries SET status = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?, finished = ? WHERE id = ? AND status = 'pending'"
+                    ).bind(
+                        status.map { .integer(Int64($0)) } ?? .null, .text(error), .integer(at), .integer(deliveryID)
+                    )
                     .run()
+                }
             }
+        }
+    }
+
+    public func nextPending(subscriptionARN: String, after id: Int64) async throws -> DeliveryRecord? {
+        try await database.read { db in
+            let s = try db.statement(
+                "SELECT \(Self.deliveryColumns) FROM sns_deliveries d WHERE subscription_arn = ? AND status = 'pending' AND id > ? ORDER BY id LIMIT 1"
+            ).bind(.text(subscriptionARN), .integer(id))
+            defer { s.reset() }
+            return try s.step() ? try Self.delivery(s) : nil
         }
     }
 

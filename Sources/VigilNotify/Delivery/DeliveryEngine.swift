@@ -11,7 +11,9 @@ import VigilWire
 
 /// Sends what the outbox holds: hands alarm notifications to their topics' subscribers, then POSTs each
 /// due delivery to its receiver over libcurl, in order per subscription (one in flight per
-/// subscription, many subscriptions at once), and records every attempt before the next one.
+/// subscription, many subscriptions at once), recording the attempts in group commits: a subscription's
+/// run of deliveries (each sent once the one before it was answered) shares one commit, and its next
+/// run is chosen only after that commit.
 ///
 /// A delivery leaves the outbox only after a 2xx. 5xx, 429, timeouts and connection failures are
 /// retried as the subscription's (or topic's, or SNS's default) delivery policy says, a `Retry-After`
@@ -36,6 +38,10 @@ public final class DeliveryEngine: Service, Sendable {
     /// E-mail subscriptions seen while no relay is configured: held for the process's life.
     let waitingForRelay = Mutex<Set<String>>([])
     let doorbell = Doorbell()
+    let recorder: OutcomeRecorder
+    /// At most this many deliveries of one subscription are sent in one run before its records are
+    /// committed (one commit, one fsync, for them all).
+    public let runLength: Int
     /// Circuit breakers by destination (restored from the store when the lease is first held).
     let breakers: Mutex<CircuitBreakers>
     let breakersRestored = Mutex(false)
@@ -56,7 +62,7 @@ public final class DeliveryEngine: Service, Sendable {
     public init(
         store: any StoreBackend, sns: SNSService, client: CurlClient, key: SigningKey, links: SNSEnvelope.Links,
         logger: Logger, mailRelay: MailRelay? = nil, concurrency: Int = 256, timeout: Duration = .seconds(15),
-        breakers: CircuitBreakers = .init(),
+        breakers: CircuitBreakers = .init(), runLength: Int = 64,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -70,6 +76,8 @@ public final class DeliveryEngine: Service, Sendable {
         self.concurrency = concurrency
         self.timeout = timeout
         self.breakers = Mutex(breakers)
+        self.runLength = max(1, runLength)
+        self.recorder = OutcomeRecorder(store: store)
         self.now = now
         self.random = random
     }
@@ -207,21 +215,45 @@ public final class DeliveryEngine: Service, Sendable {
         }
     }
 
-    /// Sends one delivery and records how it went.
-    func attempt(_ d: DeliveryRecord) async {
-        let outcome: DeliveryOutcome
-        do {
-            guard let sent = try await send(d) else { return }  // held by its destination's circuit
-            outcome = sent
-        } catch {
-            logger.error("delivery failed to run", metadata: ["id": "\(d.id)", "error": "\(error)"])
-            return
+    /// Sends `first`, then, while each is answered, the subscription's next due deliveries in order (up
+    /// to ``runLength``, one at a time), submitting every outcome to the recorder without waiting for
+    /// its commit; returns once they are all committed, so the next pass sees them.
+    func attempt(_ first: DeliveryRecord) async {
+        var d = first
+        var ticket = 0
+        var sent = 0
+        while true {
+            let outcome: DeliveryOutcome
+            do {
+                guard let o = try await send(d) else { break }  // held by its destination's circuit
+                outcome = o
+            } catch {
+                logger.error("delivery failed to run", metadata: ["id": "\(d.id)", "error": "\(error)"])
+                break
+            }
+            ticket = await recorder.submit(d.id, outcome)
+            log(d, outcome)
+            sent += 1
+            guard case .delivered = outcome, sent < runLength else { break }
+            let subscription = d.delivery.subscriptionARN
+            if throttledUntil.withLock({ $0[subscription] ?? 0 }) > now() { break }
+            guard let next = try? await store.nextPending(subscriptionARN: subscription, after: d.id),
+                next.nextAttempt <= now()
+            else { break }
+            d = next
         }
+        guard ticket > 0 else { return }
         do {
-            try await store.record(deliveryID: d.id, outcome)
+            try await recorder.flush(through: ticket)
         } catch {
-            logger.error("delivery outcome not recorded", metadata: ["id": "\(d.id)", "error": "\(error)"])
+            logger.error(
+                "delivery outcomes not recorded (they are sent again)",
+                metadata: ["subscription": "\(first.delivery.subscriptionARN)", "error": "\(error)"])
         }
+    }
+
+    /// One structured line per attempt, and its count on `/metrics`.
+    func log(_ d: DeliveryRecord, _ outcome: DeliveryOutcome) {
         var metadata: Logger.Metadata = [
             "subscription": "\(d.delivery.subscriptionARN)", "message_id": "\(d.delivery.messageID)",
             "type": "\(d.delivery.kind.rawValue)", "attempt": "\(d.attempts + 1)",
