@@ -30,6 +30,18 @@ struct SNSOptions: ParsableArguments {
     }
 }
 
+/// Every page of a listing, as the aws CLI gathers them: `page` gets the previous page's token.
+func allPages<Item>(_ page: (_ token: String?) async throws -> (items: [Item]?, next: String?)) async throws -> [Item] {
+    var all: [Item] = []
+    var token: String?
+    repeat {
+        let (items, next) = try await page(token)
+        all += items ?? []
+        token = next
+    } while token != nil
+    return all
+}
+
 /// The aws CLI's ways of writing an SNS map or tag list on the command line.
 enum SNSArguments {
     /// `--attributes`: a JSON object of strings (inline or `file://path`), or the shorthand

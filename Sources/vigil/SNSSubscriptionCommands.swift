@@ -73,13 +73,10 @@ struct ListSubscriptionsCommand: AsyncParsableCommand {
     func run() async throws {
         try await AWSErrorExit.run("ListSubscriptions") {
             let service = try options.service()
-            var input = SNS.ListSubscriptionsInput()
-            var all: [SNS.Subscription] = []
-            repeat {
-                let page = try await service.listSubscriptions(input)
-                all += page.subscriptions ?? []
-                input.nextToken = page.nextToken
-            } while input.nextToken != nil
+            let all = try await allPages { token in
+                let page = try await service.listSubscriptions(.init(nextToken: token))
+                return (page.subscriptions, page.nextToken)
+            }
             try CLIJSON.print(SNS.ListSubscriptionsOutput(subscriptions: all))
         }
     }
@@ -95,13 +92,10 @@ struct ListSubscriptionsByTopicCommand: AsyncParsableCommand {
     func run() async throws {
         try await AWSErrorExit.run("ListSubscriptionsByTopic") {
             let service = try options.service()
-            var input = SNS.ListSubscriptionsByTopicInput(topicArn: topicARN)
-            var all: [SNS.Subscription] = []
-            repeat {
-                let page = try await service.listSubscriptionsByTopic(input)
-                all += page.subscriptions ?? []
-                input.nextToken = page.nextToken
-            } while input.nextToken != nil
+            let all = try await allPages { token in
+                let page = try await service.listSubscriptionsByTopic(.init(topicArn: topicARN, nextToken: token))
+                return (page.subscriptions, page.nextToken)
+            }
             try CLIJSON.print(SNS.ListSubscriptionsByTopicOutput(subscriptions: all))
         }
     }

@@ -45,13 +45,10 @@ struct ListTopicsCommand: AsyncParsableCommand {
     func run() async throws {
         try await AWSErrorExit.run("ListTopics") {
             let service = try options.service()
-            var input = SNS.ListTopicsInput()
-            var all: [SNS.Topic] = []
-            repeat {
-                let page = try await service.listTopics(input)
-                all += page.topics ?? []
-                input.nextToken = page.nextToken
-            } while input.nextToken != nil
+            let all = try await allPages { token in
+                let page = try await service.listTopics(.init(nextToken: token))
+                return (page.topics, page.nextToken)
+            }
             try CLIJSON.print(SNS.ListTopicsOutput(topics: all))
         }
     }

@@ -45,16 +45,26 @@ import VigilStore
         }
     }
 
-    func fixture(policy: AddressPolicy = .standard, timeout: Duration = .seconds(15)) async throws -> Fixture {
+    /// An engine over a new in-memory store with one topic (`topicAttributes` set on it), its clock
+    /// injected; `relay` and `caFile` as `vigil serve --smtp-url` and a test CA would give them.
+    static func fixture(
+        policy: AddressPolicy = .standard, timeout: Duration = .seconds(15), topicAttributes: [String: String]? = nil,
+        relay: MailRelay? = nil, caFile: String? = nil
+    ) async throws -> Fixture {
         let clock = Clock()
         let store = try SQLiteLogStore(path: ":memory:")
         let sns = SNSService(store: store, now: { clock.now })
-        let topic = try #require(try await sns.createTopic(.init(name: "alerts")).topicArn)
+        let topic = try #require(
+            try await sns.createTopic(.init(name: "alerts", attributes: topicAttributes)).topicArn)
         let engine = DeliveryEngine(
-            store: store, sns: sns, client: CurlClient(policy: policy), key: try Self.key.get(),
+            store: store, sns: sns, client: CurlClient(policy: policy, caFile: caFile), key: try Self.key.get(),
             links: .init(signingCertURL: "http://127.0.0.1:4566/cert.pem", endpoint: "http://127.0.0.1:4566"),
-            logger: Logger(label: "test"), timeout: timeout, now: { clock.now }, random: { 0 })
+            logger: Logger(label: "test"), mailRelay: relay, timeout: timeout, now: { clock.now }, random: { 0 })
         return Fixture(store: store, sns: sns, engine: engine, clock: clock, topic: topic)
+    }
+
+    func fixture(policy: AddressPolicy = .standard, timeout: Duration = .seconds(15)) async throws -> Fixture {
+        try await Self.fixture(policy: policy, timeout: timeout)
     }
 
     @Test("a receiver answering 500 gets SNS's default: three retries 20 seconds apart, then the dead-letter list")

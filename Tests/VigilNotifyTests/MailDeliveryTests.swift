@@ -9,29 +9,11 @@ import VigilStore
 /// E-mail subscriptions through an SMTP relay (aiosmtpd on loopback): the confirmation e-mail and its
 /// link, notifications as text and as JSON, STARTTLS and AUTH, refusals, and what waits without a relay.
 @Suite struct MailDeliveryTests {
-    struct Fixture {
-        let store: SQLiteLogStore
-        let sns: SNSService
-        let engine: DeliveryEngine
-        let clock: DeliveryEngineTests.Clock
-        let topic: String
-
-        func deliveries() async throws -> [DeliveryRecord] {
-            try await store.deliveries(status: nil, limit: 100).reversed()
-        }
-    }
+    typealias Fixture = DeliveryEngineTests.Fixture
 
     func fixture(relay: MailRelay?, caFile: String? = nil) async throws -> Fixture {
-        let clock = DeliveryEngineTests.Clock()
-        let store = try SQLiteLogStore(path: ":memory:")
-        let sns = SNSService(store: store, now: { clock.now })
-        let topic = try #require(
-            try await sns.createTopic(.init(name: "alerts", attributes: ["DisplayName": "Ops alerts"])).topicArn)
-        let engine = DeliveryEngine(
-            store: store, sns: sns, client: CurlClient(caFile: caFile), key: try DeliveryEngineTests.key.get(),
-            links: .init(signingCertURL: "http://127.0.0.1:4566/cert.pem", endpoint: "http://127.0.0.1:4566"),
-            logger: Logger(label: "test"), mailRelay: relay, now: { clock.now }, random: { 0 })
-        return Fixture(store: store, sns: sns, engine: engine, clock: clock, topic: topic)
+        try await DeliveryEngineTests.fixture(
+            topicAttributes: ["DisplayName": "Ops alerts"], relay: relay, caFile: caFile)
     }
 
     @Test("an e-mail subscription gets SNS's confirmation e-mail; its link's token confirms; a message follows as text")

@@ -11,19 +11,8 @@ import VigilTestSupport
         let awsPath = (python as NSString).deletingLastPathComponent + "/aws"
         let server = try ServeEndToEndTests.Server()
         defer { server.stop() }
-        let env = [
-            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        ]
         func aws(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            var last: (status: Int32, output: String) = (0, "")
-            for _ in 0..<50 {
-                last = try ServeEndToEndTests.run(
-                    awsPath, ["--endpoint-url", server.endpoint, "sns"] + arguments, environment: env)
-                if !last.output.contains("Could not connect") { return last }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            return last
+            try ServeEndToEndTests.aws(awsPath, server, ["sns"] + arguments)
         }
         func vigil(_ arguments: [String]) throws -> (status: Int32, output: String) {
             try ServeEndToEndTests.run(CLITests.binary.path, ["sns"] + arguments + ["--data-dir", server.directory])

@@ -88,6 +88,22 @@ struct ServeEndToEndTests {
         #expect(ready.status == 0, "\(ready.output)")
     }
 
+    /// Runs the aws CLI at `path` against `server` with throwaway credentials, waiting out the server's
+    /// start (the CLI retries refused connections only a few times).
+    static func aws(_ path: String, _ server: Server, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let env = [
+            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        ]
+        var last: (status: Int32, output: String) = (0, "")
+        for _ in 0..<50 {
+            last = try run(path, ["--endpoint-url", server.endpoint] + arguments, environment: env)
+            if !last.output.contains("Could not connect") { return last }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return last
+    }
+
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
         status: Int32, output: String
     ) {
@@ -342,19 +358,8 @@ struct ServeEndToEndTests {
         let awsPath = (python as NSString).deletingLastPathComponent + "/aws"
         let server = try Server()
         defer { server.stop() }
-        let env = [
-            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        ]
         func aws(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            // Waits out the server's start: the CLI retries refused connections only a few times.
-            var last: (status: Int32, output: String) = (0, "")
-            for _ in 0..<50 {
-                last = try Self.run(awsPath, ["--endpoint-url", server.endpoint] + arguments, environment: env)
-                if !last.output.contains("Could not connect") { return last }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            return last
+            try Self.aws(awsPath, server, arguments)
         }
         let identity = try aws(["sts", "get-caller-identity"])
         #expect(identity.status == 0 && identity.output.contains(#""Account": "123456789012""#), "\(identity.output)")

@@ -168,13 +168,21 @@ final class CurlTransfer: @unchecked Sendable {
     }
 }
 
+extension CurlTransfer {
+    /// The transfer a data callback's context points at, and the callback's byte count (`size` ×
+    /// `count`); nil when there is no context or the count overflows.
+    static func of(_ context: UnsafeMutableRawPointer?, _ size: Int, _ count: Int) -> (CurlTransfer, Int)? {
+        let (n, overflow) = size.multipliedReportingOverflow(by: count)
+        guard let context, !overflow else { return nil }
+        return (Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue(), n)
+    }
+}
+
 /// libcurl's write callback: keeps the body up to the cap and reads the rest away.
 func curlWriteBody(
     _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
 ) -> Int {
-    let (n, overflow) = size.multipliedReportingOverflow(by: count)
-    guard let data, let context, !overflow else { return 0 }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    guard let data, case (let transfer, let n)? = CurlTransfer.of(context, size, count) else { return 0 }
     let room = transfer.maximumResponseBytes - transfer.body.count
     if room > 0 {
         transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: min(n, room)))
@@ -186,9 +194,7 @@ func curlWriteBody(
 func curlReadUpload(
     _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
 ) -> Int {
-    let (room, overflow) = size.multipliedReportingOverflow(by: count)
-    guard let buffer, let context, !overflow else { return 0 }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    guard let buffer, case (let transfer, let room)? = CurlTransfer.of(context, size, count) else { return 0 }
     let n = min(room, transfer.upload.count - transfer.uploaded)
     guard n > 0 else { return 0 }
     transfer.upload.withUnsafeBytes { bytes in
@@ -203,9 +209,7 @@ func curlReadUpload(
 func curlReadHeader(
     _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
 ) -> Int {
-    let (n, overflow) = size.multipliedReportingOverflow(by: count)
-    guard let data, let context, !overflow else { return 0 }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    guard let data, case (let transfer, let n)? = CurlTransfer.of(context, size, count) else { return 0 }
     let line = UnsafeRawBufferPointer(start: data, count: n)
     if line.starts(with: "HTTP/".utf8) {
         transfer.retryAfter = nil
