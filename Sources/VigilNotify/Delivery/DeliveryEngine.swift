@@ -222,10 +222,11 @@ public final class DeliveryEngine: Service, Sendable {
         var d = first
         var ticket = 0
         var sent = 0
+        var read: Recipient?
         while true {
             let outcome: DeliveryOutcome
             do {
-                guard let o = try await send(d) else { break }  // held by its destination's circuit
+                guard let o = try await send(d, recipient: &read) else { break }  // held by its destination's circuit
                 outcome = o
             } catch {
                 logger.error("delivery failed to run", metadata: ["id": "\(d.id)", "error": "\(error)"])
@@ -282,8 +283,14 @@ public final class DeliveryEngine: Service, Sendable {
     /// The POST (or the e-mail) and what it means for the delivery; nil when it is held (its
     /// destination's circuit is open, or it is an e-mail and no relay is configured): nothing sent,
     /// nothing to record.
-    func send(_ d: DeliveryRecord) async throws -> DeliveryOutcome? {
-        guard let subscription = try await store.subscription(arn: d.delivery.subscriptionARN) else {
+    ///
+    /// `recipient` is the subscription and topic as read for the run's first delivery, read here when
+    /// nil: a run sees the attributes they had when it started.
+    func send(_ d: DeliveryRecord, recipient: inout Recipient?) async throws -> DeliveryOutcome? {
+        if recipient == nil, let s = try await store.subscription(arn: d.delivery.subscriptionARN) {
+            recipient = Recipient(subscription: s, topic: try await store.topic(arn: d.delivery.topicARN))
+        }
+        guard let subscription = recipient?.subscription else {
             return .dead(status: nil, error: "the subscription no longer exists", at: now())
         }
         let isMail = subscription.protocol == "email" || subscription.protocol == "email-json"
@@ -300,7 +307,7 @@ public final class DeliveryEngine: Service, Sendable {
             }
             return nil
         }
-        let topic = try await store.topic(arn: d.delivery.topicARN)
+        let topic = recipient?.topic
         let version = SigningKey.Version(rawValue: topic?.attributes["SignatureVersion"] ?? "1") ?? .v1
         let policyText = subscription.attributes["DeliveryPolicy"] ?? topic?.attributes["DeliveryPolicy"]
         let policy = policyText.flatMap { try? DeliveryPolicy(json: $0) } ?? .standard
@@ -369,6 +376,12 @@ public final class DeliveryEngine: Service, Sendable {
         case .failure(let failure):
             return .dead(status: nil, error: failure.description, at: at)
         }
+    }
+
+    /// A delivery's subscription and its topic (nil when the topic has gone), as a run read them.
+    struct Recipient {
+        let subscription: SubscriptionRecord
+        let topic: TopicRecord?
     }
 
     /// The POST of a delivery's document with SNS's headers.
