@@ -309,10 +309,26 @@ public struct SNSService: Sendable {
         return SNS.ConfirmSubscriptionOutput(subscriptionArn: s.arn)
     }
 
+    /// A confirmed http/https subscriber gets SNS's UnsubscribeConfirmation, whose SubscribeURL (or
+    /// ConfirmSubscription with its Token) restores the subscription for three days; others go at once.
     public func unsubscribe(_ input: SNS.UnsubscribeInput) async throws {
-        guard try await store.deleteSubscription(arn: input.subscriptionArn) else {
+        let arn = input.subscriptionArn
+        guard let s = try await store.subscription(arn: arn) else {
             throw SNSError(.notFound, "Subscription does not exist")
         }
+        var confirmation: NewDelivery?
+        let at = now()
+        if s.confirmed && (s.protocol == "http" || s.protocol == "https") {
+            confirmation = NewDelivery(
+                subscriptionARN: arn, kind: .unsubscribeConfirmation, messageID: UUID().uuidString.lowercased(),
+                topicARN: s.topicARN, subject: nil,
+                message: SNSEnvelope.Confirmation.unsubscribe.message(topicARN: s.topicARN, subscriptionARN: arn),
+                timestamp: at, token: Self.token())
+        }
+        guard
+            try await store.unsubscribe(
+                arn: arn, confirmation: confirmation, tokenExpires: at + Self.tokenLifetime, now: at)
+        else { throw SNSError(.notFound, "Subscription does not exist") }
     }
 
     func listed(_ s: SubscriptionRecord) -> SNS.Subscription {

@@ -146,6 +146,14 @@ public protocol NotificationStore: Sendable {
     /// Adds the subscription; `notFound(.topic)` when its topic is gone.
     func insertSubscription(_ subscription: SubscriptionRecord) async throws
     func subscription(arn: String) async throws -> SubscriptionRecord?
+    /// A subscription, or one unsubscribed less than three days ago whose UnsubscribeConfirmation may
+    /// still be on its way.
+    func subscription(arn: String, includingUnsubscribed: Bool) async throws -> SubscriptionRecord?
+    /// Unsubscribes: without `confirmation`, deletes the subscription at once; with it, queues the
+    /// UnsubscribeConfirmation and keeps the subscription unlisted until its token expires, so that
+    /// ConfirmSubscription with that token restores it. Its pending deliveries are dropped; false
+    /// when there was no such subscription.
+    func unsubscribe(arn: String, confirmation: NewDelivery?, tokenExpires: Int64, now: Int64) async throws -> Bool
     /// Subscriptions by ARN: all, or one topic's.
     func subscriptions(topicARN: String?) async throws -> [SubscriptionRecord]
     /// Deletes the subscription and its pending deliveries; false when there was none.

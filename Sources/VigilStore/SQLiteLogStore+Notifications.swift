@@ -86,7 +86,13 @@ extension SQLiteLogStore {
     }
 
     public func subscription(arn: String) async throws -> SubscriptionRecord? {
-        try await database.read { [self] db in try readSubscriptions(db, "arn = ?", .text(arn)).first }
+        try await subscription(arn: arn, includingUnsubscribed: false)
+    }
+
+    public func subscription(arn: String, includingUnsubscribed: Bool) async throws -> SubscriptionRecord? {
+        try await database.read { [self] db in
+            try readSubscriptions(db, "arn = ?", .text(arn), includingUnsubscribed: includingUnsubscribed).first
+        }
     }
 
     public func subscriptions(topicARN: String?) async throws -> [SubscriptionRecord] {
@@ -96,11 +102,12 @@ extension SQLiteLogStore {
         }
     }
 
-    func readSubscriptions(_ db: SQLiteConnection, _ condition: String, _ value: SQLiteValue?) throws
-        -> [SubscriptionRecord]
-    {
+    func readSubscriptions(
+        _ db: SQLiteConnection, _ condition: String, _ value: SQLiteValue?, includingUnsubscribed: Bool = false
+    ) throws -> [SubscriptionRecord] {
+        let live = includingUnsubscribed ? "" : " AND unsubscribed = 0"
         let s = try db.statement(
-            "SELECT arn, topic_arn, protocol, endpoint, owner, confirmed, token, token_expires, created FROM sns_subscriptions WHERE \(condition) ORDER BY arn"
+            "SELECT arn, topic_arn, protocol, endpoint, owner, confirmed, token, token_expires, created FROM sns_subscriptions WHERE \(condition)\(live) ORDER BY arn"
         )
         if let value { _ = try s.bind(value) }
         var out: [SubscriptionRecord] = []
@@ -117,19 +124,53 @@ extension SQLiteLogStore {
 
     @discardableResult
     public func deleteSubscription(arn: String) async throws -> Bool {
-        try await database.write { db in
-            try db.statement("DELETE FROM sns_subscriptions WHERE arn = ?").bind(.text(arn)).run()
-            let deleted = db.changes > 0
-            try db.statement("DELETE FROM sns_attributes WHERE arn = ?").bind(.text(arn)).run()
+        try await unsubscribe(arn: arn, confirmation: nil, tokenExpires: 0, now: 0)
+    }
+
+    public func unsubscribe(arn: String, confirmation: NewDelivery?, tokenExpires: Int64, now: Int64) async throws
+        -> Bool
+    {
+        try await database.write { [self] db in
+            guard
+                try db.statement("SELECT 1 FROM sns_subscriptions WHERE arn = ? AND unsubscribed = 0")
+                    .bind(.text(arn)).step()
+            else { return false }
             try db.statement("DELETE FROM sns_deliveries WHERE status = 'pending' AND subscription_arn = ?")
                 .bind(.text(arn)).run()
-            return deleted
+            if let confirmation {
+                try insertDelivery(db, confirmation, now)
+                try db.statement(
+                    "UPDATE sns_subscriptions SET unsubscribed = ?, token = ?, token_expires = ? WHERE arn = ?"
+                ).bind(
+                    .integer(max(now, 1)), confirmation.token.map { .text($0) } ?? .null, .integer(tokenExpires),
+                    .text(arn)
+                ).run()
+            } else {
+                try deleteSubscriptionRows(db, "arn = ?", .text(arn))
+            }
+            // Unsubscribed ones whose token has expired go for good.
+            try deleteSubscriptionRows(db, "unsubscribed > 0 AND token_expires < ?", .integer(now))
+            return true
         }
+    }
+
+    func deleteSubscriptionRows(_ db: SQLiteConnection, _ condition: String, _ value: SQLiteValue) throws {
+        try db.statement(
+            "DELETE FROM sns_attributes WHERE arn IN (SELECT arn FROM sns_subscriptions WHERE \(condition))"
+        )
+        .bind(value).run()
+        try db.statement(
+            "DELETE FROM sns_deliveries WHERE status = 'pending' AND subscription_arn IN (SELECT arn FROM sns_subscriptions WHERE \(condition))"
+        ).bind(value).run()
+        try db.statement("DELETE FROM sns_subscriptions WHERE \(condition)").bind(value).run()
     }
 
     public func setSubscriptionAttribute(arn: String, name: String, value: String?) async throws {
         try await database.write { [self] db in
-            guard try db.statement("SELECT 1 FROM sns_subscriptions WHERE arn = ?").bind(.text(arn)).step() else {
+            guard
+                try db.statement("SELECT 1 FROM sns_subscriptions WHERE arn = ? AND unsubscribed = 0")
+                    .bind(.text(arn)).step()
+            else {
                 throw StoreError.notFound(.subscription(arn))
             }
             try setAttribute(db, arn, name, value)
@@ -139,14 +180,21 @@ extension SQLiteLogStore {
     public func confirmSubscription(topicARN: String, token: String, now: Int64) async throws -> SubscriptionRecord? {
         try await database.write { [self] db in
             let s = try db.statement(
-                "SELECT arn, confirmed, token_expires FROM sns_subscriptions WHERE topic_arn = ? AND token = ?"
+                "SELECT arn, confirmed, token_expires, unsubscribed FROM sns_subscriptions WHERE topic_arn = ? AND token = ?"
             ).bind(.text(topicARN), .text(token))
             guard try s.step() else { return nil }
             let arn = s.text(0)
             let confirmed = s.int64(1) != 0
             let expires = s.isNull(2) ? Int64.max : s.int64(2)
+            let unsubscribed = s.int64(3) != 0
             s.reset()
-            if !confirmed {
+            if unsubscribed {
+                // The link of an UnsubscribeConfirmation: the subscription comes back, confirmed.
+                guard now <= expires else { return nil }
+                try db.statement(
+                    "UPDATE sns_subscriptions SET unsubscribed = 0, confirmed = 1, token = NULL, token_expires = NULL WHERE arn = ?"
+                ).bind(.text(arn)).run()
+            } else if !confirmed {
                 guard now <= expires else { return nil }
                 try db.statement("UPDATE sns_subscriptions SET confirmed = 1 WHERE arn = ?").bind(.text(arn)).run()
             }
@@ -210,7 +258,7 @@ extension SQLiteLogStore {
         try db.statement(
             """
             INSERT INTO sns_deliveries (subscription_arn, kind, message_id, topic_arn, subject, message, attributes, timestamp, token, next_attempt)
-            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS (SELECT 1 FROM sns_subscriptions WHERE arn = ?1)
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS (SELECT 1 FROM sns_subscriptions WHERE arn = ?1 AND unsubscribed = 0)
             """
         ).bind(
             .text(d.subscriptionARN), .text(d.kind.rawValue), .text(d.messageID), .text(d.topicARN),

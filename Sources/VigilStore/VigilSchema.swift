@@ -286,6 +286,20 @@ enum VigilSchema {
                 CREATE INDEX IF NOT EXISTS notification_outbox_pending ON notification_outbox (id) WHERE status = 'pending';
                 """),
         .init(
+            name: "SNS unsubscribed subscriptions kept three days, so an UnsubscribeConfirmation's link restores them",
+            sql: "",
+            code: { db in
+                // ALTER TABLE has no IF NOT EXISTS: the column is added only when missing, so that the
+                // migration can run again over a database that has it.
+                let columns = try db.statement(
+                    "SELECT 1 FROM pragma_table_info('sns_subscriptions') WHERE name = 'unsubscribed'")
+                let present = try columns.step()
+                columns.reset()
+                if !present {
+                    try db.execute("ALTER TABLE sns_subscriptions ADD COLUMN unsubscribed INTEGER NOT NULL DEFAULT 0")
+                }
+            }),
+        .init(
             name: "SNS destination health (the delivery engine's circuit breakers)",
             sql: """
                 CREATE TABLE IF NOT EXISTS sns_destinations (

@@ -250,8 +250,9 @@ extension DeliveryEngineTests {
                 f.clock.advance(1)
                 try await restarted.pass()
                 let closed = try await f.store.destinations().first
-                // The trial is answered, so its subscription's run goes on to m2.
-                #expect(flaky.requests.count == 8 && closed?.state == .closed)
+                // The trial is answered, so its subscription's run goes on to m2; a subscription of the
+                // same pass that asks after the circuit closed goes as well (how many do depends on timing).
+                #expect((8...12).contains(flaky.requests.count) && closed?.state == .closed, "\(flaky.requests.count)")
                 for _ in 0..<4 { try await restarted.pass() }
                 let all = try await f.deliveries()
                 #expect(all.count == 12 && all.allSatisfy { $0.status == .delivered }, "\(all.map(\.status))")
@@ -307,6 +308,51 @@ extension DeliveryEngineTests {
             try await f.engine.pass()
             #expect(receiver.requests.compactMap { $0.headers["x-amz-sns-message-id"] }.suffix(3) == Array(ids[3...]))
             #expect(try await f.deliveries().allSatisfy { $0.status == .delivered })
+        }
+        await f.engine.client.shutdown()
+    }
+}
+
+extension DeliveryEngineTests {
+    @Test("Unsubscribe sends SNS's UnsubscribeConfirmation; its token restores the subscription for three days")
+    func unsubscribeConfirmation() async throws {
+        let receiver = TestReceiver()
+        let f = try await fixture()
+        try await receiver.serve { base in
+            let arn = try await f.subscribe(base + "/")
+            let queued = try await f.publish("queued before the unsubscribe")
+            try await f.sns.unsubscribe(.init(subscriptionArn: arn))
+            #expect(try await f.sns.listSubscriptions(.init()).subscriptions?.isEmpty == true)
+            _ = try await f.publish("after the unsubscribe")
+            try await f.engine.pass()
+            #expect(receiver.requests.count == 1, "only the UnsubscribeConfirmation")
+            let r = try #require(receiver.requests.first)
+            #expect(r.headers["x-amz-sns-message-type"] == "UnsubscribeConfirmation")
+            #expect(r.headers["x-amz-sns-message-id"] != queued)
+            #expect(r.json["Type"] as? String == "UnsubscribeConfirmation" && r.json["TopicArn"] as? String == f.topic)
+            #expect(
+                r.json["Message"] as? String
+                    == "You have chosen to deactivate subscription \(arn).\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message."
+            )
+            let token = try #require(r.json["Token"] as? String)
+            #expect((r.json["SubscribeURL"] as? String)?.contains("Token=\(token)") == true)
+            await #expect(throws: SNSError.self) { try await f.sns.unsubscribe(.init(subscriptionArn: arn)) }
+
+            f.clock.advance(3 * 86_400_000)
+            let restored = try await f.sns.confirmSubscription(.init(topicArn: f.topic, token: token))
+            #expect(restored.subscriptionArn == arn)
+            #expect(try await f.sns.listSubscriptions(.init()).subscriptions?.map(\.subscriptionArn) == [arn])
+            _ = try await f.publish("restored")
+            try await f.engine.pass()
+            #expect(receiver.requests.last?.json["Message"] as? String == "restored")
+
+            try await f.sns.unsubscribe(.init(subscriptionArn: arn))
+            try await f.engine.pass()
+            let second = try #require(receiver.requests.last?.json["Token"] as? String)
+            f.clock.advance(3 * 86_400_000 + 1)
+            await #expect(throws: SNSError.self, "expired") {
+                try await f.sns.confirmSubscription(.init(topicArn: f.topic, token: second))
+            }
         }
         await f.engine.client.shutdown()
     }

@@ -287,7 +287,10 @@ public final class DeliveryEngine: Service, Sendable {
     /// `recipient` is the subscription and topic as read for the run's first delivery, read here when
     /// nil: a run sees the attributes they had when it started.
     func send(_ d: DeliveryRecord, recipient: inout Recipient?) async throws -> DeliveryOutcome? {
-        if recipient == nil, let s = try await store.subscription(arn: d.delivery.subscriptionARN) {
+        if recipient == nil,
+            let s = try await store.subscription(
+                arn: d.delivery.subscriptionARN, includingUnsubscribed: d.delivery.kind == .unsubscribeConfirmation)
+        {
             recipient = Recipient(subscription: s, topic: try await store.topic(arn: d.delivery.topicARN))
         }
         guard let subscription = recipient?.subscription else {
