@@ -193,6 +193,9 @@ public protocol NotificationStore: Sendable {
     func redrive(ids: [Int64]?, now: Int64) async throws -> Int
     /// How many deliveries are in each status, and when the oldest pending one was published (ms).
     func deliveryCounts() async throws -> (counts: [DeliveryRecord.Status: Int], oldestPending: Int64?)
+    /// How many deliveries are pending and dead, counted from their partial indexes (cheap enough to
+    /// report every few seconds, unlike ``deliveryCounts()``).
+    func outstandingDeliveries() async throws -> (pending: Int, dead: Int)
     /// Saves a destination's circuit state (replacing what was saved for it).
     func saveDestination(_ health: DestinationHealth) async throws
     /// Every saved destination state, by destination.

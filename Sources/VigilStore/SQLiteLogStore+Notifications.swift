@@ -429,6 +429,17 @@ extension SQLiteLogStore {
         }
     }
 
+    public func outstandingDeliveries() async throws -> (pending: Int, dead: Int) {
+        try await database.read { db in
+            let s = try db.statement(
+                "SELECT (SELECT count(*) FROM sns_deliveries WHERE status = 'pending'), (SELECT count(*) FROM sns_deliveries WHERE status = 'dead')"
+            )
+            defer { s.reset() }
+            guard try s.step() else { return (0, 0) }
+            return (s.int(0), s.int(1))
+        }
+    }
+
     public func saveDestination(_ h: DestinationHealth) async throws {
         try await database.write { db in
             try db.statement(

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples", "webhook-receiver"))
 from receiver import verify_hmac, verify_signature  # noqa: E402
-from vigil_clients import client, expect, wait_for  # noqa: E402
+from vigil_clients import client, expect, scrape, wait_for  # noqa: E402
 
 endpoint = sys.argv[1]
 wait_for(endpoint)
@@ -183,6 +183,24 @@ expect(verify_hmac(body, headers.get("x-vigil-signature"), ["old-secret-0123456"
 expect(not verify_hmac(body, headers.get("x-vigil-signature"), ["wrong-secret-000000"]), "a wrong secret verifies")
 expect(not verify_hmac(body + b" ", headers.get("x-vigil-signature"), ["new-secret-6543210"]), "a changed body verifies")
 sns.unsubscribe(SubscriptionArn=c)
+# A confirmed webhook gets SNS's UnsubscribeConfirmation, signed; its Token brings the subscription back.
+_, headers, body = wait("/c", 2)[1]
+goodbye = verified(body)
+expect(headers.get("x-amz-sns-message-type") == "UnsubscribeConfirmation" == goodbye["Type"], f"{headers}")
+expect(goodbye["Message"].startswith(f"You have chosen to deactivate subscription {c}."), goodbye["Message"])
+expect(c not in [s["SubscriptionArn"] for s in sns.list_subscriptions()["Subscriptions"]], "still listed")
+restored = sns.confirm_subscription(TopicArn=arn, Token=goodbye["Token"])["SubscriptionArn"]
+expect(restored == c and c in [s["SubscriptionArn"] for s in sns.list_subscriptions()["Subscriptions"]], restored)
+sns.unsubscribe(SubscriptionArn=c)
+
+# The engine's counts on /metrics (the 400 above is a dead letter).
+deadline = time.time() + 10
+while time.time() < deadline:
+    samples = scrape(endpoint)
+    if samples.get("vigil_notifications_dead", 0) >= 1 and "vigil_notifications_pending" in samples:
+        break
+    time.sleep(0.2)
+expect(samples.get("vigil_notifications_dead", 0) >= 1, f"{[k for k in samples if 'notifications' in k]}")
 
 # Unsubscribe and delete.
 sns.unsubscribe(SubscriptionArn=b)

@@ -86,6 +86,7 @@ public final class DeliveryEngine: Service, Sendable {
         let stop = Mutex(false)
         await withGracefulShutdownHandler {
             var leaseChecked: Int64 = 0
+            var reported: Int64 = 0
             var holding = false
             await withTaskGroup(of: Void.self) { group in
                 while !stop.withLock({ $0 }) && !Task.isCancelled {
@@ -98,6 +99,10 @@ public final class DeliveryEngine: Service, Sendable {
                             logger.info(
                                 holding ? "holding the notifications lease" : "waiting for the notifications lease")
                         }
+                    }
+                    if holding && t - reported >= Self.reportMilliseconds {
+                        reported = t
+                        await reportOutstanding()
                     }
                     var started = 0
                     if holding {
@@ -118,6 +123,16 @@ public final class DeliveryEngine: Service, Sendable {
         } onGracefulShutdown: {
             stop.withLock { $0 = true }
         }
+    }
+
+    /// How often the pending and dead counts go to `/metrics` (ms).
+    static let reportMilliseconds: Int64 = 2_000
+
+    /// `vigil_notifications_pending` and `vigil_notifications_dead` on `/metrics`.
+    func reportOutstanding() async {
+        guard let (pending, dead) = try? await store.outstandingDeliveries() else { return }
+        Gauge(label: "vigil_notifications_pending").record(pending)
+        Gauge(label: "vigil_notifications_dead").record(dead)
     }
 
     func holdsLease(at t: Int64) async throws -> Bool {
