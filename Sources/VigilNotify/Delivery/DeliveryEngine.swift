@@ -306,11 +306,15 @@ public final class DeliveryEngine: Service, Sendable {
             let s = try await store.subscription(
                 arn: d.delivery.subscriptionARN, includingUnsubscribed: d.delivery.kind == .unsubscribeConfirmation)
         {
-            recipient = Recipient(subscription: s, topic: try await store.topic(arn: d.delivery.topicARN))
+            let topic = try await store.topic(arn: d.delivery.topicARN)
+            let destination = CircuitBreakers.destination(of: mailRelay.map(\.url) ?? s.endpoint)
+            destinationOf.withLock { $0[s.arn] = destination }
+            recipient = Recipient(subscription: s, topic: topic, destination: destination)
         }
-        guard let subscription = recipient?.subscription else {
+        guard let recipient else {
             return .dead(status: nil, error: "the subscription no longer exists", at: now())
         }
+        let subscription = recipient.subscription
         let isMail = subscription.protocol == "email" || subscription.protocol == "email-json"
         if isMail && mailRelay == nil {
             waitingForRelay.withLock { _ = $0.insert(subscription.arn) }
@@ -325,12 +329,8 @@ public final class DeliveryEngine: Service, Sendable {
             }
             return nil
         }
-        let topic = recipient?.topic
-        let version = SigningKey.Version(rawValue: topic?.attributes["SignatureVersion"] ?? "1") ?? .v1
-        let policyText = subscription.attributes["DeliveryPolicy"] ?? topic?.attributes["DeliveryPolicy"]
-        let policy = policyText.flatMap { try? DeliveryPolicy(json: $0) } ?? .standard
-        let destination = CircuitBreakers.destination(of: mailRelay.map(\.url) ?? subscription.endpoint)
-        destinationOf.withLock { $0[subscription.arn] = destination }
+        let topic = recipient.topic
+        let (version, policy, destination) = (recipient.version, recipient.policy, recipient.destination)
         let raw =
             !isMail && subscription.attributes["RawMessageDelivery"] == "true" && d.delivery.kind == .notification
         let document: String
@@ -397,9 +397,23 @@ public final class DeliveryEngine: Service, Sendable {
     }
 
     /// A delivery's subscription and its topic (nil when the topic has gone), as a run read them.
+    /// What a run derives from them once: the signature version, the delivery policy in force (the
+    /// subscription's, else the topic's, else SNS's default) and the circuit's destination.
     struct Recipient {
         let subscription: SubscriptionRecord
         let topic: TopicRecord?
+        let destination: String
+        let version: SigningKey.Version
+        let policy: DeliveryPolicy
+
+        init(subscription: SubscriptionRecord, topic: TopicRecord?, destination: String) {
+            self.subscription = subscription
+            self.topic = topic
+            self.destination = destination
+            version = SigningKey.Version(rawValue: topic?.attributes["SignatureVersion"] ?? "1") ?? .v1
+            let policyText = subscription.attributes["DeliveryPolicy"] ?? topic?.attributes["DeliveryPolicy"]
+            policy = policyText.flatMap { try? DeliveryPolicy(json: $0) } ?? .standard
+        }
     }
 
     /// The POST of a delivery's document with SNS's headers.
