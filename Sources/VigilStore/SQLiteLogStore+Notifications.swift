@@ -27,14 +27,9 @@ extension SQLiteLogStore {
     }
 
     public func deleteTopic(arn: String) async throws {
-        try await database.write { db in
-            try db.statement(
-                "DELETE FROM sns_deliveries WHERE status = 'pending' AND subscription_arn IN (SELECT arn FROM sns_subscriptions WHERE topic_arn = ?)"
-            ).bind(.text(arn)).run()
-            try db.statement(
-                "DELETE FROM sns_attributes WHERE arn IN (SELECT arn FROM sns_subscriptions WHERE topic_arn = ?1) OR arn = ?1"
-            ).bind(.text(arn)).run()
-            try db.statement("DELETE FROM sns_subscriptions WHERE topic_arn = ?").bind(.text(arn)).run()
+        try await database.write { [self] db in
+            try deleteSubscriptionRows(db, "topic_arn = ?", .text(arn))
+            try db.statement("DELETE FROM sns_attributes WHERE arn = ?").bind(.text(arn)).run()
             try db.statement("DELETE FROM sns_tags WHERE arn = ?").bind(.text(arn)).run()
             try db.statement("DELETE FROM sns_topics WHERE arn = ?").bind(.text(arn)).run()
         }
@@ -131,10 +126,7 @@ extension SQLiteLogStore {
         -> Bool
     {
         try await database.write { [self] db in
-            guard
-                try db.statement("SELECT 1 FROM sns_subscriptions WHERE arn = ? AND unsubscribed = 0")
-                    .bind(.text(arn)).step()
-            else { return false }
+            guard try isLiveSubscription(db, arn) else { return false }
             try db.statement("DELETE FROM sns_deliveries WHERE status = 'pending' AND subscription_arn = ?")
                 .bind(.text(arn)).run()
             if let confirmation {
@@ -154,6 +146,13 @@ extension SQLiteLogStore {
         }
     }
 
+    /// Whether the subscription exists and is not unsubscribed.
+    func isLiveSubscription(_ db: SQLiteConnection, _ arn: String) throws -> Bool {
+        let s = try db.statement("SELECT 1 FROM sns_subscriptions WHERE arn = ? AND unsubscribed = 0").bind(.text(arn))
+        defer { s.reset() }
+        return try s.step()
+    }
+
     func deleteSubscriptionRows(_ db: SQLiteConnection, _ condition: String, _ value: SQLiteValue) throws {
         try db.statement(
             "DELETE FROM sns_attributes WHERE arn IN (SELECT arn FROM sns_subscriptions WHERE \(condition))"
@@ -167,10 +166,7 @@ extension SQLiteLogStore {
 
     public func setSubscriptionAttribute(arn: String, name: String, value: String?) async throws {
         try await database.write { [self] db in
-            guard
-                try db.statement("SELECT 1 FROM sns_subscriptions WHERE arn = ? AND unsubscribed = 0")
-                    .bind(.text(arn)).step()
-            else {
+            guard try isLiveSubscription(db, arn) else {
                 throw StoreError.notFound(.subscription(arn))
             }
             try setAttribute(db, arn, name, value)
