@@ -26,7 +26,9 @@ final class Doorbell: Sendable {
     /// Returns when rung (at once if it was rung since the last wait), or after `timeout`.
     func wait(timeout: Duration) async {
         let timer = Task {
-            try? await Task.sleep(for: timeout)
+            // Cancelled (the bell rang first): no ring, or the next wait would return at once, and
+            // the one after it, a loop that never sleeps.
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
             self.ring()
         }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
