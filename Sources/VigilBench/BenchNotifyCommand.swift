@@ -29,9 +29,25 @@ public struct BenchNotifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the stores are written (and removed).")
     var dataDirectory = "bench-data"
 
+    @Option(
+        name: .customLong("subscriptions"), parsing: .upToNextOption,
+        help: "The cases to run, by number of subscriptions.")
+    var cases: [Int] = [1, 10, 1_000]
+
+    @Flag(
+        name: .customLong("one-core"),
+        help: "Run the engine (and the raw baseline) on CPU 0 alone and the receiver on CPU 1.")
+    var oneCore = false
+
     public func validate() throws {
         guard deliveries >= 1_000 else { throw ValidationError("--deliveries must be at least 1000.") }
+        guard !cases.isEmpty, cases.allSatisfy({ (1...10_000).contains($0) }) else {
+            throw ValidationError("--subscriptions takes numbers from 1 to 10000.")
+        }
         guard latencySamples >= 20 else { throw ValidationError("--latency-samples must be at least 20.") }
+        if oneCore, ProcessInfo.processInfo.activeProcessorCount < 2 {
+            throw ValidationError("--one-core needs two CPUs: one for the engine, one for the receiver.")
+        }
     }
 
     static func progress(_ text: String) {
@@ -40,7 +56,8 @@ public struct BenchNotifyCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let receiver = try BenchReceiver()
+        if oneCore, !CPUAffinity.pinProcess(to: 0) { throw ValidationError("could not pin the process to CPU 0") }
+        let receiver = try BenchReceiver(cpu: oneCore ? 1 : nil)
         let key = try SigningKey.generate()
         let links = SNSEnvelope.Links(
             signingCertURL: "http://127.0.0.1:4566/_vigil/sns/SimpleNotificationService.pem",
@@ -52,10 +69,10 @@ public struct BenchNotifyCommand: AsyncParsableCommand {
                 timestamp: 0), subscriptionARN: "arn:aws:sns:us-east-1:123456789012:bench:x", links: links, key: key,
             version: .v1)
         print(
-            "vigil bench notify: signed Notification envelopes of \(sample.utf8.count) bytes to a receiver on loopback (HTTP/1.1 keep-alive); store on disk (WAL, synchronous=FULL); \(Machine.description)"
+            "vigil bench notify: signed Notification envelopes of \(sample.utf8.count) bytes to a receiver on loopback (HTTP/1.1 keep-alive); store on disk (WAL, synchronous=FULL); \(Machine.description)\(oneCore ? "; engine pinned to CPU 0, receiver to CPU 1" : "")"
         )
         print("case                     deliveries/s   raw curl POSTs/s   ratio")
-        for subscriptions in [1, 10, 1_000] {
+        for subscriptions in cases {
             let total = subscriptions == 1 ? max(1_000, deliveries / 10) : deliveries
             let inFlight = min(subscriptions, 256)
             Self.progress("raw libcurl, \(inFlight) in flight")
@@ -171,7 +188,7 @@ public struct BenchNotifyCommand: AsyncParsableCommand {
     }
 
     /// The time from an alarm transition's commit (with its notification in the outbox) to the
-    /// webhook arriving, one subscriber, the engine running.
+    /// webhook arriving, one subscriber, the engine running; transitions 0–60 ms apart.
     func latency(receiver: BenchReceiver, key: SigningKey, links: SNSEnvelope.Links) async throws -> (
         Duration, Duration
     ) {
@@ -217,6 +234,9 @@ public struct BenchNotifyCommand: AsyncParsableCommand {
                 try await Task.sleep(for: .microseconds(200))
             }
             samples.append(receiver.received.withLock { $0.last } - committed)
+            // The next transition comes at a random moment of the engine's idle poll, not just as the
+            // last delivery wakes it.
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0..<60)))
             state = next
         }
         task.cancel()

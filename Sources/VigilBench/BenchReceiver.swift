@@ -7,14 +7,16 @@ import Synchronization
 
 /// The benchmark's webhook receiver: HTTP/1.1 keep-alive on loopback, a thread per connection, that
 /// answers every POST `200` at once and counts what arrived, so that the receiver costs the engine as
-/// little as a receiver can.
+/// little as a receiver can. Given a CPU, its threads run on that CPU alone.
 final class BenchReceiver: Sendable {
     let port: Int
     let listener: Int32
+    let cpu: Int?
     /// POSTs received, and when the last one arrived.
     let received = Mutex((count: 0, last: ContinuousClock.now))
 
-    init() throws {
+    init(cpu: Int? = nil) throws {
+        self.cpu = cpu
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
         var yes: Int32 = 1
@@ -42,6 +44,7 @@ final class BenchReceiver: Sendable {
     var count: Int { received.withLock { $0.count } }
 
     func acceptLoop() {
+        if let cpu { CPUAffinity.pinThread(to: cpu) }
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }

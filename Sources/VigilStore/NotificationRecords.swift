@@ -184,8 +184,8 @@ public protocol NotificationStore: Sendable {
     func record(deliveryID: Int64, _ outcome: DeliveryOutcome) async throws
     /// Records attempts of pending deliveries, in one transaction.
     func record(_ outcomes: [(deliveryID: Int64, outcome: DeliveryOutcome)]) async throws
-    /// The oldest pending delivery of the subscription after `id`, if any.
-    func nextPending(subscriptionARN: String, after id: Int64) async throws -> DeliveryRecord?
+    /// The subscription's pending deliveries after `id`, oldest first, at most `limit`.
+    func nextPending(subscriptionARN: String, after id: Int64, limit: Int) async throws -> [DeliveryRecord]
     /// Deliveries, newest first: all or in one status.
     func deliveries(status: DeliveryRecord.Status?, limit: Int) async throws -> [DeliveryRecord]
     /// Dead deliveries back to pending, due at `now` with their attempts reset; how many. All of them,

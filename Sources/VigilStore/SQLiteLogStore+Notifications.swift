@@ -371,13 +371,16 @@ extension SQLiteLogStore {
         }
     }
 
-    public func nextPending(subscriptionARN: String, after id: Int64) async throws -> DeliveryRecord? {
-        try await database.read { db in
+    public func nextPending(subscriptionARN: String, after id: Int64, limit: Int) async throws -> [DeliveryRecord] {
+        guard limit > 0 else { return [] }
+        return try await database.read { db in
             let s = try db.statement(
-                "SELECT \(Self.deliveryColumns) FROM sns_deliveries d WHERE subscription_arn = ? AND status = 'pending' AND id > ? ORDER BY id LIMIT 1"
-            ).bind(.text(subscriptionARN), .integer(id))
+                "SELECT \(Self.deliveryColumns) FROM sns_deliveries d WHERE subscription_arn = ? AND status = 'pending' AND id > ? ORDER BY id LIMIT ?"
+            ).bind(.text(subscriptionARN), .integer(id), .integer(Int64(limit)))
             defer { s.reset() }
-            return try s.step() ? try Self.delivery(s) : nil
+            var out: [DeliveryRecord] = []
+            while try s.step() { out.append(try Self.delivery(s)) }
+            return out
         }
     }
 

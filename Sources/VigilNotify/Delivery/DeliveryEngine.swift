@@ -53,6 +53,8 @@ public final class DeliveryEngine: Service, Sendable {
     let signatures = Mutex<[String: String]>([:])
     /// At most this many deliveries in flight at once.
     public let concurrency: Int
+    /// While deliveries are in flight, a pass starts more only when this many slots are free.
+    var refill: Int { max(1, concurrency / 8) }
     /// How long a receiver has to answer (SNS gives 15 s), connecting included.
     public let timeout: Duration
 
@@ -148,7 +150,9 @@ public final class DeliveryEngine: Service, Sendable {
         try await sns.fanOutAlarmNotifications()
         let flying = inFlight.withLock { $0 }
         let room = concurrency - flying.count
-        guard room > 0 else { return 0 }
+        // Finding due deliveries probes every subscription, so while many are in flight the pass waits
+        // until enough slots are free to make it worth one.
+        guard room > 0, flying.isEmpty || room >= refill else { return 0 }
         let t = now()
         let due = try await store.dueDeliveries(now: t, limit: room, busy: flying.union(held(at: t)))
         for d in due {
@@ -238,6 +242,9 @@ public final class DeliveryEngine: Service, Sendable {
         var ticket = 0
         var sent = 0
         var read: Recipient?
+        // The run's later deliveries, read in one query after its first is answered: nothing else sends
+        // this subscription's deliveries while it is in flight.
+        var queued: ArraySlice<DeliveryRecord>?
         while true {
             let outcome: DeliveryOutcome
             do {
@@ -253,9 +260,12 @@ public final class DeliveryEngine: Service, Sendable {
             guard case .delivered = outcome, sent < runLength else { break }
             let subscription = d.delivery.subscriptionARN
             if throttledUntil.withLock({ $0[subscription] ?? 0 }) > now() { break }
-            guard let next = try? await store.nextPending(subscriptionARN: subscription, after: d.id),
-                next.nextAttempt <= now()
-            else { break }
+            if queued == nil {
+                let rest = try? await store.nextPending(
+                    subscriptionARN: subscription, after: d.id, limit: runLength - 1)
+                queued = (rest ?? [])[...]
+            }
+            guard let next = queued?.popFirst(), next.nextAttempt <= now() else { break }
             d = next
         }
         guard ticket > 0 else { return }

@@ -1,0 +1,39 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Pins threads to one CPU (Linux's `sched_setaffinity`), so that a benchmark can give the code it
+/// measures one core and its load generator another. Threads started later inherit the CPU of the
+/// thread that starts them.
+enum CPUAffinity {
+    /// Pins every thread the process has now to `cpu`; false when the kernel refuses.
+    static func pinProcess(to cpu: Int) -> Bool {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var pinned = !tasks.isEmpty
+        for task in tasks {
+            guard let tid = Int32(task) else { continue }
+            pinned = pin(tid, to: cpu) && pinned
+        }
+        return pinned
+    }
+
+    /// Pins the calling thread to `cpu`.
+    @discardableResult
+    static func pinThread(to cpu: Int) -> Bool { pin(0, to: cpu) }
+
+    /// glibc's `sched_setaffinity`, looked up at run time: Swift's Glibc module leaves out the
+    /// `_GNU_SOURCE` declarations.
+    typealias SetAffinity = @convention(c) (Int32, Int, UnsafeRawPointer) -> Int32
+
+    static func pin(_ tid: Int32, to cpu: Int) -> Bool {
+        let size = 128
+        guard cpu >= 0, cpu < size * 8, let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_setaffinity")
+        else { return false }
+        let setAffinity = unsafeBitCast(symbol, to: SetAffinity.self)
+        var mask = [UInt8](repeating: 0, count: size)
+        mask[cpu / 8] = UInt8(1 << (cpu % 8))
+        return mask.withUnsafeBytes { bytes in bytes.baseAddress.map { setAffinity(tid, size, $0) } ?? -1 } == 0
+    }
+}
