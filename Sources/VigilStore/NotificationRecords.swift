@@ -133,6 +133,8 @@ public enum DeliveryOutcome: Sendable, Equatable {
 /// Persistence of SNS topics, subscriptions and the per-subscription delivery outbox. Each call is one
 /// transaction.
 public protocol NotificationStore: Sendable {
+    /// Rings after each committed write that may have given the delivery engine work.
+    var outboxBell: OutboxBell { get }
     /// Creates the topic; false (and nothing changed) when one with that ARN exists.
     func insertTopic(_ topic: TopicRecord, tags: [(key: String, value: String)]) async throws -> Bool
     func topic(arn: String) async throws -> TopicRecord?

@@ -129,7 +129,7 @@ extension SQLiteLogStore {
             -> AlarmHistoryItem
     ) async throws -> [String] {
         guard !transitions.isEmpty || !suppression.isEmpty else { return [] }
-        return try await database.write { [self] db in
+        let applied = try await database.write { [self] db in
             var applied: [String] = []
             for t in transitions {
                 // Compare and set: only from the state the change was computed from.
@@ -193,6 +193,9 @@ extension SQLiteLogStore {
             }
             return applied
         }
+        // Notifications may have joined the outbox (a transition's, or a suppression's release).
+        outboxBell.ring()
+        return applied
     }
 
     /// Why an alarm action cannot run, or nil when it names an SNS topic that exists (Vigil runs SNS

@@ -248,6 +248,7 @@ extension SQLiteLogStore {
         try await database.write { [self] db in
             for d in deliveries { try insertDelivery(db, d, now) }
         }
+        outboxBell.ring()
     }
 
     func insertDelivery(_ db: SQLiteConnection, _ d: NewDelivery, _ now: Int64) throws {
@@ -396,7 +397,7 @@ extension SQLiteLogStore {
     }
 
     public func redrive(ids: [Int64]?, now: Int64) async throws -> Int {
-        try await database.write { db in
+        let redriven = try await database.write { db in
             if let ids {
                 var n = 0
                 for id in ids {
@@ -412,6 +413,8 @@ extension SQLiteLogStore {
             ).bind(.integer(now)).run()
             return db.changes
         }
+        if redriven > 0 { outboxBell.ring() }
+        return redriven
     }
 
     public func deliveryCounts() async throws -> (counts: [DeliveryRecord.Status: Int], oldestPending: Int64?) {

@@ -9,6 +9,7 @@ public import VigilMetrics
 /// across crashes.
 public final class SQLiteLogStore: StoreBackend {
     let database: SQLiteDatabase
+    public let outboxBell = OutboxBell()
 
     /// Opens (creating and migrating) the database at `path`; ":memory:" for a throwaway one.
     public init(path: String, readers: Int = 4) throws {

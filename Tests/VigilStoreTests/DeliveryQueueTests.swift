@@ -1,4 +1,6 @@
+import Synchronization
 import Testing
+import VigilAlarms
 import VigilStore
 
 /// The outbox as the delivery engine reads it: each subscription's pending deliveries in the order they
@@ -59,5 +61,42 @@ struct DeliveryQueueTests {
             try await store.dueDeliveries(now: 20_000, limit: 10, busy: []).map(\.delivery.messageID).sorted() == [
                 "a0", "b0",
             ])
+    }
+
+    @Test("the outbox bell rings once a write that gives the engine work has committed, and not for reads")
+    func outboxBellRingsAfterWork() async throws {
+        let store = try await Self.store(messages: 1)
+        let rings = Mutex(0)
+        store.outboxBell.listen { rings.withLock { $0 += 1 } }
+        _ = try await store.dueDeliveries(now: 0, limit: 10, busy: [])
+        #expect(rings.withLock { $0 } == 0)
+        try await store.enqueue(
+            [
+                NewDelivery(
+                    subscriptionARN: "\(Self.topic):a", kind: .notification, messageID: "later", topicARN: Self.topic,
+                    subject: nil, message: "x", timestamp: 0)
+            ], now: 0)
+        #expect(rings.withLock { $0 } == 1)
+        let history = AlarmHistoryItem(alarmName: "A", timestamp: 0, type: .stateUpdate, summary: "s", data: "{}")
+        _ = try await store.putAlarm(
+            name: "A", definition: "{}", namespace: "N", metricName: "M", actionsEnabled: true, now: 0, history: history
+        )
+        try await store.commit(
+            [
+                AlarmTransition(
+                    alarmName: "A", from: .insufficientData, state: .alarm, reason: "r", reasonData: nil, at: 1,
+                    history: history, notifications: [(Self.topic, "{}")])
+            ],
+            actionHistory: { name, action, _, at, _ in
+                AlarmHistoryItem(alarmName: name, timestamp: at, type: .action, summary: action, data: "{}")
+            })
+        #expect(rings.withLock { $0 } == 2)
+        #expect(try await store.pendingOutbox(limit: 10).count == 1, "rung after the commit, so the work is there")
+        let a = try #require(try await store.nextPending(subscriptionARN: "\(Self.topic):a", after: 0, limit: 1).first)
+        try await store.record(deliveryID: a.id, .dead(status: 410, error: "gone", at: 1))
+        #expect(try await store.redrive(ids: nil, now: 2) == 1)
+        #expect(rings.withLock { $0 } == 3)
+        #expect(try await store.redrive(ids: nil, now: 3) == 0)
+        #expect(rings.withLock { $0 } == 3, "nothing redriven, nothing to ring for")
     }
 }

@@ -82,6 +82,8 @@ public final class DeliveryEngine: Service, Sendable {
         self.recorder = OutcomeRecorder(store: store)
         self.now = now
         self.random = random
+        // Work committed in this process starts at once; other processes' waits for the poll.
+        store.outboxBell.listen { [doorbell] in doorbell.ring() }
     }
 
     public func run() async throws {
