@@ -145,7 +145,7 @@ let package = Package(
         // Fuzz target bodies (scripts/fuzz.sh drives them with libFuzzer; FuzzReplayTests replays their corpus).
         .target(
             name: "VigilFuzz",
-            dependencies: ["VigilPatterns", "VigilAPI", "VigilAlarms", "VigilService", "VigilWire"],
+            dependencies: ["VigilPatterns", "VigilMetrics", "VigilAPI", "VigilAlarms", "VigilService", "VigilWire"],
             swiftSettings: swiftSettings
         ),
         // Helpers the test targets share (not a product).

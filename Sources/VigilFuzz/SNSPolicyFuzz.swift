@@ -1,3 +1,4 @@
+import VigilMetrics
 import VigilWire
 
 /// SNS's two policy documents: a DeliveryPolicy, and a FilterPolicy (the first line) judged on a message
@@ -5,10 +6,14 @@ import VigilWire
 ///
 /// Properties: a delivery policy that parses has delays within its limits (none negative, none above
 /// maxDelayTarget, at most 3,600 s in all) and none past its last retry; a filter policy that parses
-/// judges the same message the same way twice.
+/// judges the same message the same way twice; a receiver's Retry-After that parses as an HTTP-date
+/// is written back as the same text.
 enum SNSPolicyFuzz {
     static func run(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
+        if let date = UTCDateText.parseHTTPDate(text) {
+            precondition(UTCDateText.httpDate(date) == text, "an HTTP-date that does not write back as itself")
+        }
         if let policy = try? DeliveryPolicy(json: text) {
             var total = 0.0
             for retry in 1...max(1, policy.numRetries) {

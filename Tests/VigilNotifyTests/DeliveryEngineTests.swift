@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import VigilAPI
 import VigilAlarms
+import VigilMetrics
 import VigilStore
 
 @testable import VigilNotify
@@ -112,6 +113,35 @@ import VigilStore
                 #expect(d.attempts == attempt + 1 && d.nextAttempt == f.clock.now + Int64(expected))
                 f.clock.advance(Int64(expected))
             }
+        }
+        await f.engine.client.shutdown()
+    }
+
+    @Test("a Retry-After given as an HTTP-date waits until that date; one already past waits the policy's delay")
+    func retryAfterDate() async throws {
+        let dates = Mutex<[String]>([])
+        let receiver = TestReceiver { i, _ in
+            .init(status: 503, headers: ["Retry-After": dates.withLock { $0.isEmpty ? "" : $0[min(i, $0.count - 1)] }])
+        }
+        let f = try await fixture()
+        let start = f.clock.now
+        dates.withLock {
+            $0 = [UTCDateText.httpDate(start + 300_000), UTCDateText.httpDate(start), "not a date"]
+        }
+        try await receiver.serve { base in
+            _ = try await f.subscribe(base + "/")
+            _ = try await f.publish("m")
+            try await f.engine.pass()
+            let first = try #require(try await f.deliveries().first)
+            #expect(first.attempts == 1 && first.nextAttempt == start + 300_000, "waits until the date")
+            f.clock.advance(300_000)
+            try await f.engine.pass()
+            let second = try #require(try await f.deliveries().first)
+            #expect(second.attempts == 2 && second.nextAttempt == f.clock.now + 20_000, "a past date: the policy")
+            f.clock.advance(20_000)
+            try await f.engine.pass()
+            let third = try #require(try await f.deliveries().first)
+            #expect(third.attempts == 3 && third.nextAttempt == f.clock.now + 20_000, "not a date: the policy")
         }
         await f.engine.client.shutdown()
     }

@@ -389,7 +389,9 @@ public final class DeliveryEngine: Service, Sendable {
             guard var delay = policy.jitteredDelay(beforeRetry: retry, random: random()) else {
                 return .dead(status: r.status, error: error, at: at)
             }
-            if r.status == 429 || r.status == 503, let after = r.retryAfter.flatMap(Self.retryAfterSeconds) {
+            if r.status == 429 || r.status == 503,
+                let after = r.retryAfter.flatMap({ Self.retryAfterSeconds($0, now: at) })
+            {
                 delay = max(delay, min(after, Double(DeliveryPolicy.maximumSeconds)))
             }
             return .retry(
@@ -477,8 +479,12 @@ public final class DeliveryEngine: Service, Sendable {
     }
 
     /// `Retry-After` in seconds: a number of seconds (an HTTP date is not honoured).
-    static func retryAfterSeconds(_ text: String) -> Double? {
-        guard let n = Int(text), n >= 0 else { return nil }
-        return Double(n)
+    /// A `Retry-After` in seconds from `now` (ms): delay-seconds, or an HTTP-date (a date already past
+    /// asks for no wait). Nil when it is neither.
+    static func retryAfterSeconds(_ text: String, now: Int64) -> Double? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if let n = Int(text) { return n >= 0 ? Double(n) : nil }
+        guard let date = UTCDateText.parseHTTPDate(text) else { return nil }
+        return Double(max(0, date - now)) / 1000
     }
 }
