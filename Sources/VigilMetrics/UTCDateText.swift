@@ -158,11 +158,9 @@ public enum UTCDateText {
     /// `Wed, 02 Dec 2026 01:02:03 +0000`, an e-mail's `Date` (RFC 5322, section 3.3).
     public static func rfc5322(_ ms: Int64) -> String {
         let t = Parts(ms)
-        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        var out = Array("\(weekdays[t.weekday]), ".utf8)
+        var out = Array("\(weekdayNames[t.weekday]), ".utf8)
         digits(t.day, 2, " ", &out)
-        out += Array("\(months[t.month - 1]) \(t.year) ".utf8)
+        out += Array("\(monthNames[t.month - 1]) \(t.year) ".utf8)
         digits(t.hour, 2, ":", &out)
         digits(t.minute, 2, ":", &out)
         digits(t.second, 2, " ", &out)
