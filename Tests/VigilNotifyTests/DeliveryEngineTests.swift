@@ -146,6 +146,18 @@ import VigilStore
         await f.engine.client.shutdown()
     }
 
+    @Test(
+        "hostile Retry-After values are read as nothing (the policy's delay) or clamped later, never a trap",
+        arguments: [
+            "", "-5", "1e300", "9223372036854775808", "18446744073709551616", "\u{FFFD}\u{0}", "Sun, 06 Nov 1994",
+        ]
+    )
+    func hostileRetryAfter(_ text: String) {
+        let seconds = DeliveryEngine.retryAfterSeconds(text, now: 1_800_000_000_000)
+        #expect(seconds == nil || seconds == 0)
+        #expect(DeliveryEngine.retryAfterSeconds(String(repeating: "9", count: 10_000_000), now: 0) == nil)
+    }
+
     @Test("a receiver that does not answer in time is retried like a 500")
     func timeouts() async throws {
         let receiver = TestReceiver { _, _ in .init(delay: .seconds(2)) }
