@@ -28,6 +28,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case putLogEvents = "putlogevents"
     /// An SNS DeliveryPolicy, and a FilterPolicy judged on a message.
     case snsPolicy = "sns-policy"
+    /// AWS's event-stream framing (StartLiveTail's responses).
+    case eventStream = "eventstream"
 
     /// Runs the target on one input.
     public func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -45,6 +47,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .sigv4: SigV4Fuzz.run(bytes)
         case .putLogEvents: PutLogEventsFuzz.run(bytes)
         case .snsPolicy: SNSPolicyFuzz.run(bytes)
+        case .eventStream: EventStreamFuzz.run(bytes)
         }
     }
 
