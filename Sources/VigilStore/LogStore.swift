@@ -47,6 +47,13 @@ public protocol LogStore: Sendable {
     ) async throws -> Int
     /// Events of `group` matching `query`, in (timestamp, id) order (reversed when not forward).
     func events(group: String, _ query: EventQuery) async throws -> [StoredLogEvent]
+    /// Events of `groups` (those that exist) with ids after `id`, in id order — the order their writes
+    /// committed in — as the batches they were stored in, at most `limit` events in all.
+    func committedEvents(groups: [String], after id: Int64, limit: Int) async throws -> [CommittedLogEvents]
+    /// The id the next event stored will have: every id below it belongs to a committed write.
+    func nextEventID() async throws -> Int64
+    /// Where this process hears of each batch committed (``LogEventFeed``).
+    var logEventFeed: LogEventFeed { get }
     /// Deletes events older than each group's retention (shrinking their streams' stored bytes);
     /// returns how many were deleted.
     func applyRetention(now: Int64) async throws -> Int

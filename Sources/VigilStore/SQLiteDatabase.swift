@@ -107,9 +107,15 @@ public final class SQLiteDatabase: Sendable {
     /// (one fsync) for all. A write that throws rolls back only its savepoint; each write returns
     /// only after the COMMIT that holds it, and if that COMMIT fails, every write in it fails and none
     /// is kept. A write that finds the writer idle runs alone at once.
-    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    ///
+    /// `committed`, if given, is called with the result on the writer's thread after the COMMIT and before
+    /// any later write runs: calls come in commit order. It must be quick (it holds up every write).
+    func write<T: Sendable>(
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> T,
+        committed: (@Sendable (T) -> Void)? = nil
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let write = GroupedWrite(body, continuation)
+            let write = GroupedWrite(body, continuation, committed: committed)
             let first = waiting.withLock { queue in
                 queue.append(write)
                 return queue.count == 1
@@ -230,12 +236,16 @@ protocol WaitingWrite: Sendable {
 final class GroupedWrite<T: Sendable>: WaitingWrite, @unchecked Sendable {
     let body: @Sendable (SQLiteConnection) throws -> T
     let continuation: CheckedContinuation<T, any Error>
+    let committed: (@Sendable (T) -> Void)?
     var result: Result<T, any Error>?
 
-    init(_ body: @escaping @Sendable (SQLiteConnection) throws -> T, _ continuation: CheckedContinuation<T, any Error>)
-    {
+    init(
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> T, _ continuation: CheckedContinuation<T, any Error>,
+        committed: (@Sendable (T) -> Void)?
+    ) {
         self.body = body
         self.continuation = continuation
+        self.committed = committed
     }
 
     var failed: Bool {
@@ -248,14 +258,18 @@ final class GroupedWrite<T: Sendable>: WaitingWrite, @unchecked Sendable {
     }
 
     func runAlone(_ db: SQLiteConnection) {
-        continuation.resume(with: Result { try SQLiteDatabase.inWriteTransaction(db, body) })
+        let outcome = Result { try SQLiteDatabase.inWriteTransaction(db, body) }
+        if case .success(let value) = outcome { committed?(value) }
+        continuation.resume(with: outcome)
     }
 
     func finish(committed: (any Error)?) {
         switch (result, committed) {
         case (.failure(let error), _): continuation.resume(throwing: error)
         case (_, let error?): continuation.resume(throwing: error)
-        case (.success(let value), nil): continuation.resume(returning: value)
+        case (.success(let value), nil):
+            self.committed?(value)
+            continuation.resume(returning: value)
         case (nil, nil):
             continuation.resume(
                 throwing: SQLiteError(code: 21, message: "a grouped write did not run", sql: "SAVEPOINT"))

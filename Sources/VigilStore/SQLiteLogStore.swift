@@ -10,6 +10,7 @@ public import VigilMetrics
 public final class SQLiteLogStore: StoreBackend {
     let database: SQLiteDatabase
     public let outboxBell = OutboxBell()
+    public let logEventFeed = LogEventFeed()
 
     /// Opens (creating and migrating) the database at `path`; ":memory:" for a throwaway one.
     public init(path: String, readers: Int = 4) throws {
@@ -212,11 +213,18 @@ public final class SQLiteLogStore: StoreBackend {
         group: String, stream: String, events: [NewLogEvent], datapoints: MinuteAggregator, ingestionTime: Int64,
         offset: IngestOffset?
     ) async throws -> Int {
-        try await database.write { [self] db in
-            let gid = try groupID(db, group)
-            let sid = try streamID(db, gid, stream)
-            if !events.isEmpty {
-                try insertBlocks(db, gid, sid, events, ingestionTime: ingestionTime)
+        let feed = logEventFeed
+        let announce = feed.hasListeners
+        _ = try await database.write(
+            { [self] db -> CommittedLogEvents? in
+                let gid = try groupID(db, group)
+                let sid = try streamID(db, gid, stream)
+                guard !events.isEmpty else {
+                    try writeAggregates(db, datapoints, now: ingestionTime)
+                    if let offset { try writeOffset(db, offset) }
+                    return nil
+                }
+                let (firstID, stored) = try insertBlocks(db, gid, sid, events, ingestionTime: ingestionTime)
                 let bytes = events.reduce(Int64(0)) { $0 + Int64($1.message.count) }
                 let first = events.map(\.timestamp).min()!
                 let last = events.map(\.timestamp).max()!
@@ -226,19 +234,27 @@ public final class SQLiteLogStore: StoreBackend {
                         last_ingestion = ?3, stored_bytes = stored_bytes + ?4 WHERE id = ?5
                     """
                 ).bind(.integer(first), .integer(last), .integer(ingestionTime), .integer(bytes), .integer(sid)).run()
-            }
-            try writeAggregates(db, datapoints, now: ingestionTime)
-            if let offset { try writeOffset(db, offset) }
-            return events.count
-        }
+                try writeAggregates(db, datapoints, now: ingestionTime)
+                if let offset { try writeOffset(db, offset) }
+                return CommittedLogEvents(
+                    group: group, stream: stream, firstEventID: firstID, ingestionTime: ingestionTime,
+                    events: announce ? stored : [])
+            },
+            committed: announce ? Self.announcer(feed) : nil)
+        return events.count
+    }
+
+    static func announcer(_ feed: LogEventFeed) -> @Sendable (CommittedLogEvents?) -> Void {
+        { batch in if let batch { feed.announce(batch) } }
     }
 
     /// The longest time a block may span, which bounds every block search (PutLogEvents batches span at most 24 hours).
     static let maximumBlockSpan: Int64 = 86_400_000
 
-    /// Stores `events` as blocks (one per 24 hours of them, in time order), numbering them from the event counter.
+    /// Stores `events` as blocks (one per 24 hours of them, in time order), numbering them from the event counter;
+    /// returns the first id and the events in id order.
     func insertBlocks(_ db: SQLiteConnection, _ gid: Int64, _ sid: Int64, _ events: [NewLogEvent], ingestionTime: Int64)
-        throws
+        throws -> (firstID: Int64, events: [NewLogEvent])
     {
         var sorted = events
         if !zip(events, events.dropFirst()).allSatisfy({ $0.timestamp <= $1.timestamp }) {
@@ -249,6 +265,7 @@ public final class SQLiteLogStore: StoreBackend {
         let counter = try db.statement("SELECT value FROM counters WHERE name = 'event_id'")
         _ = try counter.step()
         var nextID = counter.int64(0)
+        let firstID = nextID
         counter.reset()
         let insert = try db.statement(
             """
@@ -275,6 +292,7 @@ public final class SQLiteLogStore: StoreBackend {
             start = end
         }
         try db.statement("UPDATE counters SET value = ? WHERE name = 'event_id'").bind(.integer(nextID)).run()
+        return (firstID, sorted)
     }
 
     public func events(group: String, _ q: EventQuery) async throws -> [StoredLogEvent] {

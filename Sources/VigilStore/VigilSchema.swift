@@ -312,5 +312,8 @@ enum VigilSchema {
                     changed INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 """),
+        .init(
+            name: "log blocks found by event id (live tail reads events in commit order)",
+            sql: "CREATE INDEX IF NOT EXISTS log_blocks_by_event_id ON log_blocks (group_id, first_event_id);"),
     ])
 }
