@@ -1,8 +1,7 @@
 import Testing
+import VigilService
 
-@testable import VigilNotify
-
-/// The delivery engine's idle wait: a ring ends it early, and only a ring does.
+/// The wait of the delivery engine and of live-tail sessions: a ring ends it early, and only a ring does.
 @Suite struct DoorbellTests {
     static func elapsed(_ body: () async -> Void) async -> Duration {
         let start = ContinuousClock.now

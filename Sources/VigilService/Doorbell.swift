@@ -2,8 +2,8 @@ import Synchronization
 
 /// Wakes a waiting loop early: the delivery engine waits on it between passes, and each finished
 /// delivery rings it, so the next message of that subscriber goes out at once instead of at the
-/// next poll.
-final class Doorbell: Sendable {
+/// next poll; a live-tail session waits on one for the next batch of events.
+public final class Doorbell: Sendable {
     struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -11,7 +11,9 @@ final class Doorbell: Sendable {
 
     let state = Mutex(State())
 
-    func ring() {
+    public init() {}
+
+    public func ring() {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             if let w = s.waiter {
                 s.waiter = nil
@@ -24,7 +26,7 @@ final class Doorbell: Sendable {
     }
 
     /// Returns when rung (at once if it was rung since the last wait), or after `timeout`.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         let timer = Task {
             // Cancelled (the bell rang first): no ring, or the next wait would return at once, and
             // the one after it, a loop that never sleeps.

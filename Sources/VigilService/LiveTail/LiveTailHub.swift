@@ -1,0 +1,130 @@
+import Synchronization
+public import VigilStore
+
+/// Where live tails hear of log events: it listens to the store's ``LogEventFeed`` and, while any session
+/// is open, keeps the batches committed since in one ring shared by every session, bounded in bytes.
+///
+/// Ingest pays for this only an atomic load while no session is open, and an append to the ring (and a
+/// ring of the bells of the sessions tailing that group) while some are: it never waits for a session.
+/// Each session reads the ring at its own pace, evaluating its own filter in its own task; a session
+/// that falls so far behind that the ring drops batches it has not read is told so
+/// (``LiveTailError/fellBehind(lastEventID:)``) and has to resume from the store.
+public final class LiveTailHub: Sendable {
+    /// The ring holds at most this many bytes of messages (64 MiB by default).
+    public let capacity: Int
+    let store: any StoreBackend
+
+    struct State {
+        var batches: [CommittedLogEvents] = []
+        /// Index of the oldest batch kept (those before it are dropped, awaiting compaction).
+        var head = 0
+        var bytes = 0
+        /// Every id below this may have been dropped from the ring.
+        var droppedBelow: Int64 = 0
+        var sessions: [Int: (groups: Set<String>, bell: Doorbell)] = [:]
+        var nextSession = 0
+    }
+
+    let state = Mutex(State())
+    /// Whether any session is open (read on every committed batch, without the lock).
+    let recording = Atomic<Bool>(false)
+
+    public init(store: any StoreBackend, capacity: Int = 64 << 20) {
+        self.store = store
+        self.capacity = max(1, capacity)
+        store.logEventFeed.listen { [weak self] batch in self?.hear(batch) }
+    }
+
+    /// Bytes a batch is counted as: its messages and a little per event.
+    static func size(_ batch: CommittedLogEvents) -> Int {
+        batch.events.reduce(0) { $0 + $1.message.count + 32 }
+    }
+
+    func hear(_ batch: CommittedLogEvents) {
+        guard recording.load(ordering: .relaxed) else { return }
+        let bells = state.withLock { s -> [Doorbell] in
+            guard !s.sessions.isEmpty else { return [] }
+            s.batches.append(batch)
+            s.bytes += Self.size(batch)
+            while s.bytes > capacity, s.head < s.batches.count - 1 {
+                s.bytes -= Self.size(s.batches[s.head])
+                s.droppedBelow = s.batches[s.head].endEventID
+                s.head += 1
+            }
+            if s.head > 1_024, s.head * 2 > s.batches.count {
+                s.batches.removeFirst(s.head)
+                s.head = 0
+            }
+            return s.sessions.values.compactMap { $0.groups.contains(batch.group) ? $0.bell : nil }
+        }
+        for bell in bells { bell.ring() }
+    }
+
+    /// Registers a session tailing `groups`; its bell rings when a batch of one of them arrives.
+    func register(groups: Set<String>, bell: Doorbell) -> Int {
+        let id = state.withLock { s -> Int in
+            s.nextSession += 1
+            s.sessions[s.nextSession] = (groups, bell)
+            return s.nextSession
+        }
+        recording.store(true, ordering: .relaxed)
+        return id
+    }
+
+    func unregister(_ id: Int) {
+        state.withLock { s in
+            s.sessions[id] = nil
+            if s.sessions.isEmpty {
+                recording.store(false, ordering: .relaxed)
+                s.batches = []
+                s.head = 0
+                s.bytes = 0
+            }
+        }
+    }
+
+    /// How many sessions are open.
+    public var sessionCount: Int { state.withLock { $0.sessions.count } }
+
+    /// The batches kept that hold ids from `position` on (at most `limit` of them), and the id below which
+    /// batches may have been dropped.
+    func batches(from position: Int64, limit: Int) -> (batches: [CommittedLogEvents], droppedBelow: Int64) {
+        state.withLock { s in
+            // The first batch that ends after `position`: batches are in id order.
+            var low = s.head
+            var high = s.batches.count
+            while low < high {
+                let middle = (low + high) / 2
+                if s.batches[middle].endEventID <= position { low = middle + 1 } else { high = middle }
+            }
+            return (Array(s.batches[low..<min(s.batches.count, low + limit)]), s.droppedBelow)
+        }
+    }
+
+    /// Opens a session: events committed from now on (`after` nil), or from the one after id `after` on,
+    /// read from the store until the session has caught up with the ring.
+    public func open(_ filter: LiveTailFilter, after: Int64? = nil) async throws -> LiveTailSession {
+        let bell = Doorbell()
+        let id = register(groups: Set(filter.groups), bell: bell)
+        do {
+            // Ids start at 1; a hostile `after` (a client's Last-Event-ID) is clamped, never overflowed.
+            let position: Int64
+            if let after {
+                position = min(max(after, 0), Int64.max - 1) + 1
+            } else {
+                position = try await store.nextEventID()
+            }
+            return LiveTailSession(hub: self, id: id, filter: filter, bell: bell, position: position)
+        } catch {
+            unregister(id)
+            throw error
+        }
+    }
+}
+
+/// Why a live-tail session ended.
+public enum LiveTailError: Error, Equatable, Sendable {
+    /// The session read more slowly than events arrived, and the ring dropped events it had not read;
+    /// `lastEventID` is the last id it had considered, from which a resumed session would continue.
+    case fellBehind(lastEventID: Int64)
+}

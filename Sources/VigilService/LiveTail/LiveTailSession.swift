@@ -1,0 +1,126 @@
+import VigilStore
+
+/// One live tail: the events of its ``LiveTailFilter``, each once, in the order their writes committed,
+/// from where it was opened on (``LiveTailHub/open(_:after:)``).
+///
+/// It reads the store until it has caught up, then the hub's ring; ids the ring never held (written by
+/// another process on the same data, or before the ring began) it reads from the store, so nothing
+/// committed is missed. Owned by one task; ``close()`` (or dropping it) ends it.
+public final class LiveTailSession {
+    let hub: LiveTailHub
+    let id: Int
+    public let filter: LiveTailFilter
+    let bell: Doorbell
+    /// The next id to consider: every id below it has been shown or passed over.
+    public private(set) var position: Int64
+    var catchingUp = true
+    var closed = false
+
+    /// Events read from the store at a time.
+    static let pageSize = 1_000
+
+    init(hub: LiveTailHub, id: Int, filter: LiveTailFilter, bell: Doorbell, position: Int64) {
+        self.hub = hub
+        self.id = id
+        self.filter = filter
+        self.bell = bell
+        self.position = position
+    }
+
+    deinit { close() }
+
+    /// The id of the last event considered, from which a resumed session continues (`after`).
+    public var lastEventID: Int64 { position - 1 }
+
+    /// Ends the session (it no longer holds the hub's ring).
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        hub.unregister(id)
+    }
+
+    /// The next events the session shows, as soon as there are any (at most `maximum`), or none after
+    /// `wait`. Throws ``LiveTailError/fellBehind(lastEventID:)`` if the ring dropped events before this
+    /// session read them.
+    public func next(maximum: Int = 1_000, wait: Duration = .seconds(1)) async throws -> [TailedLogEvent] {
+        let limit = max(1, maximum)
+        var out: [TailedLogEvent] = []
+        if catchingUp {
+            let end = try await hub.store.nextEventID()
+            if try await readStore(below: end, limit: limit, into: &out) {
+                catchingUp = false
+            }
+            if !out.isEmpty || catchingUp { return out }
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + wait
+        while true {
+            let (batches, droppedBelow) = hub.batches(from: position, limit: 64)
+            if position < droppedBelow { throw LiveTailError.fellBehind(lastEventID: lastEventID) }
+            for batch in batches {
+                if batch.firstEventID > position {
+                    // Ids the ring never heard of: another process's writes.
+                    guard try await readStore(below: batch.firstEventID, limit: limit, into: &out) else { return out }
+                }
+                take(batch, below: .max, limit: limit, into: &out)
+                if out.count >= limit { return out }
+            }
+            if !out.isEmpty { return out }
+            if batches.isEmpty {
+                let now = clock.now
+                if now >= deadline || Task.isCancelled {
+                    // Another process may have written since: the store knows.
+                    let end = try await hub.store.nextEventID()
+                    if end > position { _ = try await readStore(below: end, limit: limit, into: &out) }
+                    return out
+                }
+                await bell.wait(timeout: deadline - now)
+            }
+        }
+    }
+
+    /// Reads the store from `position` up to `bound` (exclusive) until `out` holds `limit` events; true
+    /// when it reached `bound`.
+    func readStore(below bound: Int64, limit: Int, into out: inout [TailedLogEvent]) async throws -> Bool {
+        while position < bound {
+            let page = try await hub.store.committedEvents(
+                groups: filter.groups, after: position - 1, limit: Self.pageSize)
+            var count = 0
+            for batch in page {
+                count += batch.events.count
+                guard batch.firstEventID < bound else {
+                    position = bound
+                    return true
+                }
+                take(batch, below: bound, limit: limit, into: &out)
+                if out.count >= limit { return position >= bound }
+            }
+            // A short page is all there is in these groups up to the store's end, so up to `bound` too.
+            if count < Self.pageSize { position = max(position, bound) }
+        }
+        return true
+    }
+
+    /// Considers the events of `batch` from `position` up to `bound`, until `out` holds `limit`.
+    func take(_ batch: CommittedLogEvents, below bound: Int64, limit: Int, into out: inout [TailedLogEvent]) {
+        guard batch.endEventID > position else { return }
+        guard filter.selects(group: batch.group, stream: batch.stream) else {
+            position = max(position, min(batch.endEventID, bound))
+            return
+        }
+        let start = max(0, Int(position - batch.firstEventID))
+        for index in start..<batch.events.count {
+            let id = batch.firstEventID + Int64(index)
+            guard id < bound else { return }
+            let event = batch.events[index]
+            if filter.matches(event.message) {
+                out.append(
+                    TailedLogEvent(
+                        id: id, group: batch.group, stream: batch.stream, timestamp: event.timestamp,
+                        ingestionTime: batch.ingestionTime, message: event.message))
+            }
+            position = id + 1
+            if out.count >= limit { return }
+        }
+    }
+}
