@@ -65,7 +65,7 @@ SERVICES = [
             "DeleteRetentionPolicy", "CreateLogStream", "DeleteLogStream", "DescribeLogStreams",
             "PutLogEvents", "GetLogEvents", "FilterLogEvents", "PutMetricFilter",
             "DescribeMetricFilters", "DeleteMetricFilter", "TestMetricFilter", "TagResource",
-            "UntagResource", "ListTagsForResource", "TagLogGroup", "UntagLogGroup", "ListTagsLogGroup",
+            "UntagResource", "ListTagsForResource", "TagLogGroup", "UntagLogGroup", "ListTagsLogGroup", "StartLiveTail",
         ],
         # One unit set for both services (metric filters publish CloudWatch metrics).
         "aliases": {"StandardUnit": "CloudWatch.StandardUnit"},

@@ -76,6 +76,16 @@ public enum JSONString {
         s.withUTF8 { append($0, quotedTo: &out) }
     }
 
+    /// Appends a message's bytes as a JSON string literal to `out`; bytes that are not UTF-8 become U+FFFD,
+    /// as they do wherever Vigil returns a message as text.
+    public static func append(message bytes: [UInt8], quotedTo out: inout [UInt8]) {
+        if String(validating: bytes, as: UTF8.self) != nil {
+            bytes.withUnsafeBufferPointer { append($0, quotedTo: &out) }
+        } else {
+            append(String(decoding: bytes, as: UTF8.self), quotedTo: &out)
+        }
+    }
+
     static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") }
 
     /// Copies runs of plain bytes whole and escapes the rest.

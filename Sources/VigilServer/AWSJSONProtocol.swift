@@ -31,14 +31,20 @@ public enum AWSJSONProtocol {
         if let plain = operation.plainJSON, let output = try await plain(body) {
             return Array(try AWSCLIJSON.wire(output).utf8)
         }
-        let members: JSONValue
+        guard let output = try await operation.run(try members(body, operation), false) else {
+            return Array("{}".utf8)
+        }
+        return Array(try AWSCLIJSON.wire(output).utf8)
+    }
+
+    /// A request body's members: its JSON object, or none for an empty body; malformed JSON is the
+    /// operation's SerializationException.
+    static func members(_ body: [UInt8], _ operation: AWSOperation) throws -> JSONValue {
         do {
-            members = body.isEmpty ? .object(JSONObject([])) : try JSONValue(parsing: body)
+            return body.isEmpty ? .object(JSONObject([])) : try JSONValue(parsing: body)
         } catch {
             throw operation.mapError(APIInputError(path: [], .syntax(error)))
         }
-        guard let output = try await operation.run(members, false) else { return Array("{}".utf8) }
-        return Array(try AWSCLIJSON.wire(output).utf8)
     }
 
     /// An error response's body.

@@ -1,3 +1,4 @@
+import Hummingbird
 import VigilAPI
 import VigilPatterns
 
@@ -23,6 +24,9 @@ struct AWSOperation: Sendable {
     /// For a hot operation (PutLogEvents): reads an awsJson body straight from its bytes and runs the
     /// operation, or answers nil when the body is not in the plain shape it reads, and `run` decides.
     var plainJSON: (@Sendable (_ body: [UInt8]) async throws -> (any Encodable & Sendable)?)?
+    /// For an operation that answers with an event stream (StartLiveTail, on awsJson): decodes and checks
+    /// the request — a refusal is an ordinary error response — then returns the body that streams.
+    var stream: (@Sendable (_ members: JSONValue) async throws -> ResponseBody)?
     /// The largest request body the operation takes, as sent (compressed, when it is): 1 MiB unless
     /// the operation says otherwise (``bodyLimit(_:)``).
     var maximumBodyBytes = AWSOperation.defaultMaximumBodyBytes
@@ -64,6 +68,18 @@ struct AWSOperation: Sendable {
             run: { members, textScalars in
                 try await body(try decodeInput(Input.self, members, textScalars: textScalars, mapError))
             }, mapError: mapError)
+    }
+
+    /// An operation whose output is an event stream, served on awsJson only (`unavailable` elsewhere).
+    static func streamed<Input: Decodable & Sendable>(
+        _ input: Input.Type, mapError: @escaping @Sendable (APIInputError) -> any Error, unavailable: any Error,
+        _ body: @escaping @Sendable (Input) async throws -> ResponseBody
+    ) -> AWSOperation {
+        var operation = AWSOperation(run: { _, _ in throw unavailable }, mapError: mapError)
+        operation.stream = { members in
+            try await body(try decodeInput(Input.self, members, textScalars: false, mapError))
+        }
+        return operation
     }
 
     /// An operation whose output has no members.

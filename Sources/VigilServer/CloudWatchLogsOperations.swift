@@ -1,3 +1,4 @@
+import Logging
 import VigilAPI
 import VigilPatterns
 import VigilService
@@ -9,10 +10,32 @@ import VigilWire
 enum CloudWatchLogsOperations {
     static let targetPrefix = "Logs_20140328"
 
-    static func table(_ logs: LogsService) -> [String: AWSOperation] {
+    /// The operations; StartLiveTail only with a live-tail hub, its sessions ending after `maximumSession`
+    /// if one is set.
+    static func table(
+        _ logs: LogsService, liveTail: LiveTailHub? = nil, maximumSession: Duration? = nil, logger: Logger
+    )
+        -> [String: AWSOperation]
+    {
         let e: @Sendable (APIInputError) -> any Error = { CloudWatchLogsError($0) }
         typealias L = CloudWatchLogs
-        return [
+        var table: [String: AWSOperation] = [:]
+        if let liveTail {
+            table["StartLiveTail"] = .streamed(
+                L.StartLiveTailInput.self, mapError: e,
+                unavailable: CloudWatchLogsError(
+                    .invalidOperation, "StartLiveTail answers with an event stream, which only awsJson carries.")
+            ) { input in
+                let filter = try await logs.liveTailFilter(input)
+                let session = try await liveTail.open(filter)
+                return LiveTailEventStream(
+                    session: session, input: input,
+                    groups: try input.logGroupIdentifiers.map(LiveTailEventStream.groupName),
+                    maximumDuration: maximumSession, logger: logger
+                ).body
+            }
+        }
+        return table.merging([
             "CreateLogGroup": .noOutput(L.CreateLogGroupInput.self, mapError: e) { try await logs.createLogGroup($0) },
             "DeleteLogGroup": .noOutput(L.DeleteLogGroupInput.self, mapError: e) { try await logs.deleteLogGroup($0) },
             "DescribeLogGroups": .decoded(L.DescribeLogGroupsInput.self, mapError: e) {
@@ -74,6 +97,6 @@ enum CloudWatchLogsOperations {
                         "Invalid filter pattern: \(error.message)\(error.offset > 0 ? " at \(error.offset)" : "")")
                 }
             }.bodyLimit(VigilHTTPServer.maximumBodyBytes),
-        ]
+        ]) { first, _ in first }
     }
 }

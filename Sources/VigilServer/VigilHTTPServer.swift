@@ -73,7 +73,8 @@ public struct VigilHTTPServer: Sendable {
         signingCertificate: String? = nil, logger: Logger,
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
         verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
-        prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout
+        prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout,
+        liveTail: LiveTailHub? = nil, liveTailMaximumSession: Duration? = nil
     ) {
         self.signingCertificate = signingCertificate
         self.gate = gate
@@ -85,7 +86,8 @@ public struct VigilHTTPServer: Sendable {
             AWSJSONService(
                 targetPrefix: CloudWatchLogsOperations.targetPrefix, actionPrefix: "logs", version: .version11,
                 queryCompatible: false,
-                operations: CloudWatchLogsOperations.table(logs),
+                operations: CloudWatchLogsOperations.table(
+                    logs, liveTail: liveTail, maximumSession: liveTailMaximumSession, logger: logger),
                 internalFailure: CloudWatchLogsError(.serviceUnavailable, "The service cannot complete the request.")),
             AWSJSONService(
                 targetPrefix: CloudWatchOperations.targetPrefix, actionPrefix: "cloudwatch", version: .version10,
@@ -107,18 +109,20 @@ public struct VigilHTTPServer: Sendable {
         knownOperations = Set(services.flatMap(\.operations.keys) + ["GetCallerIdentity"])
     }
 
-    /// All four services over one store.
+    /// All four services over one store, with a live-tail hub of its own.
     public init(
         store: any StoreBackend, signingCertificate: String? = nil, logger: Logger,
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
         verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
-        prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout
+        prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout,
+        liveTail: LiveTailHub? = nil, liveTailMaximumSession: Duration? = nil
     ) {
         self.init(
             logs: LogsService(store: store), metrics: MetricsService(store: store), alarms: AlarmsService(store: store),
             sns: SNSService(store: store), signingCertificate: signingCertificate, logger: logger, gate: gate,
             verifier: verifier, clock: clock, prometheus: prometheus,
-            bodyReadTimeout: bodyReadTimeout)
+            bodyReadTimeout: bodyReadTimeout, liveTail: liveTail ?? LiveTailHub(store: store),
+            liveTailMaximumSession: liveTailMaximumSession)
     }
 
     /// The routes.
@@ -254,6 +258,14 @@ public struct VigilHTTPServer: Sendable {
                 operation: name, started: started, caller: caller)
         }
         do {
+            if let stream = operation.stream {
+                let body = try await stream(try AWSJSONProtocol.members(bytes, operation))
+                var headers = HTTPFields()
+                headers[.contentType] = LiveTailEventStream.contentType
+                return finish(
+                    Response(status: .ok, headers: headers, body: body), operation: name, started: started,
+                    caller: caller)
+            }
             let body = try await AWSJSONProtocol.respond(operation, to: bytes)
             var headers = HTTPFields()
             headers[.contentType] = service.version.contentType

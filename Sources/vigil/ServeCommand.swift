@@ -75,6 +75,23 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("smtp-from"), help: ArgumentHelp("The sender of e-mail notifications.", valueName: "address"))
     var smtpFrom = "vigil@localhost"
 
+    @Option(
+        name: .customLong("live-tail-max-session"),
+        help: ArgumentHelp(
+            "End each StartLiveTail session after this long (AWS ends them after 3h); unlimited by default.",
+            valueName: "duration"))
+    var liveTailMaximumSession: DurationArgument?
+
+    @Option(
+        name: .customLong("live-tail-max-sessions"),
+        help: "Live-tail sessions (StartLiveTail and /_vigil/tail) open at once; one more is LimitExceededException.")
+    var liveTailMaximumSessions = 100
+
+    @Option(
+        name: .customLong("live-tail-buffer-mb"),
+        help: "MiB of recent events kept for live-tail sessions; a session further behind is dropped and must resume.")
+    var liveTailBufferMB = 64
+
     @Flag(
         name: .customLong("allow-anonymous"),
         help: "Serve unsigned requests on an address other machines can reach (refused without it or --credentials).")
@@ -103,6 +120,12 @@ struct ServeCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError(error.description + ".")
             }
+        }
+        guard (1...100_000).contains(liveTailMaximumSessions) else {
+            throw ValidationError("--live-tail-max-sessions must be from 1 to 100000, not \(liveTailMaximumSessions).")
+        }
+        guard (1...65_536).contains(liveTailBufferMB) else {
+            throw ValidationError("--live-tail-buffer-mb must be from 1 to 65536, not \(liveTailBufferMB).")
         }
         if credentialsFile != nil && allowAnonymous {
             throw ValidationError("--credentials and --allow-anonymous contradict each other: choose one.")
@@ -140,7 +163,10 @@ struct ServeCommand: AsyncParsableCommand {
         let server = VigilHTTPServer(
             logs: logs, metrics: MetricsService(store: logs.store), alarms: alarms, sns: sns,
             signingCertificate: key.certificatePEM, logger: logger, verifier: verifier, prometheus: registry,
-            bodyReadTimeout: .seconds(readTimeout))
+            bodyReadTimeout: .seconds(readTimeout),
+            liveTail: LiveTailHub(
+                store: logs.store, capacity: liveTailBufferMB << 20, maximumSessions: liveTailMaximumSessions),
+            liveTailMaximumSession: liveTailMaximumSession?.duration)
         let scheduler = AlarmSchedulerService(alarms: alarms, logs: logs, logger: logger)
         let host = ["0.0.0.0", "::"].contains(listen.host) ? "127.0.0.1" : listen.host
         let base =

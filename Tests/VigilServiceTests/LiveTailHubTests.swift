@@ -89,7 +89,7 @@ struct LiveTailHubTests {
         #expect(Set(events.map(\.id)).count == events.count, "no event twice")
         #expect(events.map(\.id) == events.map(\.id).sorted(), "commit order")
         #expect(Self.texts(events).first == "old 100" && Self.texts(events).last == "new 48-19")
-        #expect(session.lastEventID >= events.last?.id ?? .max)
+        #expect(await session.lastEventID >= events.last?.id ?? .max)
     }
 
     @Test func writesOfAnotherProcessOnTheSameDataAreShownToo() async throws {
@@ -124,7 +124,7 @@ struct LiveTailHubTests {
             lastEventID = id
         }
         let resumeAfter = try #require(lastEventID)
-        slow.close()
+        await slow.close()
         let resumed = try await hub.open(LiveTailFilter(groups: ["app"]), after: resumeAfter)
         #expect(Self.texts(try await Self.read(resumed, count: 200)) == (0..<200).map { "batch \($0)" })
     }
@@ -138,7 +138,7 @@ struct LiveTailHubTests {
         #expect(hub.sessionCount == 1)
         try await Self.append(store, "app", "web-1", ["seen"])
         #expect(Self.texts(try await Self.read(session, count: 1)) == ["seen"])
-        session.close()
+        await session.close()
         #expect(hub.sessionCount == 0)
         // Dropping a session closes it too.
         do { _ = try await hub.open(LiveTailFilter(groups: ["app"])) }

@@ -132,6 +132,36 @@ struct ServeEndToEndTests {
         try Self.expectOK("logs_e2e.py")
     }
 
+    @Test(
+        "StartLiveTail through boto3, the aws CLI and a frame decoder of the test's own: refusals, the filter, arrival within 100 ms, an update every second, 500 events a second, a Host with the SDKs' stream- prefix"
+    )
+    func liveTail() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        try Self.expectOK(
+            "live_tail_e2e.py", arguments: ["--aws", (python as NSString).deletingLastPathComponent + "/aws"])
+    }
+
+    @Test("with --live-tail-max-session 2s a session ends with SessionTimeoutException after two seconds")
+    func liveTailTimeout() throws {
+        try Self.expectOK("live_tail_timeout_e2e.py", serverArguments: ["--live-tail-max-session", "2s"])
+    }
+
+    @Test("SIGTERM ends an open live tail at once with SessionStreamingException, and the server exits 0")
+    func liveTailShutdown() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let server = try Server()
+        defer { server.stop() }
+        let r = try Self.run(
+            python,
+            [
+                Self.root + "/Tests/Clients/live_tail_shutdown_e2e.py", server.endpoint,
+                "\(server.process.processIdentifier)",
+            ])
+        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+    }
+
     /// The protocols of CloudWatch's model that boto3 is made to speak (botocore's default is awsJson 1.0).
     static let cloudWatchProtocols = ["json", "query", "smithy-rpc-v2-cbor"]
 

@@ -1,4 +1,5 @@
 import Synchronization
+import VigilAPI
 public import VigilStore
 
 /// Where live tails hear of log events: it listens to the store's ``LogEventFeed`` and, while any session
@@ -12,6 +13,8 @@ public import VigilStore
 public final class LiveTailHub: Sendable {
     /// The ring holds at most this many bytes of messages (64 MiB by default).
     public let capacity: Int
+    /// At most this many sessions are open at once (100 by default); one more is LimitExceededException.
+    public let maximumSessions: Int
     let store: any StoreBackend
 
     struct State {
@@ -29,9 +32,10 @@ public final class LiveTailHub: Sendable {
     /// Whether any session is open (read on every committed batch, without the lock).
     let recording = Atomic<Bool>(false)
 
-    public init(store: any StoreBackend, capacity: Int = 64 << 20) {
+    public init(store: any StoreBackend, capacity: Int = 64 << 20, maximumSessions: Int = 100) {
         self.store = store
         self.capacity = max(1, capacity)
+        self.maximumSessions = max(1, maximumSessions)
         store.logEventFeed.listen { [weak self] batch in self?.hear(batch) }
     }
 
@@ -61,13 +65,14 @@ public final class LiveTailHub: Sendable {
     }
 
     /// Registers a session tailing `groups`; its bell rings when a batch of one of them arrives.
-    func register(groups: Set<String>, bell: Doorbell) -> Int {
-        let id = state.withLock { s -> Int in
+    func register(groups: Set<String>, bell: Doorbell) -> Int? {
+        let id = state.withLock { s -> Int? in
+            guard s.sessions.count < maximumSessions else { return nil }
             s.nextSession += 1
             s.sessions[s.nextSession] = (groups, bell)
             return s.nextSession
         }
-        recording.store(true, ordering: .relaxed)
+        if id != nil { recording.store(true, ordering: .relaxed) }
         return id
     }
 
@@ -102,10 +107,14 @@ public final class LiveTailHub: Sendable {
     }
 
     /// Opens a session: events committed from now on (`after` nil), or from the one after id `after` on,
-    /// read from the store until the session has caught up with the ring.
+    /// read from the store until the session has caught up with the ring. With ``maximumSessions`` open
+    /// already, LimitExceededException.
     public func open(_ filter: LiveTailFilter, after: Int64? = nil) async throws -> LiveTailSession {
         let bell = Doorbell()
-        let id = register(groups: Set(filter.groups), bell: bell)
+        guard let id = register(groups: Set(filter.groups), bell: bell) else {
+            throw CloudWatchLogsError.limitExceeded(
+                "There are already \(maximumSessions) live tail sessions open, the most this server allows.")
+        }
         do {
             // Ids start at 1; a hostile `after` (a client's Last-Event-ID) is clamped, never overflowed.
             let position: Int64

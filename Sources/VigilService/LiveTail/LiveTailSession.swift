@@ -5,11 +5,11 @@ import VigilStore
 ///
 /// It reads the store until it has caught up, then the hub's ring; ids the ring never held (written by
 /// another process on the same data, or before the ring began) it reads from the store, so nothing
-/// committed is missed. Owned by one task; ``close()`` (or dropping it) ends it.
-public final class LiveTailSession {
+/// committed is missed. ``close()`` (or dropping it) ends it.
+public actor LiveTailSession {
     let hub: LiveTailHub
     let id: Int
-    public let filter: LiveTailFilter
+    public nonisolated let filter: LiveTailFilter
     let bell: Doorbell
     /// The next id to consider: every id below it has been shown or passed over.
     public private(set) var position: Int64
@@ -27,10 +27,15 @@ public final class LiveTailSession {
         self.position = position
     }
 
-    deinit { close() }
+    deinit {
+        if !closed { hub.unregister(id) }
+    }
 
     /// The id of the last event considered, from which a resumed session continues (`after`).
     public var lastEventID: Int64 { position - 1 }
+
+    /// Ends a ``next(maximum:wait:)`` that is waiting now, early (it returns what it has, perhaps nothing).
+    public nonisolated func interrupt() { bell.ring() }
 
     /// Ends the session (it no longer holds the hub's ring).
     public func close() {

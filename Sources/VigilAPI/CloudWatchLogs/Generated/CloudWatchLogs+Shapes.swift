@@ -313,4 +313,145 @@ extension CloudWatchLogs {
             case searchedCompletely = "searchedCompletely"
         }
     }
+
+    /// StartLiveTailResponseStream in CloudWatchLogs's model.
+    public struct StartLiveTailResponseStream: Codable, Sendable, Equatable {
+        public var sessionStart: LiveTailSessionStart?
+        public var sessionUpdate: LiveTailSessionUpdate?
+        public var sessionTimeoutException: SessionTimeoutException?
+        public var sessionStreamingException: SessionStreamingException?
+
+        public init(
+            sessionStart: LiveTailSessionStart? = nil, sessionUpdate: LiveTailSessionUpdate? = nil,
+            sessionTimeoutException: SessionTimeoutException? = nil,
+            sessionStreamingException: SessionStreamingException? = nil
+        ) {
+            self.sessionStart = sessionStart
+            self.sessionUpdate = sessionUpdate
+            self.sessionTimeoutException = sessionTimeoutException
+            self.sessionStreamingException = sessionStreamingException
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sessionStart = "sessionStart"
+            case sessionUpdate = "sessionUpdate"
+            case sessionTimeoutException = "SessionTimeoutException"
+            case sessionStreamingException = "SessionStreamingException"
+        }
+    }
+
+    /// LiveTailSessionStart in CloudWatchLogs's model.
+    public struct LiveTailSessionStart: Codable, Sendable, Equatable {
+        public var requestId: String?
+        public var sessionId: String?
+        public var logGroupIdentifiers: [String]?
+        public var logStreamNames: [String]?
+        public var logStreamNamePrefixes: [String]?
+        public var logEventFilterPattern: String?
+
+        public init(
+            requestId: String? = nil, sessionId: String? = nil, logGroupIdentifiers: [String]? = nil,
+            logStreamNames: [String]? = nil, logStreamNamePrefixes: [String]? = nil,
+            logEventFilterPattern: String? = nil
+        ) {
+            self.requestId = requestId
+            self.sessionId = sessionId
+            self.logGroupIdentifiers = logGroupIdentifiers
+            self.logStreamNames = logStreamNames
+            self.logStreamNamePrefixes = logStreamNamePrefixes
+            self.logEventFilterPattern = logEventFilterPattern
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case requestId = "requestId"
+            case sessionId = "sessionId"
+            case logGroupIdentifiers = "logGroupIdentifiers"
+            case logStreamNames = "logStreamNames"
+            case logStreamNamePrefixes = "logStreamNamePrefixes"
+            case logEventFilterPattern = "logEventFilterPattern"
+        }
+    }
+
+    /// LiveTailSessionUpdate in CloudWatchLogs's model.
+    public struct LiveTailSessionUpdate: Codable, Sendable, Equatable {
+        public var sessionMetadata: LiveTailSessionMetadata?
+        public var sessionResults: [LiveTailSessionLogEvent]?
+
+        public init(sessionMetadata: LiveTailSessionMetadata? = nil, sessionResults: [LiveTailSessionLogEvent]? = nil) {
+            self.sessionMetadata = sessionMetadata
+            self.sessionResults = sessionResults
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sessionMetadata = "sessionMetadata"
+            case sessionResults = "sessionResults"
+        }
+    }
+
+    /// SessionStreamingException in CloudWatchLogs's model.
+    public struct SessionStreamingException: Codable, Sendable, Equatable {
+        public var message: String?
+
+        public init(message: String? = nil) {
+            self.message = message
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case message = "message"
+        }
+    }
+
+    /// SessionTimeoutException in CloudWatchLogs's model.
+    public struct SessionTimeoutException: Codable, Sendable, Equatable {
+        public var message: String?
+
+        public init(message: String? = nil) {
+            self.message = message
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case message = "message"
+        }
+    }
+
+    /// LiveTailSessionLogEvent in CloudWatchLogs's model.
+    public struct LiveTailSessionLogEvent: Codable, Sendable, Equatable {
+        public var logStreamName: String?
+        public var logGroupIdentifier: String?
+        public var message: String?
+        public var timestamp: Int64?
+        public var ingestionTime: Int64?
+
+        public init(
+            logStreamName: String? = nil, logGroupIdentifier: String? = nil, message: String? = nil,
+            timestamp: Int64? = nil, ingestionTime: Int64? = nil
+        ) {
+            self.logStreamName = logStreamName
+            self.logGroupIdentifier = logGroupIdentifier
+            self.message = message
+            self.timestamp = timestamp
+            self.ingestionTime = ingestionTime
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case logStreamName = "logStreamName"
+            case logGroupIdentifier = "logGroupIdentifier"
+            case message = "message"
+            case timestamp = "timestamp"
+            case ingestionTime = "ingestionTime"
+        }
+    }
+
+    /// LiveTailSessionMetadata in CloudWatchLogs's model.
+    public struct LiveTailSessionMetadata: Codable, Sendable, Equatable {
+        public var sampled: Bool?
+
+        public init(sampled: Bool? = nil) {
+            self.sampled = sampled
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sampled = "sampled"
+        }
+    }
 }

@@ -1,0 +1,31 @@
+"""SIGTERM to `vigil serve` with a StartLiveTail session open: the session ends at once with a
+SessionStreamingException saying the server is shutting down, so shutdown does not wait for it.
+Usage: live_tail_shutdown_e2e.py ENDPOINT SERVER_PID"""
+import os
+import signal
+import sys
+import time
+
+from botocore.exceptions import EventStreamError
+
+from vigil_clients import client, expect, wait_for
+
+endpoint, pid = sys.argv[1], int(sys.argv[2])
+wait_for(endpoint)
+logs = client("logs", endpoint, inject_host_prefix=False)
+logs.create_log_group(logGroupName="app")
+stream = logs.start_live_tail(logGroupIdentifiers=["app"])["responseStream"]
+kinds = []
+signalled = None
+try:
+    for event in stream:
+        kinds += list(event)
+        if signalled is None and "sessionUpdate" in event:
+            signalled = time.time()
+            os.kill(pid, signal.SIGTERM)
+    expect(False, f"the stream ended without an exception after {kinds}")
+except EventStreamError as e:
+    expect(e.response["Error"]["Code"] == "SessionStreamingException", f"error {e.response}")
+    expect("shutting down" in e.response["Error"]["Message"], f"message {e.response}")
+expect(signalled is not None and time.time() - signalled < 1.5, f"ended {time.time() - (signalled or 0):.2f} s after SIGTERM")
+print("ok")
