@@ -48,6 +48,9 @@ public struct VigilHTTPServer: Sendable {
 
     let services: [AWSJSONService]
     let account: AWSAccount
+    let logs: LogsService
+    /// Live tails' events (StartLiveTail and `GET /_vigil/tail`); none: neither is served.
+    let liveTail: LiveTailHub?
     let logger: Logger
     /// The bound on concurrent requests every AWS request passes.
     public let gate: RequestGate
@@ -105,6 +108,8 @@ public struct VigilHTTPServer: Sendable {
         }
         self.services = services
         self.account = logs.account
+        self.logs = logs
+        self.liveTail = liveTail
         self.logger = logger
         knownOperations = Set(services.flatMap(\.operations.keys) + ["GetCallerIdentity"])
     }
@@ -144,6 +149,14 @@ public struct VigilHTTPServer: Sendable {
                 return Response(
                     status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: prometheus.emitToBuffer()))
                 )
+            }
+        }
+        if liveTail != nil {
+            router.get("/_vigil/tail") { request, _ -> Response in
+                guard await gate.enter() else { return self.busy(request) }
+                let response = await self.handleTail(request)
+                await gate.leave()
+                return response
             }
         }
         router.post("/") { request, _ -> Response in

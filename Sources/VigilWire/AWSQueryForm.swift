@@ -7,14 +7,23 @@ public struct AWSQueryForm: Sendable, Equatable {
 
     /// Nil when a name or value is not valid percent-encoded UTF-8.
     public init?(_ body: [UInt8]) {
+        guard let pairs = Self.pairs(body) else { return nil }
         var parameters: [String: String] = [:]
+        for (name, value) in pairs { parameters[name] = value }
+        self.parameters = parameters
+    }
+
+    /// Every pair of a form in order, a name that repeats as often as it does (a URL's query, where
+    /// `logGroup=a&logGroup=b` names two); nil when one is not valid percent-encoded UTF-8.
+    public static func pairs(_ body: [UInt8]) -> [(name: String, value: String)]? {
+        var pairs: [(name: String, value: String)] = []
         for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]) else { return nil }
             guard let value = parts.count > 1 ? Self.decode(parts[1]) : "" else { return nil }
-            parameters[name] = value
+            pairs.append((name, value))
         }
-        self.parameters = parameters
+        return pairs
     }
 
     static func decode(_ bytes: ArraySlice<UInt8>) -> String? {

@@ -141,6 +141,13 @@ struct ServeEndToEndTests {
             "live_tail_e2e.py", arguments: ["--aws", (python as NSString).deletingLastPathComponent + "/aws"])
     }
 
+    @Test(
+        "GET /_vigil/tail through curl: events as they are written, a reconnect with Last-Event-ID or ?since= that sees every event exactly once, refusals"
+    )
+    func liveTailServerSentEvents() throws {
+        try Self.expectOK("live_tail_sse_e2e.py")
+    }
+
     @Test("with --live-tail-max-session 2s a session ends with SessionTimeoutException after two seconds")
     func liveTailTimeout() throws {
         try Self.expectOK("live_tail_timeout_e2e.py", serverArguments: ["--live-tail-max-session", "2s"])

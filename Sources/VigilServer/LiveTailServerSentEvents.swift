@@ -1,0 +1,98 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import VigilPatterns
+import VigilService
+
+/// `GET /_vigil/tail`: a live-tail session as Server-Sent Events (`text/event-stream`), for browsers
+/// (`new EventSource(…)`) and `curl -N`.
+///
+/// One SSE event per log event: its `id:` is the event's id, its `data:` one line of JSON
+/// (`{"logGroup":…,"logStream":…,"timestamp":…,"ingestionTime":…,"message":…}`). A client that reconnects
+/// with `Last-Event-ID` (an EventSource does so by itself), or with `?since=ID`, continues with the event
+/// after that id, read from the store however long it was away: nothing is missed and nothing comes
+/// twice. Every event that matches is sent, with no sampling; a comment (`: keep-alive`) goes every 15
+/// seconds when none does. A session that reads so slowly that the hub drops events before it reads them
+/// gets a comment saying so and the stream closes: reconnecting resumes from the store.
+struct LiveTailServerSentEvents: Sendable {
+    static let contentType = "text/event-stream"
+    static let keepAlive = Duration.seconds(15)
+
+    let session: LiveTailSession
+    let logger: Logger
+
+    var body: ResponseBody {
+        ResponseBody { writer in try await self.write(to: &writer) }
+    }
+
+    func write(to writer: inout any ResponseBodyWriter) async throws {
+        var shown = 0
+        var ending = "client closed the stream"
+        let started = ContinuousClock.now
+        logger.info(
+            "live tail started",
+            metadata: ["stream": "sse", "groups": "\(session.filter.groups.joined(separator: ","))"])
+        defer {
+            logger.info(
+                "live tail ended",
+                metadata: [
+                    "stream": "sse", "reason": "\(ending)", "events": "\(shown)",
+                    "seconds": "\((ContinuousClock.now - started).components.seconds)",
+                ])
+        }
+        // Reconnect after a second when the stream breaks.
+        try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+        while true {
+            if Task.isShuttingDownGracefully {
+                ending = "server shutting down"
+                try await writer.write(ByteBuffer(string: ": the server is shutting down\n\n"))
+                break
+            }
+            let events: [TailedLogEvent]
+            do {
+                let session = session
+                events = try await withGracefulShutdownHandler {
+                    try await session.next(maximum: 1_000, wait: Self.keepAlive)
+                } onGracefulShutdown: {
+                    session.interrupt()
+                }
+            } catch LiveTailError.fellBehind(let lastEventID) {
+                ending = "fell behind after event \(lastEventID)"
+                try await writer.write(
+                    ByteBuffer(
+                        string:
+                            ": fell behind: events arrived faster than this stream read them; reconnect with Last-Event-ID to resume from the store\n\n"
+                    ))
+                break
+            } catch {
+                ending = "error: \(error)"
+                try await writer.write(ByteBuffer(string: ": the session could not read the log events\n\n"))
+                break
+            }
+            guard !events.isEmpty else {
+                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                continue
+            }
+            try await writer.write(ByteBuffer(bytes: Self.events(events)))
+            shown += events.count
+        }
+        await session.close()
+        try await writer.finish(nil)
+    }
+
+    /// The SSE text of `events`.
+    static func events(_ events: [TailedLogEvent]) -> [UInt8] {
+        var out: [UInt8] = []
+        for event in events {
+            out += Array("id: \(event.id)\ndata: {\"logGroup\":".utf8)
+            JSONString.append(event.group, quotedTo: &out)
+            out += Array(#","logStream":"#.utf8)
+            JSONString.append(event.stream, quotedTo: &out)
+            out += Array(",\"timestamp\":\(event.timestamp),\"ingestionTime\":\(event.ingestionTime),\"message\":".utf8)
+            JSONString.append(message: event.message, quotedTo: &out)
+            out += Array("}\n\n".utf8)
+        }
+        return out
+    }
+}
