@@ -148,6 +148,13 @@ struct ServeEndToEndTests {
         try Self.expectOK("live_tail_sse_e2e.py")
     }
 
+    @Test(
+        "aws logs tail's own protocol (FilterLogEvents interleaved, paginated; --follow's polling from the newest timestamp with eventId dedup) shows every event once"
+    )
+    func awsLogsTail() throws {
+        try Self.expectOK("aws_logs_tail_e2e.py")
+    }
+
     @Test("with --live-tail-max-session 2s a session ends with SessionTimeoutException after two seconds")
     func liveTailTimeout() throws {
         try Self.expectOK("live_tail_timeout_e2e.py", serverArguments: ["--live-tail-max-session", "2s"])
