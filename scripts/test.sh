@@ -3,10 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-# The gzip tests compare the decoder with gzip and with Python's zlib, as real compressors.
-if ! command -v gzip >/dev/null || ! command -v python3 >/dev/null; then
-  echo "vigil test: installing gzip and python3 (the gzip tests use them as reference compressors)" >&2
-  apt-get update -qq && apt-get install -y -qq gzip python3 >/dev/null
+# The gzip tests compare the decoder with gzip and with Python's zlib, as real compressors; the live-tail
+# tests read Server-Sent Events through curl and run `vigil tail --follow` in a tmux pane.
+if ! command -v gzip >/dev/null || ! command -v python3 >/dev/null || ! command -v curl >/dev/null \
+  || ! command -v tmux >/dev/null; then
+  echo "vigil test: installing gzip, python3, curl and tmux (reference compressors, an SSE client, a terminal)" >&2
+  apt-get update -qq && apt-get install -y -qq gzip python3 curl tmux >/dev/null
 fi
 # Style never drifts: the checked-in .swift-format (120 columns), warnings as errors.
 swift format lint --strict --recursive --parallel Package.swift Sources Tests Fuzz

@@ -132,6 +132,30 @@ public enum UTCDateText {
         digits(0, 4, nil, &out)
     }
 
+    /// `2026-12-01T13:35:00.123000+00:00`, a UTC time as Python's `datetime.isoformat` writes it and
+    /// `aws logs tail` prints it: with `microseconds`, six fractional digits always
+    /// (`timespec='microseconds'`); without, none when the milliseconds are 0 (`2026-12-01T13:35:00+00:00`).
+    public static func python(_ ms: Int64, microseconds: Bool) -> String {
+        let t = Parts(ms)
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        dateAndTime(t, &out)
+        if microseconds || t.millisecond != 0 {
+            out.append(UInt8(ascii: "."))
+            digits(t.millisecond, 3, nil, &out)
+            out += Array("000".utf8)
+        }
+        out += Array("+00:00".utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `2026-12-01T13:35:00`: the date and time to the second, no zone (`aws logs tail --format short`).
+    public static func dateAndTime(_ ms: Int64) -> String {
+        var out: [UInt8] = []
+        dateAndTime(Parts(ms), &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// `2012-04-25T21:49:25.719Z`, as SNS writes a message's Timestamp.
     public static func isoZulu(_ ms: Int64) -> String {
         let t = Parts(ms)

@@ -9,7 +9,7 @@ struct Vigil: AsyncParsableCommand {
         subcommands: [
             TestPatternCommand.self, MatchCommand.self, IngestCommand.self, LogsCommand.self, MetricsCommand.self,
             AlarmsCommand.self, BacktestCommand.self, MaintainCommand.self, ServeCommand.self,
-            NotificationsCommand.self, SNSCommand.self,
+            NotificationsCommand.self, SNSCommand.self, TailCommand.self,
             BenchCommand.self,
         ]
     )
