@@ -101,7 +101,7 @@ struct TailCommand: AsyncParsableCommand {
             // This process writes nothing: its session finds others' writes in the store, looking every 50 ms.
             let session = try await LiveTailHub(store: logs.store).open(filter, after: boundary - 1)
             let signals = StopSignals.install()
-            defer { signals.forEach { $0.cancel() } }
+            defer { for signal in signals { signal.cancel() } }
             while !StopSignals.stopRequested {
                 var out: [UInt8] = []
                 for event in try await session.next(wait: .milliseconds(50)) where event.timestamp >= start {
