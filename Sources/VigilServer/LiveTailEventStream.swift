@@ -119,12 +119,7 @@ struct LiveTailEventStream: Sendable {
             if let maximumDuration { wait = min(wait, maximumDuration - (now - started)) }
             let events: [TailedLogEvent]
             do {
-                let session = session
-                events = try await withGracefulShutdownHandler {
-                    try await session.next(maximum: 1_000, wait: wait)
-                } onGracefulShutdown: {
-                    session.interrupt()
-                }
+                events = try await session.nextUntilShutdown(wait: wait)
             } catch {
                 let (reason, message) = Self.ending(error)
                 ending = reason

@@ -51,12 +51,7 @@ struct LiveTailServerSentEvents: Sendable {
             }
             let events: [TailedLogEvent]
             do {
-                let session = session
-                events = try await withGracefulShutdownHandler {
-                    try await session.next(maximum: 1_000, wait: Self.keepAlive)
-                } onGracefulShutdown: {
-                    session.interrupt()
-                }
+                events = try await session.nextUntilShutdown(wait: Self.keepAlive)
             } catch LiveTailError.fellBehind(let lastEventID) {
                 ending = "fell behind after event \(lastEventID)"
                 try await writer.write(
@@ -94,5 +89,17 @@ struct LiveTailServerSentEvents: Sendable {
             out += Array("}\n\n".utf8)
         }
         return out
+    }
+}
+
+extension LiveTailSession {
+    /// ``next(maximum:wait:)`` (up to 1,000 events) that returns at once when the server starts to shut
+    /// down, so that no stream holds up a SIGTERM.
+    func nextUntilShutdown(wait: Duration) async throws -> [TailedLogEvent] {
+        try await withGracefulShutdownHandler {
+            try await self.next(maximum: 1_000, wait: wait)
+        } onGracefulShutdown: {
+            self.interrupt()
+        }
     }
 }
