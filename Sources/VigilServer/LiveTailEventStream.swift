@@ -13,9 +13,9 @@ import VigilWire
 ///
 /// The frames, in order: `initial-response` (its payload the operation's other output members, `{}`;
 /// botocore refuses a stream without it), `sessionStart` (the request's parameters, a request and a
-/// session id), then `sessionUpdate`s — one as soon as events match, and one at the end of every second
-/// in which none was sent, so that an SDK never sees a silent stream. At most 500 events go out in a
-/// second: the rest of that second's are left out, and the update that ends the second says so
+/// session id), then `sessionUpdate`s — one as soon as events match, and an empty one whenever a second
+/// has passed without any, so that an SDK never sees a stream silent for more than a second. At most 500
+/// events go out in a second: the rest of that second's are left out, and the update that ends the second says so
 /// (`sessionMetadata.sampled`, and `omittedEvents`, Vigil's, the number left out). A session ends with an
 /// `exception` frame: SessionTimeoutException after the configured maximum duration,
 /// SessionStreamingException when it fell behind (the hub dropped events before it read them), the
@@ -90,7 +90,7 @@ struct LiveTailEventStream: Sendable {
         var windowEnd = started + Self.updateInterval
         var sentInWindow = 0
         var omitted = 0
-        var updatesInWindow = 0
+        var lastUpdate = clock.now
         while true {
             let now = clock.now
             if Task.isShuttingDownGracefully {
@@ -107,15 +107,23 @@ struct LiveTailEventStream: Sendable {
                 break
             }
             if now >= windowEnd {
-                if updatesInWindow == 0 || omitted > 0 {
+                // The second is over: the update saying what it left out, if it left anything out.
+                if omitted > 0 {
                     for frame in updates([], omitted: omitted) { try await writer.write(frame) }
+                    lastUpdate = now
                 }
                 omittedInAll += omitted
                 windowEnd = max(windowEnd + Self.updateInterval, now)
-                (sentInWindow, omitted, updatesInWindow) = (0, 0, 0)
+                (sentInWindow, omitted) = (0, 0)
                 continue
             }
-            var wait = windowEnd - now
+            if now - lastUpdate >= Self.updateInterval {
+                // Never a second without an update.
+                for frame in updates([], omitted: 0) { try await writer.write(frame) }
+                lastUpdate = now
+                continue
+            }
+            var wait = min(windowEnd - now, lastUpdate + Self.updateInterval - now)
             if let maximumDuration { wait = min(wait, maximumDuration - (now - started)) }
             let events: [TailedLogEvent]
             do {
@@ -134,7 +142,7 @@ struct LiveTailEventStream: Sendable {
             for frame in updates(Array(sent), omitted: 0) { try await writer.write(frame) }
             sentInWindow += sent.count
             shown += sent.count
-            updatesInWindow += 1
+            lastUpdate = clock.now
         }
         await session.close()
         try await writer.finish(nil)
