@@ -162,18 +162,7 @@ public struct BenchIngestCommand: AsyncParsableCommand {
         let all = messages.enumerated().map {
             NewLogEvent(timestamp: now - Int64(events) + Int64($0.offset), message: $0.element)
         }
-        var batches: [[NewLogEvent]] = [[]]
-        var bytes = 0
-        for e in all {
-            if batches[batches.count - 1].count == LogsLimits.maximumBatchEvents
-                || bytes + e.message.count + LogsLimits.perEventOverhead > LogsLimits.maximumBatchBytes
-            {
-                batches.append([])
-                bytes = 0
-            }
-            batches[batches.count - 1].append(e)
-            bytes += e.message.count + LogsLimits.perEventOverhead
-        }
+        let batches = Self.batches(all)
         let totalBytes = Double(messages.reduce(0) { $0 + $1.count })
         print(
             "\n\(corpus): \(events) events of \(Int(totalBytes) / events) bytes on average, in \(batches.count) PutLogEvents batches (≤ 10,000 events, ≤ 1,048,576 bytes)"
@@ -305,6 +294,24 @@ public struct BenchIngestCommand: AsyncParsableCommand {
                     metricTransformations: [.init(metricName: "m\(n)", metricNamespace: "Bench", metricValue: "1")]))
         }
         return service
+    }
+
+    /// `events` cut into the largest PutLogEvents batches AWS allows (10,000 events, 1,048,576 bytes
+    /// counting 26 per event).
+    static func batches(_ events: [NewLogEvent]) -> [[NewLogEvent]] {
+        var batches: [[NewLogEvent]] = [[]]
+        var bytes = 0
+        for e in events {
+            if batches[batches.count - 1].count == LogsLimits.maximumBatchEvents
+                || bytes + e.message.count + LogsLimits.perEventOverhead > LogsLimits.maximumBatchBytes
+            {
+                batches.append([])
+                bytes = 0
+            }
+            batches[batches.count - 1].append(e)
+            bytes += e.message.count + LogsLimits.perEventOverhead
+        }
+        return batches
     }
 
     static func time(_ body: () async throws -> Void) async throws -> Double {

@@ -102,8 +102,18 @@ struct MultiLiteralSearcher: Sendable {
         init(_ searcher: MultiLiteralSearcher) { nextShort = Array(repeating: -1, count: searcher.short.count) }
     }
 
-    /// Whether any literal occurs in `text`.
-    func contains(_ text: UnsafeBufferPointer<UInt8>) -> Bool { firstIndex(in: text, from: 0) != nil }
+    /// Whether any literal occurs in `text`. Allocates nothing (it runs once per event per filter).
+    func contains(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        for l in short where l.withUnsafeBufferPointer({ ByteSearch.firstIndex(of: $0, in: text, from: 0) != nil }) {
+            return true
+        }
+        var found = false
+        forEachLongOccurrence(in: text, from: 0, endLimit: text.count) { _, _ in
+            found = true
+            return false
+        }
+        return found
+    }
 
     /// Sets `marks[i]` for every literal `i` that occurs in `text` (one pass for the long literals).
     func markOccurrences(in text: UnsafeBufferPointer<UInt8>, _ marks: inout [Bool]) {

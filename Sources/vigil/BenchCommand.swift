@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks that print ratios against baselines measured in the same run.",
         subcommands: [
             BenchPatternsCommand.self, BenchIngestCommand.self, BenchAlarmsCommand.self, BenchHTTPCommand.self,
-            BenchNotifyCommand.self,
+            BenchNotifyCommand.self, BenchTailCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import VigilPatterns
 import VigilStore
 
 /// One live tail: the events of its ``LiveTailFilter``, each once, in the order their writes committed,
@@ -114,18 +115,23 @@ public actor LiveTailSession {
             return
         }
         let start = max(0, Int(position - batch.firstEventID))
-        for index in start..<batch.events.count {
-            let id = batch.firstEventID + Int64(index)
-            guard id < bound else { return }
-            let event = batch.events[index]
-            if filter.matches(event.message) {
-                out.append(
-                    TailedLogEvent(
-                        id: id, group: batch.group, stream: batch.stream, timestamp: event.timestamp,
-                        ingestionTime: batch.ingestionTime, message: event.message))
+        let pattern = filter.pattern
+        // Through the buffers, without a retain per event: this runs for every event of every session.
+        batch.events.withUnsafeBufferPointer { events in
+            for index in start..<events.count {
+                let id = batch.firstEventID + Int64(index)
+                guard id < bound else { return }
+                let matches =
+                    pattern.map { p in events[index].message.withUnsafeBufferPointer { p.matches($0) } } ?? true
+                if matches {
+                    out.append(
+                        TailedLogEvent(
+                            id: id, group: batch.group, stream: batch.stream, timestamp: events[index].timestamp,
+                            ingestionTime: batch.ingestionTime, message: events[index].message))
+                }
+                position = id + 1
+                if out.count >= limit { return }
             }
-            position = id + 1
-            if out.count >= limit { return }
         }
     }
 }
