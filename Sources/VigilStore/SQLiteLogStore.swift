@@ -219,26 +219,28 @@ public final class SQLiteLogStore: StoreBackend {
             { [self] db -> CommittedLogEvents? in
                 let gid = try groupID(db, group)
                 let sid = try streamID(db, gid, stream)
-                guard !events.isEmpty else {
-                    try writeAggregates(db, datapoints, now: ingestionTime)
-                    if let offset { try writeOffset(db, offset) }
-                    return nil
+                var batch: CommittedLogEvents?
+                if !events.isEmpty {
+                    let (firstID, stored) = try insertBlocks(db, gid, sid, events, ingestionTime: ingestionTime)
+                    let bytes = events.reduce(Int64(0)) { $0 + Int64($1.message.count) }
+                    let first = events.map(\.timestamp).min()!
+                    let last = events.map(\.timestamp).max()!
+                    try db.statement(
+                        """
+                        UPDATE log_streams SET first_event = min(coalesce(first_event, ?1), ?1), last_event = max(coalesce(last_event, ?2), ?2),
+                            last_ingestion = ?3, stored_bytes = stored_bytes + ?4 WHERE id = ?5
+                        """
+                    ).bind(.integer(first), .integer(last), .integer(ingestionTime), .integer(bytes), .integer(sid))
+                        .run()
+                    if announce {
+                        batch = CommittedLogEvents(
+                            group: group, stream: stream, firstEventID: firstID, ingestionTime: ingestionTime,
+                            events: stored)
+                    }
                 }
-                let (firstID, stored) = try insertBlocks(db, gid, sid, events, ingestionTime: ingestionTime)
-                let bytes = events.reduce(Int64(0)) { $0 + Int64($1.message.count) }
-                let first = events.map(\.timestamp).min()!
-                let last = events.map(\.timestamp).max()!
-                try db.statement(
-                    """
-                    UPDATE log_streams SET first_event = min(coalesce(first_event, ?1), ?1), last_event = max(coalesce(last_event, ?2), ?2),
-                        last_ingestion = ?3, stored_bytes = stored_bytes + ?4 WHERE id = ?5
-                    """
-                ).bind(.integer(first), .integer(last), .integer(ingestionTime), .integer(bytes), .integer(sid)).run()
                 try writeAggregates(db, datapoints, now: ingestionTime)
                 if let offset { try writeOffset(db, offset) }
-                return CommittedLogEvents(
-                    group: group, stream: stream, firstEventID: firstID, ingestionTime: ingestionTime,
-                    events: announce ? stored : [])
+                return batch
             },
             committed: announce ? Self.announcer(feed) : nil)
         return events.count

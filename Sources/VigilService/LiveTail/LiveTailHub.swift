@@ -19,6 +19,8 @@ public final class LiveTailHub: Sendable {
 
     struct State {
         var batches: [CommittedLogEvents] = []
+        /// Each batch's ``LiveTailHub/size(_:)``, counted once as it comes.
+        var sizes: [Int] = []
         /// Index of the oldest batch kept (those before it are dropped, awaiting compaction).
         var head = 0
         var bytes = 0
@@ -46,17 +48,20 @@ public final class LiveTailHub: Sendable {
 
     func hear(_ batch: CommittedLogEvents) {
         guard recording.load(ordering: .relaxed) else { return }
+        let size = Self.size(batch)
         let bells = state.withLock { s -> [Doorbell] in
             guard !s.sessions.isEmpty else { return [] }
             s.batches.append(batch)
-            s.bytes += Self.size(batch)
+            s.sizes.append(size)
+            s.bytes += size
             while s.bytes > capacity, s.head < s.batches.count - 1 {
-                s.bytes -= Self.size(s.batches[s.head])
+                s.bytes -= s.sizes[s.head]
                 s.droppedBelow = s.batches[s.head].endEventID
                 s.head += 1
             }
             if s.head > 1_024, s.head * 2 > s.batches.count {
                 s.batches.removeFirst(s.head)
+                s.sizes.removeFirst(s.head)
                 s.head = 0
             }
             return s.sessions.values.compactMap { $0.groups.contains(batch.group) ? $0.bell : nil }
@@ -82,6 +87,7 @@ public final class LiveTailHub: Sendable {
             if s.sessions.isEmpty {
                 recording.store(false, ordering: .relaxed)
                 s.batches = []
+                s.sizes = []
                 s.head = 0
                 s.bytes = 0
             }
