@@ -25,7 +25,9 @@ struct ServeEndToEndTests {
             directory = NSTemporaryDirectory() + "vigil-serve-\(UUID().uuidString)"
             var attempt = 0
             while true {
-                let port = Int.random(in: 20_000..<60_000)
+                // A port the kernel just found free (bound to port 0, then released): a random one could be
+                // another test's server, which a slow start here would not reveal within the wait below.
+                let port = Self.freePort() ?? Int.random(in: 20_000..<60_000)
                 let p = Process()
                 p.executableURL = CLITests.binary
                 p.arguments = ["serve", "--data-dir", directory, "--listen", "127.0.0.1:\(port)"] + arguments
@@ -41,6 +43,24 @@ struct ServeEndToEndTests {
                     return
                 }
             }
+        }
+
+        /// A loopback port no socket holds now.
+        static func freePort() -> Int? {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+                }
+            }
+            return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
         }
 
         /// A new server on the same data directory and port, once this one has stopped.
