@@ -10,7 +10,7 @@ struct CrashRecoveryTests {
         let dir = NSTemporaryDirectory() + "vigil-crash-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let lines = (0..<600_000).map { i in
+        let lines = (0..<1_500_000).map { i in
             i % 3 == 0 ? "2026-11-25 ERROR request \(i) failed" : "2026-11-25 INFO request \(i) ok"
         }
         let path = dir + "/app.log"
@@ -34,7 +34,7 @@ struct CrashRecoveryTests {
         var stored = 0
         let deadline = Date().addingTimeInterval(60)
         while stored == 0 && Date() < deadline && process.isRunning {
-            try await Task.sleep(for: .seconds(0.02))
+            try await Task.sleep(for: .milliseconds(2))
             // One event is enough to know a batch committed (reading them all would take longer than the ingest).
             stored = (try? await observer.events(group: "app", EventQuery(limit: 1)).count) ?? 0
         }
