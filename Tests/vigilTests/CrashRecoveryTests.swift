@@ -43,12 +43,12 @@ struct CrashRecoveryTests {
         #expect(
             process.terminationReason == .uncaughtSignal,
             "the ingest finished before it could be killed; make the file larger")
-        let afterKill = try await observer.events(group: "app", EventQuery(limit: 1_000_000)).count
+        let afterKill = try await observer.events(group: "app", EventQuery(limit: 2_000_000)).count
         #expect(afterKill > 0 && afterKill < lines.count)
 
         let rerun = try await cli.run(ingest)
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        let events = try await observer.events(group: "app", EventQuery(limit: 1_000_000))
+        let events = try await observer.events(group: "app", EventQuery(limit: 2_000_000))
         #expect(events.count == lines.count)
         // The first line stored out of place or twice, if any (comparing whole arrays would print 600,000 lines).
         let firstMisplaced = zip(events, lines).enumerated().first {
