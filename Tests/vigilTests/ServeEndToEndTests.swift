@@ -252,7 +252,7 @@ struct ServeEndToEndTests {
         // Restart on the same data directory: it serves again, and the store holds what was acknowledged.
         try server.restart()
         let store = try SQLiteLogStore(path: server.directory + "/vigil.db")
-        let events = try await store.events(group: "crash", EventQuery(limit: 1_000_000))
+        let events = try await store.events(group: "crash", EventQuery(limit: 20_000_000))
         let messages = events.map { String(decoding: $0.message, as: UTF8.self) }
         #expect(Set(messages).count == messages.count, "no event is stored twice")
         var batches: [String: Int] = [:]
