@@ -16,6 +16,8 @@ swift build --build-tests
 # The end-to-end tests drive `vigil serve` with the real clients: boto3 and the aws CLI, pinned.
 VIGIL_PYTHON="$(scripts/python-clients.sh)"
 export VIGIL_PYTHON
-swift test --skip-build
+# A hung test fails the run within a deadline and names itself, with every process it left running
+# (the whole suite takes a few minutes; CI's own limit would otherwise pass silently).
+python3 scripts/deadline.py "${VIGIL_TEST_DEADLINE:-1200}" swift test --skip-build
 # Every parser under libFuzzer for a few seconds each (docs/fuzzing.md), so a regression shows at once.
 scripts/fuzz.sh --seconds 6

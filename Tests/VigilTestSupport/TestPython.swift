@@ -23,9 +23,12 @@ public enum TestPython {
         p.standardOutput = pipe
         p.standardError = pipe
         try p.run()
+        // A client script that runs for minutes is hung: it is killed, and its test fails saying so.
+        let watchdog = Watchdog(p, seconds: 300)
+        defer { watchdog.cancel() }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self) + watchdog.verdict)
     }
 
     /// The virtual environment is not there: run scripts/python-clients.sh.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 
 /// End-to-end tests of the real `vigil` binary.
 struct CLITests {
@@ -39,6 +40,9 @@ struct CLITests {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        // No run of the CLI in these tests takes minutes: one that does is hung, and fails rather than hangs.
+        let watchdog = Watchdog(process, seconds: 300)
+        defer { watchdog.cancel() }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()
@@ -46,7 +50,7 @@ struct CLITests {
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: e, as: UTF8.self))
+            stderr: String(decoding: e, as: UTF8.self) + watchdog.verdict)
     }
 
     /// Runs `arguments` against the store in `dataDirectory`, expects exit status 0, returns standard output.

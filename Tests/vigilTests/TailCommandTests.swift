@@ -95,19 +95,38 @@ struct TailCommandTests {
         #expect(both.status == 64, "\(both.stderr)")
     }
 
-    /// Runs tmux with `arguments`; its standard output.
+    /// Runs tmux with `arguments` on the server of `socket` (`-L`: one of this test's own, so that no
+    /// other tmux is touched and killing it ends everything it ran); its standard output.
+    ///
+    /// The server that `new-session` starts keeps every descriptor the client inherited, and Foundation's
+    /// Process learns that a child ended when the last copy of a socket it gave the child closes: run
+    /// directly, the client would seem to run as long as the server (a hang that only a machine with no
+    /// tmux server yet running shows, as CI's). So tmux runs under Python's `subprocess`, which closes
+    /// every other descriptor first, and its output goes through a file, not a pipe.
     @discardableResult
-    static func tmux(_ arguments: [String]) throws -> String {
+    static func tmux(_ arguments: [String], socket: String? = nil) throws -> String {
+        let file = NSTemporaryDirectory() + "vigil-tmux-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux"] + arguments
-        let out = Pipe()
+        p.arguments =
+            ["python3", "-c", "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))", "tmux"]
+            + (socket.map { ["-L", $0] } ?? []) + arguments
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
         try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let exited = p.waitUntilExit(within: 30)
+        try out.close()
+        guard exited else { throw TmuxHung(arguments: arguments) }
+        return (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+    }
+
+    struct TmuxHung: Error, CustomStringConvertible {
+        let arguments: [String]
+        var description: String { "tmux \(arguments.joined(separator: " ")) was still running after 30 s" }
     }
 
     @Test func followInATerminalShowsOthersWritesAtOnceAndStopsOnControlC() async throws {
@@ -118,13 +137,14 @@ struct TailCommandTests {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let (dir, store) = try await Self.store([("web-1", now - 5_000, "before")])
         let session = "vigil-tail-\(UUID().uuidString.prefix(8))"
+        func tmux(_ arguments: [String]) throws -> String { try Self.tmux(arguments, socket: session) }
         defer {
-            _ = try? Self.tmux(["kill-session", "-t", session])
+            _ = try? tmux(["kill-server"])
             try? FileManager.default.removeItem(atPath: dir)
         }
         let command = "'\(CLITests.binary.path)' tail app --follow --data-dir '\(dir)'; echo \"exited $?\"; sleep 60"
-        try Self.tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "50", command])
-        func pane() throws -> String { try Self.tmux(["capture-pane", "-p", "-e", "-t", session]) }
+        _ = try tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "50", command])
+        func pane() throws -> String { try tmux(["capture-pane", "-p", "-e", "-t", session]) }
         func waitFor(_ text: String) async throws -> Bool {
             for _ in 0..<500 {
                 if try pane().contains(text) { return true }
@@ -143,7 +163,7 @@ struct TailCommandTests {
         #expect(shownAfter < .seconds(3), "shown \(shownAfter) after it was written")
         let screen = try pane()
         #expect(screen.contains("\u{1B}[32m") && screen.contains("web-2"), "colour on a terminal: \(screen)")
-        try Self.tmux(["send-keys", "-t", session, "C-c"])
+        _ = try tmux(["send-keys", "-t", session, "C-c"])
         #expect(try await waitFor("exited 0"), "\((try? pane()) ?? "")")
     }
 }
