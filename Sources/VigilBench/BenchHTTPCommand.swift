@@ -99,7 +99,7 @@ public struct BenchHTTPCommand: AsyncParsableCommand {
             for size in Self.batchSizes {
                 for connections in Self.connectionCounts {
                     Self.progress("moto, \(size) per batch, \(connections) connections")
-                    let result = try load(
+                    let result = try Self.load(
                         port: server.port, group: "moto-\(size)-\(connections)", filters: [], messages: messages,
                         count: motoEvents, now: now, batch: size, connections: connections)
                     moto["\(size)/\(connections)"] = result.rate
@@ -122,7 +122,7 @@ public struct BenchHTTPCommand: AsyncParsableCommand {
             for size in Self.batchSizes {
                 for connections in Self.connectionCounts {
                     Self.progress("vigil, \(filterCount) filters, \(size) per batch, \(connections) connections")
-                    let result = try load(
+                    let result = try Self.load(
                         port: server.port, group: "vigil-\(size)-\(connections)",
                         filters: Array(filters.prefix(filterCount)), messages: messages, count: events, now: now,
                         batch: size, connections: connections)
@@ -181,12 +181,12 @@ public struct BenchHTTPCommand: AsyncParsableCommand {
 
     /// `count` events in batches of `batch`, spread over `connections` connections (a stream each), every
     /// request built and signed before the clock starts.
-    func load(
+    static func load(
         port: Int, group: String, filters: [String], messages: [[UInt8]], count: Int, now: Int64, batch: Int,
-        connections: Int
+        connections: Int, setUp: Bool = true
     ) throws -> LoadResult {
         // The setup's connection is closed before the load starts (moto serves one connection at a time).
-        try Self.setUp(port: port, group: group, streams: connections, filters: filters)
+        if setUp { try Self.setUp(port: port, group: group, streams: connections, filters: filters) }
         var requests: [[[UInt8]]] = Array(repeating: [], count: connections)
         var start = 0
         var k = 0
@@ -265,7 +265,7 @@ public struct BenchHTTPCommand: AsyncParsableCommand {
             }
         }
         querying.start()
-        _ = try load(
+        _ = try Self.load(
             port: port, group: "under-load", filters: filters, messages: messages, count: messages.count, now: now,
             batch: 1_000, connections: 4)
         done.withLock { $0 = true }
@@ -300,17 +300,27 @@ public struct BenchHTTPCommand: AsyncParsableCommand {
     // MARK: requests
 
     static func request(target: String, contentType: String, body: [UInt8], port: Int, at date: Date) -> [UInt8] {
-        var request = SigV4Request(
-            method: "POST", path: "/", query: "",
-            headers: [
-                (name: "Host", value: "127.0.0.1:\(port)"), (name: "Content-Type", value: contentType),
-                (name: "X-Amz-Target", value: target),
-            ], body: body)
+        signed(
+            SigV4Request(
+                method: "POST", path: "/", query: "",
+                headers: [
+                    (name: "Host", value: "127.0.0.1:\(port)"), (name: "Content-Type", value: contentType),
+                    (name: "X-Amz-Target", value: target),
+                ], body: body), at: date)
+    }
+
+    /// `request` signed with the bench key, as bytes on the wire (with Content-Length when it has a body).
+    static func signed(_ request: SigV4Request, at date: Date) -> [UInt8] {
+        var request = request
         signer.sign(&request, at: date)
-        var out = Array("POST / HTTP/1.1\r\n".utf8)
+        let target = request.query.isEmpty ? request.path : request.path + "?" + request.query
+        var out = Array("\(request.method) \(target) HTTP/1.1\r\n".utf8)
         for header in request.headers { out += Array("\(header.name): \(header.value)\r\n".utf8) }
-        out += Array("Content-Length: \(body.count)\r\n\r\n".utf8)
-        return out + body
+        if !request.body.isEmpty || request.method != "GET" {
+            out += Array("Content-Length: \(request.body.count)\r\n".utf8)
+        }
+        out += Array("\r\n".utf8)
+        return out + request.body
     }
 
     /// A signed PutLogEvents of `messages`, timestamps one millisecond apart ending before `now`.
@@ -396,7 +406,8 @@ final class VigilServer {
     let port: Int
     let directory: String
 
-    init(directory: String) throws {
+    /// `arguments` are added to `serve`'s own.
+    init(directory: String, arguments: [String] = []) throws {
         self.directory = directory
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -406,9 +417,11 @@ final class VigilServer {
             toFile: credentials, atomically: true, encoding: .utf8)
         port = Int.random(in: 20_000..<60_000)
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        process.arguments = [
-            "serve", "--data-dir", directory + "/data", "--listen", "127.0.0.1:\(port)", "--credentials", credentials,
-        ]
+        process.arguments =
+            [
+                "serve", "--data-dir", directory + "/data", "--listen", "127.0.0.1:\(port)", "--credentials",
+                credentials,
+            ] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -38,6 +38,9 @@ public struct BenchTailCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-samples"), help: "PutLogEvents timed for the latency of each case.")
     var latencySamples = 200
 
+    @Flag(name: .customLong("skip-http"), help: "Measure in process only, not over HTTP with a `vigil serve`.")
+    var skipHTTP = false
+
     @Option(name: .customLong("data-dir"), help: "Where the benchmark databases are written (and removed).")
     var dataDirectory = "bench-data"
 
@@ -77,8 +80,10 @@ public struct BenchTailCommand: AsyncParsableCommand {
             "vigil bench tail: \(events) application lines per case in the largest PutLogEvents batches through LogsService.putLogEvents "
                 + "(SQLite WAL, synchronous=FULL, on \(dataDirectory)); sessions filter on '\(pattern)' (\(matching) "
                 + "events match) and write each event as JSON; best of \(runs) runs; \(Machine.description)")
-        var best: [Int: Outcome] = [:]
         let cases = sessions.contains(0) ? sessions : [0] + sessions
+        var best: [Int: Outcome] = [:]
+        var overHTTP: [Int: Outcome] = [:]
+        let messages = all.map(\.message)
         for run in 0..<runs {
             for step in 0..<cases.count {
                 let count = cases[(step + run) % cases.count]
@@ -86,24 +91,43 @@ public struct BenchTailCommand: AsyncParsableCommand {
                     Data("vigil bench tail: run \(run + 1) of \(runs), \(count) sessions\n".utf8))
                 let outcome = try await ingest(batches, sessions: count, case: step)
                 if outcome.seconds < best[count]?.seconds ?? .infinity { best[count] = outcome }
+                guard !skipHTTP else { continue }
+                FileHandle.standardError.write(
+                    Data("vigil bench tail: run \(run + 1) of \(runs), \(count) streams over HTTP\n".utf8))
+                let http = try ingestOverHTTP(messages, matching: matching, sessions: count, case: step, now: now)
+                if http.seconds < overHTTP[count]?.seconds ?? .infinity { overHTTP[count] = http }
             }
         }
-        let baseline = Double(events) / (best[0]?.seconds ?? .infinity)
+        print("in process: LogsService.putLogEvents, sessions read with LiveTailSession.next")
+        try await table(cases, best) { try await self.latency(sessions: $0) }
+        guard !skipHTTP else { return }
+        print(
+            "\nover HTTP: a vigil serve per case, signed PutLogEvents of \(Self.httpBatch) events on \(Self.httpConnections) "
+                + "keep-alive connections; sessions are GET /_vigil/tail streams, each read by a thread; latency from "
+                + "sending a one-event PutLogEvents to each stream's receiving it")
+        try await table(cases, overHTTP) { try self.latencyOverHTTP(sessions: $0, now: now) }
+    }
+
+    /// The table of `outcomes`, each case's latency from `latency`.
+    func table(_ cases: [Int], _ outcomes: [Int: Outcome], latency: (Int) async throws -> (Duration, Duration))
+        async throws
+    {
+        let baseline = Double(events) / (outcomes[0]?.seconds ?? .infinity)
         print("sessions   ingest events/s   of 0 sessions   each session showed   fell behind   put -> shown p50   p99")
         for count in cases {
-            guard let outcome = best[count] else { continue }
+            guard let outcome = outcomes[count] else { continue }
             let rate = Double(events) / outcome.seconds
             let shown = outcome.shown.isEmpty ? "-" : "\(outcome.shown.min() ?? 0)–\(outcome.shown.max() ?? 0)"
-            var latency = "-"
-            var tail = "-"
+            var p50 = "-"
+            var p99 = "-"
             if count > 0 {
-                let (p50, p99) = try await self.latency(sessions: count)
-                latency = BenchNotifyCommand.ms(p50) + " ms"
-                tail = BenchNotifyCommand.ms(p99) + " ms"
+                let (median, tail) = try await latency(count)
+                p50 = BenchNotifyCommand.ms(median) + " ms"
+                p99 = BenchNotifyCommand.ms(tail) + " ms"
             }
             print(
                 pad("\(count)", 11) + pad("\(Int(rate))", 18) + pad(String(format: "%.2f", rate / baseline), 16)
-                    + pad(shown, 22) + pad("\(outcome.fellBehind)", 14) + pad(latency, 19) + tail)
+                    + pad(shown, 22) + pad("\(outcome.fellBehind)", 14) + pad(p50, 19) + p99)
         }
     }
 

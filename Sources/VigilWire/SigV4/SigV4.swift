@@ -131,7 +131,7 @@ public enum SigV4 {
     }
 
     /// RFC 3986's unreserved bytes stay; every other byte becomes `%XX` in uppercase hex.
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var out = ""
         out.reserveCapacity(bytes.count)
         for byte in bytes {
