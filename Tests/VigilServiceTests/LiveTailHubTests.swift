@@ -168,4 +168,47 @@ struct LiveTailHubTests {
             #expect(texts == stride(from: index % 2, to: 30, by: 2).map { "r\($0)" })
         }
     }
+
+    /// Sessions with one pattern share its evaluation per batch (``BatchMatches``). Whatever order they
+    /// read in, however few events they take at a time, and whichever streams they select, each must see
+    /// exactly what the pattern alone selects from what it was opened to see.
+    @Test func sessionsSharingAPatternEachSeeExactlyItsOwnSelection() async throws {
+        let store = try await Self.store()
+        let hub = LiveTailHub(store: store)
+        let pattern = "?ERROR ?WARN -debug"
+        let filters = [
+            LiveTailFilter(groups: ["app"], pattern: try FilterPattern(pattern)),
+            LiveTailFilter(groups: ["app"], streamNames: ["web-2"], pattern: try FilterPattern(pattern)),
+            LiveTailFilter(groups: ["app", "audit"], streamNamePrefixes: ["web"], pattern: try FilterPattern(pattern)),
+            LiveTailFilter(groups: ["app"], pattern: try FilterPattern("ERROR")),
+        ]
+        let words = ["ERROR", "WARN", "INFO", "debug", "ERROR debug", "WARN disk", "ok"]
+        var written: [(group: String, stream: String, text: String)] = []
+        var sessions: [(LiveTailSession, LiveTailFilter, opened: Int)] = []
+        for round in 0..<40 {
+            // Sessions open at different points: each sees only what came after.
+            if round % 10 == 0 {
+                for filter in filters {
+                    let session = try await hub.open(filter)
+                    // Caught up with the store (nothing there for it yet): from now on it reads the ring.
+                    #expect(try await session.next(maximum: 1, wait: .zero).isEmpty)
+                    sessions.append((session, filter, written.count))
+                }
+            }
+            let group = round % 3 == 2 ? "audit" : "app"
+            let stream = ["web-1", "web-2", "worker"][round % 3]
+            let batch = (0..<(1 + round % 7)).map { "\(words[($0 + round) % words.count]) \(round).\($0)" }
+            try await Self.append(store, group, stream, batch)
+            written += batch.map { (group, stream, $0) }
+        }
+        for (index, (session, filter, opened)) in sessions.enumerated() {
+            let expected = written[opened...].filter {
+                filter.selects(group: $0.group, stream: $0.stream) && filter.matches(Array($0.text.utf8))
+            }.map(\.text)
+            #expect(!expected.isEmpty)
+            // Sessions read in turn, a few events at a time: the later ones reuse the earlier ones' scans.
+            let shown = Self.texts(try await Self.read(session, count: expected.count, maximum: 1 + index % 3))
+            #expect(shown == expected, "session \(index) (\(filter.pattern?.text ?? ""), opened at \(opened))")
+        }
+    }
 }

@@ -7,8 +7,9 @@ public import VigilStore
 ///
 /// Ingest pays for this only an atomic load while no session is open, and an append to the ring (and a
 /// ring of the bells of the sessions tailing that group) while some are: it never waits for a session.
-/// Each session reads the ring at its own pace, evaluating its own filter in its own task; a session
-/// that falls so far behind that the ring drops batches it has not read is told so
+/// Each session reads the ring at its own pace in its own task; sessions with the same filter pattern
+/// share its evaluation (``BatchMatches``), so ten sessions on one pattern cost about what one does. A
+/// session that falls so far behind that the ring drops batches it has not read is told so
 /// (``LiveTailError/fellBehind(lastEventID:)``) and has to resume from the store.
 public final class LiveTailHub: Sendable {
     /// The ring holds at most this many bytes of messages (64 MiB by default).
@@ -17,10 +18,16 @@ public final class LiveTailHub: Sendable {
     public let maximumSessions: Int
     let store: any StoreBackend
 
+    /// A batch in the ring: its events, its ``LiveTailHub/size(_:)`` (counted once as it comes), and
+    /// what sessions' patterns found in it.
+    struct RingBatch: Sendable {
+        let events: CommittedLogEvents
+        let size: Int
+        let matches: BatchMatches
+    }
+
     struct State {
-        var batches: [CommittedLogEvents] = []
-        /// Each batch's ``LiveTailHub/size(_:)``, counted once as it comes.
-        var sizes: [Int] = []
+        var batches: [RingBatch] = []
         /// Index of the oldest batch kept (those before it are dropped, awaiting compaction).
         var head = 0
         var bytes = 0
@@ -51,17 +58,15 @@ public final class LiveTailHub: Sendable {
         let size = Self.size(batch)
         let bells = state.withLock { s -> [Doorbell] in
             guard !s.sessions.isEmpty else { return [] }
-            s.batches.append(batch)
-            s.sizes.append(size)
+            s.batches.append(RingBatch(events: batch, size: size, matches: BatchMatches()))
             s.bytes += size
             while s.bytes > capacity, s.head < s.batches.count - 1 {
-                s.bytes -= s.sizes[s.head]
-                s.droppedBelow = s.batches[s.head].endEventID
+                s.bytes -= s.batches[s.head].size
+                s.droppedBelow = s.batches[s.head].events.endEventID
                 s.head += 1
             }
             if s.head > 1_024, s.head * 2 > s.batches.count {
                 s.batches.removeFirst(s.head)
-                s.sizes.removeFirst(s.head)
                 s.head = 0
             }
             return s.sessions.values.compactMap { $0.groups.contains(batch.group) ? $0.bell : nil }
@@ -87,7 +92,6 @@ public final class LiveTailHub: Sendable {
             if s.sessions.isEmpty {
                 recording.store(false, ordering: .relaxed)
                 s.batches = []
-                s.sizes = []
                 s.head = 0
                 s.bytes = 0
             }
@@ -99,14 +103,14 @@ public final class LiveTailHub: Sendable {
 
     /// The batches kept that hold ids from `position` on (at most `limit` of them), and the id below which
     /// batches may have been dropped.
-    func batches(from position: Int64, limit: Int) -> (batches: [CommittedLogEvents], droppedBelow: Int64) {
+    func batches(from position: Int64, limit: Int) -> (batches: [RingBatch], droppedBelow: Int64) {
         state.withLock { s in
             // The first batch that ends after `position`: batches are in id order.
             var low = s.head
             var high = s.batches.count
             while low < high {
                 let middle = (low + high) / 2
-                if s.batches[middle].endEventID <= position { low = middle + 1 } else { high = middle }
+                if s.batches[middle].events.endEventID <= position { low = middle + 1 } else { high = middle }
             }
             return (Array(s.batches[low..<min(s.batches.count, low + limit)]), s.droppedBelow)
         }

@@ -64,11 +64,13 @@ public actor LiveTailSession {
             let (batches, droppedBelow) = hub.batches(from: position, limit: 64)
             if position < droppedBelow { throw LiveTailError.fellBehind(lastEventID: lastEventID) }
             for batch in batches {
-                if batch.firstEventID > position {
+                if batch.events.firstEventID > position {
                     // Ids the ring never heard of: another process's writes.
-                    guard try await readStore(below: batch.firstEventID, limit: limit, into: &out) else { return out }
+                    guard try await readStore(below: batch.events.firstEventID, limit: limit, into: &out) else {
+                        return out
+                    }
                 }
-                take(batch, below: .max, limit: limit, into: &out)
+                take(batch.events, matches: batch.matches, below: .max, limit: limit, into: &out)
                 if out.count >= limit { return out }
             }
             if !out.isEmpty { return out }
@@ -107,8 +109,13 @@ public actor LiveTailSession {
         return true
     }
 
-    /// Considers the events of `batch` from `position` up to `bound`, until `out` holds `limit`.
-    func take(_ batch: CommittedLogEvents, below bound: Int64, limit: Int, into out: inout [TailedLogEvent]) {
+    /// Considers the events of `batch` from `position` up to `bound`, until `out` holds `limit`. With
+    /// `matches` (a batch of the ring), the pattern's matches are the ones other sessions found, or found
+    /// here once for them.
+    func take(
+        _ batch: CommittedLogEvents, matches: BatchMatches? = nil, below bound: Int64, limit: Int,
+        into out: inout [TailedLogEvent]
+    ) {
         guard batch.endEventID > position else { return }
         guard filter.selects(group: batch.group, stream: batch.stream) else {
             position = max(position, min(batch.endEventID, bound))
@@ -116,6 +123,24 @@ public actor LiveTailSession {
         }
         let start = max(0, Int(position - batch.firstEventID))
         let pattern = filter.pattern
+        if let pattern, let matches {
+            let indices = matches.indices(of: pattern, in: batch)
+            batch.events.withUnsafeBufferPointer { events in
+                for index in indices where index >= start {
+                    let id = batch.firstEventID + Int64(index)
+                    guard id < bound else { break }
+                    out.append(
+                        TailedLogEvent(
+                            id: id, group: batch.group, stream: batch.stream, timestamp: events[index].timestamp,
+                            ingestionTime: batch.ingestionTime, message: events[index].message))
+                    position = id + 1
+                    if out.count >= limit { return }
+                }
+                // Every event up to the batch's end (or the bound) is considered: the rest did not match.
+                position = max(position, min(batch.endEventID, bound))
+            }
+            return
+        }
         // Through the buffers, without a retain per event: this runs for every event of every session.
         batch.events.withUnsafeBufferPointer { events in
             for index in start..<events.count {
