@@ -167,14 +167,24 @@ if len(sys.argv) > 3 and sys.argv[2] == "--aws":
     # SIGTERM ignored, which a child inherits).
     env = dict(os.environ, PYTHONUNBUFFERED="1", AWS_DISABLE_HOST_PREFIX_INJECTION="true", AWS_ACCESS_KEY_ID="test",
                AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1")
+    import threading
     cli = subprocess.Popen([sys.argv[3], "logs", "start-live-tail", "--endpoint-url", endpoint,
                             "--log-group-identifiers", "app", "--log-event-filter-pattern", "cli"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    time.sleep(1.5)
-    put("app", "worker", ["from the cli test", "not this one"])
-    time.sleep(1.5)
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(cli.stdout), daemon=True)
+    reader.start()
+    # The CLI's start takes seconds on a loaded machine, and a session sees only what comes after it
+    # opens: the pair is written every half second until the CLI has printed something.
+    deadline = time.time() + 60
+    while not lines and cli.poll() is None and time.time() < deadline:
+        put("app", "worker", ["from the cli test", "not this one"])
+        time.sleep(0.5)
+    time.sleep(1)
     cli.kill()
-    out, err = cli.communicate(timeout=10)
-    expect(out.splitlines() == ["from the cli test"], f"aws logs start-live-tail printed {out!r} {err!r}")
+    reader.join(timeout=10)
+    err = cli.stderr.read()
+    expect(lines and all(line == "from the cli test\n" for line in lines),
+           f"aws logs start-live-tail printed {lines!r} {err!r}")
 
 print("ok")
