@@ -29,10 +29,10 @@ extension BenchTailCommand {
             directory: dataDirectory + "/bench-tail-\(name)", arguments: ["--live-tail-max-sessions", "1000"])
     }
 
-    /// `count` streams on `group`, once each has been answered 200 (5 s at most).
-    func openStreams(_ count: Int, group: String, port: Int) throws -> [ServerSentEventsReader] {
+    /// `count` streams on `group`, once each has been answered 200 (5 s at most); `probing` for the latency.
+    func openStreams(_ count: Int, group: String, port: Int, probing: Bool = false) throws -> [ServerSentEventsReader] {
         let readers = try (0..<count).map { _ in
-            try ServerSentEventsReader(port: port, request: tailRequest(group, port: port))
+            try ServerSentEventsReader(port: port, request: tailRequest(group, port: port), probing: probing)
         }
         let deadline = ContinuousClock.now + .seconds(5)
         while readers.contains(where: { $0.snapshot.status == 0 }) && ContinuousClock.now < deadline {
@@ -78,7 +78,7 @@ extension BenchTailCommand {
         let server = try server("http-latency")
         defer { server.stop() }
         try BenchHTTPCommand.setUp(port: server.port, group: "bench", streams: 1, filters: [])
-        let readers = try openStreams(count, group: "bench", port: server.port)
+        let readers = try openStreams(count, group: "bench", port: server.port, probing: true)
         let connection = try HTTPLoadConnection(port: server.port)
         let clock = ContinuousClock()
         var sent: [ContinuousClock.Instant] = []

@@ -14,6 +14,8 @@ final class ServerSentEventsReader: Sendable {
     private let fd: Int32
     private let state = Mutex(State())
     private let finished = DispatchSemaphore(value: 0)
+    /// Whether data lines are searched for `ERROR probe K` (the latency case; the others only count).
+    private let probing: Bool
 
     struct State {
         var events = 0
@@ -22,8 +24,9 @@ final class ServerSentEventsReader: Sendable {
         var comments: [String] = []
     }
 
-    /// Opens the stream with `request` (a signed GET) and starts reading.
-    init(port: Int, request: [UInt8]) throws {
+    /// Opens the stream with `request` (a signed GET) and starts reading; `probing`: note `probe K` events.
+    init(port: Int, request: [UInt8], probing: Bool = false) throws {
+        self.probing = probing
         fd = try HTTPLoadConnection.open(port)
         var sent = 0
         try request.withUnsafeBytes { raw in
@@ -53,52 +56,59 @@ final class ServerSentEventsReader: Sendable {
 
     private func read() {
         let clock = ContinuousClock()
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        // From the last newline on: a line not yet complete, read again with the next bytes. Every marker
-        // starts with a newline, so one split between two reads is found then.
-        var carry: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 17)
+        // Bytes [0, kept) are the start of a line not yet complete, moved to the front after each read.
+        var kept = 0
         var headRead = false
         while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if kept == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            let n = buffer.withUnsafeMutableBytes { raw in
+                recv(fd, raw.baseAddress.map { $0 + kept }, raw.count - kept, 0)
+            }
             guard n > 0 else { return }
             let now = clock.now
-            let bytes = carry + chunk[0..<n]
-            var start = 0
-            if !headRead {
-                guard let end = Self.find(Array("\r\n\r\n".utf8), in: bytes, from: 0, before: bytes.count) else {
-                    carry = bytes
-                    continue
-                }
-                let line = String(decoding: bytes[0..<min(end, 64)], as: UTF8.self)
-                let status = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-                state.withLock { $0.status = status }
-                headRead = true
-                start = end + 2
-            }
-            // Bytes before the last newline are whole lines.
-            let complete = bytes.lastIndex(of: 10) ?? start
+            let filled = kept + n
             var events = 0
-            var at = start
-            while let hit = Self.find(Self.eventStart, in: bytes, from: at, before: complete) {
-                events += 1
-                at = hit + 1
-            }
             var probes: [(Int, ContinuousClock.Instant)] = []
-            at = start
-            while let hit = Self.find(Self.probe, in: bytes, from: at, before: complete) {
-                at = hit + Self.probe.count
-                if let k = Self.number(bytes, from: at) { probes.append((k, now)) }
-            }
             var comments: [String] = []
-            at = start
-            while let hit = Self.find(Self.commentStart, in: bytes, from: at, before: complete) {
-                let end = Self.find([10], in: bytes, from: hit + 1, before: bytes.count) ?? bytes.count
-                let text = String(decoding: bytes[(hit + Self.commentStart.count)..<end], as: UTF8.self)
-                if text != "keep-alive" { comments.append(text) }
-                at = end
+            var status: Int?
+            // One pass over whole lines, finding each newline with memchr: the client must cost little
+            // next to the server it measures.
+            let consumed = buffer.withUnsafeBufferPointer { bytes -> Int in
+                guard let base = bytes.baseAddress else { return 0 }
+                var lineStart = 0
+                while lineStart < filled, let hit = memchr(base + lineStart, 10, filled - lineStart) {
+                    let lineEnd = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                    lineStart = lineEnd + 1
+                    if !headRead {
+                        // The status line, then headers up to an empty line (CRLF).
+                        if status == nil, line.starts(with: Self.http) {
+                            status = Self.number(line, from: Self.http.count + 1)
+                        }
+                        if line.count <= 1 { headRead = true }
+                        continue
+                    }
+                    if line.starts(with: Self.eventStart) {
+                        events += 1
+                    } else if line.starts(with: Self.commentStart) {
+                        let text = String(decoding: line.dropFirst(Self.commentStart.count), as: UTF8.self)
+                        if text != "keep-alive" { comments.append(text) }
+                    } else if probing, line.starts(with: Self.dataStart), let k = Self.probeNumber(in: line) {
+                        probes.append((k, now))
+                    }
+                }
+                return lineStart
             }
-            carry = Array(bytes[max(start, complete)...])
+            if consumed > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    guard let base = raw.baseAddress else { return }
+                    memmove(base, base + consumed, filled - consumed)
+                }
+            }
+            kept = filled - consumed
             state.withLock {
+                if let status { $0.status = status }
                 $0.events += events
                 $0.probes += probes
                 $0.comments += comments
@@ -106,23 +116,27 @@ final class ServerSentEventsReader: Sendable {
         }
     }
 
-    static let eventStart = Array("\nid: ".utf8)
-    static let commentStart = Array("\n: ".utf8)
-    static let probe = Array("ERROR probe ".utf8)
+    static let http = Array("HTTP/1.1".utf8)
+    static let dataStart = Array("data: ".utf8)
 
-    /// Where `needle` first starts at or after `from` and before `before` (it may run past `before`).
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int, before: Int) -> Int? {
-        let last = min(before - 1, haystack.count - needle.count)
-        guard !needle.isEmpty, from >= 0, from <= last else { return nil }
-        var i = from
-        while i <= last {
-            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
+    /// K of the first `ERROR probe K` in `line`.
+    static func probeNumber(in line: UnsafeBufferPointer<UInt8>) -> Int? {
+        let needle = probe
+        guard line.count >= needle.count else { return nil }
+        for i in 0...(line.count - needle.count) where line[i] == needle[0] {
+            if UnsafeBufferPointer(rebasing: line[i..<(i + needle.count)]).elementsEqual(needle) {
+                return number(line, from: i + needle.count)
+            }
         }
         return nil
     }
 
-    static func number(_ bytes: [UInt8], from: Int) -> Int? {
+    static let eventStart = Array("id: ".utf8)
+    static let commentStart = Array(": ".utf8)
+    static let probe = Array("ERROR probe ".utf8)
+
+    /// The decimal number at `from` in `bytes`, if one starts there.
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         var value = 0
         var i = from
         while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57, value < 1_000_000_000 {

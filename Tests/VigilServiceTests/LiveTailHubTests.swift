@@ -211,4 +211,35 @@ struct LiveTailHubTests {
             #expect(shown == expected, "session \(index) (\(filter.pattern?.text ?? ""), opened at \(opened))")
         }
     }
+
+    /// While events keep coming a session takes them once a pace with all that came meanwhile; the first
+    /// after a quiet spell, and the rest of a backlog, at once. (A pace of a second, so that a loaded
+    /// machine's delays stay far inside the bounds.)
+    @Test func aSessionTakesEventsOncePerPaceWhileTheyKeepComingAndAtOnceOtherwise() async throws {
+        let store = try await Self.store()
+        let hub = LiveTailHub(store: store, pace: .seconds(1))
+        let session = try await hub.open(LiveTailFilter(groups: ["app"]))
+        #expect(try await session.next(maximum: 10, wait: .zero).isEmpty)
+        let clock = ContinuousClock()
+        // Quiet until now: the first event is taken as soon as it commits.
+        var start = clock.now
+        try await Self.append(store, "app", "web-1", ["first"])
+        #expect(Self.texts(try await session.next(maximum: 10, wait: .seconds(5))) == ["first"])
+        #expect(clock.now - start < .milliseconds(900))
+        // Right after a take: the next two commits, 100 ms apart, come in one take, a pace after the first.
+        start = clock.now
+        try await Self.append(store, "app", "web-1", ["second"])
+        try await Task.sleep(for: .milliseconds(100))
+        try await Self.append(store, "app", "web-2", ["third"])
+        #expect(Self.texts(try await session.next(maximum: 10, wait: .seconds(5))) == ["second", "third"])
+        #expect(clock.now - start >= .milliseconds(800))
+        // A backlog larger than a page: full pages come at once.
+        try await Task.sleep(for: .seconds(1))
+        try await Self.append(store, "app", "worker", ["a", "b", "c", "d", "e"])
+        start = clock.now
+        #expect(Self.texts(try await session.next(maximum: 2, wait: .seconds(5))) == ["a", "b"])
+        #expect(Self.texts(try await session.next(maximum: 2, wait: .seconds(5))) == ["c", "d"])
+        #expect(Self.texts(try await session.next(maximum: 2, wait: .seconds(5))) == ["e"])
+        #expect(clock.now - start < .milliseconds(900))
+    }
 }

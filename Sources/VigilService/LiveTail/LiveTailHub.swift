@@ -16,6 +16,10 @@ public final class LiveTailHub: Sendable {
     public let capacity: Int
     /// At most this many sessions are open at once (100 by default); one more is LimitExceededException.
     public let maximumSessions: Int
+    /// While events keep coming, a session takes them at most this often (10 ms by default), so that each
+    /// wakes and writes once per interval with all that came, not once per committed batch: at full
+    /// ingest, batches commit every millisecond or less. An event after a quiet spell is taken at once.
+    public let pace: Duration
     let store: any StoreBackend
 
     /// A batch in the ring: its events, its ``LiveTailHub/size(_:)`` (counted once as it comes), and
@@ -41,8 +45,12 @@ public final class LiveTailHub: Sendable {
     /// Whether any session is open (read on every committed batch, without the lock).
     let recording = Atomic<Bool>(false)
 
-    public init(store: any StoreBackend, capacity: Int = 64 << 20, maximumSessions: Int = 100) {
+    public init(
+        store: any StoreBackend, capacity: Int = 64 << 20, maximumSessions: Int = 100,
+        pace: Duration = .milliseconds(10)
+    ) {
         self.store = store
+        self.pace = max(.zero, pace)
         self.capacity = max(1, capacity)
         self.maximumSessions = max(1, maximumSessions)
         store.logEventFeed.listen { [weak self] batch in self?.hear(batch) }

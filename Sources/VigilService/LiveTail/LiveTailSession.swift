@@ -16,6 +16,8 @@ public actor LiveTailSession {
     public private(set) var position: Int64
     var catchingUp = true
     var closed = false
+    /// When the last events were taken from the ring (for ``LiveTailHub/pace``).
+    var lastTaken: ContinuousClock.Instant?
 
     /// Events read from the store at a time.
     static let pageSize = 1_000
@@ -61,6 +63,10 @@ public actor LiveTailSession {
         let clock = ContinuousClock()
         let deadline = clock.now + wait
         while true {
+            // Events taken less than a pace ago: the next ones wait out the pace, gathering what comes meanwhile.
+            if let lastTaken, clock.now < lastTaken + hub.pace, !Task.isCancelled {
+                try? await Task.sleep(until: min(lastTaken + hub.pace, deadline), clock: clock)
+            }
             let (batches, droppedBelow) = hub.batches(from: position, limit: 64)
             if position < droppedBelow { throw LiveTailError.fellBehind(lastEventID: lastEventID) }
             for batch in batches {
@@ -71,9 +77,13 @@ public actor LiveTailSession {
                     }
                 }
                 take(batch.events, matches: batch.matches, below: .max, limit: limit, into: &out)
-                if out.count >= limit { return out }
+                if out.count >= limit { break }
             }
-            if !out.isEmpty { return out }
+            if !out.isEmpty {
+                // A full page means more is waiting: that is taken at once, not a pace later.
+                lastTaken = out.count < limit ? clock.now : nil
+                return out
+            }
             if batches.isEmpty {
                 let now = clock.now
                 if now >= deadline || Task.isCancelled {
