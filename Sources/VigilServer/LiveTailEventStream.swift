@@ -214,7 +214,11 @@ struct LiveTailEventStream: Sendable {
             JSONString.append(identifiers[event.group] ?? event.group, quotedTo: &results)
             results += Array(#","message":"#.utf8)
             JSONString.append(message: event.message, quotedTo: &results)
-            results += Array(",\"timestamp\":\(event.timestamp),\"ingestionTime\":\(event.ingestionTime)}".utf8)
+            results += LiveTailServerSentEvents.timestampMember
+            DecimalText.append(event.timestamp, to: &results)
+            results += LiveTailServerSentEvents.ingestionTimeMember
+            DecimalText.append(event.ingestionTime, to: &results)
+            results.append(UInt8(ascii: "}"))
         }
         if !results.isEmpty || frames.isEmpty { flush() }
         return frames

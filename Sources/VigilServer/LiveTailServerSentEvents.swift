@@ -76,20 +76,35 @@ struct LiveTailServerSentEvents: Sendable {
         try await writer.finish(nil)
     }
 
-    /// The SSE text of `events`.
+    /// The SSE text of `events`, written as bytes (this runs for every event every stream shows).
     static func events(_ events: [TailedLogEvent]) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(events.reduce(0) { $0 + $1.message.count + 160 })
         for event in events {
-            out += Array("id: \(event.id)\ndata: {\"logGroup\":".utf8)
+            out += idField
+            DecimalText.append(event.id, to: &out)
+            out += dataField
             JSONString.append(event.group, quotedTo: &out)
-            out += Array(#","logStream":"#.utf8)
+            out += streamMember
             JSONString.append(event.stream, quotedTo: &out)
-            out += Array(",\"timestamp\":\(event.timestamp),\"ingestionTime\":\(event.ingestionTime),\"message\":".utf8)
+            out += timestampMember
+            DecimalText.append(event.timestamp, to: &out)
+            out += ingestionTimeMember
+            DecimalText.append(event.ingestionTime, to: &out)
+            out += messageMember
             JSONString.append(message: event.message, quotedTo: &out)
-            out += Array("}\n\n".utf8)
+            out += eventEnd
         }
         return out
     }
+
+    static let idField = Array("id: ".utf8)
+    static let dataField = Array("\ndata: {\"logGroup\":".utf8)
+    static let streamMember = Array(#","logStream":"#.utf8)
+    static let timestampMember = Array(#","timestamp":"#.utf8)
+    static let ingestionTimeMember = Array(#","ingestionTime":"#.utf8)
+    static let messageMember = Array(#","message":"#.utf8)
+    static let eventEnd = Array("}\n\n".utf8)
 }
 
 extension LiveTailSession {
