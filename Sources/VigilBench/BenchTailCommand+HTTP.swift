@@ -25,8 +25,15 @@ extension BenchTailCommand {
 
     /// A server of its own for one case, with room for every session the case opens.
     func server(_ name: String) throws -> VigilServer {
-        try VigilServer(
+        let server = try VigilServer(
             directory: dataDirectory + "/bench-tail-\(name)", arguments: ["--live-tail-max-sessions", "1000"])
+        if pin {
+            guard CPUAffinity.pin(process: server.process.processIdentifier, to: 0), CPUAffinity.pinProcess(to: 1)
+            else {
+                throw ValidationError("--pin: the kernel refused to pin the server to CPU 0 and this process to CPU 1")
+            }
+        }
+        return server
     }
 
     /// `count` streams on `group`, once each has been answered 200 (5 s at most); `probing` for the latency.
@@ -60,7 +67,10 @@ extension BenchTailCommand {
         throws -> Outcome
     {
         let server = try server("http-\(index)")
-        defer { server.stop() }
+        defer {
+            server.stop()
+            if pin { _ = CPUAffinity.unpinProcess() }
+        }
         try BenchHTTPCommand.setUp(port: server.port, group: "bench", streams: Self.httpConnections, filters: [])
         let readers = try openStreams(count, group: "bench", port: server.port)
         let result = try BenchHTTPCommand.load(
@@ -76,7 +86,10 @@ extension BenchTailCommand {
     /// from sending each request to each stream's receiving its event (p50, p99).
     func latencyOverHTTP(sessions count: Int, now: Int64) throws -> (Duration, Duration) {
         let server = try server("http-latency")
-        defer { server.stop() }
+        defer {
+            server.stop()
+            if pin { _ = CPUAffinity.unpinProcess() }
+        }
         try BenchHTTPCommand.setUp(port: server.port, group: "bench", streams: 1, filters: [])
         let readers = try openStreams(count, group: "bench", port: server.port, probing: true)
         let connection = try HTTPLoadConnection(port: server.port)

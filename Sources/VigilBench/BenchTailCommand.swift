@@ -41,6 +41,13 @@ public struct BenchTailCommand: AsyncParsableCommand {
     @Flag(name: .customLong("skip-http"), help: "Measure in process only, not over HTTP with a `vigil serve`.")
     var skipHTTP = false
 
+    @Flag(
+        name: .customLong("pin"),
+        help:
+            "Over HTTP, give each server CPU 0 and the load generator and stream readers CPU 1, so that the rates say what sessions cost the server."
+    )
+    var pin = false
+
     @Option(name: .customLong("data-dir"), help: "Where the benchmark databases are written (and removed).")
     var dataDirectory = "bench-data"
 
@@ -104,7 +111,8 @@ public struct BenchTailCommand: AsyncParsableCommand {
         print(
             "\nover HTTP: a vigil serve per case, signed PutLogEvents of \(Self.httpBatch) events on \(Self.httpConnections) "
                 + "keep-alive connections; sessions are GET /_vigil/tail streams, each read by a thread; latency from "
-                + "sending a one-event PutLogEvents to each stream's receiving it")
+                + "sending a one-event PutLogEvents to each stream's receiving it"
+                + (pin ? "; the server on CPU 0, the clients on CPU 1" : "; server and clients share the cores"))
         try await table(cases, overHTTP) { try self.latencyOverHTTP(sessions: $0, now: now) }
     }
 

@@ -9,8 +9,11 @@ import Foundation
 /// thread that starts them.
 enum CPUAffinity {
     /// Pins every thread the process has now to `cpu`; false when the kernel refuses.
-    static func pinProcess(to cpu: Int) -> Bool {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    static func pinProcess(to cpu: Int) -> Bool { pin(process: getpid(), to: cpu) }
+
+    /// Pins every thread process `pid` has now to `cpu` (threads it starts later inherit it).
+    static func pin(process pid: Int32, to cpu: Int) -> Bool {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         var pinned = !tasks.isEmpty
         for task in tasks {
             guard let tid = Int32(task) else { continue }
@@ -27,13 +30,23 @@ enum CPUAffinity {
     /// `_GNU_SOURCE` declarations.
     typealias SetAffinity = @convention(c) (Int32, Int, UnsafeRawPointer) -> Int32
 
-    static func pin(_ tid: Int32, to cpu: Int) -> Bool {
+    static func pin(_ tid: Int32, to cpu: Int) -> Bool { pin(tid, to: [cpu]) }
+
+    /// Lets every thread of this process run on every CPU again.
+    static func unpinProcess() -> Bool {
+        let all = Array(0..<ProcessInfo.processInfo.processorCount)
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.compactMap(Int32.init).allSatisfy { pin($0, to: all) }
+    }
+
+    static func pin(_ tid: Int32, to cpus: [Int]) -> Bool {
         let size = 128
-        guard cpu >= 0, cpu < size * 8, let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_setaffinity")
+        guard cpus.allSatisfy({ $0 >= 0 && $0 < size * 8 }),
+            let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_setaffinity")
         else { return false }
         let setAffinity = unsafeBitCast(symbol, to: SetAffinity.self)
         var mask = [UInt8](repeating: 0, count: size)
-        mask[cpu / 8] = UInt8(1 << (cpu % 8))
+        for cpu in cpus { mask[cpu / 8] |= UInt8(1 << (cpu % 8)) }
         return mask.withUnsafeBytes { bytes in bytes.baseAddress.map { setAffinity(tid, size, $0) } ?? -1 } == 0
     }
 }
