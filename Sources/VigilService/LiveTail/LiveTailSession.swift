@@ -139,10 +139,7 @@ public actor LiveTailSession {
                 for index in indices where index >= start {
                     let id = batch.firstEventID + Int64(index)
                     guard id < bound else { break }
-                    out.append(
-                        TailedLogEvent(
-                            id: id, group: batch.group, stream: batch.stream, timestamp: events[index].timestamp,
-                            ingestionTime: batch.ingestionTime, message: events[index].message))
+                    out.append(Self.tailed(batch, events, index))
                     position = id + 1
                     if out.count >= limit { return }
                 }
@@ -158,15 +155,19 @@ public actor LiveTailSession {
                 guard id < bound else { return }
                 let matches =
                     pattern.map { p in events[index].message.withUnsafeBufferPointer { p.matches($0) } } ?? true
-                if matches {
-                    out.append(
-                        TailedLogEvent(
-                            id: id, group: batch.group, stream: batch.stream, timestamp: events[index].timestamp,
-                            ingestionTime: batch.ingestionTime, message: events[index].message))
-                }
+                if matches { out.append(Self.tailed(batch, events, index)) }
                 position = id + 1
                 if out.count >= limit { return }
             }
         }
+    }
+
+    /// The event at `index` of `batch` (whose events are `events`) as a tail shows it.
+    static func tailed(_ batch: CommittedLogEvents, _ events: UnsafeBufferPointer<NewLogEvent>, _ index: Int)
+        -> TailedLogEvent
+    {
+        TailedLogEvent(
+            id: batch.firstEventID + Int64(index), group: batch.group, stream: batch.stream,
+            timestamp: events[index].timestamp, ingestionTime: batch.ingestionTime, message: events[index].message)
     }
 }
