@@ -184,7 +184,9 @@ public enum UTCDateText {
         let t = Parts(ms)
         var out = Array("\(weekdayNames[t.weekday]), ".utf8)
         digits(t.day, 2, " ", &out)
-        out += Array("\(monthNames[t.month - 1]) \(t.year) ".utf8)
+        out += Array("\(monthNames[t.month - 1]) ".utf8)
+        // Four digits (RFC 5322's year is 4*DIGIT, IMF-fixdate's exactly four): 0996, not 996.
+        if (0...9999).contains(t.year) { digits(t.year, 4, " ", &out) } else { out += Array("\(t.year) ".utf8) }
         digits(t.hour, 2, ":", &out)
         digits(t.minute, 2, ":", &out)
         digits(t.second, 2, " ", &out)

@@ -47,6 +47,21 @@ struct HTTPDateTests {
         #expect(UTCDateText.parseHTTPDate(text) == nil)
     }
 
+    /// The fuzzer's find: a Retry-After in the year 996 parsed, but was written back as `996`.
+    @Test("years before 1000 are written with four digits, and every whole second from year 0 reads back")
+    func earlyYearsRoundTrip() {
+        #expect(
+            UTCDateText.parseHTTPDate("Sun, 06 Nov 0996 08:49:37 GMT").map(UTCDateText.httpDate)
+                == "Sun, 06 Nov 0996 08:49:37 GMT")
+        // 0000-01-01T00:00:00Z (proleptic Gregorian) to past 1970, in steps of about 11.6 days.
+        var ms: Int64 = -62_167_219_200_000
+        while ms < 100_000_000_000 {
+            let text = UTCDateText.httpDate(ms)
+            #expect(text.utf8.count == 29 && UTCDateText.parseHTTPDate(text) == ms, "\(ms): \(text)")
+            ms += 1_000_003_000
+        }
+    }
+
     @Test("leap days exist only in leap years")
     func leapDays() {
         #expect(UTCDateText.parseHTTPDate("Thu, 29 Feb 2024 00:00:00 GMT") == 1_709_164_800_000)
