@@ -220,10 +220,12 @@ public enum UTCDateText {
 
         init(_ ms: Int64) {
             let ms = Int(ms)
-            let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-            millisecond = ms - seconds * 1000
-            let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-            let inDay = seconds - days * 86_400
+            // Floor division that cannot overflow, Int64.min included.
+            func floorDivided(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-(a + 1)) / b) - 1 }
+            let seconds = floorDivided(ms, 1000)
+            millisecond = (ms % 1000 + 1000) % 1000
+            let days = floorDivided(seconds, 86_400)
+            let inDay = (seconds % 86_400 + 86_400) % 86_400
             weekday = ((days + 4) % 7 + 7) % 7  // 1970-01-01 was a Thursday
             hour = inDay / 3600
             minute = inDay % 3600 / 60

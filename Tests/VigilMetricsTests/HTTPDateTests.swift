@@ -62,6 +62,12 @@ struct HTTPDateTests {
         }
     }
 
+    @Test("the extremes of Int64 milliseconds are written without trapping", arguments: [Int64.min, Int64.max])
+    func extremes(_ ms: Int64) {
+        let text = UTCDateText.httpDate(ms)
+        #expect(text.hasSuffix(" GMT") && UTCDateText.parseHTTPDate(text) == nil, "\(text)")
+    }
+
     @Test("leap days exist only in leap years")
     func leapDays() {
         #expect(UTCDateText.parseHTTPDate("Thu, 29 Feb 2024 00:00:00 GMT") == 1_709_164_800_000)
