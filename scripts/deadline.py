@@ -42,9 +42,17 @@ def descendants(root):
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    seconds = float(sys.argv[1])
-    process = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    try:
+        seconds = float(sys.argv[1])
+    except ValueError:
+        seconds = float('nan')
+    if not 0 < seconds <= 86_400:
+        sys.exit(f'deadline.py: the deadline must be a number of seconds above 0 and at most 86400, not {sys.argv[1]!r}')
+    try:
+        process = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    except OSError as error:
+        sys.exit(f'deadline.py: cannot run {sys.argv[2]!r}: {error.strerror}')
     running = {}
     lock = threading.Lock()
 

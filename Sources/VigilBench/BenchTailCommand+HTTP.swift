@@ -28,12 +28,18 @@ extension BenchTailCommand {
         let server = try VigilServer(
             directory: dataDirectory + "/bench-tail-\(name)", arguments: ["--live-tail-max-sessions", "1000"])
         if pin {
-            guard CPUAffinity.pin(process: server.process.processIdentifier, to: 0), CPUAffinity.pinProcess(to: 1)
+            guard CPUAffinity.pin(process: server.process.processIdentifier, to: [0]), CPUAffinity.pinProcess(to: 1)
             else {
                 throw ValidationError("--pin: the kernel refused to pin the server to CPU 0 and this process to CPU 1")
             }
         }
         return server
+    }
+
+    /// Stops a case's server, and lets this process use every CPU again.
+    func stop(_ server: VigilServer) {
+        server.stop()
+        if pin { _ = CPUAffinity.unpinProcess() }
     }
 
     /// `count` streams on `group`, once each has been answered 200 (5 s at most); `probing` for the latency.
@@ -51,7 +57,7 @@ extension BenchTailCommand {
         return readers
     }
 
-    /// Waits until every reader has seen `events` events (10 s at most), then closes them; their states.
+    /// Waits until `done` holds for every reader (10 s at most), then closes them; their states.
     static func drain(_ readers: [ServerSentEventsReader], until done: (ServerSentEventsReader.State) -> Bool)
         -> [ServerSentEventsReader.State]
     {
@@ -67,10 +73,7 @@ extension BenchTailCommand {
         throws -> Outcome
     {
         let server = try server("http-\(index)")
-        defer {
-            server.stop()
-            if pin { _ = CPUAffinity.unpinProcess() }
-        }
+        defer { stop(server) }
         try BenchHTTPCommand.setUp(port: server.port, group: "bench", streams: Self.httpConnections, filters: [])
         let readers = try openStreams(count, group: "bench", port: server.port)
         let result = try BenchHTTPCommand.load(
@@ -86,10 +89,7 @@ extension BenchTailCommand {
     /// from sending each request to each stream's receiving its event (p50, p99).
     func latencyOverHTTP(sessions count: Int, now: Int64) throws -> (Duration, Duration) {
         let server = try server("http-latency")
-        defer {
-            server.stop()
-            if pin { _ = CPUAffinity.unpinProcess() }
-        }
+        defer { stop(server) }
         try BenchHTTPCommand.setUp(port: server.port, group: "bench", streams: 1, filters: [])
         let readers = try openStreams(count, group: "bench", port: server.port, probing: true)
         let connection = try HTTPLoadConnection(port: server.port)

@@ -9,15 +9,15 @@ import Foundation
 /// thread that starts them.
 enum CPUAffinity {
     /// Pins every thread the process has now to `cpu`; false when the kernel refuses.
-    static func pinProcess(to cpu: Int) -> Bool { pin(process: getpid(), to: cpu) }
+    static func pinProcess(to cpu: Int) -> Bool { pin(process: getpid(), to: [cpu]) }
 
-    /// Pins every thread process `pid` has now to `cpu` (threads it starts later inherit it).
-    static func pin(process pid: Int32, to cpu: Int) -> Bool {
+    /// Pins every thread process `pid` has now to `cpus` (threads it starts later inherit them).
+    static func pin(process pid: Int32, to cpus: [Int]) -> Bool {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         var pinned = !tasks.isEmpty
         for task in tasks {
             guard let tid = Int32(task) else { continue }
-            pinned = pin(tid, to: cpu) && pinned
+            pinned = pin(tid, to: cpus) && pinned
         }
         return pinned
     }
@@ -34,9 +34,7 @@ enum CPUAffinity {
 
     /// Lets every thread of this process run on every CPU again.
     static func unpinProcess() -> Bool {
-        let all = Array(0..<ProcessInfo.processInfo.processorCount)
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.compactMap(Int32.init).allSatisfy { pin($0, to: all) }
+        pin(process: getpid(), to: Array(0..<ProcessInfo.processInfo.processorCount))
     }
 
     static func pin(_ tid: Int32, to cpus: [Int]) -> Bool {

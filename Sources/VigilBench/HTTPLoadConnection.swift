@@ -78,8 +78,14 @@ final class HTTPLoadConnection: @unchecked Sendable {
             buffer.removeAll()
             closed = false
         }
+        try Self.send(request, on: fd)
+        return try response()
+    }
+
+    /// Writes all of `bytes` to the socket `fd`.
+    static func send(_ bytes: [UInt8], on fd: Int32) throws {
         var sent = 0
-        try request.withUnsafeBytes { raw in
+        try bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             while sent < raw.count {
                 let n = Glibc.send(fd, base + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
@@ -87,7 +93,6 @@ final class HTTPLoadConnection: @unchecked Sendable {
                 sent += n
             }
         }
-        return try response()
     }
 
     func fill() throws {

@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import VigilWire
+import VigilPatterns
 
 #if canImport(Glibc)
     import Glibc
@@ -8,7 +8,7 @@ import VigilWire
 
 /// One `GET /_vigil/tail` connection read on a thread of its own, as a browser or curl reads it: it
 /// counts the events that arrive (each starts with an `id:` line) and notes when each `probe K` event
-/// came, for `vigil bench tail --http`. It ends when the server closes the stream or ``stop()`` shuts
+/// came, for `vigil bench tail`'s HTTP cases. It ends when the server closes the stream or ``stop()`` shuts
 /// the socket.
 final class ServerSentEventsReader: Sendable {
     private let fd: Int32
@@ -28,15 +28,7 @@ final class ServerSentEventsReader: Sendable {
     init(port: Int, request: [UInt8], probing: Bool = false) throws {
         self.probing = probing
         fd = try HTTPLoadConnection.open(port)
-        var sent = 0
-        try request.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            while sent < raw.count {
-                let n = Glibc.send(fd, base + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
-                guard n > 0 else { throw HTTPLoadConnection.Failure(description: "send: errno \(errno)") }
-                sent += n
-            }
-        }
+        try HTTPLoadConnection.send(request, on: fd)
         Thread { [self] in
             read()
             finished.signal()
@@ -121,14 +113,9 @@ final class ServerSentEventsReader: Sendable {
 
     /// K of the first `ERROR probe K` in `line`.
     static func probeNumber(in line: UnsafeBufferPointer<UInt8>) -> Int? {
-        let needle = probe
-        guard line.count >= needle.count else { return nil }
-        for i in 0...(line.count - needle.count) where line[i] == needle[0] {
-            if UnsafeBufferPointer(rebasing: line[i..<(i + needle.count)]).elementsEqual(needle) {
-                return number(line, from: i + needle.count)
-            }
+        probe.withUnsafeBufferPointer { needle in
+            ByteSearch.firstIndex(of: needle, in: line, from: 0).flatMap { number(line, from: $0 + needle.count) }
         }
-        return nil
     }
 
     static let eventStart = Array("id: ".utf8)

@@ -16,19 +16,7 @@ public enum TestPython {
     /// Runs Tests/Clients/`script` with `arguments`; its exit status and what it printed (both streams).
     public static func run(script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         guard let python = path else { throw Missing() }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [root + "/Tests/Clients/" + script] + arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        // A client script that runs for minutes is hung: it is killed, and its test fails saying so.
-        let watchdog = Watchdog(p, seconds: 300)
-        defer { watchdog.cancel() }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self) + watchdog.verdict)
+        return try ChildProcess.run(python, [root + "/Tests/Clients/" + script] + arguments)
     }
 
     /// The virtual environment is not there: run scripts/python-clients.sh.

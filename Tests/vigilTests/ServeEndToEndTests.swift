@@ -77,12 +77,17 @@ struct ServeEndToEndTests {
         func stop() {
             if process.isRunning {
                 process.terminate()
-                // SIGTERM drains and stops within seconds (live-tail sessions end, requests finish); a server
-                // still running after 30 is a shutdown bug, reported, and killed so the run goes on.
-                let stopped = process.waitUntilExit(within: 30)
-                #expect(stopped, "vigil serve on port \(port) was still running 30 s after SIGTERM")
+                expectExit()
             }
             try? FileManager.default.removeItem(atPath: directory)
+        }
+
+        /// Waits for the server to exit after `signal` was sent: SIGTERM drains and stops within seconds
+        /// (live-tail sessions end, requests finish), so one still running after 30 s is a shutdown bug,
+        /// reported, and killed so that the run goes on.
+        func expectExit(after signal: String = "SIGTERM") {
+            let stopped = process.waitUntilExit(within: 30)
+            #expect(stopped, "vigil serve on port \(port) was still running 30 s after \(signal)")
         }
     }
 
@@ -130,20 +135,7 @@ struct ServeEndToEndTests {
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
         status: Int32, output: String
     ) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        // A client that runs for minutes is hung: it is killed, and its test fails saying so.
-        let watchdog = Watchdog(p, seconds: 300)
-        defer { watchdog.cancel() }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self) + watchdog.verdict)
+        try ChildProcess.run(executable, arguments, environment: environment)
     }
 
     @Test(
@@ -198,7 +190,7 @@ struct ServeEndToEndTests {
                 "\(server.process.processIdentifier)",
             ])
         #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
-        #expect(server.process.waitUntilExit(within: 30), "the server was still running 30 s after SIGTERM")
+        server.expectExit()
         #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
     }
 
@@ -225,7 +217,7 @@ struct ServeEndToEndTests {
     func alarmFires() throws {
         try Self.expectOK("alarm_fires_e2e.py") { server in
             server.process.terminate()
-            #expect(server.process.waitUntilExit(within: 30), "the server was still running 30 s after SIGTERM")
+            server.expectExit()
             #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
         }
     }
@@ -354,7 +346,7 @@ struct ServeEndToEndTests {
         let before = try Self.run(python, [script, server.endpoint, "before", tokenFile])
         #expect(before.status == 0 && before.output.hasSuffix("ok\n"), "\(before.output)")
         server.process.terminate()
-        #expect(server.process.waitUntilExit(within: 30), "the server was still running 30 s after SIGTERM")
+        server.expectExit()
         // The client starts while nothing listens; the server comes back a second later.
         let after = Process()
         after.executableURL = URL(fileURLWithPath: python)
@@ -396,7 +388,7 @@ struct ServeEndToEndTests {
         #expect(server.process.isRunning, "the first SIGTERM waits for the request in flight")
         let second = ContinuousClock.now
         kill(server.process.processIdentifier, SIGTERM)
-        #expect(server.process.waitUntilExit(within: 30), "the server was still running 30 s after a second SIGTERM")
+        server.expectExit(after: "a second SIGTERM")
         #expect(ContinuousClock.now - second < .seconds(2))
         #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 128 + SIGTERM)
     }
