@@ -109,6 +109,24 @@ struct LiveTailHubTests {
         #expect(Self.texts(events) == ["theirs 1", "ours 1", "theirs 2"])
     }
 
+    /// A long wait (an SSE stream waits 15 s between keep-alives) still shows another process's write
+    /// within the store look interval (250 ms), not when the wait ends.
+    @Test func anotherProcesssWriteShowsWithinAQuarterSecondDuringALongWait() async throws {
+        let path = NSTemporaryDirectory() + "vigil-tail-\(UUID().uuidString).db"
+        let ours = try await Self.store(path)
+        let theirs = try SQLiteLogStore(path: path)
+        let session = try await LiveTailHub(store: ours).open(LiveTailFilter(groups: ["app"]))
+        #expect(try await session.next(wait: .milliseconds(10)).isEmpty)
+        let clock = ContinuousClock()
+        let start = clock.now
+        Task {
+            try await Task.sleep(for: .milliseconds(100))
+            try await Self.append(theirs, "app", "web-1", ["theirs"])
+        }
+        #expect(Self.texts(try await session.next(wait: .seconds(15))) == ["theirs"])
+        #expect(clock.now - start < .seconds(5), "shown \(clock.now - start) after the wait began")
+    }
+
     @Test func aSessionThatFallsBehindIsToldWhereItStoppedAndCanResumeFromThereMissingNothing() async throws {
         let store = try await Self.store()
         let hub = LiveTailHub(store: store, capacity: 4_096)

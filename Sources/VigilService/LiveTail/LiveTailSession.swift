@@ -21,6 +21,10 @@ public actor LiveTailSession {
 
     /// Events read from the store at a time.
     static let pageSize = 1_000
+    /// How often a waiting session looks in the store for what other processes wrote (one read of the
+    /// next event id): their events show within this, however long the wait.
+    static let storeLookInterval = Duration.milliseconds(250)
+    var nextStoreLook = ContinuousClock.now
 
     init(hub: LiveTailHub, id: Int, filter: LiveTailFilter, bell: Doorbell, position: Int64) {
         self.hub = hub
@@ -86,13 +90,15 @@ public actor LiveTailSession {
             }
             if batches.isEmpty {
                 let now = clock.now
-                if now >= deadline || Task.isCancelled {
-                    // Another process may have written since: the store knows.
+                let waitEnds = now >= deadline || Task.isCancelled
+                if waitEnds || now >= nextStoreLook {
+                    // Another process on the same data rings no bell here: the store knows what it wrote.
+                    nextStoreLook = now + Self.storeLookInterval
                     let end = try await hub.store.nextEventID()
                     if end > position { _ = try await readStore(below: end, limit: limit, into: &out) }
-                    return out
+                    if waitEnds || !out.isEmpty { return out }
                 }
-                await bell.wait(timeout: deadline - now)
+                await bell.wait(timeout: min(deadline, nextStoreLook) - now)
             }
         }
     }
