@@ -109,6 +109,21 @@ struct LiveTailHubTests {
         #expect(Self.texts(events) == ["theirs 1", "ours 1", "theirs 2"])
     }
 
+    /// interrupt() ends a long wait at once (a server shutting down ends its SSE streams so).
+    @Test func interruptEndsALongWaitAtOnce() async throws {
+        let store = try await Self.store()
+        let session = try await LiveTailHub(store: store).open(LiveTailFilter(groups: ["app"]))
+        #expect(try await session.next(wait: .milliseconds(10)).isEmpty)
+        let clock = ContinuousClock()
+        let start = clock.now
+        Task {
+            try await Task.sleep(for: .milliseconds(100))
+            session.interrupt()
+        }
+        #expect(try await session.next(wait: .seconds(15)).isEmpty)
+        #expect(clock.now - start < .seconds(5), "ended \(clock.now - start) after the wait began")
+    }
+
     /// A long wait (an SSE stream waits 15 s between keep-alives) still shows another process's write
     /// within the store look interval (250 ms), not when the wait ends.
     @Test func anotherProcesssWriteShowsWithinAQuarterSecondDuringALongWait() async throws {

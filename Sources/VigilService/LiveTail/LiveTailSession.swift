@@ -1,3 +1,4 @@
+import Synchronization
 import VigilPatterns
 import VigilStore
 
@@ -42,7 +43,13 @@ public actor LiveTailSession {
     public var lastEventID: Int64 { position - 1 }
 
     /// Ends a ``next(maximum:wait:)`` that is waiting now, early (it returns what it has, perhaps nothing).
-    public nonisolated func interrupt() { bell.ring() }
+    public nonisolated func interrupt() {
+        interrupted.store(true, ordering: .releasing)
+        bell.ring()
+    }
+
+    /// Set by ``interrupt()``, taken by the `next` it ends (the bell alone would only wake it to wait again).
+    nonisolated let interrupted = Atomic<Bool>(false)
 
     /// Ends the session (it no longer holds the hub's ring).
     public func close() {
@@ -90,7 +97,8 @@ public actor LiveTailSession {
             }
             if batches.isEmpty {
                 let now = clock.now
-                let waitEnds = now >= deadline || Task.isCancelled
+                let waitEnds =
+                    now >= deadline || Task.isCancelled || interrupted.exchange(false, ordering: .acquiringAndReleasing)
                 if waitEnds || now >= nextStoreLook {
                     // Another process on the same data rings no bell here: the store knows what it wrote.
                     nextStoreLook = now + Self.storeLookInterval
