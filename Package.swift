@@ -105,6 +105,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A client of a running `vigil serve` (awsJson calls, the SSE tail) over SwiftNIO, for the CLI's
+        // `--endpoint-url`.
+        .target(
+            name: "VigilClient",
+            dependencies: [
+                "VigilAPI", "VigilWire", "VigilPatterns",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "VigilServer",
             dependencies: [
@@ -131,6 +143,7 @@ let package = Package(
                 "VigilAlarms",
                 "VigilAPI",
                 "VigilBench",
+                "VigilClient",
                 "VigilServer",
                 "VigilWire",
                 "VigilNotify",
@@ -166,6 +179,16 @@ let package = Package(
             name: "VigilWireTests",
             dependencies: ["VigilWire", "VigilAPI", "VigilPatterns"],
             exclude: ["SigV4TestSuite", "CBORAppendixA", "BotocoreProtocols"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilClientTests",
+            dependencies: [
+                "VigilClient", "VigilServer", "VigilService", "VigilStore", "VigilAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -22,7 +22,7 @@ while (($#)); do
     *) targets+=("$1"); shift ;;
   esac
 done
-if ((${#targets[@]} == 0)); then targets=(patterns json metric-filter alarm cloudtrail gzip emf cbor query sigv4 putlogevents sns-policy eventstream); fi
+if ((${#targets[@]} == 0)); then targets=(patterns json metric-filter alarm cloudtrail gzip emf cbor query sigv4 putlogevents sns-policy eventstream sse); fi
 
 echo "vigil fuzz: building the fuzz driver (.build-fuzz, -sanitize=fuzzer,address)" >&2
 VIGIL_FUZZ=1 swift build -c release --scratch-path .build-fuzz --product vigil-fuzz \

@@ -32,7 +32,11 @@ public struct BenchTailCommand: AsyncParsableCommand {
     @Option(name: .customLong("sessions"), parsing: .upToNextOption, help: "The cases, by number of sessions.")
     var sessions = [0, 1, 10, 100]
 
-    @Option(name: .customLong("runs"), help: "Runs per case, alternating the cases; the fastest counts.")
+    @Option(
+        name: .customLong("runs"),
+        help:
+            "Runs per case, alternating the cases; the fastest counts for the rate, and each run's own share of its 0-session rate for the median."
+    )
     var runs = 3
 
     @Option(name: .customLong("latency-samples"), help: "PutLogEvents timed for the latency of each case.")
@@ -90,6 +94,9 @@ public struct BenchTailCommand: AsyncParsableCommand {
         let cases = sessions.contains(0) ? sessions : [0] + sessions
         var best: [Int: Outcome] = [:]
         var overHTTP: [Int: Outcome] = [:]
+        // Each run's seconds per case, for the share of each run's own 0-session case.
+        var seconds: [Int: [Double]] = [:]
+        var secondsOverHTTP: [Int: [Double]] = [:]
         let messages = all.map(\.message)
         for run in 0..<runs {
             for step in 0..<cases.count {
@@ -98,30 +105,48 @@ public struct BenchTailCommand: AsyncParsableCommand {
                     Data("vigil bench tail: run \(run + 1) of \(runs), \(count) sessions\n".utf8))
                 let outcome = try await ingest(batches, sessions: count, case: step)
                 if outcome.seconds < best[count]?.seconds ?? .infinity { best[count] = outcome }
+                seconds[count, default: []].append(outcome.seconds)
                 guard !skipHTTP else { continue }
                 FileHandle.standardError.write(
                     Data("vigil bench tail: run \(run + 1) of \(runs), \(count) streams over HTTP\n".utf8))
                 let http = try ingestOverHTTP(messages, matching: matching, sessions: count, case: step, now: now)
                 if http.seconds < overHTTP[count]?.seconds ?? .infinity { overHTTP[count] = http }
+                secondsOverHTTP[count, default: []].append(http.seconds)
             }
         }
         print("in process: LogsService.putLogEvents, sessions read with LiveTailSession.next")
-        try await table(cases, best) { try await self.latency(sessions: $0) }
+        try await table(cases, best, runs: seconds) { try await self.latency(sessions: $0) }
         guard !skipHTTP else { return }
         print(
             "\nover HTTP: a vigil serve per case, signed PutLogEvents of \(Self.httpBatch) events on \(Self.httpConnections) "
                 + "keep-alive connections; sessions are GET /_vigil/tail streams, each read by a thread; latency from "
                 + "sending a one-event PutLogEvents to each stream's receiving it"
                 + (pin ? "; the server on CPU 0, the clients on CPU 1" : "; server and clients share the cores"))
-        try await table(cases, overHTTP) { try self.latencyOverHTTP(sessions: $0, now: now) }
+        try await table(cases, overHTTP, runs: secondsOverHTTP) { try self.latencyOverHTTP(sessions: $0, now: now) }
     }
 
-    /// The table of `outcomes`, each case's latency from `latency`.
-    func table(_ cases: [Int], _ outcomes: [Int: Outcome], latency: (Int) async throws -> (Duration, Duration))
-        async throws
-    {
+    /// The share of the 0-session rate in each run (a case's run k against the 0-session run k, measured
+    /// next to it), as the median and the range over the runs: the machine's drift between runs cancels.
+    static func shareOfRuns(_ count: Int, _ runs: [Int: [Double]]) -> String {
+        guard let base = runs[0], let own = runs[count], !own.isEmpty else { return "-" }
+        let shares = zip(base, own).map { $0 / $1 }.sorted()
+        guard let low = shares.first, let high = shares.last else { return "-" }
+        let median =
+            shares.count % 2 == 1
+            ? shares[shares.count / 2] : (shares[shares.count / 2 - 1] + shares[shares.count / 2]) / 2
+        return String(format: "%.2f (%.2f–%.2f)", median, low, high)
+    }
+
+    /// The table of `outcomes` (the fastest of each case), each run's `runs` seconds per case, and each
+    /// case's latency from `latency`.
+    func table(
+        _ cases: [Int], _ outcomes: [Int: Outcome], runs: [Int: [Double]],
+        latency: (Int) async throws -> (Duration, Duration)
+    ) async throws {
         let baseline = Double(events) / (outcomes[0]?.seconds ?? .infinity)
-        print("sessions   ingest events/s   of 0 sessions   each session showed   fell behind   put -> shown p50   p99")
+        print(
+            "sessions   ingest events/s   best of 0   per run: median (range)   each session showed   fell behind   put -> shown p50   p99"
+        )
         for count in cases {
             guard let outcome = outcomes[count] else { continue }
             let rate = Double(events) / outcome.seconds
@@ -134,8 +159,9 @@ public struct BenchTailCommand: AsyncParsableCommand {
                 p99 = BenchNotifyCommand.ms(tail) + " ms"
             }
             print(
-                pad("\(count)", 11) + pad("\(Int(rate))", 18) + pad(String(format: "%.2f", rate / baseline), 16)
-                    + pad(shown, 22) + pad("\(outcome.fellBehind)", 14) + pad(p50, 19) + p99)
+                pad("\(count)", 11) + pad("\(Int(rate))", 18) + pad(String(format: "%.2f", rate / baseline), 12)
+                    + pad(Self.shareOfRuns(count, runs), 26) + pad(shown, 22) + pad("\(outcome.fellBehind)", 14)
+                    + pad(p50, 19) + p99)
         }
     }
 

@@ -7,7 +7,7 @@ import VigilPatterns
 #endif
 
 /// One `GET /_vigil/tail` connection read on a thread of its own, as a browser or curl reads it: it
-/// counts the events that arrive (each starts with an `id:` line) and notes when each `probe K` event
+/// counts the events that arrive (each has a `data:` line; the opening block has only an `id:`) and notes when each `probe K` event
 /// came, for `vigil bench tail`'s HTTP cases. It ends when the server closes the stream or ``stop()`` shuts
 /// the socket.
 final class ServerSentEventsReader: Sendable {
@@ -81,13 +81,12 @@ final class ServerSentEventsReader: Sendable {
                         if line.count <= 1 { headRead = true }
                         continue
                     }
-                    if line.starts(with: Self.eventStart) {
+                    if line.starts(with: Self.dataStart) {
                         events += 1
+                        if probing, let k = Self.probeNumber(in: line) { probes.append((k, now)) }
                     } else if line.starts(with: Self.commentStart) {
                         let text = String(decoding: line.dropFirst(Self.commentStart.count), as: UTF8.self)
                         if text != "keep-alive" { comments.append(text) }
-                    } else if probing, line.starts(with: Self.dataStart), let k = Self.probeNumber(in: line) {
-                        probes.append((k, now))
                     }
                 }
                 return lineStart
@@ -118,7 +117,6 @@ final class ServerSentEventsReader: Sendable {
         }
     }
 
-    static let eventStart = Array("id: ".utf8)
     static let commentStart = Array(": ".utf8)
     static let probe = Array("ERROR probe ".utf8)
 

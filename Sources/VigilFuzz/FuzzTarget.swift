@@ -30,6 +30,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case snsPolicy = "sns-policy"
     /// AWS's event-stream framing (StartLiveTail's responses).
     case eventStream = "eventstream"
+    /// A Server-Sent Events stream (`GET /_vigil/tail`, as `vigil tail --endpoint-url` reads it).
+    case serverSentEvents = "sse"
 
     /// Runs the target on one input.
     public func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -48,6 +50,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .putLogEvents: PutLogEventsFuzz.run(bytes)
         case .snsPolicy: SNSPolicyFuzz.run(bytes)
         case .eventStream: EventStreamFuzz.run(bytes)
+        case .serverSentEvents: ServerSentEventsFuzz.run(bytes)
         }
     }
 

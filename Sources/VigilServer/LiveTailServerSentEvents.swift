@@ -2,25 +2,35 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
+import VigilAPI
 import VigilPatterns
 import VigilService
 
 /// `GET /_vigil/tail`: a live-tail session as Server-Sent Events (`text/event-stream`), for browsers
 /// (`new EventSource(…)`) and `curl -N`.
 ///
+/// The stream begins with a block that has no data and so dispatches no event, `retry: 1000` and `id: N`:
+/// N is the id the session continues after, so a client that loses the connection before any event came
+/// resumes from where it began rather than from wherever the server is by then.
+///
 /// One SSE event per log event: its `id:` is the event's id, its `data:` one line of JSON
 /// (`{"logGroup":…,"logStream":…,"timestamp":…,"ingestionTime":…,"message":…}`). A client that reconnects
 /// with `Last-Event-ID` (an EventSource does so by itself), or with `?since=ID`, continues with the event
 /// after that id, read from the store however long it was away: nothing is missed and nothing comes
-/// twice. Every event that matches is sent, with no sampling; a comment (`: keep-alive`) goes every 15
-/// seconds when none does. A session that reads so slowly that the hub drops events before it reads them
+/// twice. Every event that matches is sent, with no sampling; a comment (`: keep-alive`) goes every 5
+/// seconds when none does, and a client that went away frees its session at the first one (the server
+/// allows half-closed connections, so only a write finds out). A session that reads so slowly that the hub drops events before it reads them
 /// gets a comment saying so and the stream closes: reconnecting resumes from the store.
 struct LiveTailServerSentEvents: Sendable {
     static let contentType = "text/event-stream"
-    static let keepAlive = Duration.seconds(15)
+    static let keepAlive = Duration.seconds(5)
 
     let session: LiveTailSession
     let logger: Logger
+    /// Completes when the client's connection closes: the session ends then, rather than at the next
+    /// keep-alive that fails to write.
+    var connectionClosed: EventLoopFuture<Void>? = nil
 
     var body: ResponseBody {
         ResponseBody { writer in try await self.write(to: &writer) }
@@ -41,8 +51,16 @@ struct LiveTailServerSentEvents: Sendable {
                     "seconds": "\((ContinuousClock.now - started).components.seconds)",
                 ])
         }
-        // Reconnect after a second when the stream breaks.
-        try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+        let clientGone = ClientGone()
+        connectionClosed?.whenComplete { [session] _ in
+            clientGone.flag.store(true, ordering: .releasing)
+            session.interrupt()
+        }
+        // Reconnect after a second when the stream breaks, and from the id the session starts after.
+        var opening = Array("retry: 1000\nid: ".utf8)
+        DecimalText.append(await session.lastEventID, to: &opening)
+        opening += [0x0A, 0x0A]
+        try await writer.write(ByteBuffer(bytes: opening))
         while true {
             if Task.isShuttingDownGracefully {
                 ending = "server shutting down"
@@ -52,6 +70,11 @@ struct LiveTailServerSentEvents: Sendable {
             let events: [TailedLogEvent]
             do {
                 events = try await session.nextUntilShutdown(wait: Self.keepAlive)
+                if clientGone.flag.load(ordering: .acquiring) {
+                    ending = "client closed the connection"
+                    await session.close()
+                    return
+                }
             } catch LiveTailError.fellBehind(let lastEventID) {
                 ending = "fell behind after event \(lastEventID)"
                 try await writer.write(
@@ -105,6 +128,11 @@ struct LiveTailServerSentEvents: Sendable {
     static let ingestionTimeMember = Array(#","ingestionTime":"#.utf8)
     static let messageMember = Array(#","message":"#.utf8)
     static let eventEnd = Array("}\n\n".utf8)
+}
+
+/// Set when the client's connection closed.
+final class ClientGone: Sendable {
+    let flag = Atomic<Bool>(false)
 }
 
 extension LiveTailSession {

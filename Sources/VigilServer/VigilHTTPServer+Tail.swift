@@ -14,7 +14,8 @@ extension VigilHTTPServer {
     /// StartLiveTail's parameters (checked as StartLiveTail checks them, refused with its errors as awsJson
     /// bodies), signed as any request when the server requires signatures (the IAM action is
     /// logs:StartLiveTail), answered with ``LiveTailServerSentEvents``.
-    func handleTail(_ request: Request) async -> Response {
+    /// `connectionClosed` (the request's connection) ends the stream when its client goes.
+    func handleTail(_ request: Request, connectionClosed: EventLoopFuture<Void>? = nil) async -> Response {
         let started = ContinuousClock.now
         let operation = "tail"
         func refuse(_ error: CloudWatchLogsError, caller: AccessCredentials.Key? = nil) -> Response {
@@ -72,7 +73,9 @@ extension VigilHTTPServer {
             headers[.cacheControl] = "no-cache"
             return finish(
                 Response(
-                    status: .ok, headers: headers, body: LiveTailServerSentEvents(session: session, logger: logger).body
+                    status: .ok, headers: headers,
+                    body: LiveTailServerSentEvents(session: session, logger: logger, connectionClosed: connectionClosed)
+                        .body
                 ),
                 operation: operation, started: started, caller: caller)
         } catch let error as CloudWatchLogsError {

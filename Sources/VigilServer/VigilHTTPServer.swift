@@ -131,8 +131,8 @@ public struct VigilHTTPServer: Sendable {
     }
 
     /// The routes.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<VigilRequestContext> {
+        let router = Router(context: VigilRequestContext.self)
         router.get("/_vigil/health") { _, _ -> String in "ok\n" }
         if let signingCertificate {
             router.get("/_vigil/sns/SimpleNotificationService.pem") { _, _ -> Response in
@@ -152,9 +152,9 @@ public struct VigilHTTPServer: Sendable {
             }
         }
         if liveTail != nil {
-            router.get("/_vigil/tail") { request, _ -> Response in
+            router.get("/_vigil/tail") { request, context -> Response in
                 guard await gate.enter() else { return self.busy(request) }
-                let response = await self.handleTail(request)
+                let response = await self.handleTail(request, connectionClosed: context.connectionClosed)
                 await gate.leave()
                 return response
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilAPI
+import VigilClient
 import VigilMetrics
 import VigilService
 import VigilStore
@@ -18,6 +19,11 @@ struct TailCommand: AsyncParsableCommand {
             Modelled on aws logs tail (aws CLI v2): the same options and formats. With --follow, events come in the \
             order their writes committed, each once, within a tenth of a second of being stored by any process on \
             the data directory (vigil serve, vigil ingest), until SIGINT. Colour on a terminal (--color on|off|auto).
+
+            With --endpoint-url, from a running vigil serve instead: FilterLogEvents for the history, then its \
+            /_vigil/tail stream, opened again after the last event shown whenever it breaks. Requests are signed \
+            with the aws CLI's credentials (AWS_ACCESS_KEY_ID…, or AWS_PROFILE of ~/.aws/credentials) when there \
+            are any.
             """)
 
     @Argument(help: "The log group.")
@@ -50,6 +56,16 @@ struct TailCommand: AsyncParsableCommand {
     @Option(name: .customLong("color"), help: "on, off, or auto (on when standard output is a terminal).")
     var color = "auto"
 
+    @Option(
+        name: .customLong("endpoint-url"),
+        help: ArgumentHelp("Tail a running vigil serve instead of a data directory.", valueName: "url"))
+    var endpointURL: String?
+
+    @Option(
+        name: .customLong("region"),
+        help: "With --endpoint-url: the Region requests are signed for (AWS_REGION, else us-east-1).")
+    var region: String?
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -60,6 +76,9 @@ struct TailCommand: AsyncParsableCommand {
             throw ValidationError("--color takes on, off or auto, not '\(color)'.")
         }
         _ = try startTime(now: 0)
+        if let endpointURL {
+            do { _ = try HTTPEndpoint(url: endpointURL) } catch { throw ValidationError("--endpoint-url \(error)") }
+        }
     }
 
     /// `--since` in milliseconds since the epoch.
@@ -70,11 +89,15 @@ struct TailCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logs = try store.openService()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let start = try startTime(now: now)
         let printer = TailPrinter(format: format, colour: color == "on" || (color == "auto" && isatty(1) == 1))
         let streams = logStreamNames.isEmpty ? nil : logStreamNames
+        if let endpointURL {
+            try await runRemote(endpoint: try HTTPEndpoint(url: endpointURL), start: start, printer: printer)
+            return
+        }
+        let logs = try store.openService()
         try await AWSErrorExit.run(follow ? "StartLiveTail" : "FilterLogEvents") {
             // Events below `boundary` are shown from history, the rest live: none twice, none missed.
             let boundary = try await logs.store.nextEventID()
@@ -110,6 +133,53 @@ struct TailCommand: AsyncParsableCommand {
                 if !out.isEmpty { FileHandle.standardOutput.write(Data(out)) }
             }
             await session.close()
+        }
+    }
+}
+
+extension TailCommand {
+    /// `--endpoint-url`: the same output from a running server (``RemoteLogTail``).
+    func runRemote(endpoint: HTTPEndpoint, start: Int64, printer: TailPrinter) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let client = VigilClient(
+            endpoint: endpoint,
+            region: region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1",
+            credentials: ClientCredentials.find(in: environment))
+        let tail = RemoteLogTail(
+            client: client, group: group, streamNames: logStreamNames.isEmpty ? nil : logStreamNames,
+            streamPrefix: logStreamNamePrefix, filterPattern: filterPattern, start: start)
+        let show: @Sendable ([TailedLogEvent]) async -> Void = { events in
+            var out: [UInt8] = []
+            for event in events {
+                out += printer.text(timestamp: event.timestamp, stream: event.stream, message: event.message)
+            }
+            FileHandle.standardOutput.write(Data(out))
+        }
+        let operation = follow ? "StartLiveTail" : "FilterLogEvents"
+        do {
+            guard follow else {
+                try await tail.history(show: show)
+                return
+            }
+            let signals = StopSignals.install()
+            defer { for signal in signals { signal.cancel() } }
+            let following = Task {
+                try await tail.follow(show: show) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            }
+            // Ctrl-C cancels the follow, which closes its connection.
+            let watcher = Task {
+                while !StopSignals.stopRequested { try await Task.sleep(for: .milliseconds(50)) }
+                following.cancel()
+            }
+            defer { watcher.cancel() }
+            do { try await following.value } catch is CancellationError {}
+        } catch  where StopSignals.stopRequested {
+            // Ctrl-C while the history was still coming: the connection it closed is not an error.
+        } catch let error as RemoteServiceError {
+            try AWSErrorExit.report(operation, code: error.code, message: error.message)
+        } catch {
+            FileHandle.standardError.write(Data("vigil tail: \(error)\n".utf8))
+            throw ExitCode(255)
         }
     }
 }

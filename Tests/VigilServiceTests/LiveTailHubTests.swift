@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VigilAPI
 import VigilMetrics
 import VigilPatterns
 import VigilService

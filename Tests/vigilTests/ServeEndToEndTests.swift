@@ -173,12 +173,25 @@ struct ServeEndToEndTests {
         try Self.expectOK("aws_logs_tail_e2e.py")
     }
 
+    @Test(
+        "vigil tail --endpoint-url: the filtered history, then --follow through a SIGKILL and restart of the server, every event once, and Ctrl-C exits 0"
+    )
+    func remoteTail() throws {
+        let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
+        let work = NSTemporaryDirectory() + "vigil-remote-tail-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let r = try Self.run(python, [Self.root + "/Tests/Clients/remote_tail_e2e.py", CLITests.binary.path, work])
+        #expect(r.status == 0 && r.output.hasSuffix("ok\n"), "\(r.output)")
+    }
+
     @Test("with --live-tail-max-session 2s a session ends with SessionTimeoutException after two seconds")
     func liveTailTimeout() throws {
         try Self.expectOK("live_tail_timeout_e2e.py", serverArguments: ["--live-tail-max-session", "2s"])
     }
 
-    @Test("SIGTERM ends an open live tail at once with SessionStreamingException, and the server exits 0")
+    @Test(
+        "SIGTERM ends an open live tail at once with SessionStreamingException, and an open SSE stream with its comment, and the server exits 0"
+    )
     func liveTailShutdown() throws {
         let python = try #require(Self.python, "boto3 is not installed: run scripts/python-clients.sh")
         let server = try Server()

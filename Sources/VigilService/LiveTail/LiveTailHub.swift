@@ -109,6 +109,9 @@ public final class LiveTailHub: Sendable {
     /// How many sessions are open.
     public var sessionCount: Int { state.withLock { $0.sessions.count } }
 
+    /// The bytes of the batches the ring holds now (at most about ``capacity``, however slowly sessions read).
+    public var retainedBytes: Int { state.withLock { $0.bytes } }
+
     /// The batches kept that hold ids from `position` on (at most `limit` of them), and the id below which
     /// batches may have been dropped.
     func batches(from position: Int64, limit: Int) -> (batches: [RingBatch], droppedBelow: Int64) {

@@ -1,4 +1,5 @@
 import Synchronization
+public import VigilAPI
 import VigilPatterns
 import VigilStore
 

@@ -1,0 +1,17 @@
+public import Hummingbird
+public import NIOCore
+
+/// The request context of Vigil's routes: Hummingbird's basic context, and a future that completes when
+/// the request's connection closes, so that a stream whose client went away ends then, not at its next
+/// write (a `GET /_vigil/tail` writes only every 15 seconds when nothing matches, and would hold its
+/// session slot that long).
+public struct VigilRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Completes when the connection the request came on closes.
+    public let connectionClosed: EventLoopFuture<Void>
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        connectionClosed = source.channel.closeFuture
+    }
+}
