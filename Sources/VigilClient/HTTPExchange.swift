@@ -51,6 +51,18 @@ enum HTTPExchange {
             throw ConnectionError(description: "could not connect to \(endpoint): \(error)")
         }
         let raw = channel.channel
+        do {
+            try await exchange(request, on: channel, endpoint: endpoint, head: head, body: body, raw: raw)
+        } catch let error as HTTPParserError {
+            throw ConnectionError(description: "\(endpoint) did not answer in HTTP/1.1 (\(error))")
+        }
+    }
+
+    private static func exchange(
+        _ request: SigV4Request, on channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>,
+        endpoint: HTTPEndpoint, head: (Int) async throws -> Void, body: (ByteBuffer) async throws -> Void,
+        raw: any Channel
+    ) async throws {
         try await withTaskCancellationHandler {
             try await channel.executeThenClose { inbound, outbound in
                 var requestHead = HTTPRequestHead(

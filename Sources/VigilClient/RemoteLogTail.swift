@@ -66,7 +66,7 @@ public struct RemoteLogTail: Sendable {
         var items = stream(after: nil).makeAsyncIterator()
         guard case .opened(let boundary)? = try await items.next() else {
             throw RemoteServiceError(
-                status: 200, code: "InvalidResponse",
+                status: 200, code: RemoteServiceError.invalidResponse,
                 message: "\(client.endpoint)'s event stream did not begin with the id it continues after")
         }
         try await history(upTo: boundary, show: show)
@@ -93,7 +93,10 @@ public struct RemoteLogTail: Sendable {
                     }
                 }
                 if broken == nil { broken = "the server ended the stream" }
-            } catch let refusal as RemoteServiceError where (400..<500).contains(refusal.status) {
+            } catch let refusal as RemoteServiceError
+                where (400..<500).contains(refusal.status) || refusal.code == RemoteServiceError.invalidResponse
+            {
+                // Refused, or not speaking Vigil's stream: asking again would get the same answer.
                 throw refusal
             } catch let error as HTTPExchange.ConnectionError {
                 try Task.checkCancellation()
@@ -178,14 +181,22 @@ public struct RemoteLogTail: Sendable {
                             return
                         }
                         var events: [TailedLogEvent] = []
-                        for item in try parser.append(piece.readableBytesView) {
+                        let items: [ServerSentEventItem]
+                        do {
+                            items = try parser.append(piece.readableBytesView)
+                        } catch {
+                            throw RemoteServiceError(
+                                status: 200, code: RemoteServiceError.invalidResponse,
+                                message: "\(endpoint)'s event stream is broken: \(error)")
+                        }
+                        for item in items {
                             switch item {
                             case .event(let event):
                                 guard let id = Int64(event.lastEventID),
                                     let data = try? APIDecoder.decode(StreamEventData.self, from: event.data)
                                 else {
                                     throw RemoteServiceError(
-                                        status: 200, code: "InvalidResponse",
+                                        status: 200, code: RemoteServiceError.invalidResponse,
                                         message: "\(endpoint) sent an event that is not a log event")
                                 }
                                 events.append(

@@ -40,7 +40,7 @@ public struct VigilClient: Sendable {
             return try APIDecoder.decode(Output.self, from: reply.body)
         } catch {
             throw RemoteServiceError(
-                status: reply.status, code: "InvalidResponse",
+                status: reply.status, code: RemoteServiceError.invalidResponse,
                 message: "\(endpoint) answered \(operation) with a body that is not its output: \(error)")
         }
     }
@@ -91,4 +91,7 @@ public struct RemoteServiceError: Error, Sendable, Equatable, CustomStringConver
     }
 
     public var description: String { "\(code): \(message)" }
+
+    /// The code of a reply that is not what the operation or the stream returns (not a server's own error).
+    public static let invalidResponse = "InvalidResponse"
 }
