@@ -51,6 +51,21 @@ import VigilClient
                 bytes.withUnsafeBytes { Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                     == bytes.count
             }
+            // The body too (a POST's): a reply and close before the client has sent it all would reset it.
+            let head = String(decoding: request, as: UTF8.self).lowercased()
+            if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+                let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+            {
+                var body = [UInt8](repeating: 0, count: length)
+                var read = 0
+                while read < length {
+                    let n = body.withUnsafeMutableBytes { raw in
+                        raw.baseAddress.map { recv(client, $0 + read, length - read, 0) } ?? -1
+                    }
+                    guard n > 0 else { return }
+                    read += n
+                }
+            }
             if request.starts(with: Array("POST".utf8)) {
                 let body = Array(#"{"events":[]}"#.utf8)
                 _ = send(Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
