@@ -20,8 +20,9 @@ import VigilService
 /// after that id, read from the store however long it was away: nothing is missed and nothing comes
 /// twice. Every event that matches is sent, with no sampling; a comment (`: keep-alive`) goes every 5
 /// seconds when none does, and a client that went away frees its session at the first one (the server
-/// allows half-closed connections, so only a write finds out). A session that reads so slowly that the hub drops events before it reads them
-/// gets a comment saying so and the stream closes: reconnecting resumes from the store.
+/// allows half-closed connections, so only a write finds out). A session that reads so slowly that the
+/// hub drops events before it reads them gets a comment saying so and the stream closes: reconnecting
+/// resumes from the store.
 struct LiveTailServerSentEvents: Sendable {
     static let contentType = "text/event-stream"
     static let keepAlive = Duration.seconds(5)

@@ -79,6 +79,9 @@ struct TailCommand: AsyncParsableCommand {
         if let endpointURL {
             do { _ = try HTTPEndpoint(url: endpointURL) } catch { throw ValidationError("--endpoint-url \(error)") }
         }
+        if let region, !AWSAccount.isRegion(region) {
+            throw ValidationError("--region must be a Region code such as us-east-1, not '\(region.prefix(64))'.")
+        }
     }
 
     /// `--since` in milliseconds since the epoch.
