@@ -25,10 +25,11 @@ import VigilService
 /// resumes from the store.
 struct LiveTailServerSentEvents: Sendable {
     static let contentType = "text/event-stream"
-    static let keepAlive = Duration.seconds(5)
 
     let session: LiveTailSession
     let logger: Logger
+    /// How long the stream goes without writing before it writes a keep-alive comment.
+    var keepAlive = VigilHTTPServer.defaultLiveTailKeepAlive
     /// Completes when the client's connection closes: the session ends then, rather than at the next
     /// keep-alive that fails to write.
     var connectionClosed: EventLoopFuture<Void>? = nil
@@ -70,7 +71,7 @@ struct LiveTailServerSentEvents: Sendable {
             }
             let events: [TailedLogEvent]
             do {
-                events = try await session.nextUntilShutdown(wait: Self.keepAlive)
+                events = try await session.nextUntilShutdown(wait: keepAlive)
                 if clientGone.flag.load(ordering: .acquiring) {
                     ending = "client closed the connection"
                     await session.close()

@@ -74,8 +74,10 @@ extension VigilHTTPServer {
             return finish(
                 Response(
                     status: .ok, headers: headers,
-                    body: LiveTailServerSentEvents(session: session, logger: logger, connectionClosed: connectionClosed)
-                        .body
+                    body: LiveTailServerSentEvents(
+                        session: session, logger: logger, keepAlive: liveTailKeepAlive,
+                        connectionClosed: connectionClosed
+                    ).body
                 ),
                 operation: operation, started: started, caller: caller)
         } catch let error as CloudWatchLogsError {

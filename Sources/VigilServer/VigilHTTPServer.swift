@@ -45,12 +45,15 @@ public struct VigilHTTPServer: Sendable {
     public static let idleTimeoutSeconds: Int64 = 60
     /// A request's body must have arrived this long after its handler started reading it.
     public static let defaultBodyReadTimeout = Duration.seconds(30)
+    /// How long a `GET /_vigil/tail` stream that shows nothing goes between keep-alive comments.
+    public static let defaultLiveTailKeepAlive = Duration.seconds(5)
 
     let services: [AWSJSONService]
     let account: AWSAccount
     let logs: LogsService
     /// Live tails' events (StartLiveTail and `GET /_vigil/tail`); none: neither is served.
     let liveTail: LiveTailHub?
+    let liveTailKeepAlive: Duration
     let logger: Logger
     /// The bound on concurrent requests every AWS request passes.
     public let gate: RequestGate
@@ -77,7 +80,8 @@ public struct VigilHTTPServer: Sendable {
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
         verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
         prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout,
-        liveTail: LiveTailHub? = nil, liveTailMaximumSession: Duration? = nil
+        liveTail: LiveTailHub? = nil, liveTailMaximumSession: Duration? = nil,
+        liveTailKeepAlive: Duration = defaultLiveTailKeepAlive
     ) {
         self.signingCertificate = signingCertificate
         self.gate = gate
@@ -110,6 +114,7 @@ public struct VigilHTTPServer: Sendable {
         self.account = logs.account
         self.logs = logs
         self.liveTail = liveTail
+        self.liveTailKeepAlive = liveTailKeepAlive
         self.logger = logger
         knownOperations = Set(services.flatMap(\.operations.keys) + ["GetCallerIdentity"])
     }
@@ -120,14 +125,15 @@ public struct VigilHTTPServer: Sendable {
         gate: RequestGate = RequestGate(capacity: maximumConcurrentRequests, queueLimit: maximumQueuedRequests),
         verifier: SigV4Verifier? = nil, clock: @escaping @Sendable () -> Date = { Date() },
         prometheus: PrometheusCollectorRegistry? = nil, bodyReadTimeout: Duration = defaultBodyReadTimeout,
-        liveTail: LiveTailHub? = nil, liveTailMaximumSession: Duration? = nil
+        liveTail: LiveTailHub? = nil, liveTailMaximumSession: Duration? = nil,
+        liveTailKeepAlive: Duration = defaultLiveTailKeepAlive
     ) {
         self.init(
             logs: LogsService(store: store), metrics: MetricsService(store: store), alarms: AlarmsService(store: store),
             sns: SNSService(store: store), signingCertificate: signingCertificate, logger: logger, gate: gate,
             verifier: verifier, clock: clock, prometheus: prometheus,
             bodyReadTimeout: bodyReadTimeout, liveTail: liveTail ?? LiveTailHub(store: store),
-            liveTailMaximumSession: liveTailMaximumSession)
+            liveTailMaximumSession: liveTailMaximumSession, liveTailKeepAlive: liveTailKeepAlive)
     }
 
     /// The routes.

@@ -32,12 +32,12 @@ try:
 except EventStreamError as e:
     expect(e.response["Error"]["Code"] == "SessionStreamingException", f"error {e.response}")
     expect("shutting down" in e.response["Error"]["Message"], f"message {e.response}")
-expect(signalled is not None and time.time() - signalled < 1.5, f"ended {time.time() - (signalled or 0):.2f} s after SIGTERM")
+expect(signalled is not None and time.time() - signalled < 10, f"ended {time.time() - (signalled or 0):.2f} s after SIGTERM")
 try:
-    rest = sse.communicate(timeout=3)[0]
+    rest = sse.communicate(timeout=15)[0]
 except subprocess.TimeoutExpired:
     sse.kill()
-    expect(False, "the SSE stream was still open 3 s after SIGTERM")
+    expect(False, "the SSE stream was still open 15 s after SIGTERM")
 expect(": the server is shutting down" in rest, f"the SSE stream ended with {rest[-200:]!r}")
-expect(time.time() - signalled < 1.5, f"the SSE stream ended {time.time() - signalled:.2f} s after SIGTERM")
+expect(time.time() - signalled < 10, f"the SSE stream ended {time.time() - signalled:.2f} s after SIGTERM")
 print("ok")

@@ -21,6 +21,7 @@ except EventStreamError as e:
     expect(e.response["Error"]["Code"] == "SessionTimeoutException", f"error {e.response}")
     expect("2 seconds" in e.response["Error"]["Message"], f"message {e.response}")
 elapsed = time.time() - started
-expect(1.9 < elapsed < 3.5, f"ended after {elapsed:.2f} s")
+# Loose above: this shares two cores with the whole test suite, whose pauses a CI run measured at 5 s.
+expect(1.9 < elapsed < 12, f"ended after {elapsed:.2f} s")
 expect(kinds[0] == "sessionStart" and kinds.count("sessionUpdate") >= 1, f"events {kinds}")
 print("ok")

@@ -12,7 +12,7 @@ from vigil_clients import client, expect, wait_for
 endpoint = sys.argv[1]
 wait_for(endpoint)
 url = urllib.parse.urlparse(endpoint)
-body = json.dumps({"logGroupNamePrefix": "x" * 60}).encode()
+body = json.dumps({"logGroupNamePrefix": "x" * 150}).encode()
 slow = socket.create_connection((url.hostname, url.port), timeout=10)
 slow.sendall(b"POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
              b"X-Amz-Target: Logs_20140328.DescribeLogGroups\r\nContent-Length: %d\r\n\r\n"
@@ -41,5 +41,7 @@ while b"\r\n\r\n" not in answer:
 elapsed = time.monotonic() - started
 expect(answer.startswith(b"HTTP/1.1 408"), f"answer {answer[:200]!r}")
 expect(b"RequestTimeoutException" in answer or b"RequestTimeoutException" in slow.recv(4096), f"{answer!r}")
-expect(1.8 <= elapsed <= 4.5, f"answered after {elapsed:.1f} s")
+# The whole body takes 17 s to trickle in; the bound is loose above because this shares two cores with
+# the whole test suite, whose pauses a CI run measured at 5 s.
+expect(1.8 <= elapsed <= 10, f"answered after {elapsed:.1f} s")
 print("ok")

@@ -12,8 +12,9 @@ import VigilService
     @Test func aRingBeforeTheWaitEndsItAtOnce() async {
         let bell = Doorbell()
         bell.ring()
-        let waited = await Self.elapsed { await bell.wait(timeout: .seconds(30)) }
-        #expect(waited < .seconds(10))
+        // An hour's timeout against a ten-minute bound: a loaded machine's pauses cannot fail this.
+        let waited = await Self.elapsed { await bell.wait(timeout: .seconds(3_600)) }
+        #expect(waited < .seconds(600))
     }
 
     @Test func aWaitNobodyRingsLastsItsTimeout() async {

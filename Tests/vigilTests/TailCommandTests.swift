@@ -146,7 +146,8 @@ struct TailCommandTests {
         _ = try tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "50", command])
         func pane() throws -> String { try tmux(["capture-pane", "-p", "-e", "-t", session]) }
         func waitFor(_ text: String) async throws -> Bool {
-            for _ in 0..<500 {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
                 if try pane().contains(text) { return true }
                 try await Task.sleep(for: .milliseconds(10))
             }
@@ -159,8 +160,9 @@ struct TailCommandTests {
         #expect(try await waitFor("written while following"), "\((try? pane()) ?? "")")
         let shownAfter = ContinuousClock.now - written
         // Polled every 50 ms, captured every 10 ms. The bound is loose because this debug build shares two
-        // cores with the whole suite (a CI run measured 1.3 s); `vigil bench tail` measures the latency.
-        #expect(shownAfter < .seconds(3), "shown \(shownAfter) after it was written")
+        // cores with the whole suite (CI runs measured 1.3 s, and pauses of 5 s); `vigil bench tail` measures
+        // the latency.
+        #expect(shownAfter < .seconds(10), "shown \(shownAfter) after it was written")
         let screen = try pane()
         #expect(screen.contains("\u{1B}[32m") && screen.contains("web-2"), "colour on a terminal: \(screen)")
         _ = try tmux(["send-keys", "-t", session, "C-c"])
