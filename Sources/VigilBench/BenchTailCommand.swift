@@ -39,6 +39,11 @@ public struct BenchTailCommand: AsyncParsableCommand {
     )
     var runs = 3
 
+    @Option(
+        name: .customLong("pace"),
+        help: "How often a session takes events while they keep coming, in milliseconds (the hub's pace).")
+    var paceMilliseconds = 10
+
     @Option(name: .customLong("latency-samples"), help: "PutLogEvents timed for the latency of each case.")
     var latencySamples = 200
 
@@ -57,6 +62,7 @@ public struct BenchTailCommand: AsyncParsableCommand {
 
     public func validate() throws {
         guard events >= 10_000 else { throw ValidationError("--events must be at least 10000.") }
+        guard (0...10_000).contains(paceMilliseconds) else { throw ValidationError("--pace takes 0 to 10000 ms.") }
         guard runs >= 1, latencySamples >= 20 else {
             throw ValidationError("--runs must be at least 1 and --latency-samples at least 20.")
         }
@@ -187,7 +193,7 @@ public struct BenchTailCommand: AsyncParsableCommand {
     func ingest(_ batches: [[NewLogEvent]], sessions count: Int, case index: Int) async throws -> Outcome {
         let (logs, path) = try await store("case-\(index)")
         defer { Self.remove(path) }
-        let hub = LiveTailHub(store: logs.store)
+        let hub = LiveTailHub(store: logs.store, pace: .milliseconds(paceMilliseconds))
         let filter = LiveTailFilter(groups: ["bench"], pattern: pattern.isEmpty ? nil : try FilterPattern(pattern))
         var opened: [LiveTailSession] = []
         for _ in 0..<count { opened.append(try await hub.open(filter)) }
