@@ -33,13 +33,21 @@ public struct CommittedLogEvents: Sendable, Equatable {
     public let firstEventID: Int64
     public let ingestionTime: Int64
     public let events: [NewLogEvent]
+    /// The bytes of the events' messages together.
+    public let messageBytes: Int
 
-    public init(group: String, stream: String, firstEventID: Int64, ingestionTime: Int64, events: [NewLogEvent]) {
+    /// `messageBytes`, when the caller counted them already (the writer does, for the stream's stored bytes),
+    /// saves counting them again.
+    public init(
+        group: String, stream: String, firstEventID: Int64, ingestionTime: Int64, events: [NewLogEvent],
+        messageBytes: Int? = nil
+    ) {
         self.group = group
         self.stream = stream
         self.firstEventID = firstEventID
         self.ingestionTime = ingestionTime
         self.events = events
+        self.messageBytes = messageBytes ?? events.reduce(0) { $0 + $1.message.count }
     }
 
     /// The id after the last event's.

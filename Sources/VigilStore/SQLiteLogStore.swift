@@ -235,7 +235,7 @@ public final class SQLiteLogStore: StoreBackend {
                     if announce {
                         batch = CommittedLogEvents(
                             group: group, stream: stream, firstEventID: firstID, ingestionTime: ingestionTime,
-                            events: stored)
+                            events: stored, messageBytes: Int(bytes))
                     }
                 }
                 try writeAggregates(db, datapoints, now: ingestionTime)

@@ -58,7 +58,7 @@ public final class LiveTailHub: Sendable {
 
     /// Bytes a batch is counted as: its messages and a little per event.
     static func size(_ batch: CommittedLogEvents) -> Int {
-        batch.events.reduce(0) { $0 + $1.message.count + 32 }
+        batch.messageBytes + 32 * batch.events.count
     }
 
     func hear(_ batch: CommittedLogEvents) {
