@@ -8,8 +8,8 @@ import VigilPatterns
 
 /// One `GET /_vigil/tail` connection read on a thread of its own, as a browser or curl reads it: it
 /// counts the events that arrive (each has a `data:` line; the opening block has only an `id:`) and
-/// notes when each `probe K` event came, for `vigil bench tail`'s HTTP cases. It ends when the server closes the stream or ``stop()`` shuts
-/// the socket.
+/// notes when each `probe K` event came, for `vigil bench tail`'s HTTP cases. It ends when the server
+/// closes the stream or ``stop()`` shuts the socket.
 final class ServerSentEventsReader: Sendable {
     private let fd: Int32
     private let state = Mutex(State())

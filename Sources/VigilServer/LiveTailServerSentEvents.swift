@@ -18,18 +18,19 @@ import VigilService
 /// (`{"logGroup":…,"logStream":…,"timestamp":…,"ingestionTime":…,"message":…}`). A client that reconnects
 /// with `Last-Event-ID` (an EventSource does so by itself), or with `?since=ID`, continues with the event
 /// after that id, read from the store however long it was away: nothing is missed and nothing comes
-/// twice. Every event that matches is sent, with no sampling; a comment (`: keep-alive`) goes every 5
-/// seconds when none does, and a client that went away frees its session at the first one (the server
-/// allows half-closed connections, so only a write finds out). A session that reads so slowly that the
-/// hub drops events before it reads them gets a comment saying so and the stream closes: reconnecting
-/// resumes from the store.
+/// twice. Every event that matches is sent, with no sampling; a comment (`: keep-alive`) goes every
+/// ``keepAlive`` (5 seconds by default) when none does, and a client that went away frees its session at
+/// the first one (the server allows half-closed connections, so only a write finds out). A session that
+/// reads so slowly that the hub drops events before it reads them gets a comment saying so and the
+/// stream closes: reconnecting resumes from the store.
 struct LiveTailServerSentEvents: Sendable {
     static let contentType = "text/event-stream"
 
     let session: LiveTailSession
     let logger: Logger
-    /// How long the stream goes without writing before it writes a keep-alive comment.
-    var keepAlive = VigilHTTPServer.defaultLiveTailKeepAlive
+    /// How long the stream goes without writing before it writes a keep-alive comment
+    /// (``VigilHTTPServer/defaultLiveTailKeepAlive`` unless the server was given another).
+    let keepAlive: Duration
     /// Completes when the client's connection closes: the session ends then, rather than at the next
     /// keep-alive that fails to write.
     var connectionClosed: EventLoopFuture<Void>? = nil
