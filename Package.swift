@@ -203,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilAPITests",
-            dependencies: ["VigilAPI", "VigilPatterns", "VigilBench"],
+            dependencies: ["VigilAPI", "VigilPatterns", "VigilBench", "VigilTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

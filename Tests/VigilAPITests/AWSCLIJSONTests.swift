@@ -52,7 +52,7 @@ struct AWSCLIJSONTests {
     }
 
     @Test("prints 500 random values byte for byte as Python's json.dumps(indent=4, ensure_ascii=False) does")
-    func agreesWithPython() throws {
+    func agreesWithPython() async throws {
         var rng = SplitMix64(seed: 42)
         func value(_ depth: Int) -> JSONValue {
             switch Int.random(in: 0..<(depth > 3 ? 4 : 6), using: &rng) {
@@ -89,7 +89,7 @@ struct AWSCLIJSONTests {
             // One document per line for Python: the indented text with its newlines escaped away.
             input += Array((try JSONValue(parsing: line) == v ? compact(v) : "").utf8) + [10]
         }
-        let printed = try Python.run(
+        let printed = try await Python.run(
             "import sys, json\nfor line in sys.stdin:\n    print(json.dumps(json.loads(line), indent=4, ensure_ascii=False))\n    print('\\x00')",
             input: input)
         let expected = String(decoding: printed, as: UTF8.self).components(separatedBy: "\n\u{0}\n")

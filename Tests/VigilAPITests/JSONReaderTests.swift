@@ -81,7 +81,7 @@ struct JSONReaderTests {
     }
 
     @Test("agrees with Python's json module on 300 random documents, escapes and Unicode included")
-    func agreesWithPython() throws {
+    func agreesWithPython() async throws {
         var rng = SplitMix64(seed: 7)
         var documents: [String] = []
         func string() -> String {
@@ -113,7 +113,7 @@ struct JSONReaderTests {
         for _ in 0..<300 { documents.append(value(0)) }
         // Python parses each line and prints it back canonically; so does Vigil, from its own parse.
         let input = documents.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
-        let expected = try Python.run(
+        let expected = try await Python.run(
             "import sys, json\nfor line in sys.stdin: print(json.dumps(json.loads(line), ensure_ascii=False, sort_keys=True))",
             input: Array(input.utf8))
         let lines = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)

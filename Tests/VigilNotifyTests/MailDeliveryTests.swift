@@ -18,7 +18,7 @@ import VigilStore
 
     @Test("an e-mail subscription gets SNS's confirmation e-mail; its link's token confirms; a message follows as text")
     func confirmationThenNotification() async throws {
-        let sink = try SMTPSink()
+        let sink = try await SMTPSink()
         defer { sink.stop() }
         let f = try await fixture(relay: try MailRelay(url: "smtp://127.0.0.1:\(sink.port)", from: "vigil@example.com"))
         let arn = try #require(
@@ -59,7 +59,7 @@ import VigilStore
 
     @Test("email-json carries the JSON document an http receiver gets; no Subject means SNS's default subject")
     func emailJSON() async throws {
-        let sink = try SMTPSink()
+        let sink = try await SMTPSink()
         defer { sink.stop() }
         let f = try await fixture(relay: try MailRelay(url: "smtp://127.0.0.1:\(sink.port)", from: "vigil@localhost"))
         _ = try await f.sns.subscribe(
@@ -78,7 +78,7 @@ import VigilStore
 
     @Test("STARTTLS and AUTH: the relay demands both, and the mail arrives encrypted and logged in")
     func startTLSAndAuth() async throws {
-        let sink = try SMTPSink(["--tls", "--auth", "vigil:s3cret"])
+        let sink = try await SMTPSink(["--tls", "--auth", "vigil:s3cret"])
         defer { sink.stop() }
         let relay = try MailRelay(url: "smtp://vigil:s3cret@localhost:\(sink.port)", from: "vigil@localhost")
         #expect(!relay.requireTLS, "loopback: opportunistic")
@@ -111,7 +111,7 @@ import VigilStore
 
     @Test("a relay's 4xx is retried as the delivery policy says; its 5xx dead-letters at once", arguments: [451, 550])
     func refusals(code: Int) async throws {
-        let sink = try SMTPSink(["--reject", "\(code)"])
+        let sink = try await SMTPSink(["--reject", "\(code)"])
         defer { sink.stop() }
         let f = try await fixture(relay: try MailRelay(url: "smtp://127.0.0.1:\(sink.port)", from: "vigil@localhost"))
         _ = try await f.sns.subscribe(

@@ -35,7 +35,7 @@ final class SMTPSink: Sendable {
     let port: Int
 
     /// Starts the sink (`--tls`, `--auth USER:PASSWORD`, `--reject CODE` as the script takes them).
-    init(_ arguments: [String] = []) throws {
+    init(_ arguments: [String] = []) async throws {
         guard let python = TestPython.path else { throw TestPython.Missing() }
         directory = NSTemporaryDirectory() + "vigil-smtp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -51,7 +51,7 @@ final class SMTPSink: Sendable {
                 port = p
                 break
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         guard let port else {
             process.terminate()

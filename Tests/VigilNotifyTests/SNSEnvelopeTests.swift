@@ -100,7 +100,7 @@ import VigilWire
         )
     }
 
-    @Test func aReceiverVerifiesBothSignatureVersionsAndRefusesATamperedMessage() throws {
+    @Test func aReceiverVerifiesBothSignatureVersionsAndRefusesATamperedMessage() async throws {
         let key = try Self.key.get()
         let dir = NSTemporaryDirectory() + "vigil-sns-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -132,7 +132,7 @@ import VigilWire
         let good = try SNSEnvelope.notification(
             message(), subscriptionARN: Self.subscription, links: Self.links, key: key, version: .v2)
         try write(good.replacingOccurrences(of: "Hello world!", with: "Hello world?"))
-        let r = try TestPython.run(script: "verify_sns.py", [dir + "/cert.pem"] + files)
+        let r = try await TestPython.run(script: "verify_sns.py", [dir + "/cert.pem"] + files)
         #expect(r.status == 0, "\(r.output)")
         let lines = r.output.split(separator: "\n").map(String.init)
         #expect(lines.first == "certificate current CN=Vigil SNS message signing")

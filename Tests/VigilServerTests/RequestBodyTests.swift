@@ -10,8 +10,8 @@ struct RequestBodyTests {
     static let target = HTTPField.Name("X-Amz-Target")!
 
     /// `bytes` compressed by the system's gzip (the format's reference implementation).
-    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        try ExternalFilter.run(["gzip", "-c", "-n"], input: bytes)
+    static func gzip(_ bytes: [UInt8]) async throws -> [UInt8] {
+        try await ExternalFilter.run(["gzip", "-c", "-n"], input: bytes)
     }
 
     /// PutMetricData of `count` datums of one metric, one host each (about 80 bytes a datum).
@@ -31,7 +31,7 @@ struct RequestBodyTests {
     func gzipBody() async throws {
         let body = Self.putMetricData(300)
         #expect(body.count > 10_240)  // botocore compresses from here on
-        let compressed = try Self.gzip(body)
+        let compressed = try await Self.gzip(body)
         try await RouterExchange.withServer { send in
             var headers = Self.cloudWatch
             headers[.contentEncoding] = "gzip"
@@ -65,7 +65,7 @@ struct RequestBodyTests {
     @Test("a gzip bomb is refused at the server's cap without inflating it whole")
     func bomb() async throws {
         // 9 MiB of zeros compress to about 9 KiB.
-        let bomb = try Self.gzip([UInt8](repeating: 0x20, count: 9 << 20))
+        let bomb = try await Self.gzip([UInt8](repeating: 0x20, count: 9 << 20))
         #expect(bomb.count < 64 << 10)
         try await RouterExchange.withServer { send in
             var headers = Self.cloudWatch
@@ -114,7 +114,7 @@ struct RequestBodyTests {
         try await RouterExchange.withServer { send in
             var gzipped = headers
             gzipped[.contentEncoding] = "gzip"
-            let put = try await send(.post, "/", gzipped, try Self.gzip(Array(form.utf8)))
+            let put = try await send(.post, "/", gzipped, try await Self.gzip(Array(form.utf8)))
             #expect(put.status == 200, "\(put.text)")
             let over = Array((form + "&Padding=" + String(repeating: "x", count: 1 << 20)).utf8)
             let refused = try await send(.post, "/", headers, over)

@@ -4,6 +4,7 @@ import VigilAPI
 import VigilMetrics
 import VigilPatterns
 import VigilStore
+import VigilTestSupport
 
 @testable import VigilService
 
@@ -28,10 +29,10 @@ struct CloudTrailIngesterTests {
         Array(#"{"Records":["#.utf8) + Array(records.joined(separator: ",").utf8) + Array("]}".utf8)
     }
 
-    static func write(_ bytes: [UInt8], to path: String, gzip: Bool) throws {
+    static func write(_ bytes: [UInt8], to path: String, gzip: Bool) async throws {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let compressed = gzip ? try GzipTests.compress(bytes, ["gzip", "-c", "-n"]) : bytes
+        let compressed = gzip ? try await GzipTests.compress(bytes, ["gzip", "-c", "-n"]) : bytes
         try Data(compressed).write(to: URL(fileURLWithPath: path))
     }
 
@@ -97,19 +98,19 @@ struct CloudTrailIngesterTests {
         let root = dir + "/AWSLogs/123456789012/CloudTrail"
         let east = root + "/us-east-1/2025/11/24/123456789012_CloudTrail_us-east-1_20251124T1005Z_a1.json.gz"
         let west = root + "/eu-west-1/2025/11/24/123456789012_CloudTrail_eu-west-1_20251124T1010Z_b2.json"
-        try Self.write(
+        await try Self.write(
             Self.logFile([
                 Self.record("2025-11-24T10:04:00Z", "ConsoleLogin", failed: true),
                 Self.record("2025-11-24T10:01:00Z", "ConsoleLogin", failed: true),
                 Self.record("2025-11-24T10:02:00Z", "DescribeInstances"),
                 Self.record("2025-11-24T10:03:00Z", "PutObject", padding: 300_000),
             ]), to: east, gzip: true)
-        try Self.write(
+        await try Self.write(
             Self.logFile([Self.record("2025-11-24T10:06:00Z", "ConsoleLogin", failed: true, region: "eu-west-1")]),
             to: west, gzip: false)
-        try Self.write(
+        await try Self.write(
             Array(#"{"Records":[{"eventTime":"#.utf8), to: root + "/us-east-1/2025/11/24/broken.json", gzip: false)
-        try Self.write(
+        await try Self.write(
             Array(#"{"digestStartTime":"2025-11-24T09:00:00Z"}"#.utf8),
             to: dir + "/AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2025/11/24/digest.json.gz", gzip: true)
 
@@ -168,14 +169,15 @@ struct CloudTrailIngesterTests {
         let records = (0..<6).map { k in Self.record("2025-11-2\(k / 2)T1\(k % 2):00:00Z", "Event\(k)") }
         let bytes = Self.logFile(records)
         let path = dir + "/123456789012_CloudTrail_us-east-1_20251122T0000Z_c3.json"
-        try Self.write(bytes, to: path, gzip: false)
+        await try Self.write(bytes, to: path, gzip: false)
         let service = LogsService(store: try SQLiteLogStore(path: dir + "/vigil.db"))
         let ingester = CloudTrailIngester(service: service)
         try await service.createLogGroup(CloudTrailIngester.defaultGroup)
         try await service.createLogStream(
             group: CloudTrailIngester.defaultGroup, name: "123456789012_CloudTrail_us-east-1")
         // What a run killed after its first batch (the first two records, one day) leaves behind.
-        let source = CloudTrailIngester.source(group: CloudTrailIngester.defaultGroup, digest: try Self.sha256(path))
+        let source = CloudTrailIngester.source(
+            group: CloudTrailIngester.defaultGroup, digest: try await Self.sha256(path))
         _ = try await service.importLogEvents(
             group: CloudTrailIngester.defaultGroup, stream: "123456789012_CloudTrail_us-east-1",
             events: try CloudTrailLogFile(bytes: bytes).records.prefix(2).map {
@@ -192,16 +194,10 @@ struct CloudTrailIngesterTests {
     }
 
     /// The SHA-256 of a file as coreutils' `sha256sum` computes it: an oracle independent of swift-crypto.
-    static func sha256(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+    static func sha256(_ path: String) async throws -> String {
+        let r = try await ChildProcess.run("/usr/bin/env", ["sha256sum", path])
+        #expect(r.status == 0, "\(r.output)")
+        return r.output.split(separator: " ").first.map(String.init) ?? ""
     }
 
     static func ingester(_ dir: String) async throws -> CloudTrailIngester {
@@ -237,7 +233,7 @@ struct CloudTrailIngesterTests {
         let dir = try Self.temporaryDirectory()
         let good = [Self.record("2025-11-24T10:00:00Z", "First"), Self.record("2025-11-24T10:00:02Z", "Last")]
         let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_x.json"
-        try Self.write(Self.logFile([good[0], bad, good[1]]), to: path, gzip: false)
+        await try Self.write(Self.logFile([good[0], bad, good[1]]), to: path, gzip: false)
         let ingester = try await Self.ingester(dir)
         var problems: [String] = []
         let summary = try await ingester.ingest(paths: [path], report: { problems.append($0) })
@@ -263,7 +259,7 @@ struct CloudTrailIngesterTests {
             Array(",".utf8) + Array(#"{"eventTime":"2025-11-24T10:00:01Z","eventName":""#.utf8) + [0xED, 0xA0, 0x80]
         bytes += Array(#""},"#.utf8) + Array(good[1].utf8) + Array("]}".utf8)
         let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_u.json.gz"
-        try Self.write(bytes, to: path, gzip: true)
+        await try Self.write(bytes, to: path, gzip: true)
         let ingester = try await Self.ingester(dir)
         var problems: [String] = []
         let summary = try await ingester.ingest(paths: [path], report: { problems.append($0) })
@@ -277,10 +273,10 @@ struct CloudTrailIngesterTests {
         let dir = try Self.temporaryDirectory()
         let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_h.json.gz"
         let records = [Self.record("2025-11-24T10:00:00Z", "A"), Self.record("2025-11-24T10:00:01Z", "B")]
-        try Self.write(Self.logFile(records), to: path, gzip: true)
+        await try Self.write(Self.logFile(records), to: path, gzip: true)
         let ingester = try await Self.ingester(dir)
         _ = try await ingester.ingest(paths: [path])
-        let digest = try Self.sha256(path)
+        let digest = try await Self.sha256(path)
         #expect(digest.count == 64)
         let row = try await ingester.service.store.offset(
             source: "cloudtrail:CloudTrail/DefaultLogGroup:sha256:" + digest)
@@ -297,7 +293,7 @@ struct CloudTrailIngesterTests {
     func recognisedBeforeDecompressing() async throws {
         let dir = try Self.temporaryDirectory()
         let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_d.json.gz"
-        try Self.write(Self.logFile([Self.record("2025-11-24T10:00:00Z", "A")]), to: path, gzip: true)
+        await try Self.write(Self.logFile([Self.record("2025-11-24T10:00:00Z", "A")]), to: path, gzip: true)
         var ingester = try await Self.ingester(dir)
         #expect(try await ingester.ingest(paths: [path]).events == 1)
         // With no room to inflate anything, a run that decompressed the file would refuse it.
@@ -307,7 +303,7 @@ struct CloudTrailIngesterTests {
         #expect(again.filesAlreadyIngested == 1 && again.filesFailed == 0 && problems.isEmpty, "\(problems)")
         // A file not yet ingested is decompressed (and here refused), so the check above can fail.
         let fresh = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_e.json.gz"
-        try Self.write(Self.logFile([Self.record("2025-11-24T10:00:05Z", "B")]), to: fresh, gzip: true)
+        await try Self.write(Self.logFile([Self.record("2025-11-24T10:00:05Z", "B")]), to: fresh, gzip: true)
         let refused = try await ingester.ingest(paths: [fresh], report: { problems.append($0) })
         #expect(refused.filesFailed == 1 && problems.count == 1 && problems[0].contains("gzip bomb"), "\(problems)")
     }
@@ -317,7 +313,7 @@ struct CloudTrailIngesterTests {
         let dir = try Self.temporaryDirectory()
         let path = dir + "/123456789012_CloudTrail_us-east-1_20251124T1000Z_l.json"
         let bytes = Self.logFile([Self.record("2025-11-24T10:00:00Z", "A"), Self.record("2025-11-24T10:00:01Z", "B")])
-        try Self.write(bytes, to: path, gzip: false)
+        await try Self.write(bytes, to: path, gzip: false)
         let ingester = try await Self.ingester(dir)
         try await ingester.service.createLogGroup(CloudTrailIngester.defaultGroup)
         try await ingester.service.store.record(

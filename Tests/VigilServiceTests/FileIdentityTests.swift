@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilAPI
 import VigilStore
+import VigilTestSupport
 
 @testable import VigilService
 
@@ -53,12 +54,9 @@ struct FileIdentityTests {
             try (FileManager.default.attributesOfItem(atPath: file)[.systemFileNumber] as? NSNumber)?.intValue ?? -1
         }
 
-        func run(_ arguments: [String]) throws {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = arguments
-            try p.run()
-            p.waitUntilExit()
+        func run(_ arguments: [String]) async throws {
+            let r = try await ChildProcess.run("/usr/bin/env", arguments)
+            #expect(r.status == 0, "\(arguments): \(r.output)")
         }
     }
 
@@ -116,7 +114,7 @@ struct FileIdentityTests {
         #expect(try await s.ingest().events == 2)
         try s.append("c\n")
         try FileManager.default.moveItem(atPath: s.path, toPath: s.path + ".1")
-        try s.run(["gzip", s.path + ".1"])
+        try await s.run(["gzip", s.path + ".1"])
         #expect(FileManager.default.fileExists(atPath: s.path + ".1.gz"))
         try s.write("d\n")
         let summary = try await s.ingest()
@@ -193,7 +191,7 @@ struct FileIdentityTests {
         let exited = Process()
         exited.executableURL = URL(fileURLWithPath: "/bin/true")
         try exited.run()
-        exited.waitUntilExit()
+        await exited.exited()
         let dead = "pid \(exited.processIdentifier) on \(host) since 2026-12-01T00:00:00Z"
         _ = try await s.service.store.acquireLease(name, holder: dead, now: now, until: now + 60_000)
         #expect(LeaseHolder.isGone(dead) && !LeaseHolder.isGone(alive) && !LeaseHolder.isGone("pid 1 on elsewhere"))

@@ -7,8 +7,8 @@ import VigilTestSupport
 /// gzip/DEFLATE decoding, checked against the system's `gzip` (and Python's zlib for stored blocks).
 struct GzipTests {
     /// Compresses `data` with an external command reading stdin.
-    static func compress(_ data: [UInt8], _ command: [String]) throws -> [UInt8] {
-        try ExternalFilter.run(command, input: data)
+    static func compress(_ data: [UInt8], _ command: [String]) async throws -> [UInt8] {
+        try await ExternalFilter.run(command, input: data)
     }
 
     /// Deterministic test data: text with repeats (dynamic Huffman) or noise (stored blocks).
@@ -39,52 +39,53 @@ struct GzipTests {
     }
 
     @Test("decodes what gzip -1 and -9 produce", arguments: [1, 9])
-    func gzipLevels(level: Int) throws {
+    func gzipLevels(level: Int) async throws {
         for (seed, size, noisy) in [
             (1, 0, false), (2, 1, false), (3, 100, false), (4, 300_000, false), (5, 70_000, true),
             (6, 1_000_003, false),
         ] {
             let data = Self.sample(seed: UInt64(seed), size: size, noisy: noisy)
-            let compressed = try Self.compress(data, ["gzip", "-\(level)", "-c", "-n"])
+            let compressed = try await Self.compress(data, ["gzip", "-\(level)", "-c", "-n"])
             #expect(try Gzip.decompress(compressed) == data, "seed \(seed), \(size) bytes")
         }
     }
 
     @Test("decodes stored blocks, fixed Huffman codes and a member with a file name")
-    func blockKinds() throws {
+    func blockKinds() async throws {
         let data = Self.sample(seed: 7, size: 150_000, noisy: false)
         let script =
             "import sys, zlib; d = sys.stdin.buffer.read(); c = zlib.compressobj(LEVEL, zlib.DEFLATED, 31); sys.stdout.buffer.write(c.compress(d) + c.flush())"
         for level in [0, 6] {
-            let compressed = try Self.compress(
+            let compressed = try await Self.compress(
                 data, ["python3", "-c", script.replacingOccurrences(of: "LEVEL", with: "\(level)")])
             #expect(try Gzip.decompress(compressed) == data, "zlib level \(level)")
         }
-        let fixed = try Self.compress(
+        let fixed = try await Self.compress(
             Array("abcabcabc".utf8),
             [
                 "python3", "-c",
                 "import sys, zlib; c = zlib.compressobj(9, zlib.DEFLATED, 31, 9, zlib.Z_FIXED); sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read()) + c.flush())",
             ])
         #expect(try Gzip.decompress(fixed) == Array("abcabcabc".utf8))
-        let named = try Self.compress(
+        let named = try await Self.compress(
             Array("named".utf8),
             ["python3", "-c", "import sys, gzip; sys.stdout.buffer.write(gzip.compress(sys.stdin.buffer.read()))"])
         #expect(try Gzip.decompress(named) == Array("named".utf8))
     }
 
     @Test("concatenated members decode to the concatenation")
-    func members() throws {
+    func members() async throws {
         let a = Self.sample(seed: 8, size: 5_000, noisy: false)
         let b = Self.sample(seed: 9, size: 7_000, noisy: false)
-        let both = try Self.compress(a, ["gzip", "-c", "-n"]) + (try Self.compress(b, ["gzip", "-c", "-n"]))
+        let both =
+            try await Self.compress(a, ["gzip", "-c", "-n"]) + (try await Self.compress(b, ["gzip", "-c", "-n"]))
         #expect(try Gzip.decompress(both) == a + b)
     }
 
     @Test("corrupt, truncated and foreign data fail with a message saying what is wrong")
-    func corrupt() throws {
+    func corrupt() async throws {
         let data = Self.sample(seed: 10, size: 20_000, noisy: false)
-        let good = try Self.compress(data, ["gzip", "-c", "-n"])
+        let good = try await Self.compress(data, ["gzip", "-c", "-n"])
         var badCRC = good
         badCRC[badCRC.count - 8] ^= 1
         for (input, message) in [
@@ -103,16 +104,16 @@ struct GzipTests {
     }
 
     @Test("output is capped: a small bomb cannot exhaust memory")
-    func bomb() throws {
-        let zeros = try Self.compress([UInt8](repeating: 0, count: 2_000_000), ["gzip", "-9", "-c", "-n"])
+    func bomb() async throws {
+        let zeros = try await Self.compress([UInt8](repeating: 0, count: 2_000_000), ["gzip", "-9", "-c", "-n"])
         let error = #expect(throws: Gzip.DecodeError.self) { try Gzip.decompress(zeros, maximumSize: 1_000_000) }
         #expect(error?.description.contains("larger than 1000000 bytes") == true)
     }
 
     @Test("a bomb is refused at the default cap, 256 MiB, with a message saying so")
-    func defaultCap() throws {
+    func defaultCap() async throws {
         // 300 MiB of zeros in about 300 kB, written by zlib itself.
-        let bomb = try Self.compress(
+        let bomb = try await Self.compress(
             [],
             [
                 "python3", "-c",
@@ -124,9 +125,9 @@ struct GzipTests {
     }
 
     @Test("20 MB of text full of back-references decode whole (the old decoder copied its output per reference)")
-    func large() throws {
+    func large() async throws {
         let data = Self.sample(seed: 11, size: 20_000_000, noisy: false)
-        let compressed = try Self.compress(data, ["gzip", "-6", "-c", "-n"])
+        let compressed = try await Self.compress(data, ["gzip", "-6", "-c", "-n"])
         #expect(try Gzip.decompress(compressed) == data)
     }
 }

@@ -10,8 +10,13 @@ public enum ExternalFilter {
         public var description: String { "\(command.joined(separator: " ")) exited with status \(status)" }
     }
 
-    /// The output of `command` (looked up on PATH) given `input`.
-    public static func run(_ command: [String], input: [UInt8]) throws -> [UInt8] {
+    /// The output of `command` (looked up on PATH) given `input`, waited for on a thread of its own
+    /// (``OwnThread``).
+    public static func run(_ command: [String], input: [UInt8]) async throws -> [UInt8] {
+        try await OwnThread.run { try runBlocking(command, input: input) }
+    }
+
+    static func runBlocking(_ command: [String], input: [UInt8]) throws -> [UInt8] {
         let file = NSTemporaryDirectory() + "vigil-filter-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Data(input).write(to: URL(fileURLWithPath: file))

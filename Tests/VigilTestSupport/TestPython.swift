@@ -14,9 +14,9 @@ public enum TestPython {
     }
 
     /// Runs Tests/Clients/`script` with `arguments`; its exit status and what it printed (both streams).
-    public static func run(script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    public static func run(script: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         guard let python = path else { throw Missing() }
-        return try ChildProcess.run(python, [root + "/Tests/Clients/" + script] + arguments)
+        return try await ChildProcess.run(python, [root + "/Tests/Clients/" + script] + arguments)
     }
 
     /// The virtual environment is not there: run scripts/python-clients.sh.

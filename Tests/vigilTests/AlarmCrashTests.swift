@@ -5,6 +5,7 @@ import VigilAlarms
 import VigilMetrics
 import VigilService
 import VigilStore
+import VigilTestSupport
 
 /// `kill -9` in the middle of evaluation ticks: every committed state change has its history item and
 /// its notifications, and no notification exists for a change that did not commit.
@@ -79,7 +80,7 @@ struct AlarmCrashTests {
                 kill(victim.processIdentifier, SIGKILL)
                 killed += 1
             }
-            victim.waitUntilExit()
+            await victim.exited()
             let rerun = try await CLITests().run(["alarms", "evaluate", "--data-dir", dir, "--at", at])
             #expect(rerun.status == 0, "\(rerun.stderr)")
         }

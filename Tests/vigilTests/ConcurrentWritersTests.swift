@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilMetrics
 import VigilStore
+import VigilTestSupport
 
 /// Several vigil processes writing to one data directory at once wait their turn: none fails, nothing is
 /// lost or stored twice (SQLite allows one writer at a time; the others must wait, not exit).
@@ -84,9 +85,9 @@ struct ConcurrentWritersTests {
             kill(follower.process.processIdentifier, SIGTERM)
         }
         for follower in followers {
-            let errors = String(decoding: follower.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            _ = follower.output.fileHandleForReading.readDataToEndOfFile()
-            follower.process.waitUntilExit()
+            let errors = String(decoding: await follower.errors.fileHandleForReading.dataToEnd(), as: UTF8.self)
+            _ = await follower.output.fileHandleForReading.dataToEnd()
+            await follower.process.exited()
             #expect(follower.process.terminationStatus == 0, "\(errors)")
             #expect(!errors.contains("SQLite error"), "\(errors)")
         }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilMetrics
 import VigilStore
+import VigilTestSupport
 
 /// `kill -9` in the middle of an ingest loses nothing acknowledged and duplicates nothing.
 struct CrashRecoveryTests {
@@ -39,7 +40,7 @@ struct CrashRecoveryTests {
             stored = (try? await observer.events(group: "app", EventQuery(limit: 1)).count) ?? 0
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
         #expect(
             process.terminationReason == .uncaughtSignal,
             "the ingest finished before it could be killed; make the file larger")

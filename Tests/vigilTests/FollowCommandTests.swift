@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilStore
+import VigilTestSupport
 
 /// `vigil ingest file --follow` as a process: tails, and stops cleanly on SIGTERM.
 struct FollowCommandTests {
@@ -30,8 +31,8 @@ struct FollowCommandTests {
         for _ in 0..<3_000 where await stored() < 3 { try await Task.sleep(for: .seconds(0.01)) }
         #expect(await stored() == 3)
         kill(process.processIdentifier, SIGTERM)
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = String(decoding: await out.fileHandleForReading.dataToEnd(), as: UTF8.self)
+        await process.exited()
         #expect(process.terminationStatus == 0 && process.terminationReason == .exit)
         #expect(output.contains("ingested 3 events"), "\(output)")
     }
@@ -74,7 +75,7 @@ struct FollowCommandTests {
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
         for _ in 0..<3_000 where await stored().count < 2 { try await Task.sleep(for: .seconds(0.01)) }
         kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        await first.exited()
         // While no one reads: more lines, then logrotate's rename and a new file.
         try Self.append("3\n4\n", to: path)
         try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
@@ -86,12 +87,12 @@ struct FollowCommandTests {
         // A second process on the same file and stream would store its lines twice: refused.
         let errors = Pipe()
         let third = try Self.follower(dir, path, stderr: errors)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        third.waitUntilExit()
+        let message = String(decoding: await errors.fileHandleForReading.dataToEnd(), as: UTF8.self)
+        await third.exited()
         #expect(third.terminationStatus != 0 && message.contains("OperationAbortedException"), "\(message)")
         #expect(message.contains("pid \(second.processIdentifier) on"), "\(message)")
         kill(second.processIdentifier, SIGTERM)
-        second.waitUntilExit()
+        await second.exited()
         #expect(second.terminationStatus == 0)
         #expect(await stored() == ["1", "2", "3", "4", "5"])
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VigilTestSupport
 
 /// One `vigil alarms run` per data directory: a second one says who holds the lease and waits.
 struct SchedulerLeaseTests {
@@ -51,13 +52,13 @@ struct SchedulerLeaseTests {
         #expect(!secondErrors.value.contains("holding"))
 
         kill(first.processIdentifier, SIGTERM)
-        first.waitUntilExit()
+        await first.exited()
         #expect(first.terminationStatus == 0, "\(firstErrors.value)")
         // Released on a clean stop: the second takes over within a few of its one-second polls.
         #expect(
             try await Self.wait(for: "holding the scheduler lease", in: secondErrors), "\(secondErrors.value)")
         kill(second.processIdentifier, SIGTERM)
-        second.waitUntilExit()
+        await second.exited()
         #expect(second.terminationStatus == 0)
     }
 }

@@ -29,22 +29,18 @@ struct TailCommandTests {
     }
 
     /// Python's `datetime.isoformat` of a UTC time in milliseconds (what aws logs tail prints).
-    static func pythonTime(_ ms: Int64, _ spec: String) throws -> String {
+    static func pythonTime(_ ms: Int64, _ spec: String) async throws -> String {
         let python = try #require(TestPython.path, "the test python is missing: run scripts/python-clients.sh")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [
-            "-c",
-            "import datetime, sys; t = datetime.datetime.fromtimestamp(int(sys.argv[1]) / 1000, datetime.timezone.utc); "
-                + "s = sys.argv[2]; print(t.strftime('%Y-%m-%dT%H:%M:%S') if s == 'short' else t.isoformat(timespec=s) if s else t.isoformat())",
-            "\(ms)", spec,
-        ]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        let r = try await ChildProcess.run(
+            python,
+            [
+                "-c",
+                "import datetime, sys; t = datetime.datetime.fromtimestamp(int(sys.argv[1]) / 1000, datetime.timezone.utc); "
+                    + "s = sys.argv[2]; print(t.strftime('%Y-%m-%dT%H:%M:%S') if s == 'short' else t.isoformat(timespec=s) if s else t.isoformat())",
+                "\(ms)", spec,
+            ])
+        #expect(r.status == 0, "\(r.output)")
+        return r.output.trimmingCharacters(in: .newlines)
     }
 
     static let t1: Int64 = 1_796_000_000_123
@@ -57,10 +53,12 @@ struct TailCommandTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let since = ["--since", "2026-11-01T00:00:00Z"]
         let (micro1, micro2) = (
-            try Self.pythonTime(Self.t1, "microseconds"), try Self.pythonTime(Self.t2, "microseconds")
+            try await Self.pythonTime(Self.t1, "microseconds"), try await Self.pythonTime(Self.t2, "microseconds")
         )
-        let (short1, short2) = (try Self.pythonTime(Self.t1, "short"), try Self.pythonTime(Self.t2, "short"))
-        let (plain1, plain2) = (try Self.pythonTime(Self.t1, ""), try Self.pythonTime(Self.t2, ""))
+        let (short1, short2) = (
+            try await Self.pythonTime(Self.t1, "short"), try await Self.pythonTime(Self.t2, "short")
+        )
+        let (plain1, plain2) = (try await Self.pythonTime(Self.t1, ""), try await Self.pythonTime(Self.t2, ""))
         let detailed = try await cli.output(["tail", "app"] + since, dataDirectory: dir)
         #expect(
             detailed == "\(micro1) web-1 ERROR disk full\n\(micro2) web-2 {\"level\":\"info\",\"n\":[1,2]}\n")
@@ -96,15 +94,20 @@ struct TailCommandTests {
     }
 
     /// Runs tmux with `arguments` on the server of `socket` (`-L`: one of this test's own, so that no
-    /// other tmux is touched and killing it ends everything it ran); its standard output.
+    /// other tmux is touched and killing it ends everything it ran); its standard output. It is waited for
+    /// on a thread of its own (``OwnThread``).
+    static func tmux(_ arguments: [String], socket: String? = nil) async throws -> String {
+        try await OwnThread.run { try tmuxBlocking(arguments, socket: socket) }
+    }
+
+    /// ``tmux(_:socket:)``, waited for on the calling thread.
     ///
     /// The server that `new-session` starts keeps every descriptor the client inherited, and Foundation's
     /// Process learns that a child ended when the last copy of a socket it gave the child closes: run
     /// directly, the client would seem to run as long as the server (a hang that only a machine with no
     /// tmux server yet running shows, as CI's). So tmux runs under Python's `subprocess`, which closes
     /// every other descriptor first, and its output goes through a file, not a pipe.
-    @discardableResult
-    static func tmux(_ arguments: [String], socket: String? = nil) throws -> String {
+    static func tmuxBlocking(_ arguments: [String], socket: String?) throws -> String {
         let file = NSTemporaryDirectory() + "vigil-tmux-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: file, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: file) }
@@ -130,42 +133,49 @@ struct TailCommandTests {
     }
 
     @Test func followInATerminalShowsOthersWritesAtOnceAndStopsOnControlC() async throws {
-        guard (try? Self.tmux(["-V"]))?.hasPrefix("tmux") == true else {
+        guard (try? await Self.tmux(["-V"]))?.hasPrefix("tmux") == true else {
             Issue.record("tmux is not installed (scripts/test.sh installs it)")
             return
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let (dir, store) = try await Self.store([("web-1", now - 5_000, "before")])
         let session = "vigil-tail-\(UUID().uuidString.prefix(8))"
-        func tmux(_ arguments: [String]) throws -> String { try Self.tmux(arguments, socket: session) }
+        func tmux(_ arguments: [String]) async throws -> String { try await Self.tmux(arguments, socket: session) }
         defer {
-            _ = try? tmux(["kill-server"])
+            _ = try? Self.tmuxBlocking(["kill-server"], socket: session)
             try? FileManager.default.removeItem(atPath: dir)
         }
         let command = "'\(CLITests.binary.path)' tail app --follow --data-dir '\(dir)'; echo \"exited $?\"; sleep 60"
-        _ = try tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "50", command])
-        func pane() throws -> String { try tmux(["capture-pane", "-p", "-e", "-t", session]) }
-        func waitFor(_ text: String) async throws -> Bool {
+        _ = try await tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "50", command])
+        func pane() async throws -> String { try await tmux(["capture-pane", "-p", "-e", "-t", session]) }
+        /// Whether the pane shows `text` within 30 s, and what it showed last.
+        func waitFor(_ text: String) async throws -> (shown: Bool, screen: String) {
             let deadline = ContinuousClock.now + .seconds(30)
+            var screen = ""
             while ContinuousClock.now < deadline {
-                if try pane().contains(text) { return true }
+                screen = try await pane()
+                if screen.contains(text) { return (true, screen) }
                 try await Task.sleep(for: .milliseconds(10))
             }
-            return false
+            return (false, screen)
         }
-        #expect(try await waitFor("before"), "\((try? pane()) ?? "")")
+        let before = try await waitFor("before")
+        #expect(before.shown, "\(before.screen)")
         // Written by this process: the tail finds it in the store.
         let written = ContinuousClock.now
         try await Self.append(store, "web-2", now, "written while following")
-        #expect(try await waitFor("written while following"), "\((try? pane()) ?? "")")
+        let following = try await waitFor("written while following")
+        #expect(following.shown, "\(following.screen)")
         let shownAfter = ContinuousClock.now - written
         // Polled every 50 ms, captured every 10 ms. The bound is loose because this debug build shares two
         // cores with the whole suite (CI runs measured 1.3 s, and pauses of 5 s); `vigil bench tail` measures
         // the latency.
         #expect(shownAfter < .seconds(10), "shown \(shownAfter) after it was written")
-        let screen = try pane()
-        #expect(screen.contains("\u{1B}[32m") && screen.contains("web-2"), "colour on a terminal: \(screen)")
-        _ = try tmux(["send-keys", "-t", session, "C-c"])
-        #expect(try await waitFor("exited 0"), "\((try? pane()) ?? "")")
+        #expect(
+            following.screen.contains("\u{1B}[32m") && following.screen.contains("web-2"),
+            "colour on a terminal: \(following.screen)")
+        _ = try await tmux(["send-keys", "-t", session, "C-c"])
+        let exited = try await waitFor("exited 0")
+        #expect(exited.shown, "\(exited.screen)")
     }
 }
